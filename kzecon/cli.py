@@ -1,0 +1,167 @@
+"""``kzecon`` command line: parse, call the public API, print, exit code.
+
+Errors a user can cause print one line on stderr and exit non-zero (codes in docs/errors.md);
+``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import kzecon
+from kzecon.errors import DataError, DataFileError, KzeconError
+
+EXIT_USAGE = 64
+EXIT_INTERNAL = 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, usage exit code
+        print(f"kzecon: error: {message} (see 'kzecon --help')", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _load_user_trade(path: str):
+    df = kzecon.data.read_any(path)
+    if df.attrs.get("format") not in ("trade", "imf", "comtrade", "stata"):
+        raise DataError(f"{path}: expected bilateral trade data (reporter, partner, year, flow, value_usd "
+                        f"or an IMF/Comtrade file), found a {df.attrs.get('format')} file")
+    return kzecon.data.validate_trade(df)
+
+
+def cmd_data_list(args) -> int:
+    for name in kzecon.data.list_datasets():
+        info = kzecon.data.describe(name)
+        print(f"{name:26s} {info.rows:>9,d} rows  {info.title}")
+    return 0
+
+
+def cmd_data_describe(args) -> int:
+    print(kzecon.data.describe(args.name))
+    return 0
+
+
+def cmd_data_update(args) -> int:
+    from kzecon.data import update
+
+    countries = [c.strip().upper() for c in args.countries.split(",") if c.strip()]
+    if args.source == "imf":
+        path, n, note = update.update_imf(countries=countries, start=args.start, end=args.end,
+                                          out_dir=Path(args.dir) if args.dir else None)
+    else:
+        path, n, note = update.update_comtrade(countries=countries, start=args.start, end=args.end,
+                                               out_dir=Path(args.dir) if args.dir else None)
+    print(f"{n} rows written to {path}")
+    print(note)
+    return 0
+
+
+def cmd_measures(args) -> int:
+    from kzecon import measures
+    from kzecon.report import figures
+
+    flow = {"exports": "export", "imports": "import", "total": "total"}[args.flow]
+    if args.data:
+        trade = _load_user_trade(args.data)
+        vintage = f"user file {args.data}"
+        reporter = args.reporter or (trade["reporter"].mode().iloc[0])
+    else:
+        trade = kzecon.data.load_trade("spliced", russia_2010=args.russia_2010)
+        vintage = "; ".join(trade.attrs.get("vintage", []))
+        reporter = args.reporter or "KAZ"
+    shares = measures.partner_shares(trade, reporter=reporter, flow="all", side=args.side)
+    tilt = measures.china_russia_tilt(shares)
+    bal = measures.balance_index(shares)
+    hhi = measures.concentration(trade, reporter=reporter, flow="all", side=args.side)
+    wide = shares[shares["flow"] == flow].pivot_table(index="year", columns="group", values="share")
+    wide = wide.join(tilt[tilt["flow"] == flow].set_index("year")[["difference"]].rename(
+        columns={"difference": "tilt_chn_rus"}))
+    wide = wide.join(bal[bal["flow"] == flow].set_index("year")[["balance"]])
+    wide = wide.join(hhi[hhi["flow"] == flow].set_index("year")[["hhi_norm"]])
+    print(f"Partner shares of {reporter}'s {args.flow} ({shares['side'].iloc[0]} figures); {vintage}")
+    print(wide.round(3).to_string())
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        shares.to_csv(out / "shares.csv", index=False, lineterminator="\n")
+        tilt.to_csv(out / "tilt.csv", index=False, lineterminator="\n")
+        bal.to_csv(out / "balance.csv", index=False, lineterminator="\n")
+        hhi.to_csv(out / "concentration.csv", index=False, lineterminator="\n")
+        fig = figures.share_paths(shares, flow=flow, vintage=vintage if not args.data else None,
+                                  source="kzecon" if args.data else
+                                  "kzecon from COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 (2020–25)")
+        written = figures.save(fig, out / f"shares_{flow}.png")
+        print(f"wrote {out/'shares.csv'}, tilt.csv, balance.csv, concentration.csv, {written[0].name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="kzecon", description="Kazakhstan's trade dependence: data, measures, models.")
+    p.add_argument("--version", action="version", version=f"kzecon {kzecon.__version__}")
+    p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    d = sub.add_parser("data", help="bundled datasets and updates")
+    dsub = d.add_subparsers(dest="data_command", metavar="SUBCOMMAND", parser_class=_Parser)
+    dsub.required = True
+    dsub.add_parser("list", help="one bundled dataset per line").set_defaults(func=cmd_data_list)
+    ds = dsub.add_parser("describe", help="source, units and coverage of a dataset")
+    ds.add_argument("name")
+    ds.set_defaults(func=cmd_data_describe)
+    du = dsub.add_parser("update", help="download fresh trade data into the user data folder")
+    du.add_argument("--source", choices=["imf", "comtrade"], default="imf")
+    du.add_argument("--countries", default="KAZ", help="comma-separated ISO-3 reporters (default KAZ)")
+    du.add_argument("--start", type=int, default=2015)
+    du.add_argument("--end", type=int, default=None)
+    du.add_argument("--dir", default=None, help="user data folder (default $KZECON_DATA_DIR or "
+                    "~/.local/share/kzecon)")
+    du.set_defaults(func=cmd_data_update)
+
+    m = sub.add_parser("measures", help="partner shares, tilt, balance and concentration")
+    m.add_argument("--flow", choices=["total", "exports", "imports"], default="total")
+    m.add_argument("--out", default=None, help="folder for CSV tables and the PNG figure")
+    m.add_argument("--data", default=None, help="a trade file (canonical CSV, IMF, Comtrade, .dta)")
+    m.add_argument("--reporter", default=None, help="ISO-3 reporter (default KAZ)")
+    m.add_argument("--side", choices=["reported", "mirror", "mixed"], default=None)
+    m.add_argument("--russia-2010", dest="russia_2010", choices=["flag", "interpolate"], default="flag")
+    m.set_defaults(func=cmd_measures)
+    return p
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"kzecon: warning: {message}", file=sys.stderr)
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            if not args.debug:
+                warnings.showwarning = _one_line_warning
+            return args.func(args)
+    except KzeconError as err:
+        if args.debug:
+            raise
+        print(f"kzecon: {type(err).__name__}: {err}", file=sys.stderr)
+        return err.exit_code
+    except (OSError, MemoryError) as err:
+        if args.debug:
+            raise
+        print(f"kzecon: {DataFileError.__name__}: {err}", file=sys.stderr)
+        return DataFileError.exit_code
+    except Exception as err:  # anything else is our bug: still one line, a distinct code
+        if args.debug:
+            raise
+        print(f"kzecon: internal error ({type(err).__name__}: {err}); rerun with --debug and report it",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

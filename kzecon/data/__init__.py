@@ -1,0 +1,142 @@
+"""Bundled real datasets, readers of official formats, validation and country codes.
+
+Every loader returns a tidy DataFrame whose ``attrs['dataset']`` names the dataset; its source,
+units, coverage and caveats are one call away: ``describe(name)``.
+
+Examples
+--------
+>>> from kzecon import data
+>>> g = data.load_gravity()
+>>> list(g.columns[:4])
+['exporter', 'importer', 'pair_id', 'year']
+>>> print(data.describe("gravity_agtpa").units)
+flow: million current USD; dist: km (population-weighted)
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pandas as pd
+
+from kzecon.errors import CoverageError
+
+from ._registry import DatasetInfo
+from ._store import describe, list_datasets, read_bundled
+from .countries import to_iso3
+from .readers import read_any, read_comtrade, read_dta, read_gravity_csv, read_imf, read_wdi
+from .trade import load_trade
+from .updates import user_data_dir
+from .validate import validate_gravity, validate_trade
+
+GRAVITY = {"agtpa": "gravity_agtpa", "agtpa_wto": "gravity_agtpa_wto", "penppml": "gravity_penppml"}
+
+__all__ = [
+    "DatasetInfo", "describe", "list_datasets", "load", "load_gravity", "load_trade",
+    "load_country_panel", "load_totals", "load_bns_summary", "load_products", "load_gdp",
+    "load_population", "load_pwt", "load_oil", "load_cepii", "load_un_votes", "load_un_roll_calls",
+    "load_un_issues", "load_partner_groups", "load_policy_membership", "to_iso3", "read_any",
+    "read_imf", "read_comtrade", "read_gravity_csv", "read_wdi", "read_dta", "validate_trade",
+    "validate_gravity", "user_data_dir",
+]
+
+
+def load(name: str) -> pd.DataFrame:
+    """Any bundled dataset by its name (see :func:`list_datasets`)."""
+    describe(name)  # raises a clear error for unknown names
+    return read_bundled(name)
+
+
+def load_gravity(name: str = "agtpa") -> pd.DataFrame:
+    """A structural-gravity panel: ``exporter, importer, year, flow`` plus covariates.
+
+    ``"agtpa"`` (default): the WTO/UNCTAD Advanced Guide panel, 69 countries 1986–2006 with
+    domestic flows (flow in million USD); ``"agtpa_wto"``: its chapter-1 exercise panel with WTO
+    membership; ``"penppml"``: all country pairs every 4th year 1964–2016 with RTAs and CEPII
+    covariates, Kazakhstan included (flow in USD).
+    """
+    if name not in GRAVITY:
+        raise CoverageError(f"unknown gravity panel {name!r}; choose one of {', '.join(GRAVITY)}")
+    return read_bundled(GRAVITY[name])
+
+
+def load_country_panel() -> pd.DataFrame:
+    """Directed trade of the post-Soviet states, Mongolia and China with every partner, 1992–2014 (COW)."""
+    return read_bundled("trade_cow")
+
+
+def load_totals() -> pd.DataFrame:
+    """National total exports and imports of every state, 1992–2014 (COW v4)."""
+    return read_bundled("totals_cow")
+
+
+def load_bns_summary() -> pd.DataFrame:
+    """Kazakhstan's trade with WLD, CHN, RUS and EU27: BNS, WITS, press and China-customs rows, cited."""
+    return read_bundled("bns_summary")
+
+
+def load_products() -> pd.DataFrame:
+    """Kazakhstan's trade with China by broad HS sector, 2015–2024 (true levels, flagged years)."""
+    return read_bundled("products_kaz_chn")
+
+
+def load_gdp() -> pd.DataFrame:
+    """GDP in current US$ (World Bank WDI), countries and aggregates, 1960–2023."""
+    return read_bundled("wdi_gdp")
+
+
+def load_population() -> pd.DataFrame:
+    """Population (World Bank WDI), countries and aggregates, 1960–2024."""
+    return read_bundled("wdi_population")
+
+
+def load_pwt() -> pd.DataFrame:
+    """Penn World Table 9.1, 182 countries, 1950–2017."""
+    return read_bundled("pwt91")
+
+
+def load_oil(series: str = "brent", frequency: str = "annual") -> pd.DataFrame:
+    """Crude oil spot prices (EIA): ``series`` brent | wti, ``frequency`` annual | monthly."""
+    name = f"{series}_{frequency}"
+    if name not in list_datasets():
+        raise CoverageError(f"no oil price series {series!r} at {frequency!r} frequency; "
+                            "available: brent annual, brent monthly, wti annual")
+    return read_bundled(name)
+
+
+def load_cepii(table: str = "dist") -> pd.DataFrame:
+    """CEPII GeoDist: ``table`` dist (bilateral) | geo (countries)."""
+    if table not in ("dist", "geo"):
+        raise CoverageError(f"CEPII table must be 'dist' or 'geo', got {table!r}")
+    return read_bundled(f"cepii_{table}")
+
+
+def load_un_votes() -> pd.DataFrame:
+    """UN General Assembly votes: rcid, country (ISO-3), country_name, vote."""
+    return read_bundled("un_votes")
+
+
+def load_un_roll_calls() -> pd.DataFrame:
+    """UN General Assembly roll calls: rcid, session, importantvote, date, year, unres, …"""
+    return read_bundled("un_roll_calls")
+
+
+def load_un_issues() -> pd.DataFrame:
+    """Issue codes of UN roll calls: rcid, short_name, issue."""
+    return read_bundled("un_roll_call_issues")
+
+
+def _reference(name: str) -> pd.DataFrame:
+    path = resources.files("kzecon.data") / "reference" / name
+    with path.open("r", encoding="utf-8") as fh:
+        return pd.read_csv(fh)
+
+
+def load_partner_groups() -> pd.DataFrame:
+    """Partner groups with membership years (EU by year, China, Russia, Central Asia), with sources."""
+    return _reference("partner_groups.csv")
+
+
+def load_policy_membership() -> pd.DataFrame:
+    """Customs union / EAEU membership by year, with sources."""
+    return _reference("policy_membership.csv")

@@ -1,0 +1,102 @@
+"""Country codes: everything leaves kzecon's boundary as ISO-3 (alpha-3).
+
+Conversion uses the ``countrycode`` package (the Python port of R's countrycode code list by
+Arel-Bundock et al.), with a short, sourced supplement for former states and for the few non-ISO
+partner codes that official trade files use.  Unknown names are an error naming them, never a NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+import pandas as pd
+
+from kzecon.errors import CountryCodeError
+
+# Codes outside current ISO 3166-1 that real trade and vote files carry.  Sources: ISO 3166-3
+# (former codes CSK, YUG, DDR, YMD, ANT, SCG); Correlates of War abbreviations for states without any
+# ISO code (YAR, ZAN); XKX is the user-assigned code for Kosovo used by the World Bank and the EU;
+# BAT and USP are WITS partner codes (British Antarctic Territory, US Miscellaneous Pacific Islands);
+# WLD, EU27 and EU28 are the aggregates used by the World Bank and Kazakhstan's BNS.
+EXTRA_CODES = {
+    "CSK": "Czechoslovakia", "YUG": "Yugoslavia", "DDR": "German Democratic Republic",
+    "YMD": "Yemen, People's Democratic Republic", "ANT": "Netherlands Antilles",
+    "SCG": "Serbia and Montenegro", "YAR": "Yemen Arab Republic", "ZAN": "Zanzibar",
+    "XKX": "Kosovo", "BAT": "British Antarctic Territory", "USP": "US Misc. Pacific Islands",
+    "WLD": "World", "EU27": "European Union (27)", "EU28": "European Union (28)",
+}
+
+ORIGINS = {"iso3": "iso3c", "iso2": "iso2c", "name": "country.name", "cow": "cown",
+           "imf": "imf", "un": "un", "wb": "wb"}
+
+
+@cache
+def _iso3_set() -> frozenset[str]:
+    import importlib
+
+    ccmod = importlib.import_module("countrycode.countrycode")
+    col = ccmod.prepare_codelist(None, "iso3c", "iso3c")["iso3c"]
+    return frozenset(c for c in col if isinstance(c, str)) | frozenset(EXTRA_CODES)
+
+
+def is_known_iso3(code: str) -> bool:
+    return isinstance(code, str) and code in _iso3_set()
+
+
+def _guess_origin(values: Sequence) -> str:
+    vals = [v for v in values if v is not None and not (isinstance(v, float) and pd.isna(v))]
+    if vals and all(isinstance(v, str) and len(v) in (3, 4) and v.isupper() for v in vals):
+        return "iso3"
+    if vals and all(isinstance(v, str) and len(v) == 2 and v.isupper() for v in vals):
+        return "iso2"
+    if vals and all(isinstance(v, str) for v in vals):
+        return "name"
+    raise CountryCodeError(
+        "cannot tell which code system these country identifiers use (numeric codes are "
+        "ambiguous: pass origin='cow', 'imf' or 'un')")
+
+
+def to_iso3(values: Iterable, *, origin: str = "auto", column: str = "country") -> list[str]:
+    """Convert country identifiers to ISO-3, raising on anything unknown.
+
+    Parameters
+    ----------
+    values : iterable of names or codes
+    origin : 'auto', 'iso3', 'iso2', 'name', 'cow', 'imf', 'un' or 'wb'
+    column : the column the values came from (named in the error message)
+
+    Examples
+    --------
+    >>> to_iso3(["Kazakhstan", "Russian Federation"], origin="name")
+    ['KAZ', 'RUS']
+    """
+    values = list(values)
+    if origin == "auto":
+        origin = _guess_origin(values)
+    if origin not in ORIGINS:
+        raise CountryCodeError(f"unknown country code system {origin!r}; use one of {sorted(ORIGINS)}")
+    uniq = list(dict.fromkeys(values))
+    if origin == "iso3":
+        mapping = {v: v for v in uniq if is_known_iso3(v)}
+    else:
+        from countrycode import countrycode
+
+        keys = [str(v).strip() if origin in ("iso2", "name") else v for v in uniq]
+        if origin in ("cow", "imf", "un"):
+            try:
+                keys = [int(float(k)) for k in keys]
+            except (TypeError, ValueError) as err:
+                raise CountryCodeError(f"column '{column}': {origin} codes must be numeric") from err
+        out = countrycode(keys, origin=ORIGINS[origin], destination="iso3c")
+        mapping = {v: o for v, o in zip(uniq, out, strict=True) if o is not None}
+        if origin == "name":
+            for v in uniq:
+                if v not in mapping and isinstance(v, str) and is_known_iso3(v.strip()):
+                    mapping[v] = v.strip()
+    unknown = [v for v in uniq if v not in mapping]
+    if unknown:
+        shown = ", ".join(repr(u) for u in unknown[:8])
+        more = f" and {len(unknown) - 8} more" if len(unknown) > 8 else ""
+        raise CountryCodeError(f"column '{column}': unknown country {origin} code(s) {shown}{more}")
+    return [mapping[v] for v in values]

@@ -1,0 +1,381 @@
+"""Readers of the official file formats a user brings, each returning kzecon's tidy frame.
+
+=====================  =======================================================================
+reader                 format
+=====================  =======================================================================
+:func:`read_imf`       IMF Direction of Trade Statistics bulk CSV (wide, one column per year)
+                       and IMF IMTS SDMX-CSV (long: COUNTRY, INDICATOR, COUNTERPART_COUNTRY,
+                       FREQUENCY, TIME_PERIOD, OBS_VALUE)
+:func:`read_comtrade`  UN Comtrade CSV, classic (``Trade Value (US$)``) and Comtrade Plus
+                       (``primaryValue``) column sets
+:func:`read_gravity_csv`  CEPII Gravity (``iso3_o``/``iso3_d``), USITC ITPD-E (``exporter_iso3``)
+                       and USITC DGD, or a canonical exporter/importer/year/flow CSV
+:func:`read_wdi`       World Bank WDI CSV (bulk wide layout with its 4 metadata lines, or long)
+:func:`read_dta`       Stata .dta of trade or gravity data (names normalised)
+:func:`read_any`       detects the format of a path and dispatches
+=====================  =======================================================================
+
+Trade readers return ``reporter, partner, year, flow, value_usd, source, reporter_side`` (+ the
+commodity code where the file has one); gravity readers return ``exporter, importer, year, flow``
+plus covariates.  Country codes come out as ISO-3.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kzecon.errors import CountryCodeError, DataFileError, SchemaError
+
+from .countries import to_iso3
+from .validate import check_numeric, check_years, require_columns
+
+_EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _read_text(path) -> str:
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(f"file not found: {path}")
+    if path.is_dir():
+        raise DataFileError(f"{path} is a folder, not a data file")
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise DataFileError(f"cannot read {path}: {err.strerror}") from err
+    if raw[:4] in _EXCEL_MAGIC:
+        raise DataFileError(f"{path} is an Excel/zip file, not CSV text: save it as CSV first")
+    if b"\x00" in raw[:4096]:
+        raise DataFileError(f"{path} is a binary file, not CSV text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataFileError(f"{path} is not UTF-8 text (byte {err.start}: {raw[err.start:err.start + 1]!r});"
+                            " re-save it as UTF-8") from err
+
+
+def _read_csv_text(text: str, path, skiprows: int = 0) -> pd.DataFrame:
+    lines = text.splitlines()[skiprows:skiprows + 5]
+    sample = "\n".join(lines)
+    if not sample.strip():
+        raise DataFileError(f"{path} is empty")
+    try:
+        sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        sep = ","
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, skiprows=skiprows, dtype=str,
+                         keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, ValueError) as err:
+        raise DataFileError(f"{path} is not a well-formed CSV file: {str(err).splitlines()[0]}") from err
+    df.columns = [str(c).strip() for c in df.columns]
+    if df.shape[1] == 1 and len(df):
+        raise DataFileError(f"{path} has a single column {df.columns[0]!r}: wrong delimiter or not a "
+                            "table")
+    return df
+
+
+def _trade_frame(reporter, partner, year, flow, value, source, side, extra=None) -> pd.DataFrame:
+    out = pd.DataFrame({"reporter": reporter, "partner": partner, "year": year, "flow": flow,
+                        "value_usd": value, "source": source, "reporter_side": side})
+    if extra:
+        for k, v in extra.items():
+            out[k] = v
+    return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------- IMF
+
+IMF_INDICATORS = {
+    # legacy DOTS codes
+    "TXG_FOB_USD": "export", "TMG_CIF_USD": "import", "TMG_FOB_USD": "import_fob",
+    # IMTS (2025–) codes
+    "XG_FOB_USD": "export", "MG_CIF_USD": "import", "MG_FOB_USD": "import_fob",
+}
+
+
+def _iso3_any(values, column) -> list[str]:
+    vals = [str(v).strip() for v in values]
+    if all(v.isdigit() for v in vals):
+        return to_iso3([int(v) for v in vals], origin="imf", column=column)
+    if all(len(v) == 3 and v.isupper() for v in vals):
+        return to_iso3(vals, origin="iso3", column=column)
+    return to_iso3(vals, origin="name", column=column)
+
+
+def read_imf(path, *, include_fob_imports: bool = False) -> pd.DataFrame:
+    """IMF DOTS bulk CSV or IMTS SDMX-CSV → tidy trade (reported by the ``COUNTRY``).
+
+    Imports are CIF unless ``include_fob_imports``; exports FOB.  Values in US dollars (a
+    ``SCALE``/``UNIT_MULT`` column, where present, is applied as a power of ten).
+    """
+    df = _read_csv_text(_read_text(path), path)
+    if "OBS_VALUE" in df.columns:
+        require_columns(df, ["COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY", "TIME_PERIOD", "OBS_VALUE"],
+                        f"IMF IMTS file {path}")
+        if "FREQUENCY" in df.columns:
+            df = df[df["FREQUENCY"].fillna("A").str.upper() == "A"]
+        rep, par, ind = df["COUNTRY"], df["COUNTERPART_COUNTRY"], df["INDICATOR"]
+        year = df["TIME_PERIOD"]
+        value = df["OBS_VALUE"]
+        mult = None
+        for c in ("SCALE", "UNIT_MULT"):
+            if c in df.columns:
+                mult = pd.to_numeric(df[c], errors="coerce").fillna(0)
+        long = pd.DataFrame({"rep": rep, "par": par, "ind": ind, "year": year, "value": value})
+        if mult is not None:
+            long["mult"] = mult.values
+    else:
+        id_cols = ["Country Code", "Indicator Code", "Counterpart Country Code"]
+        require_columns(df, id_cols, f"IMF DOTS file {path} (neither IMTS SDMX-CSV nor DOTS bulk CSV)")
+        if "Attribute" in df.columns:
+            df = df[df["Attribute"].fillna("Value") == "Value"]
+        years = [c for c in df.columns if c.isdigit() and len(c) == 4]
+        if not years:
+            raise SchemaError(f"IMF DOTS file {path}: no annual columns (1948, 1949, …)")
+        long = df.melt(id_vars=id_cols, value_vars=years, var_name="year", value_name="value")
+        long = long.rename(columns={"Country Code": "rep", "Counterpart Country Code": "par",
+                                    "Indicator Code": "ind"})
+        long = long.dropna(subset=["value"])
+    unknown = sorted(set(long["ind"]) - set(IMF_INDICATORS))
+    if unknown:
+        raise SchemaError(f"IMF file {path}: unknown INDICATOR code(s) {unknown[:5]}; expected "
+                          f"{', '.join(IMF_INDICATORS)}")
+    long["flow"] = long["ind"].map(IMF_INDICATORS)
+    if not include_fob_imports:
+        long = long[long["flow"] != "import_fob"]
+    long["flow"] = long["flow"].replace({"import_fob": "import"})
+    long = long.reset_index(drop=True)
+    long["year"] = check_years(long.rename(columns={"year": "year"}), "year")
+    v = check_numeric(long, "value", key=["rep", "par", "year"])
+    if "mult" in long:
+        v = v * 10.0 ** long["mult"]
+    rep3 = _iso3_any(long["rep"], "COUNTRY")
+    par3 = _iso3_any(long["par"], "COUNTERPART_COUNTRY")
+    return _trade_frame(rep3, par3, long["year"].values, long["flow"].values, v.values,
+                        "imf", "reported")
+
+
+# ----------------------------------------------------------------------------- Comtrade
+
+_CT_CLASSIC = {"year": "Year", "reporter": "Reporter ISO", "partner": "Partner ISO",
+               "flow": "Trade Flow", "value": "Trade Value (US$)", "cmd": "Commodity Code"}
+_CT_PLUS = {"year": "refYear", "reporter": "reporterISO", "partner": "partnerISO", "flow": "flowCode",
+            "value": "primaryValue", "cmd": "cmdCode"}
+_CT_FLOWS = {"export": "export", "import": "import", "x": "export", "m": "import",
+             "re-export": None, "re-import": None, "rx": None, "rm": None}
+
+
+def read_comtrade(path, *, keep_world: bool = False) -> pd.DataFrame:
+    """UN Comtrade CSV (classic or Comtrade Plus) → tidy trade with ``cmd_code``.
+
+    Re-exports/re-imports are left out and counted in ``attrs['dropped']``; partner 'World'
+    (W00 / WLD / code 0) rows are left out unless ``keep_world``.
+    """
+    df = _read_csv_text(_read_text(path), path)
+    cols = _CT_PLUS if "primaryValue" in df.columns else _CT_CLASSIC
+    require_columns(df, [cols[k] for k in ("year", "reporter", "partner", "flow", "value")],
+                    f"UN Comtrade file {path}")
+    flow = df[cols["flow"]].astype(str).str.strip().str.lower().map(_CT_FLOWS)
+    unknown = df.loc[flow.isna() & ~df[cols["flow"]].astype(str).str.lower().str.strip().isin(_CT_FLOWS),
+                     cols["flow"]]
+    if len(unknown):
+        raise SchemaError(f"UN Comtrade file {path}: unknown trade flow(s) {sorted(set(unknown))[:5]}")
+    dropped = {"re-exports/re-imports": int(flow.isna().sum())}
+    df = df.assign(_flow=flow).dropna(subset=["_flow"])
+    partner = df[cols["partner"]].astype(str).str.strip().replace({"W00": "WLD", "WLD": "WLD"})
+    world = partner.eq("WLD")
+    if not keep_world:
+        dropped["partner World"] = int(world.sum())
+        df, partner = df[~world], partner[~world]
+    df = df.reset_index(drop=True)
+    partner = partner.reset_index(drop=True)
+    year = check_years(df, cols["year"])
+    value = check_numeric(df, cols["value"], key=[cols["reporter"], cols["partner"], cols["year"]])
+    rep = to_iso3(df[cols["reporter"]].str.strip(), origin="iso3", column=cols["reporter"])
+    par = to_iso3(partner, origin="iso3", column=cols["partner"])
+    extra = {"cmd_code": df[cols["cmd"]].astype(str).str.strip().values} if cols["cmd"] in df else None
+    out = _trade_frame(rep, par, year.values, df["_flow"].values, value.values, "comtrade",
+                       "reported", extra)
+    out.attrs["dropped"] = {k: v for k, v in dropped.items() if v}
+    return out
+
+
+# ------------------------------------------------------------------------------ gravity
+
+_GRAVITY_LAYOUTS = {
+    "cepii": {"exporter": "iso3_o", "importer": "iso3_d", "year": "year",
+              "flow": ("tradeflow_baci", "tradeflow_comtrade_o", "tradeflow_imf_o", "tradeflow_comtrade_d"),
+              "dist": "dist", "contig": "contig", "lang": "comlang_off", "colony": "col_dep_ever",
+              "rta": "fta_wto"},
+    "itpd": {"exporter": "exporter_iso3", "importer": "importer_iso3", "year": "year", "flow": ("trade",)},
+    "dgd": {"exporter": "iso3_o", "importer": "iso3_d", "year": "year", "flow": (),
+            "dist": "distance", "contig": "contiguity", "lang": "common_language",
+            "colony": "colony_ever", "rta": "agree_fta"},
+    "canonical": {"exporter": "exporter", "importer": "importer", "year": "year", "flow": ("flow", "trade")},
+}
+
+
+def read_gravity_csv(path, *, flow_column: str | None = None) -> pd.DataFrame:
+    """CEPII Gravity, USITC ITPD-E / DGD, or canonical gravity CSV → exporter, importer, year, flow, ….
+
+    ITPD-E rows (one per industry) are summed over industries per pair-year; ``attrs['layout']``
+    names the detected layout.  For CEPII Gravity the flow is the first non-empty of
+    ``tradeflow_baci`` (thousand USD), … unless ``flow_column`` is given.
+    """
+    df = _read_csv_text(_read_text(path), path)
+    if {"iso3_o", "iso3_d"} <= set(df.columns):
+        layout = "cepii" if any(c.startswith("tradeflow") for c in df.columns) else "dgd"
+    elif {"exporter_iso3", "importer_iso3"} <= set(df.columns):
+        layout = "itpd"
+    elif {"exporter", "importer"} <= set(df.columns):
+        layout = "canonical"
+    else:
+        raise SchemaError(f"{path}: not a gravity file: need iso3_o/iso3_d (CEPII, DGD), "
+                          "exporter_iso3/importer_iso3 (ITPD-E) or exporter/importer columns")
+    spec = _GRAVITY_LAYOUTS[layout]
+    out = pd.DataFrame({"exporter": df[spec["exporter"]].str.strip(),
+                        "importer": df[spec["importer"]].str.strip()})
+    out["year"] = check_years(df, spec["year"])
+    candidates = (flow_column,) if flow_column else spec["flow"]
+    fcol = next((c for c in candidates if c in df.columns and df[c].notna().any()), None)
+    if fcol is None and layout != "dgd":
+        raise SchemaError(f"{path}: no trade-flow column (looked for {', '.join(c for c in candidates if c)})")
+    if fcol is not None:
+        out["flow"] = check_numeric(df, fcol, key=[spec["exporter"], spec["importer"], spec["year"]]) \
+            if df[fcol].notna().all() else pd.to_numeric(df[fcol], errors="coerce")
+    for k in ("dist", "contig", "lang", "colony", "rta"):
+        c = spec.get(k)
+        if c and c in df.columns:
+            out[k] = pd.to_numeric(df[c], errors="coerce")
+    for c in ("exporter", "importer"):
+        to_iso3(out[c], origin="iso3", column=spec[c])
+    if layout == "itpd":
+        out = out.groupby(["exporter", "importer", "year"], as_index=False)["flow"].sum()
+    out.attrs["layout"] = layout
+    if fcol:
+        out.attrs["flow_column"] = fcol
+    return out
+
+
+# ---------------------------------------------------------------------------------- WDI
+
+
+def read_wdi(path) -> pd.DataFrame:
+    """World Bank WDI CSV → ``iso3, country, indicator, year, value`` (long).
+
+    Accepts the bulk download (metadata lines, then ``Country Name, Country Code, Indicator Name,
+    Indicator Code, 1960, …``) and the long ``Country Name, Country Code, Year, Value`` layout.
+    """
+    text = _read_text(path)
+    skip = 0
+    for i, line in enumerate(text.splitlines()[:10]):
+        if line.lstrip("\ufeff").startswith(('"Country Name"', "Country Name")):
+            skip = i
+            break
+    df = _read_csv_text(text, path, skiprows=skip)
+    df = df.loc[:, [c for c in df.columns if c and not c.startswith("Unnamed")]]
+    if "Indicator Code" in df.columns:
+        require_columns(df, ["Country Code", "Indicator Code"], f"WDI file {path}")
+        years = [c for c in df.columns if c.isdigit() and len(c) == 4]
+        if not years:
+            raise SchemaError(f"WDI file {path}: no year columns (1960, 1961, …)")
+        long = df.melt(id_vars=["Country Name", "Country Code", "Indicator Code"], value_vars=years,
+                       var_name="year", value_name="value").dropna(subset=["value"])
+        ind = long["Indicator Code"]
+    else:
+        require_columns(df, ["Country Code", "Year", "Value"], f"WDI file {path}")
+        long = df.rename(columns={"Year": "year", "Value": "value"}).dropna(subset=["value"])
+        ind = pd.Series("", index=long.index)
+    long = long.reset_index(drop=True)
+    out = pd.DataFrame({"iso3": long["Country Code"].str.strip(),
+                        "country": long.get("Country Name", pd.Series("", index=long.index)),
+                        "indicator": ind.reset_index(drop=True),
+                        "year": check_years(long, "year"),
+                        "value": check_numeric(long, "value", nonnegative=False, key=["Country Code", "year"])})
+    return out
+
+
+# ---------------------------------------------------------------------------------- Stata
+
+_DTA_RENAMES = {"trade": "flow", "cntg": "contig", "clny": "colony", "dist": "dist", "lang": "lang",
+                "rta": "rta", "wto": "wto", "exp": "exporter", "imp": "importer", "time": "year"}
+
+
+def read_dta(path) -> pd.DataFrame:
+    """Stata .dta of gravity or trade data; names lower-cased and mapped to kzecon's."""
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(f"file not found: {path}")
+    try:
+        df = pd.read_stata(path)
+    except Exception as err:  # pandas raises ValueError/struct.error/… on non-Stata bytes
+        raise DataFileError(f"{path} is not a readable Stata .dta file: {err}") from err
+    df.columns = [c.lower() for c in df.columns]
+    df = df.rename(columns={k: v for k, v in _DTA_RENAMES.items() if k in df.columns})
+    if "year" in df.columns:
+        df["year"] = check_years(df, "year")
+    for c in df.columns:
+        if df[c].dtype == np.float32:
+            df[c] = df[c].astype("float64")
+    return df
+
+
+# ----------------------------------------------------------------------------- dispatch
+
+
+def read_any(path) -> pd.DataFrame:
+    """Read a user's file in any supported format; ``attrs['format']`` says which was detected.
+
+    Canonical CSVs (``reporter, partner, year, flow, value_usd``; ``year, share``; ``year, partner,
+    share``; ``exporter, importer, year, flow``) are returned as they are (numbers parsed).
+    """
+    p = Path(path)
+    if p.suffix.lower() == ".dta":
+        df = read_dta(p)
+        df.attrs["format"] = "stata"
+        return df
+    if p.suffix.lower() in (".xlsx", ".xls"):
+        raise DataFileError(f"{p} is an Excel file: save the sheet as CSV (UTF-8) first")
+    text = _read_text(p)
+    head = text[:4000]
+    if "OBS_VALUE" in head or "Counterpart Country Code" in head:
+        fmt, df = "imf", read_imf(p)
+    elif "primaryValue" in head or "Trade Value (US$)" in head:
+        fmt, df = "comtrade", read_comtrade(p)
+    elif "Indicator Code" in head or ("Country Code" in head and "Value" in head):
+        fmt, df = "wdi", read_wdi(p)
+    elif "iso3_o" in head or "exporter_iso3" in head:
+        fmt, df = "gravity", read_gravity_csv(p)
+    else:
+        df = _read_csv_text(text, p)
+        cols = set(df.columns)
+        for c in df.columns:
+            if c in ("year", "value_usd", "share", "flow") and c in cols:
+                if c == "flow" and {"exporter", "importer"} - cols:
+                    continue
+                df[c] = pd.to_numeric(df[c], errors="coerce").where(df[c].notna(), np.nan) \
+                    if c != "year" else df[c]
+        if {"reporter", "partner", "year", "flow", "value_usd"} <= cols:
+            fmt = "trade"
+            df["value_usd"] = check_numeric(df, "value_usd", key=["reporter", "partner", "year"])
+        elif {"exporter", "importer", "year", "flow"} <= cols:
+            fmt = "gravity"
+        elif {"year", "share"} <= cols:
+            fmt = "shares"
+        else:
+            raise SchemaError(
+                f"{p}: unrecognised layout (columns {', '.join(df.columns[:8])}); expected IMF DOTS/IMTS, "
+                "UN Comtrade, CEPII/USITC gravity, WDI, or kzecon's canonical columns "
+                "(reporter, partner, year, flow, value_usd)")
+        df["year"] = check_years(df, "year")
+    df.attrs["format"] = fmt
+    return df
+
+
+__all__ = ["read_any", "read_imf", "read_comtrade", "read_gravity_csv", "read_wdi", "read_dta",
+           "CountryCodeError"]

@@ -1,0 +1,147 @@
+"""Validation at the boundary: every frame a user hands to kzecon passes through here.
+
+Each check raises a :mod:`kzecon.errors` exception whose message names the column and, where
+there is one, the country and year of the offending rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kzecon.errors import CoverageError, SchemaError
+
+from .countries import is_known_iso3
+
+TRADE_KEY = ["reporter", "partner", "year", "flow"]
+TRADE_COLUMNS = [*TRADE_KEY, "value_usd"]
+FLOWS = ("export", "import")
+
+
+def _examples(df: pd.DataFrame, mask, cols: Sequence[str], n: int = 3) -> str:
+    rows = df.loc[mask, [c for c in cols if c in df.columns]].head(n)
+    parts = []
+    for r in rows.itertuples(index=False):
+        d = dict(zip(rows.columns, r, strict=True))
+        if {"reporter", "partner"} <= d.keys():
+            arrow = "→" if d.get("flow", "export") == "export" else "←"
+            s = f"{d['reporter']}{arrow}{d['partner']}"
+        elif {"exporter", "importer"} <= d.keys():
+            s = f"{d['exporter']}→{d['importer']}"
+        else:
+            s = ", ".join(f"{k}={v}" for k, v in d.items() if k != "year")
+        if "year" in d:
+            s += f" {d['year']}"
+        parts.append(s)
+    more = int(np.asarray(mask).sum()) - len(parts)
+    return ", ".join(parts) + (f", … ({more} more)" if more > 0 else "")
+
+
+def require_columns(df: pd.DataFrame, columns: Sequence[str], what: str = "data") -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise SchemaError(f"{what}: expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise SchemaError(f"{what}: missing required column(s) {', '.join(repr(c) for c in missing)}; "
+                          f"found {', '.join(map(str, df.columns))}")
+
+
+def check_years(df: pd.DataFrame, column: str = "year", lo: int = 1800, hi: int = 2100,
+                key: Sequence[str] = ()) -> pd.Series:
+    """Years must be integers in [lo, hi]; returns them as int64."""
+    y = pd.to_numeric(df[column], errors="coerce")
+    bad = y.isna() | (y % 1 != 0) | (y < lo) | (y > hi)
+    if bad.any():
+        vals = ", ".join(repr(v) for v in df.loc[bad, column].head(3))
+        raise SchemaError(f"column '{column}' has {int(bad.sum())} value(s) that are not whole years in "
+                          f"{lo}–{hi}: {vals}")
+    return y.astype("int64")
+
+
+def check_numeric(df: pd.DataFrame, column: str, *, nonnegative: bool = True,
+                  key: Sequence[str] = ()) -> pd.Series:
+    """Values must be numeric, finite and (by default) non-negative; names offending rows."""
+    raw = df[column]
+    v = pd.to_numeric(raw, errors="coerce")
+    nonnum = v.isna() & raw.notna() & (raw.astype(str).str.strip().str.lower() != "nan")
+    if nonnum.any():
+        vals = ", ".join(repr(x) for x in raw[nonnum].head(3))
+        raise SchemaError(f"column '{column}' has {int(nonnum.sum())} non-numeric value(s) ({vals}) at "
+                          f"{_examples(df, nonnum, key)}")
+    nonfin = ~np.isfinite(v.to_numpy(dtype="float64"))
+    if nonfin.any():
+        raise SchemaError(f"column '{column}' has {int(nonfin.sum())} missing or infinite value(s) at "
+                          f"{_examples(df, nonfin, key)}")
+    if nonnegative:
+        neg = v < 0
+        if neg.any():
+            raise SchemaError(f"column '{column}' has {int(neg.sum())} negative value(s) at "
+                              f"{_examples(df, neg, key)}")
+    return v.astype("float64")
+
+
+def check_codes(df: pd.DataFrame, columns: Sequence[str]) -> None:
+    for c in columns:
+        vals = df[c].astype(str).unique()
+        bad = [v for v in vals if not is_known_iso3(v)]
+        if bad:
+            shown = ", ".join(repr(b) for b in bad[:5])
+            raise SchemaError(f"column '{c}' has unknown ISO-3 country code(s) {shown}"
+                              f"{' …' if len(bad) > 5 else ''} (convert with kzecon.data.to_iso3)")
+
+
+def check_duplicates(df: pd.DataFrame, key: Sequence[str]) -> None:
+    dup = df.duplicated(list(key), keep=False)
+    if dup.any():
+        raise SchemaError(f"{int(dup.sum())} rows share a key ({', '.join(key)}): "
+                          f"{_examples(df, dup, key)}")
+
+
+def validate_trade(df: pd.DataFrame, *, key: Sequence[str] | None = None,
+                   check_country_codes: bool = True) -> pd.DataFrame:
+    """Validate a tidy bilateral trade frame and return a clean copy.
+
+    Required columns: ``reporter, partner, year, flow, value_usd``; ``flow`` is ``export`` or
+    ``import``; values finite and non-negative; one row per key (default reporter-partner-year-flow,
+    plus ``source`` and ``reporter_side`` where present).
+    """
+    require_columns(df, TRADE_COLUMNS, "trade data")
+    if len(df) == 0:
+        raise CoverageError("trade data: no rows")
+    out = df.copy()
+    out["year"] = check_years(out)
+    out["flow"] = out["flow"].astype(str).str.lower().str.strip()
+    badflow = ~out["flow"].isin(FLOWS)
+    if badflow.any():
+        vals = sorted(out.loc[badflow, "flow"].unique())[:5]
+        raise SchemaError(f"column 'flow' must be 'export' or 'import'; found {vals} at "
+                          f"{_examples(out, badflow, ['reporter', 'partner', 'year'])}")
+    out["value_usd"] = check_numeric(out, "value_usd", key=TRADE_KEY)
+    if check_country_codes:
+        check_codes(out, ["reporter", "partner"])
+    if key is None:
+        key = TRADE_KEY + [c for c in ("source", "reporter_side") if c in out.columns]
+    check_duplicates(out, key)
+    return out
+
+
+GRAVITY_COLUMNS = ["exporter", "importer", "year", "flow"]
+
+
+def validate_gravity(df: pd.DataFrame, *, check_country_codes: bool = False) -> pd.DataFrame:
+    """Validate a gravity panel (exporter, importer, year, flow) and return a clean copy."""
+    require_columns(df, GRAVITY_COLUMNS, "gravity data")
+    if len(df) == 0:
+        raise CoverageError("gravity data: no rows")
+    out = df.copy()
+    for c in ("exporter", "importer"):
+        if out[c].isna().any():
+            raise SchemaError(f"column '{c}' has {int(out[c].isna().sum())} missing pair identifier(s)")
+    out["year"] = check_years(out)
+    out["flow"] = check_numeric(out, "flow", key=GRAVITY_COLUMNS)
+    if check_country_codes:
+        check_codes(out, ["exporter", "importer"])
+    check_duplicates(out, ["exporter", "importer", "year"])
+    return out

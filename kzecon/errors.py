@@ -1,0 +1,83 @@
+"""One exception hierarchy for kzecon.
+
+Every error a user can trigger with bad input derives from :class:`KzeconError`, and its
+message names the offending column, country and year where there is one. The CLI turns a
+``KzeconError`` into one line on stderr and the exit code in :data:`EXIT_CODES`.
+"""
+
+from __future__ import annotations
+
+
+class KzeconError(Exception):
+    """Base class of every error kzecon raises on purpose."""
+
+    exit_code = 1
+
+
+class DataError(KzeconError):
+    """Input data that cannot be used as given."""
+
+    exit_code = 3
+
+
+class DataFileError(DataError):
+    """A file that is missing, unreadable, or not in the format it claims to be."""
+
+    exit_code = 2
+
+
+class SchemaError(DataError):
+    """Missing or mistyped columns, negative or non-finite values, duplicate keys."""
+
+
+class CountryCodeError(DataError):
+    """Unknown or ambiguous country names or codes."""
+
+
+class CoverageError(DataError):
+    """Years or partners missing where a result needs them; an empty selection."""
+
+
+class IntegrityError(DataError):
+    """A bundled data file whose SHA-256 differs from the manifest."""
+
+
+class UpdateError(DataError):
+    """The data updater could not fetch or parse a response."""
+
+    exit_code = 4
+
+
+class EstimationError(KzeconError):
+    """A model that cannot be estimated on the data given."""
+
+    exit_code = 5
+
+
+class ConvergenceError(EstimationError):
+    """An iterative estimator that did not converge."""
+
+
+class SpecificationError(EstimationError):
+    """A model specification that cannot be estimated (collinear, absorbed, too short)."""
+
+
+class KzeconWarning(UserWarning):
+    """Base class of kzecon's warnings."""
+
+
+class DroppedRowsWarning(KzeconWarning):
+    """Rows were dropped, imputed or clipped; the result records how many and why."""
+
+
+class DataQualityWarning(KzeconWarning):
+    """A known defect of a source (undercount, suppressed cells, incomplete years)."""
+
+
+EXIT_CODES = {
+    "KzeconError": KzeconError.exit_code,
+    "DataFileError": DataFileError.exit_code,
+    "DataError": DataError.exit_code,
+    "UpdateError": UpdateError.exit_code,
+    "EstimationError": EstimationError.exit_code,
+}

@@ -1,0 +1,304 @@
+"""Trade-dependence measures: pure functions on tidy trade frames returning tidy frames.
+
+Input is kzecon's canonical trade frame (``reporter, partner, year, flow, value_usd`` with
+``flow`` = ``export`` | ``import``), e.g. ``kzecon.data.load_trade("spliced")``.  Shares are
+fractions in [0, 1] of the reporter's trade with all partners in that year (aggregate rows such
+as WLD or EU27 are never counted as partners).
+
+Which side reports matters: the frames carry ``reporter_side`` (reported / mirror / mixed); pass
+``side=`` to pick one, and every output says which side it was computed from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kzecon.data import load_partner_groups, validate_trade
+from kzecon.data.countries import EXTRA_CODES
+from kzecon.errors import CoverageError, SchemaError
+
+AGGREGATES = frozenset({"WLD", "EU27", "EU28"})
+DEFAULT_GROUP_ORDER = ("CHINA", "RUSSIA", "EU", "CENTRAL_ASIA")
+FLOW_CHOICES = ("export", "import", "total", "all")
+# IMF Direction of Trade Statistics convention: CIF import values ≈ 1.10 × FOB export values.
+CIF_FOB_FACTOR = 1.10
+
+
+def _select(trade: pd.DataFrame, reporter: str, side: str | None, source: str | None) -> pd.DataFrame:
+    t = validate_trade(trade, check_country_codes=False)
+    t.attrs = {}
+    t = t[t["reporter"] == reporter]
+    if side is not None:
+        if "reporter_side" not in t.columns:
+            raise SchemaError("side= given but the data have no 'reporter_side' column")
+        t = t[t["reporter_side"] == side]
+    if source is not None:
+        if "source" not in t.columns:
+            raise SchemaError("source= given but the data have no 'source' column")
+        t = t[t["source"] == source]
+    t = t[~t["partner"].isin(AGGREGATES)]
+    if t.empty:
+        raise CoverageError(f"no trade rows for reporter {reporter}"
+                            + (f", side {side}" if side else "") + (f", source {source}" if source else ""))
+    dup = t.duplicated(["reporter", "partner", "year", "flow"], keep=False)
+    if dup.any():
+        ex = t.loc[dup, ["partner", "year", "flow"]].head(3).to_dict("records")
+        raise SchemaError(f"{int(dup.sum())} rows give more than one figure for the same partner-year-flow "
+                          f"(e.g. {ex}); pick one source or side (source=…, side=…) or use "
+                          "load_trade('spliced')")
+    return t
+
+
+def _flows(flow: str) -> list[str]:
+    if flow not in FLOW_CHOICES:
+        raise SchemaError(f"flow must be one of {FLOW_CHOICES}, got {flow!r}")
+    return ["export", "import", "total"] if flow == "all" else [flow]
+
+
+def _by_flow(t: pd.DataFrame, flow: str) -> pd.DataFrame:
+    if flow == "total":
+        g = t.groupby(["reporter", "partner", "year"], as_index=False)["value_usd"].sum()
+        return g.assign(flow="total")
+    return t[t["flow"] == flow][["reporter", "partner", "year", "flow", "value_usd"]]
+
+
+def _side_label(t: pd.DataFrame) -> str:
+    if "reporter_side" not in t.columns:
+        return "unknown"
+    return "+".join(sorted(t["reporter_side"].astype(str).unique()))
+
+
+def assign_groups(partners: pd.DataFrame, groups: pd.DataFrame | None = None,
+                  order: Sequence[str] = DEFAULT_GROUP_ORDER, reporter: str | None = None) -> pd.Series:
+    """Group of each (partner, year) row: the first group in ``order`` that holds it that year, else REST."""
+    g = load_partner_groups() if groups is None else groups
+    need = {"group", "iso3", "from_year", "to_year"}
+    if not need <= set(g.columns):
+        raise SchemaError(f"partner groups need columns {sorted(need)}; got {list(g.columns)}")
+    out = pd.Series("REST", index=partners.index, dtype=object)
+    assigned = pd.Series(False, index=partners.index)
+    for name in order:
+        members = g[g["group"] == name]
+        if members.empty:
+            raise SchemaError(f"partner group {name!r} has no members in the groups table")
+        hit = pd.Series(False, index=partners.index)
+        for m in members.itertuples(index=False):
+            hit |= (partners["partner"] == m.iso3) & partners["year"].between(m.from_year, m.to_year)
+        if reporter is not None:
+            hit &= partners["partner"] != reporter
+        take = hit & ~assigned
+        out[take] = name
+        assigned |= take
+    return out.str.lower()
+
+
+def partner_shares(trade: pd.DataFrame, *, reporter: str = "KAZ", flow: str = "total",
+                   groups: pd.DataFrame | None = None, order: Sequence[str] = DEFAULT_GROUP_ORDER,
+                   side: str | None = None, source: str | None = None) -> pd.DataFrame:
+    """Shares of the reporter's exports, imports or total trade by partner group and year.
+
+    Parameters
+    ----------
+    trade : tidy trade frame (one figure per reporter-partner-year-flow after ``side``/``source``)
+    reporter : ISO-3 of the reporting country (default Kazakhstan)
+    flow : 'export', 'import', 'total' (exports + imports) or 'all'
+    groups : table ``group, iso3, from_year, to_year`` (default :func:`kzecon.data.load_partner_groups`:
+        China, Russia, the EU with membership by year, Central Asia); partners in no group are 'rest'
+    order : which groups to use, in order of precedence
+    side, source : keep only these rows (e.g. ``side='reported'``)
+
+    Returns
+    -------
+    DataFrame ``reporter, year, flow, group, value_usd, total_usd, share, side`` — shares of each
+    year and flow sum to one over the groups.
+
+    Examples
+    --------
+    >>> from kzecon.data import load_trade
+    >>> s = partner_shares(load_trade("spliced"), flow="total")
+    >>> s.query("year == 2023 and group == 'china'")["share"].round(3).item()
+    0.215
+    """
+    t = _select(trade, reporter, side, source)
+    label = _side_label(t)
+    out = []
+    for f in _flows(flow):
+        ft = _by_flow(t, f).reset_index(drop=True)
+        ft["group"] = assign_groups(ft[["partner", "year"]], groups, order, reporter).values
+        agg = ft.groupby(["year", "group"], as_index=False)["value_usd"].sum()
+        names = [o.lower() for o in order] + ["rest"]
+        full = pd.MultiIndex.from_product([sorted(agg["year"].unique()), names], names=["year", "group"])
+        agg = agg.set_index(["year", "group"]).reindex(full, fill_value=0.0).reset_index()
+        tot = agg.groupby("year")["value_usd"].transform("sum")
+        agg["total_usd"] = tot
+        agg["share"] = np.where(tot > 0, agg["value_usd"] / tot.where(tot > 0, 1.0), np.nan)
+        agg["flow"] = f
+        out.append(agg)
+    res = pd.concat(out, ignore_index=True)
+    res.insert(0, "reporter", reporter)
+    res["side"] = label
+    return res[["reporter", "year", "flow", "group", "value_usd", "total_usd", "share", "side"]]
+
+
+def share_of(trade: pd.DataFrame, partner: str, *, reporter: str = "KAZ", flow: str = "total",
+             side: str | None = None, source: str | None = None) -> pd.DataFrame:
+    """One partner's share of the reporter's trade by year: ``year, flow, value_usd, total_usd, share``."""
+    t = _select(trade, reporter, side, source)
+    out = []
+    for f in _flows(flow):
+        ft = _by_flow(t, f)
+        tot = ft.groupby("year")["value_usd"].sum()
+        val = ft[ft["partner"] == partner].groupby("year")["value_usd"].sum().reindex(tot.index, fill_value=0.0)
+        out.append(pd.DataFrame({"year": tot.index, "flow": f, "partner": partner,
+                                 "value_usd": val.values, "total_usd": tot.values,
+                                 "share": (val / tot.where(tot > 0)).values}))
+    res = pd.concat(out, ignore_index=True)
+    res["side"] = _side_label(t)
+    return res
+
+
+def china_russia_tilt(shares: pd.DataFrame) -> pd.DataFrame:
+    """China–Russia tilt from :func:`partner_shares`: difference and log ratio of the two shares."""
+    need = {"year", "flow", "group", "share"}
+    if not need <= set(shares.columns):
+        raise SchemaError(f"tilt needs the output of partner_shares (columns {sorted(need)})")
+    w = shares.pivot_table(index=["year", "flow"], columns="group", values="share").reset_index()
+    for g in ("china", "russia"):
+        if g not in w.columns:
+            raise CoverageError(f"tilt needs the '{g}' group in the shares")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lr = np.log(w["china"] / w["russia"])
+    return pd.DataFrame({"year": w["year"], "flow": w["flow"], "china": w["china"], "russia": w["russia"],
+                         "difference": w["china"] - w["russia"],
+                         "log_ratio": lr.where(np.isfinite(lr))})
+
+
+def concentration(trade: pd.DataFrame, *, reporter: str = "KAZ", flow: str = "total",
+                  side: str | None = None, source: str | None = None) -> pd.DataFrame:
+    """Herfindahl–Hirschman index over individual partners: ``hhi`` and normalised ``hhi_norm``.
+
+    ``hhi = Σ s_i²``; ``hhi_norm = (hhi − 1/N) / (1 − 1/N)`` with N partners with non-zero trade.
+    """
+    t = _select(trade, reporter, side, source)
+    out = []
+    for f in _flows(flow):
+        ft = _by_flow(t, f)
+        ft = ft[ft["value_usd"] > 0]
+        for year, g in ft.groupby("year"):
+            s = g["value_usd"] / g["value_usd"].sum()
+            n = len(s)
+            h = float((s ** 2).sum())
+            norm = (h - 1 / n) / (1 - 1 / n) if n > 1 else 1.0
+            out.append({"year": int(year), "flow": f, "n_partners": n, "hhi": h, "hhi_norm": norm})
+    res = pd.DataFrame(out)
+    res["side"] = _side_label(t)
+    return res
+
+
+def balance_index(shares: pd.DataFrame, vectors: Sequence[str] = ("china", "russia", "eu")) -> pd.DataFrame:
+    """Multi-vector balance: 1 when trade is spread evenly over the vectors and 'other', 0 when all with one.
+
+    With K = len(vectors) + 1 shares (the vectors and everything else), ``B = (1 − Σ s_k²) / (1 − 1/K)``.
+    """
+    need = {"year", "flow", "group", "share"}
+    if not need <= set(shares.columns):
+        raise SchemaError(f"balance_index needs the output of partner_shares (columns {sorted(need)})")
+    w = shares.pivot_table(index=["year", "flow"], columns="group", values="share").fillna(0.0)
+    missing = [v for v in vectors if v not in w.columns]
+    if missing:
+        raise CoverageError(f"balance_index: group(s) {missing} not in the shares")
+    s = w[list(vectors)].copy()
+    s["other"] = 1.0 - s.sum(axis=1)
+    k = s.shape[1]
+    h = (s ** 2).sum(axis=1)
+    out = ((1 - h) / (1 - 1 / k)).rename("balance").reset_index()
+    out["vectors"] = ",".join(list(vectors) + ["other"])
+    return out
+
+
+def asymmetry(trade: pd.DataFrame, *, a: str = "KAZ", b: str = "CHN", flow: str = "total",
+              totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Hirschman-style asymmetry of dependence between ``a`` and ``b``.
+
+    ``dep_a_on_b`` = a's trade with b / a's trade with all partners; ``dep_b_on_a`` = b's trade with
+    a / b's total trade (from b's own rows in ``trade`` where present, else from ``totals`` with
+    columns ``iso3, year, exports_usd, imports_usd``).  ``asymmetry = dep_a_on_b − dep_b_on_a``;
+    ``ratio = dep_a_on_b / dep_b_on_a``.
+    """
+    sa = share_of(trade, b, reporter=a, flow=flow)
+    if (trade["reporter"] == b).any():
+        sb = share_of(trade, a, reporter=b, flow=flow)
+    elif totals is not None:
+        ab = sa.copy()
+        tb = totals[totals["iso3"] == b].set_index("year")
+        col = {"export": "imports_usd", "import": "exports_usd"}
+        rows = []
+        for _, r in ab.iterrows():
+            if r["year"] not in tb.index:
+                continue
+            denom = (tb.loc[r["year"], "exports_usd"] + tb.loc[r["year"], "imports_usd"]
+                     if r["flow"] == "total" else tb.loc[r["year"], col[r["flow"]]])
+            fb = {"export": "import", "import": "export", "total": "total"}[r["flow"]]
+            rows.append({"year": r["year"], "flow": fb, "share": r["value_usd"] / denom})
+        sb = pd.DataFrame(rows)
+    else:
+        raise CoverageError(f"asymmetry needs {b}'s trade: rows with reporter {b} or a totals table")
+    # b's export to a is a's import from b: compare like with like on totals only, or flip flows
+    flip = {"export": "import", "import": "export", "total": "total"}
+    sb = sb.assign(flow=sb["flow"].map(flip)) if "partner" in sb.columns else sb.assign(
+        flow=sb["flow"].map(flip))
+    m = sa[["year", "flow", "share"]].merge(sb[["year", "flow", "share"]], on=["year", "flow"],
+                                            suffixes=("_a", "_b"))
+    return pd.DataFrame({"year": m["year"], "flow": m["flow"], "a": a, "b": b,
+                         "dep_a_on_b": m["share_a"], "dep_b_on_a": m["share_b"],
+                         "asymmetry": m["share_a"] - m["share_b"],
+                         "ratio": m["share_a"] / m["share_b"]})
+
+
+def trade_intensity(trade: pd.DataFrame, totals: pd.DataFrame, *, reporter: str = "KAZ",
+                    partner: str = "CHN") -> pd.DataFrame:
+    """Export intensity index ``(x_ij / X_i) / (M_j / M_w)``; above 1 = more than the partner's weight.
+
+    ``x_ij``, ``X_i`` from ``trade`` (the reporter's exports); ``M_j`` and world imports ``M_w`` from
+    ``totals`` (``iso3, year, imports_usd``; aggregates excluded).
+    """
+    s = share_of(trade, partner, reporter=reporter, flow="export")
+    tot = totals[~totals["iso3"].isin(AGGREGATES | set(EXTRA_CODES) - {"CSK", "YUG"})]
+    mw = tot.groupby("year")["imports_usd"].sum()
+    mj = tot[tot["iso3"] == partner].set_index("year")["imports_usd"]
+    s = s[s["year"].isin(mj.index)]
+    w = mj.reindex(s["year"]).values / mw.reindex(s["year"]).values
+    return pd.DataFrame({"year": s["year"].values, "reporter": reporter, "partner": partner,
+                         "export_share": s["share"].values, "partner_world_import_share": w,
+                         "intensity": s["share"].values / w})
+
+
+def reported_vs_mirror(trade_all: pd.DataFrame, *, partner: str = "CHN", reporter: str = "KAZ",
+                       cif_fob: float = CIF_FOB_FACTOR) -> pd.DataFrame:
+    """Reporter's own figures against the partner's mirror figures, by year and flow.
+
+    ``reported`` = the reporter's declarations (``reporter_side == 'reported'``, BNS before WITS where
+    both exist); ``mirror`` = the partner's (``reporter_side == 'mirror'``).  Imports are CIF and the
+    partner's exports FOB, so ``mirror_cif`` multiplies mirror exports-to-us by ``cif_fob`` (IMF DOTS
+    convention 1.10) before the gap; exports compare FOB with the partner's CIF imports the other way.
+    """
+    t = trade_all[(trade_all["reporter"] == reporter) & (trade_all["partner"] == partner)]
+    rep = t[t["reporter_side"] == "reported"].copy()
+    rep["rank"] = rep["source"].map({"bns": 0, "wits": 1}).fillna(2)
+    rep = rep.sort_values("rank").drop_duplicates(["year", "flow"])
+    mir = t[t["reporter_side"] == "mirror"].drop_duplicates(["year", "flow"])
+    m = rep[["year", "flow", "value_usd", "source"]].merge(
+        mir[["year", "flow", "value_usd", "source"]], on=["year", "flow"], suffixes=("_reported", "_mirror"))
+    if m.empty:
+        raise CoverageError(f"no year with both reported and mirror figures for {reporter}–{partner}")
+    adj = np.where(m["flow"] == "import", cif_fob, 1 / cif_fob)
+    out = pd.DataFrame({"year": m["year"], "partner": partner, "flow": m["flow"],
+                        "reported_usd": m["value_usd_reported"], "mirror_usd": m["value_usd_mirror"],
+                        "mirror_adjusted_usd": m["value_usd_mirror"] * adj,
+                        "source_reported": m["source_reported"], "source_mirror": m["source_mirror"]})
+    out["gap_usd"] = out["mirror_usd"] - out["reported_usd"]
+    out["gap_pct"] = 100 * out["gap_usd"] / out["reported_usd"]
+    return out.sort_values(["year", "flow"]).reset_index(drop=True)

@@ -1,0 +1,1 @@
+"""Tables, figures and the policy brief; they take results and tidy frames, never estimate."""

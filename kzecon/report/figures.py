@@ -1,0 +1,87 @@
+"""Policy-brief figures in one matplotlib style.
+
+Each function takes tidy results, draws on ``ax`` (or a new figure) and returns the Figure; every
+figure carries a title, units, a source line and the data vintage.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers; figures are written to files
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+EVENTS = {2010: "Customs union", 2013: "BRI announced", 2015: "EAEU"}
+COLORS = {"china": "#c0392b", "russia": "#2c3e80", "eu": "#f1c40f", "central_asia": "#16a085",
+          "rest": "#95a5a6", "other": "#95a5a6"}
+LABELS = {"china": "China", "russia": "Russia", "eu": "EU", "central_asia": "Central Asia",
+          "rest": "Rest of world", "other": "Other"}
+STYLE = {"figure.figsize": (8, 4.5), "figure.dpi": 110, "axes.spines.top": False,
+         "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "font.size": 10,
+         "axes.titlesize": 12, "axes.titleweight": "bold", "legend.frameon": False,
+         "savefig.bbox": "tight", "svg.hashsalt": "kzecon", "path.simplify": False}
+
+
+def _new(ax):
+    if ax is not None:
+        return ax.figure, ax
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots()
+    return fig, ax
+
+
+def _footer(fig, source: str, vintage: str | None):
+    text = f"Source: {source}."
+    if vintage:
+        text += f" Data vintage: {vintage}."
+    fig.text(0.01, -0.02, text, fontsize=7.5, color="#555555", ha="left", va="top", wrap=True)
+
+
+def mark_events(ax, events: dict[int, str] = EVENTS, years=None):
+    lo, hi = (min(years), max(years)) if years is not None else ax.get_xlim()
+    for year, label in events.items():
+        if lo <= year <= hi:
+            ax.axvline(year, color="#555555", lw=0.8, ls="--", zorder=0)
+            ax.text(year + 0.2, 0.98, label, transform=ax.get_xaxis_transform(), fontsize=7.5,
+                    va="top", ha="left", color="#555555", rotation=90)
+
+
+def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, title: str | None = None,
+                source: str = "kzecon from WITS/UN Comtrade, BNS 312101, COW v4",
+                vintage: str | None = None):
+    """Partner-group shares over time (output of :func:`kzecon.measures.partner_shares`)."""
+    d = shares[shares["flow"] == flow]
+    if d.empty:
+        raise ValueError(f"no shares for flow {flow!r}")
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        for group, g in d.groupby("group", sort=False):
+            ax.plot(g["year"], 100 * g["share"], marker="o", ms=2.5, lw=1.8,
+                    color=COLORS.get(group), label=LABELS.get(group, group))
+        mark_events(ax, years=d["year"])
+        reporter = d["reporter"].iloc[0]
+        side = d["side"].iloc[0] if "side" in d else ""
+        what = {"total": "total trade", "export": "exports", "import": "imports"}[flow]
+        ax.set_title(title or f"Partner shares of {reporter}'s {what}")
+        ax.set_ylabel(f"% of {what} ({side} figures)")
+        ax.set_xlabel("")
+        ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
+        _footer(fig, source, vintage)
+    return fig
+
+
+def save(fig, path, formats=("png",)):
+    """Write ``fig`` as ``path`` with each suffix in ``formats``; returns the paths written."""
+    from pathlib import Path
+
+    base = Path(path).with_suffix("")
+    out = []
+    for fmt in formats:
+        p = base.with_suffix(f".{fmt}")
+        meta = {"Software": None} if fmt == "png" else ({"Date": None} if fmt in ("svg", "pdf") else {})
+        fig.savefig(p, format=fmt, metadata=meta, bbox_inches="tight")
+        out.append(p)
+    plt.close(fig)
+    return out
