@@ -302,3 +302,23 @@ def reported_vs_mirror(trade_all: pd.DataFrame, *, partner: str = "CHN", reporte
     out["gap_usd"] = out["mirror_usd"] - out["reported_usd"]
     out["gap_pct"] = 100 * out["gap_usd"] / out["reported_usd"]
     return out.sort_values(["year", "flow"]).reset_index(drop=True)
+
+
+def gravity_to_trade(panel: pd.DataFrame, *, international_only: bool = True) -> pd.DataFrame:
+    """Turn a directed gravity panel (exporter, importer, year, flow) into reporter-view trade rows.
+
+    Each flow i→j becomes i's export to j and j's import from i (both as the exporter reported it:
+    ``reporter_side = 'panel'``), so the share functions work on any country of the panel.
+    """
+    from kzecon.data import validate_gravity
+
+    g = validate_gravity(panel)
+    if international_only:
+        g = g[g["exporter"] != g["importer"]]
+    exp = pd.DataFrame({"reporter": g["exporter"], "partner": g["importer"], "year": g["year"],
+                        "flow": "export", "value_usd": g["flow"]})
+    imp = pd.DataFrame({"reporter": g["importer"], "partner": g["exporter"], "year": g["year"],
+                        "flow": "import", "value_usd": g["flow"]})
+    out = pd.concat([exp, imp], ignore_index=True)
+    out["reporter_side"] = "panel"
+    return out

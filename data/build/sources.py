@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from _common import cow_to_iso3
 
 BUILDERS = {}
@@ -245,7 +244,8 @@ def build_comtrade_hs2(raw: Path):
     })
     w = pd.read_csv(base / "wits_ores_metals_exports_kazakhstan_china.csv")
     ores = pd.DataFrame({"reporter": "KAZ", "partner": "CHN", "year": w["year"].astype("int64"),
-                         "flow": "export", "product": w["product"], "value_usd": (w["value_usd_thousand"] * 1e3).round(3),
+                         "flow": "export", "product": w["product"],
+                         "value_usd": (w["value_usd_thousand"] * 1e3).round(3),
                          "source": "wits", "reporter_side": "reported"})
     return {
         "comtrade_kaz_chn_hs2": (out, ["year", "reporter_side", "flow", "cmd_code"], {}),

@@ -1,0 +1,226 @@
+"""Fresh trade data in one command: ``kzecon data update --source imf|comtrade``.
+
+IMF: bilateral goods trade from the IMF's public SDMX API, dataflow ``IMF.STA:IMTS``
+(International Merchandise Trade Statistics, successor of the Direction of Trade Statistics),
+through the kept SDMX client ``sdmx1`` (source ``IMF_DATA``).  Key
+``{COUNTRY}.{INDICATOR}.{COUNTERPART_COUNTRY}.{FREQUENCY}`` with indicators ``XG_FOB_USD``
+(exports, FOB) and ``MG_CIF_USD`` (imports, CIF).  For each country two queries are made: the
+country's own reports with every partner (``reporter_side = reported``) and every partner's
+reports of trade with it (``reporter_side = mirror``, flows turned round to the country's view).
+
+UN Comtrade: the public preview API (``comtradeapi.un.org/public/v1/preview``), JSON, HS
+``TOTAL`` by partner, parsed by :func:`kzecon.data.readers` conventions.
+
+Both validate the response, convert to kzecon's canonical trade rows and store them in the
+user data folder (:func:`kzecon.data.user_data_dir`) with a vintage note that every loader prints.
+No network is touched at import time; a missing connection is an :class:`UpdateError`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kzecon.errors import CountryCodeError, UpdateError
+
+from .countries import is_known_iso3
+from .updates import META_FILE, UPDATE_FILE, user_data_dir
+
+IMF_FLOW = "IMTS"
+IMF_INDICATORS = {"XG_FOB_USD": "export", "MG_CIF_USD": "import"}
+_DIMS = ["COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY", "FREQUENCY", "TIME_PERIOD"]
+
+
+def _client(source: str = "IMF_DATA"):
+    import sdmx
+
+    return sdmx.Client(source)
+
+
+def _imf_query(client, key: str, start: int, end: int | None) -> pd.DataFrame:
+    import requests
+
+    params = {"startPeriod": str(start)}
+    if end is not None:
+        params["endPeriod"] = str(end)
+    try:
+        msg = client.data(IMF_FLOW, key=key, params=params,
+                          headers={"Accept": "application/vnd.sdmx.genericdata+xml;version=2.1"})
+    except requests.exceptions.ConnectionError as err:
+        raise UpdateError("cannot reach the IMF SDMX API (no network connection?): "
+                          f"{type(err).__name__}") from err
+    except requests.exceptions.HTTPError as err:
+        code = getattr(err.response, "status_code", "?")
+        if code == 404:  # SDMX 'no results found'
+            return pd.DataFrame(columns=_DIMS + ["value", "SCALE"])
+        raise UpdateError(f"IMF SDMX API answered HTTP {code} for key {key}") from err
+    except Exception as err:  # sdmx1 raises XMLParseError/ValueError/KeyError on malformed messages
+        raise UpdateError(f"IMF response for key {key} is not a valid SDMX data message: "
+                          f"{type(err).__name__}: {str(err)[:200]}") from err
+    return _imf_frame(msg, key)
+
+
+def _imf_frame(msg, key: str) -> pd.DataFrame:
+    import sdmx
+
+    if not getattr(msg, "data", None):
+        raise UpdateError(f"IMF response for key {key} holds no data set")
+    try:
+        s = sdmx.to_pandas(msg, attributes="dsgo")
+    except Exception as err:
+        raise UpdateError(f"IMF response for key {key} could not be read: {err}") from err
+    if isinstance(s, list):
+        s = pd.concat(s)
+    df = s.reset_index() if isinstance(s, pd.DataFrame) else s.rename("value").reset_index()
+    missing = [d for d in _DIMS if d not in df.columns]
+    if missing:
+        raise UpdateError(f"IMF response for key {key} lacks dimension(s) {missing}: not an IMTS message")
+    if "value" not in df.columns:
+        raise UpdateError(f"IMF response for key {key} has no observation values")
+    return df
+
+
+def _imf_rows(df: pd.DataFrame, country: str, side: str) -> pd.DataFrame:
+    df = df[df["FREQUENCY"].astype(str) == "A"].copy()
+    bad_ind = sorted(set(df["INDICATOR"].astype(str)) - set(IMF_INDICATORS))
+    if bad_ind:
+        raise UpdateError(f"IMF response has unexpected INDICATOR code(s) {bad_ind}")
+    value = pd.to_numeric(df["value"], errors="coerce")
+    if value.isna().any() or not np.isfinite(value).all():
+        bad = df.loc[value.isna(), ["COUNTRY", "COUNTERPART_COUNTRY", "TIME_PERIOD"]].head(3)
+        raise UpdateError(f"IMF response has non-numeric observation values at {bad.to_dict('records')}")
+    if (value < 0).any():
+        raise UpdateError("IMF response has negative trade values")
+    scale = pd.to_numeric(df["SCALE"], errors="coerce").fillna(0) if "SCALE" in df else 0
+    year = pd.to_numeric(df["TIME_PERIOD"].astype(str).str[:4], errors="coerce")
+    if year.isna().any():
+        raise UpdateError("IMF response has TIME_PERIOD values that are not years")
+    flow = df["INDICATOR"].astype(str).map(IMF_INDICATORS)
+    rep = df["COUNTRY"].astype(str)
+    par = df["COUNTERPART_COUNTRY"].astype(str)
+    if side == "mirror":  # partner P reports exports to C = C's imports from P, seen by P
+        rep, par = par, rep
+        flow = flow.map({"export": "import", "import": "export"})
+    out = pd.DataFrame({"reporter": rep.values, "partner": par.values, "year": year.astype("int64").values,
+                        "flow": flow.values, "value_usd": (value * 10.0 ** scale).values,
+                        "source": "imf_imts", "reporter_side": side, "flag": ""})
+    unknown = sorted({c for c in pd.concat([out["reporter"], out["partner"]]) if not is_known_iso3(c)})
+    # IMF aggregates (e.g. G001 world, G998 …) are not partners: keep them out, counted in the note.
+    out.attrs["aggregates_dropped"] = int(out["partner"].isin(unknown).sum() + out["reporter"].isin(unknown).sum())
+    out = out[~out["partner"].isin(unknown) & ~out["reporter"].isin(unknown)]
+    return out[out["reporter"] == country]
+
+
+def update_imf(countries=("KAZ",), start: int = 2015, end: int | None = None,
+               out_dir: Path | None = None, client=None) -> tuple[Path, int, str]:
+    """Download IMTS trade of ``countries`` (reported and mirror) into the user data folder.
+
+    Returns the file written, its row count and the vintage note.
+    """
+    countries = list(countries)
+    for c in countries:
+        if not is_known_iso3(c):
+            raise CountryCodeError(f"--countries: unknown ISO-3 code {c!r}")
+    if end is not None and end < start:
+        raise UpdateError(f"--end {end} is before --start {start}")
+    client = client or _client()
+    ind = "+".join(IMF_INDICATORS)
+    frames = []
+    dropped = 0
+    for c in countries:
+        for side, key in (("reported", f"{c}.{ind}..A"), ("mirror", f".{ind}.{c}.A")):
+            raw = _imf_query(client, key, start, end)
+            rows = _imf_rows(raw, c, side)
+            dropped += rows.attrs.get("aggregates_dropped", 0)
+            frames.append(rows)
+    df = pd.concat(frames, ignore_index=True)
+    if df.empty:
+        raise UpdateError(f"the IMF returned no annual trade for {', '.join(countries)} from {start}")
+    dup = df.duplicated(["reporter", "partner", "year", "flow", "reporter_side"])
+    df = df[~dup]
+    return _store(df, {"source": "IMF IMTS (SDMX, dataflow IMF.STA:IMTS)", "countries": countries,
+                       "start": start, "end": end, "aggregate_rows_dropped": dropped,
+                       "duplicate_rows_dropped": int(dup.sum())}, out_dir)
+
+
+def _store(df: pd.DataFrame, meta: dict, out_dir: Path | None) -> tuple[Path, int, str]:
+    out_dir = Path(out_dir) if out_dir else user_data_dir()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UpdateError(f"cannot create the user data folder {out_dir}: {err.strerror}") from err
+    df = df.sort_values(["reporter", "reporter_side", "partner", "year", "flow"], kind="mergesort")
+    path = out_dir / UPDATE_FILE
+    df.to_csv(path, index=False, lineterminator="\n")
+    meta = dict(meta, downloaded=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%MZ"), rows=len(df),
+                years=[int(df["year"].min()), int(df["year"].max())])
+    (out_dir / META_FILE).write_text(json.dumps(meta, indent=1) + "\n")
+    note = (f"vintage: {meta['source']}, downloaded {meta['downloaded']}, {meta['years'][0]}–"
+            f"{meta['years'][1]}; loaders now add these rows (source 'imf_imts')")
+    return path, len(df), note
+
+
+COMTRADE_URL = "https://comtradeapi.un.org/public/v1/preview/C/A/HS"
+
+
+def update_comtrade(countries=("KAZ",), start: int = 2015, end: int | None = None,
+                    out_dir: Path | None = None, get=None) -> tuple[Path, int, str]:
+    """Download UN Comtrade totals by partner (public preview API, JSON) into the user data folder."""
+    import requests
+
+    get = get or requests.get
+    end = end or _dt.date.today().year - 1
+    frames = []
+    for c in countries:
+        if not is_known_iso3(c):
+            raise CountryCodeError(f"--countries: unknown ISO-3 code {c!r}")
+        from countrycode import countrycode
+
+        code = countrycode([c], origin="iso3c", destination="un")[0]
+        params = {"reporterCode": int(code), "period": ",".join(str(y) for y in range(start, end + 1)),
+                  "flowCode": "X,M", "cmdCode": "TOTAL", "partnerCode": None}
+        try:
+            resp = get(COMTRADE_URL, params={k: v for k, v in params.items() if v is not None}, timeout=60)
+        except requests.exceptions.ConnectionError as err:
+            raise UpdateError("cannot reach the UN Comtrade API (no network connection?)") from err
+        if getattr(resp, "status_code", 200) != 200:
+            raise UpdateError(f"UN Comtrade API answered HTTP {resp.status_code}")
+        try:
+            payload = resp.json()
+            data = payload["data"]
+        except (ValueError, KeyError, TypeError) as err:
+            raise UpdateError("UN Comtrade response is not the API's JSON layout (no 'data' list)") from err
+        if not isinstance(data, list):
+            raise UpdateError("UN Comtrade response: 'data' is not a list")
+        df = pd.DataFrame(data)
+        need = ["refYear", "reporterCode", "partnerCode", "flowCode", "primaryValue"]
+        miss = [k for k in need if k not in df.columns] if len(df) else []
+        if miss:
+            raise UpdateError(f"UN Comtrade response lacks field(s) {miss}")
+        if df.empty:
+            continue
+        df = df[df["partnerCode"].astype(int) != 0]  # 0 = World
+        val = pd.to_numeric(df["primaryValue"], errors="coerce")
+        if val.isna().any() or (val < 0).any():
+            raise UpdateError("UN Comtrade response has missing or negative primaryValue")
+        par = countrycode(df["partnerCode"].astype(int).tolist(), origin="un", destination="iso3c")
+        keep = [p is not None for p in par]
+        frames.append(pd.DataFrame({
+            "reporter": c, "partner": [p for p in par if p is not None],
+            "year": df["refYear"].astype(int).values[keep],
+            "flow": df["flowCode"].map({"X": "export", "M": "import"}).values[keep],
+            "value_usd": val.values[keep], "source": "comtrade_api", "reporter_side": "reported",
+            "flag": ""}))
+    if not frames:
+        raise UpdateError(f"UN Comtrade returned no rows for {', '.join(countries)}")
+    df = pd.concat(frames, ignore_index=True).dropna(subset=["flow"])
+    out_dir = Path(out_dir) if out_dir else user_data_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "comtrade_totals.csv"
+    df.sort_values(["reporter", "partner", "year", "flow"]).to_csv(path, index=False, lineterminator="\n")
+    note = f"vintage: UN Comtrade public API, downloaded {_dt.date.today()}, {start}–{end}"
+    return path, len(df), note
