@@ -114,3 +114,49 @@ def test_no_connection_is_one_line(tmp_path, monkeypatch, capsys):
 def test_unknown_country_refused(tmp_path):
     with pytest.raises(Exception, match="'XYZ'"):
         update.update_imf(["XYZ"], out_dir=tmp_path, client=client(Fake()))
+
+
+class FakeResp:
+    def __init__(self, payload, status=200):
+        self.payload, self.status_code = payload, status
+
+    def json(self):
+        if isinstance(self.payload, Exception):
+            raise self.payload
+        return self.payload
+
+
+def comtrade_payload():
+    # UN Comtrade public API layout: {"elapsedTime": …, "count": n, "data": [ {refYear, reporterCode, …} ]}
+    rec = dict(typeCode="C", freqCode="A", refPeriodId=20240101, refYear=2024, refMonth=52, period="2024",
+               reporterCode=398, reporterISO="KAZ", flowCode="X", partnerCode=156, partnerISO="CHN",
+               cmdCode="TOTAL", primaryValue=15.5e9, isReported=True, isAggregate=True)
+    world = dict(rec, partnerCode=0, partnerISO="W00", primaryValue=80e9)
+    imp = dict(rec, flowCode="M", partnerCode=643, partnerISO="RUS", primaryValue=16e9)
+    return {"elapsedTime": "0.1 secs", "count": 3, "data": [rec, world, imp], "error": ""}
+
+
+def test_update_comtrade_offline(tmp_path, monkeypatch):
+    calls = []
+
+    def get(url, params=None, timeout=None):
+        calls.append((url, params))
+        return FakeResp(comtrade_payload())
+
+    path, n, note = update.update_comtrade(["KAZ"], start=2024, end=2024, out_dir=tmp_path, get=get)
+    assert calls[0][1]["reporterCode"] == 398 and calls[0][1]["cmdCode"] == "TOTAL"
+    df = pd.read_csv(path).set_index(["partner", "flow"])
+    assert n == 2 and df.loc[("CHN", "export"), "value_usd"] == 15.5e9
+    assert df.loc[("RUS", "import"), "value_usd"] == 16e9
+    monkeypatch.setenv("KZECON_DATA_DIR", str(tmp_path))
+    assert "comtrade_api" in set(load_trade()["source"])
+
+
+@pytest.mark.parametrize("payload,msg", [
+    (ValueError("no json"), "not the API's JSON layout"),
+    ({"data": "x"}, "'data' is not a list"),
+    ({"data": [{"refYear": 2024}]}, "lacks field"),
+])
+def test_update_comtrade_malformed(tmp_path, payload, msg):
+    with pytest.raises(UpdateError, match=msg):
+        update.update_comtrade(["KAZ"], start=2024, end=2024, out_dir=tmp_path, get=lambda *a, **k: FakeResp(payload))

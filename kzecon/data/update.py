@@ -28,7 +28,7 @@ import pandas as pd
 from kzecon.errors import CountryCodeError, UpdateError
 
 from .countries import is_known_iso3
-from .updates import META_FILE, UPDATE_FILE, user_data_dir
+from .updates import COMTRADE_FILE, META_FILE, UPDATE_FILE, user_data_dir
 
 IMF_FLOW = "IMTS"
 IMF_INDICATORS = {"XG_FOB_USD": "export", "MG_CIF_USD": "import"}
@@ -220,7 +220,7 @@ def update_comtrade(countries=("KAZ",), start: int = 2015, end: int | None = Non
     df = pd.concat(frames, ignore_index=True).dropna(subset=["flow"])
     out_dir = Path(out_dir) if out_dir else user_data_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "comtrade_totals.csv"
+    path = out_dir / COMTRADE_FILE
     df.sort_values(["reporter", "partner", "year", "flow"]).to_csv(path, index=False, lineterminator="\n")
     note = f"vintage: UN Comtrade public API, downloaded {_dt.date.today()}, {start}–{end}"
     return path, len(df), note

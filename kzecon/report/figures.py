@@ -85,3 +85,26 @@ def save(fig, path, formats=("png",)):
         out.append(p)
     plt.close(fig)
     return out
+
+
+def mirror_gap(gaps: pd.DataFrame, *, ax=None, title: str | None = None,
+               source: str = "kzecon from WITS/UN Comtrade (KAZ-reported), penppml/UN Comtrade (partner-reported)",
+               vintage: str | None = None):
+    """Kazakhstan-reported vs partner-reported (mirror) trade by year and partner.
+
+    Takes the stacked output of :func:`kzecon.measures.reported_vs_mirror` for one or more partners.
+    """
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        for (partner, flow), g in gaps.groupby(["partner", "flow"]):
+            color = COLORS.get({"CHN": "china", "RUS": "russia"}.get(partner, "rest"))
+            what = "KAZ exports to" if flow == "export" else "KAZ imports from"
+            ax.plot(g["year"], g["reported_usd"] / 1e9, marker="o", color=color, lw=1.6,
+                    label=f"{what} {partner}: KAZ-reported")
+            ax.plot(g["year"], g["mirror_usd"] / 1e9, marker="s", color=color, lw=1.6, ls="--",
+                    label=f"{what} {partner}: {partner}-reported (mirror)")
+        ax.set_title(title or "Which side reports matters: Kazakhstan's vs partners' figures")
+        ax.set_ylabel("billion current US$")
+        ax.legend(fontsize=7.5, loc="upper left")
+        _footer(fig, source, vintage)
+    return fig
