@@ -322,3 +322,38 @@ def gravity_to_trade(panel: pd.DataFrame, *, international_only: bool = True) ->
     out = pd.concat([exp, imp], ignore_index=True)
     out["reporter_side"] = "panel"
     return out
+
+
+def share_band(trade_all: pd.DataFrame, *, partner: str = "CHN", reporter: str = "KAZ", flow: str = "import",
+               cif_fob: float = CIF_FOB_FACTOR) -> pd.DataFrame:
+    """A partner's share from the reporter's own figures and from the partner's mirror figures.
+
+    ``reported_share`` = reporter-declared flow with the partner / reporter-declared total (BNS over
+    WITS where both exist).  ``mirror_share`` = the partner's reported flow, put on the reporter's
+    valuation (imports: FOB mirror × ``cif_fob``; exports: CIF mirror ÷ ``cif_fob``; IMF DOTS
+    convention 1.10), over the same reporter-declared total.  ``low``/``high`` bound the two and
+    ``mid`` is their average — the measurement band that models can carry.
+    """
+    if flow not in ("export", "import"):
+        raise SchemaError("share_band compares one direction: flow must be 'export' or 'import'")
+    t = trade_all[(trade_all["reporter"] == reporter) & (trade_all["flow"] == flow)
+                  & ~trade_all["partner"].isin(AGGREGATES)]
+    rep = t[t["reporter_side"] == "reported"].copy()
+    rep["rank"] = rep["source"].map({"bns": 0, "wits": 1}).fillna(2)
+    best = rep.groupby("year")["rank"].transform("min")
+    rep = rep[rep["rank"] == best]
+    total = rep.groupby("year")["value_usd"].sum()
+    own = rep[rep["partner"] == partner].groupby("year")["value_usd"].sum()
+    mir = t[(t["reporter_side"] == "mirror") & (t["partner"] == partner)].groupby("year")["value_usd"].first()
+    years = sorted(set(mir.index) & set(total.index))
+    if not years:
+        raise CoverageError(f"no year with both {reporter}-reported totals and {partner}'s mirror {flow}s")
+    adj = cif_fob if flow == "import" else 1 / cif_fob
+    out = pd.DataFrame({"year": years, "partner": partner, "flow": flow,
+                        "reported_share": own.reindex(years, fill_value=0.0).values / total[years].values,
+                        "mirror_share": mir[years].values * adj / total[years].values})
+    out["low"] = out[["reported_share", "mirror_share"]].min(axis=1)
+    out["high"] = out[["reported_share", "mirror_share"]].max(axis=1)
+    out["mid"] = out[["reported_share", "mirror_share"]].mean(axis=1)
+    out["cif_fob"] = cif_fob
+    return out

@@ -168,3 +168,16 @@ def test_balance_bounds(w):
                       "share": [x / tot for x in w]})
     b = measures.balance_index(s)["balance"].iloc[0]
     assert -1e-12 <= b <= 1 + 1e-12
+
+
+def test_share_band_china_imports_2016():
+    """WITS PROVENANCE sanity table 2016: KAZ imports 25.15 bn, from China 3.67 bn (14.6 %);
+    penppml PROVENANCE: CHN→KAZ 2016 = 8.29 bn (China-reported, FOB)."""
+    from kzecon.data import load_trade
+
+    b = measures.share_band(load_trade(), partner="CHN", flow="import").set_index("year")
+    assert b.loc[2016, "reported_share"] == pytest.approx(0.146, abs=0.0006)
+    assert b.loc[2016, "mirror_share"] == pytest.approx(8.29 * 1.10 / 25.15, abs=0.001)
+    assert (b["low"] <= b["mid"]).all() and (b["mid"] <= b["high"]).all()
+    with pytest.raises(SchemaError, match="one direction"):
+        measures.share_band(load_trade(), flow="total")
