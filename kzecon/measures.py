@@ -246,10 +246,9 @@ def asymmetry(trade: pd.DataFrame, *, a: str = "KAZ", b: str = "CHN", flow: str 
         sb = pd.DataFrame(rows)
     else:
         raise CoverageError(f"asymmetry needs {b}'s trade: rows with reporter {b} or a totals table")
-    # b's export to a is a's import from b: compare like with like on totals only, or flip flows
+    # b's export to a is a's import from b: turn b's flows round to a's view before pairing
     flip = {"export": "import", "import": "export", "total": "total"}
-    sb = sb.assign(flow=sb["flow"].map(flip)) if "partner" in sb.columns else sb.assign(
-        flow=sb["flow"].map(flip))
+    sb = sb.assign(flow=sb["flow"].map(flip))
     m = sa[["year", "flow", "share"]].merge(sb[["year", "flow", "share"]], on=["year", "flow"],
                                             suffixes=("_a", "_b"))
     return pd.DataFrame({"year": m["year"], "flow": m["flow"], "a": a, "b": b,
@@ -276,6 +275,18 @@ def trade_intensity(trade: pd.DataFrame, totals: pd.DataFrame, *, reporter: str 
                          "intensity": s["share"].values / w})
 
 
+# Precedence among the reporter's own sources where several cover a year (as in the spliced series).
+REPORTED_PRECEDENCE = {"bns": 0, "wits": 1}
+
+
+def _best_reported(t: pd.DataFrame) -> pd.DataFrame:
+    """The reporter-declared rows of the highest-precedence source for each year and flow."""
+    rep = t[t["reporter_side"] == "reported"]
+    rank = rep["source"].map(REPORTED_PRECEDENCE).fillna(len(REPORTED_PRECEDENCE))
+    best = rank.groupby([rep["year"], rep["flow"]]).transform("min")
+    return rep[rank == best]
+
+
 def reported_vs_mirror(trade_all: pd.DataFrame, *, partner: str = "CHN", reporter: str = "KAZ",
                        cif_fob: float = CIF_FOB_FACTOR) -> pd.DataFrame:
     """Reporter's own figures against the partner's mirror figures, by year and flow.
@@ -286,9 +297,7 @@ def reported_vs_mirror(trade_all: pd.DataFrame, *, partner: str = "CHN", reporte
     convention 1.10) before the gap; exports compare FOB with the partner's CIF imports the other way.
     """
     t = trade_all[(trade_all["reporter"] == reporter) & (trade_all["partner"] == partner)]
-    rep = t[t["reporter_side"] == "reported"].copy()
-    rep["rank"] = rep["source"].map({"bns": 0, "wits": 1}).fillna(2)
-    rep = rep.sort_values("rank").drop_duplicates(["year", "flow"])
+    rep = _best_reported(t)
     mir = t[t["reporter_side"] == "mirror"].drop_duplicates(["year", "flow"])
     m = rep[["year", "flow", "value_usd", "source"]].merge(
         mir[["year", "flow", "value_usd", "source"]], on=["year", "flow"], suffixes=("_reported", "_mirror"))
@@ -338,10 +347,7 @@ def share_band(trade_all: pd.DataFrame, *, partner: str = "CHN", reporter: str =
         raise SchemaError("share_band compares one direction: flow must be 'export' or 'import'")
     t = trade_all[(trade_all["reporter"] == reporter) & (trade_all["flow"] == flow)
                   & ~trade_all["partner"].isin(AGGREGATES)]
-    rep = t[t["reporter_side"] == "reported"].copy()
-    rep["rank"] = rep["source"].map({"bns": 0, "wits": 1}).fillna(2)
-    best = rep.groupby("year")["rank"].transform("min")
-    rep = rep[rep["rank"] == best]
+    rep = _best_reported(t)
     total = rep.groupby("year")["value_usd"].sum()
     own = rep[rep["partner"] == partner].groupby("year")["value_usd"].sum()
     mir = t[(t["reporter_side"] == "mirror") & (t["partner"] == partner)].groupby("year")["value_usd"].first()

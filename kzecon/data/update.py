@@ -28,7 +28,7 @@ import pandas as pd
 from kzecon.errors import CountryCodeError, UpdateError
 
 from .countries import is_known_iso3
-from .updates import COMTRADE_FILE, META_FILE, UPDATE_FILE, user_data_dir
+from .updates import COMTRADE_FILE, COMTRADE_META_FILE, META_FILE, UPDATE_FILE, user_data_dir
 
 IMF_FLOW = "IMTS"
 IMF_INDICATORS = {"XG_FOB_USD": "export", "MG_CIF_USD": "import"}
@@ -147,20 +147,21 @@ def update_imf(countries=("KAZ",), start: int = 2015, end: int | None = None,
                        "duplicate_rows_dropped": int(dup.sum())}, out_dir)
 
 
-def _store(df: pd.DataFrame, meta: dict, out_dir: Path | None) -> tuple[Path, int, str]:
+def _store(df: pd.DataFrame, meta: dict, out_dir: Path | None, data_file: str = UPDATE_FILE,
+           meta_file: str = META_FILE) -> tuple[Path, int, str]:
     out_dir = Path(out_dir) if out_dir else user_data_dir()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise UpdateError(f"cannot create the user data folder {out_dir}: {err.strerror}") from err
     df = df.sort_values(["reporter", "reporter_side", "partner", "year", "flow"], kind="mergesort")
-    path = out_dir / UPDATE_FILE
+    path = out_dir / data_file
     df.to_csv(path, index=False, lineterminator="\n")
     meta = dict(meta, downloaded=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%MZ"), rows=len(df),
                 years=[int(df["year"].min()), int(df["year"].max())])
-    (out_dir / META_FILE).write_text(json.dumps(meta, indent=1) + "\n")
+    (out_dir / meta_file).write_text(json.dumps(meta, indent=1) + "\n")
     note = (f"vintage: {meta['source']}, downloaded {meta['downloaded']}, {meta['years'][0]}–"
-            f"{meta['years'][1]}; loaders now add these rows (source 'imf_imts')")
+            f"{meta['years'][1]}; loaders now add these rows (source '{df['source'].iloc[0]}')")
     return path, len(df), note
 
 
@@ -171,6 +172,7 @@ def update_comtrade(countries=("KAZ",), start: int = 2015, end: int | None = Non
                     out_dir: Path | None = None, get=None) -> tuple[Path, int, str]:
     """Download UN Comtrade totals by partner (public preview API, JSON) into the user data folder."""
     import requests
+    from countrycode import countrycode
 
     get = get or requests.get
     end = end or _dt.date.today().year - 1
@@ -178,8 +180,6 @@ def update_comtrade(countries=("KAZ",), start: int = 2015, end: int | None = Non
     for c in countries:
         if not is_known_iso3(c):
             raise CountryCodeError(f"--countries: unknown ISO-3 code {c!r}")
-        from countrycode import countrycode
-
         code = countrycode([c], origin="iso3c", destination="un")[0]
         params = {"reporterCode": int(code), "period": ",".join(str(y) for y in range(start, end + 1)),
                   "flowCode": "X,M", "cmdCode": "TOTAL", "partnerCode": None}
@@ -218,9 +218,5 @@ def update_comtrade(countries=("KAZ",), start: int = 2015, end: int | None = Non
     if not frames:
         raise UpdateError(f"UN Comtrade returned no rows for {', '.join(countries)}")
     df = pd.concat(frames, ignore_index=True).dropna(subset=["flow"])
-    out_dir = Path(out_dir) if out_dir else user_data_dir()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / COMTRADE_FILE
-    df.sort_values(["reporter", "partner", "year", "flow"]).to_csv(path, index=False, lineterminator="\n")
-    note = f"vintage: UN Comtrade public API, downloaded {_dt.date.today()}, {start}–{end}"
-    return path, len(df), note
+    return _store(df, {"source": "UN Comtrade public API (HS TOTAL by partner)", "countries": list(countries),
+                       "start": start, "end": end}, out_dir, COMTRADE_FILE, COMTRADE_META_FILE)
