@@ -84,8 +84,7 @@ def cmd_measures(args) -> int:
     print(f"Partner shares of {reporter}'s {args.flow} ({shares['side'].iloc[0]} figures); {vintage}")
     print(wide.round(3).to_string())
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
+        out = _out_dir(args.out)
         shares.to_csv(out / "shares.csv", index=False, lineterminator="\n")
         tilt.to_csv(out / "tilt.csv", index=False, lineterminator="\n")
         bal.to_csv(out / "balance.csv", index=False, lineterminator="\n")
@@ -95,6 +94,48 @@ def cmd_measures(args) -> int:
                                   "kzecon from COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 (2020–25)")
         written = figures.save(fig, out / f"shares_{flow}.png")
         print(f"wrote {out/'shares.csv'}, tilt.csv, balance.csv, concentration.csv, {written[0].name}")
+    return 0
+
+
+def _out_dir(path: str) -> Path:
+    out = Path(path)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _csv(df, path: Path) -> None:
+    df.to_csv(path, index=False, lineterminator="\n")
+
+
+def cmd_alignment(args) -> int:
+    from kzecon import alignment
+    from kzecon.report import figures
+
+    triad = [c.strip().upper() for c in args.triad.split(",") if c.strip()]
+    div = alignment.divergent_votes(triad, start=args.start, end=args.end, strict=args.strict,
+                                    duplicates=args.duplicates)
+    c, p1, p2 = div.attrs["triad"]
+    s, e = div.attrs["period"]
+    summary = alignment.divergence_summary(div)
+    kind = "strict opposition (yes vs no)" if args.strict else "different votes"
+    print(f"{p1}–{p2} {kind} in UNGA roll calls {s}–{e}: {len(div)}; {c} sided with:")
+    print(summary.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    removed = div.attrs["duplicates"]
+    if len(removed):
+        print(f"({len(removed)} repeated resolution records set aside: same symbol and date as a lower rcid; "
+              f"--duplicates keep counts them)")
+    if args.out:
+        out = _out_dir(args.out)
+        _csv(div, out / "divergent_votes.csv")
+        _csv(summary, out / "summary.csv")
+        _csv(alignment.divergence_summary(div, by="issue"), out / "summary_by_issue.csv")
+        _csv(removed, out / "duplicates_set_aside.csv")
+        series = alignment.alignment_series(c, (p1, p2), start=s, end=e, abstain=args.abstain,
+                                            duplicates=args.duplicates)
+        _csv(series, out / "agreement_by_year.csv")
+        written = figures.save(figures.alignment_series(series), out / "agreement_by_year.png")
+        print(f"wrote {out/'divergent_votes.csv'}, summary.csv, summary_by_issue.csv, agreement_by_year.csv, "
+              f"duplicates_set_aside.csv, {written[0].name}")
     return 0
 
 
@@ -129,6 +170,18 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--side", choices=["reported", "mirror", "mixed"], default=None)
     m.add_argument("--russia-2010", dest="russia_2010", choices=["flag", "interpolate"], default="flag")
     m.set_defaults(func=cmd_measures)
+
+    a = sub.add_parser("alignment", help="UN General Assembly vote alignment and divergent roll calls")
+    a.add_argument("--triad", default="KAZ,CHN,RUS", help="C,P1,P2: whom C sides with when P1 and P2 split")
+    a.add_argument("--from", dest="start", type=int, default=None, help="first year (default: all)")
+    a.add_argument("--to", dest="end", type=int, default=None, help="last year (default: all)")
+    a.add_argument("--strict", action="store_true", help="only yes-vs-no splits (default: any difference)")
+    a.add_argument("--abstain", choices=["half", "category", "drop"], default="half",
+                   help="abstentions in the agreement series (default: half agreement)")
+    a.add_argument("--duplicates", choices=["first", "keep"], default="first",
+                   help="repeated resolution records: keep the lowest rcid (default) or keep all")
+    a.add_argument("--out", default=None, help="folder for CSV tables and the figure")
+    a.set_defaults(func=cmd_alignment)
     return p
 
 

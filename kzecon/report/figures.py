@@ -108,3 +108,29 @@ def mirror_gap(gaps: pd.DataFrame, *, ax=None, title: str | None = None,
         ax.legend(fontsize=7.5, loc="upper left")
         _footer(fig, source, vintage)
     return fig
+
+
+def alignment_series(series: pd.DataFrame, *, ax=None, title: str | None = None,
+                     source: str = "kzecon from Voeten, Strezhnev & Bailey UNGA votes (unvotes 2021 release)",
+                     vintage: str | None = None):
+    """Agreement of a country with two powers by year (output of :func:`kzecon.alignment.alignment_series`)."""
+    cols = [c for c in series.columns if c.split("_")[0] in ("agreement", "kappa", "scott", "s")
+            and not c.startswith("n_")]
+    measure_cols = [c for c in cols if c.rsplit("_", 1)[-1].isupper()]
+    if len(measure_cols) != 2:
+        raise ValueError("expected the output of kzecon.alignment.alignment_series")
+    palette = {"CHN": COLORS["china"], "RUS": COLORS["russia"]}
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        for col in measure_cols:
+            power = col.rsplit("_", 1)[-1]
+            ax.plot(series["year"], series[col], marker="o", ms=2.5, lw=1.8, color=palette.get(power),
+                    label=f"with {power}")
+        mark_events(ax, years=series["year"])
+        measure = measure_cols[0].rsplit("_", 1)[0].replace("_", " ")
+        who = series.attrs.get("country", "")
+        ax.set_title(title or f"{who + chr(39) + 's ' if who else ''}UN General Assembly vote {measure}")
+        ax.set_ylabel(f"{measure} (abstention = half agreement)" if measure == "agreement" else measure)
+        ax.legend(ncol=2, loc="lower left", fontsize=8.5)
+        _footer(fig, source, vintage)
+    return fig

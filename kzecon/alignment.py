@@ -1,0 +1,355 @@
+"""Political alignment from UN General Assembly roll-call votes (Voeten, Strezhnev & Bailey).
+
+The other half of the multi-vector picture: how often Kazakhstan votes with China and with Russia,
+chance-corrected, and whom it sides with when the two great powers split.
+
+Conventions
+-----------
+* Votes are coded on Voeten's ordinal scale ``yes = 1``, ``abstain = 2``, ``no = 3``. A country that
+  did not vote in a roll call (absent, not a member) has no record and is **never counted as agreeing**:
+  pairwise measures use only roll calls in which both countries voted.
+* Abstentions (``abstain=``): ``"half"`` (default) scores yes/abstain as half agreement (agreement
+  weights 1 − |x − y| / 2); ``"category"`` treats abstain as a third category (identical votes only);
+  ``"drop"`` leaves out roll calls in which either country abstained.
+* Chance-corrected agreement following Häge (2011, *Political Analysis* 19:287): Cohen's kappa uses
+  each country's own vote distribution for expected agreement, Scott's pi the pooled distribution; both
+  with the same agreement weights as the raw agreement. The S-score (Signorino & Ritter 1999) is
+  1 − 2·d/d_max with d the mean absolute distance on the ordinal scale (d_max = 2; on yes/no only
+  when abstentions are dropped); it equals 2·agreement − 1 under ``abstain="half"``.
+* **Repeated resolution records.** The roll-call table carries records with high rcids (empty
+  ``importantvote`` and ``short``) that share the resolution symbol and date of a lower-rcid record.
+  Their descriptions (meeting-record text) show they are separate recorded votes on the same draft —
+  a paragraph, an amendment, a no-action motion — not copies; a few are exact repeats. Counted as roll
+  calls on resolutions they overcount resolutions by up to several votes each. ``duplicates="first"``
+  (default) keeps one record per (``unres``, ``date``): the lowest rcid, the vote on the resolution as
+  a whole; ``duplicates="keep"`` keeps every record. What was removed is in ``attrs["duplicates"]``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from . import data as _data
+from .data.countries import is_known_iso3
+from .data.validate import require_columns
+from .errors import CountryCodeError, CoverageError, DataQualityWarning, SchemaError
+
+VOTE_CODES = {"yes": 1, "abstain": 2, "no": 3}
+VOTE_NAMES = {v: k for k, v in VOTE_CODES.items()}
+Abstain = Literal["half", "category", "drop"]
+Duplicates = Literal["first", "keep"]
+DEFAULT_TRIAD = ("KAZ", "CHN", "RUS")
+PERIODS = ((1992, 2006), (2007, 2013), (2014, 2019))
+
+
+# --------------------------------------------------------------------------------------------------------
+# Agreement measures on two vote vectors (pure functions)
+# --------------------------------------------------------------------------------------------------------
+def _weights(abstain: Abstain) -> np.ndarray:
+    if abstain == "half":
+        k = np.arange(1, 4)
+        return 1.0 - np.abs(k[:, None] - k[None, :]) / 2.0
+    return np.eye(3)
+
+
+def agreement_scores(x, y, *, abstain: Abstain = "half") -> dict:
+    """Agreement, Cohen's kappa, Scott's pi and S-score of two aligned vote vectors.
+
+    Parameters
+    ----------
+    x, y : array-like
+        Votes of two countries on the same roll calls: ``"yes"``/``"abstain"``/``"no"`` or codes 1/2/3;
+        missing (NaN/None) means the country did not vote — such roll calls are left out.
+    abstain : {"half", "category", "drop"}
+        Treatment of abstentions (see module docstring).
+
+    Returns
+    -------
+    dict
+        ``n`` (roll calls used), ``agreement``, ``kappa``, ``scott_pi``, ``s_score``.
+
+    Examples
+    --------
+    >>> agreement_scores(["yes", "no", "abstain"], ["yes", "yes", "yes"])["agreement"]
+    0.5
+    """
+    if abstain not in ("half", "category", "drop"):
+        raise SchemaError(f"abstain must be 'half', 'category' or 'drop', got {abstain!r}")
+    a = _codes(pd.Series(list(x), dtype=object))
+    b = _codes(pd.Series(list(y), dtype=object))
+    if len(a) != len(b):
+        raise SchemaError(f"vote vectors differ in length ({len(a)} vs {len(b)})")
+    keep = a.notna() & b.notna()
+    if abstain == "drop":
+        keep &= (a != 2) & (b != 2)
+    a = a[keep].astype(int).to_numpy()
+    b = b[keep].astype(int).to_numpy()
+    n = len(a)
+    out = {"n": n, "agreement": np.nan, "kappa": np.nan, "scott_pi": np.nan, "s_score": np.nan}
+    if n == 0:
+        return out
+    w = _weights(abstain)
+    p_o = float(w[a - 1, b - 1].mean())
+    pa = np.bincount(a - 1, minlength=3) / n
+    pb = np.bincount(b - 1, minlength=3) / n
+    pooled = (pa + pb) / 2
+    pe_kappa = float(pa @ w @ pb)
+    pe_pi = float(pooled @ w @ pooled)
+    d_max = 2.0  # distance between yes (1) and no (3), with or without abstentions
+    out.update(
+        agreement=p_o,
+        kappa=(p_o - pe_kappa) / (1 - pe_kappa) if pe_kappa < 1 else np.nan,
+        scott_pi=(p_o - pe_pi) / (1 - pe_pi) if pe_pi < 1 else np.nan,
+        s_score=1.0 - 2.0 * float(np.abs(a - b).mean()) / d_max,
+    )
+    return out
+
+
+def _codes(s: pd.Series) -> pd.Series:
+    """Votes as 1/2/3 (float with NaN for no vote); unknown labels raise naming the value."""
+    def one(v):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return np.nan
+        if isinstance(v, str):
+            key = v.strip().lower()
+            if key in VOTE_CODES:
+                return VOTE_CODES[key]
+        elif v in (1, 2, 3):
+            return int(v)
+        raise SchemaError(f"unknown vote {v!r}: expected yes/abstain/no or 1/2/3")
+    return s.map(one).astype(float)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Roll calls and the vote matrix
+# --------------------------------------------------------------------------------------------------------
+def resolve_duplicates(roll_calls: pd.DataFrame, rule: Duplicates = "first") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep one roll call per (``unres``, ``date``) (lowest rcid) or keep all.
+
+    Resolution symbols are compared with the ``A/RES/`` prefix of the 2016+ records read as ``R/``.
+
+    Returns the kept roll calls and a frame of removed ones (``rcid``, ``kept_rcid``, ``unres``,
+    ``date``, ``reason``). Roll calls without a resolution symbol are always kept.
+    """
+    if rule not in ("first", "keep"):
+        raise SchemaError(f"duplicates must be 'first' or 'keep', got {rule!r}")
+    rc = roll_calls.sort_values("rcid")
+    cols = ["rcid", "kept_rcid", "unres", "date", "reason"]
+    if rule == "keep":
+        return rc.reset_index(drop=True), pd.DataFrame(columns=cols)
+    symbol = rc["unres"].str.replace(r"^A/RES/", "R/", regex=True)  # 2016+ records use the A/RES/ form
+    first = rc.groupby([symbol, rc["date"]])["rcid"].transform("min")  # NaN where unres is missing
+    dup = (first.notna() & (rc["rcid"] != first)).to_numpy(dtype=bool)
+    removed = rc.loc[dup, ["rcid", "unres", "date"]].copy()
+    removed.insert(1, "kept_rcid", first[dup].astype("int64").to_numpy())
+    removed["reason"] = "same resolution symbol and date as a lower rcid (separate vote on part of the draft)"
+    return rc[~dup].reset_index(drop=True), removed.reset_index(drop=True)[cols]
+
+
+def _check_years(start: int | None, end: int | None, years: pd.Series) -> tuple[int, int]:
+    lo, hi = int(years.min()), int(years.max())
+    start = lo if start is None else int(start)
+    end = hi if end is None else int(end)
+    if start > end:
+        raise CoverageError(f"period start {start} is after its end {end}")
+    if end < lo or start > hi:
+        raise CoverageError(f"no UN roll calls in {start}–{end}: the bundled votes cover {lo}–{hi}")
+    return start, end
+
+
+def _check_countries(countries: Iterable[str], votes: pd.DataFrame) -> list[str]:
+    codes = [str(c).strip().upper() for c in countries]
+    known = set(votes["country"].unique())
+    for c in codes:
+        if c not in known:
+            hint = "" if is_known_iso3(c) else " (not an ISO-3 code)"
+            raise CountryCodeError(f"country {c!r}{hint} has no UN General Assembly votes in the data")
+    if len(set(codes)) != len(codes):
+        raise SchemaError(f"countries repeat: {','.join(codes)}")
+    return codes
+
+
+def vote_matrix(countries: Iterable[str], *, start: int | None = None, end: int | None = None,
+                duplicates: Duplicates = "first", votes: pd.DataFrame | None = None,
+                roll_calls: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Roll calls × countries: roll-call metadata plus one ``vote_<ISO3>`` column per country.
+
+    Votes are ``"yes"``/``"abstain"``/``"no"`` or missing (did not vote). ``votes``/``roll_calls``
+    default to the bundled Voeten data; pass your own frames in the same layout to use a newer release
+    (an ``issue`` column in your roll calls is kept; the bundled issue codes are added only to the
+    bundled roll calls).
+    """
+    bundled = roll_calls is None
+    votes = _data.load_un_votes() if votes is None else votes
+    roll_calls = _data.load_un_roll_calls() if roll_calls is None else roll_calls
+    require_columns(votes, ["rcid", "country", "vote"], "votes")
+    require_columns(roll_calls, ["rcid", "date", "unres"], "roll calls")
+    rc = roll_calls.copy()
+    if "year" not in rc:
+        rc["year"] = pd.to_datetime(rc["date"]).dt.year
+    codes = _check_countries(countries, votes)
+    start, end = _check_years(start, end, rc["year"])
+    rc = rc[rc["year"].between(start, end)]
+    rc, removed = resolve_duplicates(rc, duplicates)
+    bad = ~votes["vote"].isin(list(VOTE_CODES))
+    if bad.any():
+        row = votes[bad].iloc[0]
+        raise SchemaError(f"column 'vote' has {int(bad.sum())} values other than yes/abstain/no "
+                          f"(e.g. {row['vote']!r} for {row['country']} in roll call {row['rcid']})")
+    sub = votes[votes["country"].isin(codes) & votes["rcid"].isin(rc["rcid"])]
+    if sub.duplicated(["rcid", "country"]).any():
+        row = sub[sub.duplicated(["rcid", "country"])].iloc[0]
+        raise SchemaError(f"duplicate vote for {row['country']} in roll call {row['rcid']}")
+    wide = sub.pivot(index="rcid", columns="country", values="vote").reindex(columns=codes)
+    wide.columns = [f"vote_{c}" for c in codes]
+    out = rc.merge(wide, left_on="rcid", right_index=True, how="left")
+    if "issue" not in out and not bundled:
+        out["issue"] = pd.NA
+    issues = _data.load_un_issues() if ("issue" not in out and bundled) else None
+    if issues is not None:
+        iss = issues.groupby("rcid")["issue"].agg(lambda s: "; ".join(sorted(s)))
+        out = out.merge(iss.rename("issue"), left_on="rcid", right_index=True, how="left")
+    out.attrs["duplicates"] = removed
+    out.attrs["period"] = (start, end)
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Pairwise agreement and the alignment series
+# --------------------------------------------------------------------------------------------------------
+def agreement(a: str, b: str, *, by: Literal["year", "period", "all"] = "year", start: int | None = None,
+              end: int | None = None, abstain: Abstain = "half", periods=PERIODS,
+              duplicates: Duplicates = "first", **data) -> pd.DataFrame:
+    """Vote agreement between two countries by year, by period, or over the whole span.
+
+    Returns columns ``country_a``, ``country_b``, the grouping (``year`` or ``period``), ``n``,
+    ``agreement``, ``kappa``, ``scott_pi``, ``s_score``. Groups where the two never both voted have
+    ``n = 0`` and NaN measures (listed, not dropped).
+
+    Examples
+    --------
+    >>> agreement("KAZ", "RUS", by="all", start=2010, end=2012)  # doctest: +SKIP
+    """
+    m = vote_matrix([a, b], start=start, end=end, duplicates=duplicates, **data)
+    a, b = (str(c).strip().upper() for c in (a, b))
+    if by == "year":
+        key = m["year"]
+    elif by == "period":
+        key = _period_labels(m["year"], periods)
+    elif by == "all":
+        s, e = m.attrs["period"]
+        key = pd.Series(f"{s}–{e}", index=m.index)
+    else:
+        raise SchemaError(f"by must be 'year', 'period' or 'all', got {by!r}")
+    rows = []
+    for g, grp in m.groupby(key, sort=True):
+        rows.append({"country_a": a, "country_b": b, ("year" if by == "year" else "period"): g,
+                     **agreement_scores(grp[f"vote_{a}"], grp[f"vote_{b}"], abstain=abstain)})
+    out = pd.DataFrame(rows)
+    if out.empty or out["n"].sum() == 0:
+        raise CoverageError(f"{a} and {b} never both voted in {m.attrs['period'][0]}–{m.attrs['period'][1]}")
+    return out
+
+
+def _period_labels(years: pd.Series, periods) -> pd.Series:
+    lab = pd.Series(pd.NA, index=years.index, dtype=object)
+    for lo, hi in periods:
+        lab[years.between(lo, hi)] = f"{lo}–{hi}"
+    return lab
+
+
+def alignment_series(country: str = "KAZ", powers: tuple[str, str] = ("CHN", "RUS"), *,
+                     start: int | None = 1992, end: int | None = None, abstain: Abstain = "half",
+                     measure: str = "agreement", **kw) -> pd.DataFrame:
+    """Yearly agreement of ``country`` with each of two powers and their difference.
+
+    Columns: ``year``, ``n_<P1>``, ``<measure>_<P1>``, ``n_<P2>``, ``<measure>_<P2>``, ``alignment``
+    (= measure with P1 minus measure with P2; positive means closer to P1). The series is ready for the
+    time-series and forecast modules as a covariate.
+    """
+    if measure not in ("agreement", "kappa", "scott_pi", "s_score"):
+        raise SchemaError(f"measure must be agreement, kappa, scott_pi or s_score, got {measure!r}")
+    p1, p2 = (p.upper() for p in powers)
+    parts = []
+    for p in (p1, p2):
+        t = agreement(country, p, by="year", start=start, end=end, abstain=abstain, **kw)
+        parts.append(t.set_index("year")[["n", measure]].rename(columns={"n": f"n_{p}", measure: f"{measure}_{p}"}))
+    out = parts[0].join(parts[1], how="outer")
+    out["alignment"] = out[f"{measure}_{p1}"] - out[f"{measure}_{p2}"]
+    out = out.reset_index()
+    out.attrs.update(country=str(country).upper(), powers=(p1, p2), measure=measure, abstain=abstain)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Divergent votes of a triad
+# --------------------------------------------------------------------------------------------------------
+def divergent_votes(triad: Iterable[str] = DEFAULT_TRIAD, *, start: int | None = None, end: int | None = None,
+                    strict: bool = False, duplicates: Duplicates = "first", **data) -> pd.DataFrame:
+    """Roll calls on which the two powers of a triad voted differently, and whom the third sided with.
+
+    ``triad = (C, P1, P2)``: the roll calls where both P1 and P2 voted and their votes differ
+    (``strict=True``: one voted yes and the other no). ``sided_with`` is P1 or P2 when C's vote equals
+    that power's, ``"neither"`` when C voted otherwise (e.g. abstained on a yes/no split), ``"absent"``
+    when C did not vote.
+
+    Returns one row per roll call: ``rcid``, ``year``, ``date``, ``session``, ``unres``, ``issue``,
+    ``importantvote``, ``short``, ``descr``, ``vote_<C>``, ``vote_<P1>``, ``vote_<P2>``, ``sided_with``.
+    ``attrs["duplicates"]`` lists repeated resolution records that were set aside.
+    """
+    codes = [str(c).strip().upper() for c in triad]
+    if len(codes) != 3:
+        raise SchemaError(f"a triad has three countries (C,P1,P2), got {len(codes)}: {','.join(codes)}")
+    c, p1, p2 = codes
+    m = vote_matrix(codes, start=start, end=end, duplicates=duplicates, **data)
+    v1, v2 = m[f"vote_{p1}"], m[f"vote_{p2}"]
+    split = v1.notna() & v2.notna() & (v1 != v2)
+    if strict:
+        split &= v1.isin(["yes", "no"]) & v2.isin(["yes", "no"])
+    d = m[split].copy()
+    d["sided_with"] = np.select(
+        [d[f"vote_{c}"].isna(), d[f"vote_{c}"] == d[f"vote_{p1}"], d[f"vote_{c}"] == d[f"vote_{p2}"]],
+        ["absent", p1, p2], default="neither")
+    cols = ["rcid", "year", "date", "session", "unres", "issue", "importantvote", "short", "descr",
+            f"vote_{c}", f"vote_{p1}", f"vote_{p2}", "sided_with"]
+    out = d[[k for k in cols if k in d.columns]].sort_values("rcid").reset_index(drop=True)
+    out.attrs.update(m.attrs, triad=(c, p1, p2), strict=strict)
+    if out.empty:
+        warnings.warn(f"{p1} and {p2} never voted {'in strict opposition' if strict else 'differently'} "
+                      f"in {m.attrs['period'][0]}–{m.attrs['period'][1]}", DataQualityWarning, stacklevel=2)
+    return out
+
+
+def divergence_summary(divergent: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Counts of ``sided_with`` (overall, or by a column such as ``issue`` or ``period``) with shares.
+
+    Every outcome of the triad appears (count 0 if it never happened), so tables line up across periods.
+    """
+    triad = divergent.attrs.get("triad", DEFAULT_TRIAD)
+    levels = [triad[1], triad[2], "neither", "absent"]
+    d = divergent
+    if by == "period":
+        d = d.assign(period=_period_labels(d["year"], PERIODS))
+    if by == "issue":
+        d = d.assign(issue=d["issue"].fillna("(no issue code)").str.split("; ")).explode("issue")
+    keys = [by] if by else []
+    counts = (d.groupby(keys + ["sided_with"]).size() if keys else d.groupby("sided_with").size())
+    if keys:
+        counts = counts.unstack("sided_with", fill_value=0).reindex(columns=levels, fill_value=0)
+        counts = counts.stack().rename("count").reset_index()
+        counts["share"] = counts["count"] / counts.groupby(by)["count"].transform("sum")
+    else:
+        counts = counts.reindex(levels, fill_value=0).rename("count").reset_index()
+        total = counts["count"].sum()
+        counts["share"] = counts["count"] / total if total else np.nan
+    return counts.rename(columns={"index": "sided_with"})
+
+
+def vote_label(code: int) -> str:
+    """``1 → "yes"``, ``2 → "abstain"``, ``3 → "no"``."""
+    return VOTE_NAMES[int(code)]

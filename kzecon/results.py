@@ -1,0 +1,133 @@
+"""One immutable results shape for every kzecon estimator.
+
+Every model family (time series, panel, gravity, products) returns an :class:`EstimationResults`:
+``params``, ``std_errors``, ``pvalues``, ``conf_int(level)``, ``nobs``, ``summary()``, ``to_frame()``,
+plus ``dropped`` (rows not used, with the reason), ``stats`` (fit statistics and diagnostics) and
+``info`` (specification: fixed effects, covariance, sample). The numbers come from the wrapped library
+(statsmodels, linearmodels, pyfixest); this class only carries and formats them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _st
+
+
+def _frozen_series(s: pd.Series) -> pd.Series:
+    s = s.astype(float).copy()
+    s.values.flags.writeable = False
+    return s
+
+
+@dataclass(frozen=True)
+class EstimationResults:
+    """Estimates of one model.
+
+    Parameters
+    ----------
+    model : str
+        Name of the specification (e.g. ``"ppml_pair_fe"``).
+    params, std_errors : pandas.Series
+        Estimates and their standard errors, indexed by term.
+    nobs : int
+        Observations used in the fit.
+    df_resid : float or None
+        Residual degrees of freedom for t-based inference; ``None`` uses the normal distribution.
+    dropped : pandas.DataFrame
+        One row per reason rows were not used: ``reason``, ``rows`` (and optional detail).
+    stats : mapping
+        Fit statistics and diagnostics (log-likelihood, R², AIC, iterations, Ljung–Box p, …).
+    info : mapping
+        The specification: dependent variable, fixed effects, covariance type, clusters, sample.
+    pvalues_override : pandas.Series or None
+        P-values computed by the wrapped library when they are not Wald t/z (e.g. bootstrap).
+    """
+
+    model: str
+    params: pd.Series
+    std_errors: pd.Series
+    nobs: int
+    df_resid: float | None = None
+    dropped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["reason", "rows"]))
+    stats: Mapping[str, Any] = field(default_factory=dict)
+    info: Mapping[str, Any] = field(default_factory=dict)
+    pvalues_override: pd.Series | None = None
+
+    def __post_init__(self):
+        params = _frozen_series(pd.Series(self.params))
+        se = _frozen_series(pd.Series(self.std_errors).reindex(params.index))
+        object.__setattr__(self, "params", params)
+        object.__setattr__(self, "std_errors", se)
+        object.__setattr__(self, "stats", MappingProxyType(dict(self.stats)))
+        object.__setattr__(self, "info", MappingProxyType(dict(self.info)))
+        object.__setattr__(self, "dropped", self.dropped.copy())
+        if self.pvalues_override is not None:
+            object.__setattr__(self, "pvalues_override", _frozen_series(self.pvalues_override.reindex(params.index)))
+
+    # inference -------------------------------------------------------------------------------------------
+    @property
+    def tstats(self) -> pd.Series:
+        return self.params / self.std_errors
+
+    def _dist(self):
+        return _st.t(self.df_resid) if self.df_resid is not None else _st.norm()
+
+    @property
+    def pvalues(self) -> pd.Series:
+        if self.pvalues_override is not None:
+            return self.pvalues_override
+        return pd.Series(2 * self._dist().sf(np.abs(self.tstats.to_numpy())), index=self.params.index)
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Wald confidence intervals (t with ``df_resid`` if set, else normal)."""
+        if not 0 < level < 1:
+            raise ValueError(f"level must be in (0, 1), got {level}")
+        q = self._dist().ppf(0.5 + level / 2)
+        return pd.DataFrame({"lower": self.params - q * self.std_errors,
+                             "upper": self.params + q * self.std_errors})
+
+    @property
+    def n_dropped(self) -> int:
+        return int(self.dropped["rows"].sum()) if len(self.dropped) else 0
+
+    # output ----------------------------------------------------------------------------------------------
+    def to_frame(self, level: float = 0.95) -> pd.DataFrame:
+        """Tidy table: model, term, estimate, std_error, statistic, p_value, conf_low, conf_high, nobs."""
+        ci = self.conf_int(level)
+        return pd.DataFrame({
+            "model": self.model, "term": self.params.index, "estimate": self.params.to_numpy(),
+            "std_error": self.std_errors.to_numpy(), "statistic": self.tstats.to_numpy(),
+            "p_value": self.pvalues.to_numpy(), "conf_low": ci["lower"].to_numpy(),
+            "conf_high": ci["upper"].to_numpy(), "nobs": self.nobs,
+        })
+
+    def summary(self) -> str:
+        lines = [f"{self.model}", "=" * max(len(self.model), 20)]
+        for k, v in self.info.items():
+            lines.append(f"{k:>22s}: {v}")
+        lines.append(f"{'observations':>22s}: {self.nobs:,d}")
+        if self.n_dropped:
+            for _, row in self.dropped.iterrows():
+                lines.append(f"{'dropped':>22s}: {int(row['rows']):,d} ({row['reason']})")
+        for k, v in self.stats.items():
+            lines.append(f"{k:>22s}: {v:.6g}" if isinstance(v, (float, np.floating)) else f"{k:>22s}: {v}")
+        tab = self.to_frame().set_index("term")[["estimate", "std_error", "statistic", "p_value",
+                                                  "conf_low", "conf_high"]]
+        lines.append("")
+        lines.append(tab.to_string(float_format=lambda x: f"{x:.6g}"))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:  # pragma: no cover - convenience
+        return self.summary()
+
+
+def dropped_table(*pairs: tuple[str, int]) -> pd.DataFrame:
+    """A ``dropped`` frame from (reason, rows) pairs, keeping only reasons with rows > 0."""
+    rows = [{"reason": r, "rows": int(n)} for r, n in pairs if n]
+    return pd.DataFrame(rows, columns=["reason", "rows"])
