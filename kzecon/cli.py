@@ -11,6 +11,8 @@ import sys
 import warnings
 from pathlib import Path
 
+import pandas as pd
+
 import kzecon
 from kzecon.errors import DataError, DataFileError, KzeconError
 
@@ -52,8 +54,10 @@ def cmd_data_update(args) -> int:
         path, n, note = update.update_imf(countries=countries, start=args.start, end=args.end,
                                           out_dir=Path(args.dir) if args.dir else None)
     else:
+        partners = [c.strip().upper() for c in args.partners.split(",") if c.strip()]
         path, n, note = update.update_comtrade(countries=countries, start=args.start, end=args.end,
-                                               out_dir=Path(args.dir) if args.dir else None)
+                                               out_dir=Path(args.dir) if args.dir else None, hs2=args.hs2,
+                                               partners=partners)
     print(f"{n} rows written to {path}")
     print(note)
     return 0
@@ -139,6 +143,34 @@ def cmd_alignment(args) -> int:
     return 0
 
 
+def cmd_products(args) -> int:
+    from kzecon import products
+    from kzecon.report import figures
+
+    comp = products.composition()
+    fm = products.fuels_metals_share(comp)
+    print("Fuels + metals share of Kazakhstan's exports to China (Kazakhstan-reported; * = copper not reported):")
+    for _, r in fm.iterrows():
+        print(f"  {int(r['year'])}: {100 * r['share']:.2f}%{' *' if r['flag'] else ''}")
+    fits = [products.brent_exposure(o) for o in products.OUTCOMES]
+    est = pd.concat([f.to_frame(level=0.90) for f in fits], ignore_index=True)
+    scen = pd.concat([products.brent_scenarios(f, args.brent) for f in fits], ignore_index=True)
+    el = est[est["term"] == "log_brent"]
+    for _, r in el.iterrows():
+        print(f"Brent elasticity, {r['model'].removeprefix('brent_')}: {r['estimate']:.2f} "
+              f"(90% CI {r['conf_low']:.2f} to {r['conf_high']:.2f}, n={r['nobs']})")
+    if args.out:
+        out = _out_dir(args.out)
+        _csv(comp, out / "composition.csv")
+        _csv(fm, out / "fuels_metals.csv")
+        _csv(est, out / "brent_elasticities.csv")
+        _csv(scen, out / "brent_scenarios.csv")
+        written = figures.save(figures.sector_composition(comp), out / "composition_exports.png")
+        print(f"wrote {out/'composition.csv'}, fuels_metals.csv, brent_elasticities.csv, brent_scenarios.csv, "
+              f"{written[0].name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kzecon", description="Kazakhstan's trade dependence: data, measures, models.")
     p.add_argument("--version", action="version", version=f"kzecon {kzecon.__version__}")
@@ -160,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     du.add_argument("--end", type=int, default=None)
     du.add_argument("--dir", default=None, help="user data folder (default $KZECON_DATA_DIR or "
                     "~/.local/share/kzecon)")
+    du.add_argument("--hs2", action="store_true", help="(comtrade) every HS 2-digit chapter, for --partners")
+    du.add_argument("--partners", default="CHN", help="(comtrade --hs2) comma-separated ISO-3 partners")
     du.set_defaults(func=cmd_data_update)
 
     m = sub.add_parser("measures", help="partner shares, tilt, balance and concentration")
@@ -182,6 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="repeated resolution records: keep the lowest rcid (default) or keep all")
     a.add_argument("--out", default=None, help="folder for CSV tables and the figure")
     a.set_defaults(func=cmd_alignment)
+
+    pr = sub.add_parser("products", help="Kazakhstan–China trade by HS sector and Brent exposure")
+    pr.add_argument("--brent", type=float, nargs="+", default=[50.0, 80.0, 110.0],
+                    help="Brent prices (USD/bbl) for the scenario table (default 50 80 110)")
+    pr.add_argument("--out", default=None, help="folder for CSV tables and the figure")
+    pr.set_defaults(func=cmd_products)
     return p
 
 

@@ -47,6 +47,9 @@ class EstimationResults:
         The specification: dependent variable, fixed effects, covariance type, clusters, sample.
     pvalues_override : pandas.Series or None
         P-values computed by the wrapped library when they are not Wald t/z (e.g. bootstrap).
+    backend : object
+        The wrapped library's own result (statsmodels, linearmodels, pyfixest), for anything kzecon
+        does not carry over (predictions, the library's own summary).
     """
 
     model: str
@@ -58,6 +61,7 @@ class EstimationResults:
     stats: Mapping[str, Any] = field(default_factory=dict)
     info: Mapping[str, Any] = field(default_factory=dict)
     pvalues_override: pd.Series | None = None
+    backend: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         params = _frozen_series(pd.Series(self.params))

@@ -25,6 +25,7 @@ from ._registry import DatasetInfo
 from ._store import describe, list_datasets, read_bundled
 from .countries import to_iso3
 from .readers import read_any, read_comtrade, read_dta, read_gravity_csv, read_imf, read_wdi
+from .sectors import load_hs2_sectors, map_hs2
 from .trade import load_trade
 from .updates import user_data_dir
 from .validate import validate_gravity, validate_trade
@@ -35,7 +36,8 @@ __all__ = [
     "DatasetInfo", "describe", "list_datasets", "load", "load_gravity", "load_trade",
     "load_country_panel", "load_totals", "load_bns_summary", "load_products", "load_gdp",
     "load_population", "load_pwt", "load_oil", "load_cepii", "load_un_votes", "load_un_roll_calls",
-    "load_un_issues", "load_partner_groups", "load_policy_membership", "to_iso3", "read_any",
+    "load_un_issues", "load_partner_groups", "load_hs2_sectors", "map_hs2", "load_policy_membership",
+    "to_iso3", "read_any",
     "read_imf", "read_comtrade", "read_gravity_csv", "read_wdi", "read_dta", "validate_trade",
     "validate_gravity", "user_data_dir",
 ]
@@ -75,9 +77,27 @@ def load_bns_summary() -> pd.DataFrame:
     return read_bundled("bns_summary")
 
 
-def load_products() -> pd.DataFrame:
-    """Kazakhstan's trade with China by broad HS sector, 2015–2024 (true levels, flagged years)."""
-    return read_bundled("products_kaz_chn")
+def load_products(include_updates: bool = False) -> pd.DataFrame:
+    """Kazakhstan's trade with China by broad HS sector, 2015–2024 (true levels, flagged years).
+
+    Columns: reporter, partner, year, flow, sector, value_usd, source, reporter_side, flag. With
+    ``include_updates``, years that the user's UN Comtrade HS-2 download (``kzecon data update --source
+    comtrade --hs2``) adds beyond the bundled ones are mapped to sectors and appended (source
+    ``comtrade_api``); ``attrs['vintage']`` says so.
+    """
+    df = read_bundled("products_kaz_chn")
+    if include_updates:
+        from .updates import load_hs2_update
+
+        upd, note = load_hs2_update()
+        if upd is not None:
+            mapped = map_hs2(upd)
+            have = set(zip(df["reporter"], df["partner"], df["year"], strict=True))
+            new = mapped[[k not in have for k in zip(mapped["reporter"], mapped["partner"], mapped["year"],
+                                                     strict=True)]]
+            df = pd.concat([df, new.assign(flag="")], ignore_index=True)
+            df.attrs["vintage"] = [note]
+    return df
 
 
 def load_gdp() -> pd.DataFrame:
@@ -126,10 +146,11 @@ def load_un_issues() -> pd.DataFrame:
     return read_bundled("un_roll_call_issues")
 
 
-def _reference(name: str) -> pd.DataFrame:
+def _reference(name: str, **kw) -> pd.DataFrame:
     path = resources.files("kzecon.data") / "reference" / name
     with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh)
+        return pd.read_csv(fh, **kw)
+
 
 
 def load_partner_groups() -> pd.DataFrame:

@@ -28,7 +28,15 @@ import pandas as pd
 from kzecon.errors import CountryCodeError, UpdateError
 
 from .countries import is_known_iso3
-from .updates import COMTRADE_FILE, COMTRADE_META_FILE, META_FILE, UPDATE_FILE, user_data_dir
+from .updates import (
+    COMTRADE_FILE,
+    COMTRADE_HS2_FILE,
+    COMTRADE_HS2_META_FILE,
+    COMTRADE_META_FILE,
+    META_FILE,
+    UPDATE_FILE,
+    user_data_dir,
+)
 
 IMF_FLOW = "IMTS"
 IMF_INDICATORS = {"XG_FOB_USD": "export", "MG_CIF_USD": "import"}
@@ -169,8 +177,14 @@ COMTRADE_URL = "https://comtradeapi.un.org/public/v1/preview/C/A/HS"
 
 
 def update_comtrade(countries=("KAZ",), start: int = 2015, end: int | None = None,
-                    out_dir: Path | None = None, get=None) -> tuple[Path, int, str]:
-    """Download UN Comtrade totals by partner (public preview API, JSON) into the user data folder."""
+                    out_dir: Path | None = None, get=None, *, hs2: bool = False,
+                    partners=None) -> tuple[Path, int, str]:
+    """Download UN Comtrade trade by partner (public preview API, JSON) into the user data folder.
+
+    Totals (``cmdCode=TOTAL``) by default; ``hs2=True`` downloads every HS 2-digit chapter
+    (``cmdCode=AG2``) for the listed ``partners`` (ISO-3; default China) into ``comtrade_hs2.csv``,
+    which :func:`kzecon.data.load_products` maps to sectors when ``include_updates`` is set.
+    """
     import requests
     from countrycode import countrycode
 
@@ -181,8 +195,15 @@ def update_comtrade(countries=("KAZ",), start: int = 2015, end: int | None = Non
         if not is_known_iso3(c):
             raise CountryCodeError(f"--countries: unknown ISO-3 code {c!r}")
         code = countrycode([c], origin="iso3c", destination="un")[0]
+        partner_codes = None
+        if hs2:
+            plist = [p.strip().upper() for p in (partners or ["CHN"])]
+            for p in plist:
+                if not is_known_iso3(p):
+                    raise CountryCodeError(f"--partners: unknown ISO-3 code {p!r}")
+            partner_codes = ",".join(str(int(x)) for x in countrycode(plist, origin="iso3c", destination="un"))
         params = {"reporterCode": int(code), "period": ",".join(str(y) for y in range(start, end + 1)),
-                  "flowCode": "X,M", "cmdCode": "TOTAL", "partnerCode": None}
+                  "flowCode": "X,M", "cmdCode": "AG2" if hs2 else "TOTAL", "partnerCode": partner_codes}
         try:
             resp = get(COMTRADE_URL, params={k: v for k, v in params.items() if v is not None}, timeout=60)
         except requests.exceptions.ConnectionError as err:
@@ -209,14 +230,26 @@ def update_comtrade(countries=("KAZ",), start: int = 2015, end: int | None = Non
             raise UpdateError("UN Comtrade response has missing or negative primaryValue")
         par = countrycode(df["partnerCode"].astype(int).tolist(), origin="un", destination="iso3c")
         keep = [p is not None for p in par]
-        frames.append(pd.DataFrame({
+        rows = pd.DataFrame({
             "reporter": c, "partner": [p for p in par if p is not None],
             "year": df["refYear"].astype(int).values[keep],
             "flow": df["flowCode"].map({"X": "export", "M": "import"}).values[keep],
             "value_usd": val.values[keep], "source": "comtrade_api", "reporter_side": "reported",
-            "flag": ""}))
+            "flag": ""})
+        if hs2:
+            if "cmdCode" not in df.columns:
+                raise UpdateError("UN Comtrade response lacks field(s) ['cmdCode']")
+            rows.insert(4, "cmd_code", df["cmdCode"].astype(str).values[keep])
+        frames.append(rows)
     if not frames:
         raise UpdateError(f"UN Comtrade returned no rows for {', '.join(countries)}")
     df = pd.concat(frames, ignore_index=True).dropna(subset=["flow"])
+    if hs2:
+        from .sectors import map_hs2
+
+        map_hs2(df)  # every code must be an HS chapter: a bad response fails here, not at load time
+        return _store(df, {"source": "UN Comtrade public API (HS 2-digit by partner)", "countries": list(countries),
+                           "partners": list(partners or ["CHN"]), "start": start, "end": end},
+                      out_dir, COMTRADE_HS2_FILE, COMTRADE_HS2_META_FILE)
     return _store(df, {"source": "UN Comtrade public API (HS TOTAL by partner)", "countries": list(countries),
                        "start": start, "end": end}, out_dir, COMTRADE_FILE, COMTRADE_META_FILE)

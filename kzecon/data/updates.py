@@ -16,6 +16,8 @@ UPDATE_FILE = "imf_imts.csv"
 META_FILE = "imf_imts.json"
 COMTRADE_FILE = "comtrade_totals.csv"
 COMTRADE_META_FILE = "comtrade_totals.json"
+COMTRADE_HS2_FILE = "comtrade_hs2.csv"
+COMTRADE_HS2_META_FILE = "comtrade_hs2.json"
 
 
 def user_data_dir() -> Path:
@@ -24,7 +26,7 @@ def user_data_dir() -> Path:
 
 
 def load_updates() -> tuple[pd.DataFrame | None, str]:
-    """The user's IMF and UN Comtrade downloads as canonical trade rows, and a vintage note."""
+    """The user's IMF and UN Comtrade downloads (totals by partner) as canonical trade rows, and a vintage note."""
     frames, notes = [], []
     for label, data_file, meta_file in (("IMF IMTS", UPDATE_FILE, META_FILE),
                                         ("UN Comtrade API", COMTRADE_FILE, COMTRADE_META_FILE)):
@@ -42,3 +44,15 @@ def load_updates() -> tuple[pd.DataFrame | None, str]:
     df = pd.concat(frames, ignore_index=True)
     df["flag"] = df["flag"].fillna("") if "flag" in df.columns else ""
     return df, "; ".join(notes)
+
+
+def load_hs2_update() -> tuple[pd.DataFrame | None, str]:
+    """The user's UN Comtrade HS-2 download (``kzecon data update --source comtrade --hs2``), if any."""
+    path = user_data_dir() / COMTRADE_HS2_FILE
+    if not path.exists():
+        return None, ""
+    df = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"cmd_code": str})
+    meta_path = user_data_dir() / COMTRADE_HS2_META_FILE
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    return df, (f"update: UN Comtrade API HS-2 downloaded {meta.get('downloaded', '?')}, "
+                f"{int(df['year'].min())}–{int(df['year'].max())}, {len(df)} rows ({path})")

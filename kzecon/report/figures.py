@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display on servers; figures are written to files
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 EVENTS = {2010: "Customs union", 2013: "BRI announced", 2015: "EAEU"}
@@ -132,5 +133,54 @@ def alignment_series(series: pd.DataFrame, *, ax=None, title: str | None = None,
         ax.set_title(title or f"{who + chr(39) + 's ' if who else ''}UN General Assembly vote {measure}")
         ax.set_ylabel(f"{measure} (abstention = half agreement)" if measure == "agreement" else measure)
         ax.legend(ncol=2, loc="lower left", fontsize=8.5)
+        _footer(fig, source, vintage)
+    return fig
+
+
+SECTOR_COLORS = {"fuels": "#2c3e50", "metals": "#b9770e", "chemicals": "#8e44ad", "agriculture": "#27ae60",
+                 "machinery": "#2980b9", "vehicles": "#16a085", "textiles": "#e67e22",
+                 "plastics_rubber": "#c0392b", "wood_paper": "#7f8c8d", "stone_ceramics": "#bdc3c7",
+                 "other": "#d5d8dc"}
+
+
+def sector_composition(comp: pd.DataFrame, *, flow: str = "export", partner: str = "China", ax=None,
+                       title: str | None = None,
+                       source: str = "kzecon from WITS/UN Comtrade (Kazakhstan-reported), levels halved as documented",
+                       vintage: str | None = None):
+    """Stacked area of a flow by sector (billion USD) with the fuels+metals share on a second axis.
+
+    Takes the output of :func:`kzecon.products.composition`; flagged years are shaded and labelled.
+    """
+    d = comp[comp["flow"] == flow]
+    if d.empty:
+        raise ValueError(f"no {flow} rows in the composition")
+    wide = d.pivot_table(index="year", columns="sector", values="value_usd", aggfunc="sum").fillna(0) / 1e9
+    order = [s for s in SECTOR_COLORS if s in wide.columns] + [s for s in wide.columns if s not in SECTOR_COLORS]
+    wide = wide[order]
+    fm = d[d["sector"].isin(["fuels", "metals"])].groupby("year")["share"].sum()
+    flagged = sorted(d.loc[d["flag"].fillna("") != "", "year"].unique())
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        ax.stackplot(wide.index, wide.T.to_numpy(), labels=[s.replace("_", " ") for s in order],
+                     colors=[SECTOR_COLORS.get(s, "#cccccc") for s in order], alpha=0.9)
+        for y in flagged:
+            ax.axvspan(y - 0.5, y + 0.5, color="#f5b7b1", alpha=0.35, zorder=0, lw=0)
+        if flagged:
+            ax.text(np.mean(flagged), 0.98, "copper not reported\nto China (flagged)",
+                    transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=7.5, color="#922b21")
+        what = "exports to" if flow == "export" else "imports from"
+        ax.set_title(title or f"Kazakhstan's {what} {partner} by sector")
+        ax.set_ylabel("billion US$ (current)")
+        ax2 = ax.twinx()
+        ax2.plot(fm.index, 100 * fm.to_numpy(), color="black", lw=2, marker="o", ms=3, label="fuels + metals (%)")
+        for y in flagged:
+            if y in fm.index:
+                ax2.plot([y], [100 * fm[y]], marker="o", ms=7, mfc="white", mec="#922b21", zorder=5)
+        ax2.set_ylim(0, 100)
+        ax2.set_ylabel(f"fuels + metals, % of {what.split()[0]}")
+        ax2.grid(False)
+        h1, l1 = ax.get_legend_handles_labels()
+        h2, l2 = ax2.get_legend_handles_labels()
+        ax.legend(h1 + h2, l1 + l2, ncol=1, loc="upper left", bbox_to_anchor=(1.1, 1.0), fontsize=8)
         _footer(fig, source, vintage)
     return fig
