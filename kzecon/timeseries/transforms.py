@@ -1,0 +1,183 @@
+"""Transforms for bounded shares and compositions, with exact inverses.
+
+Shares live in (0, 1) and a partner composition sums to one, so models work on transformed data:
+:func:`logit` for one share; :func:`alr` (additive log-ratio, against a reference part) and :func:`ilr`
+(isometric log-ratio, pivot / Helmert basis of Egozcue et al. 2003) for a composition.
+
+Zeros: a share of exactly 0 or 1 has no logit. ``zeros="raise"`` (default) names the year; ``zeros="replace"``
+applies the multiplicative replacement of Martín-Fernández, Barceló-Vidal & Pawlowsky-Glahn (2003): each
+zero part becomes ``delta`` and the non-zero parts are scaled by (1 − Σ delta) so the row still sums to
+one. What was replaced is recorded in ``attrs["replaced"]``; no year is dropped.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from kzecon.errors import CoverageError, DataQualityWarning, SchemaError
+
+DEFAULT_DELTA = 1e-4
+
+
+def _years(index) -> list:
+    return [int(i) if isinstance(i, (int, np.integer)) else i for i in index]
+
+
+def check_share(series: pd.Series, *, name: str = "share", zeros: str = "raise",
+                delta: float = DEFAULT_DELTA) -> pd.Series:
+    """Validate one share series (index = year): numeric, finite, inside [0, 1]; zeros/ones per ``zeros``."""
+    s = pd.to_numeric(series, errors="coerce")
+    bad = s.isna() & series.notna()
+    if bad.any():
+        raise SchemaError(f"column '{name}' has non-numeric values in year(s) {_years(s.index[bad])[:5]}")
+    if s.isna().any():
+        raise SchemaError(f"column '{name}' is missing in year(s) {_years(s.index[s.isna()])[:5]}")
+    if not np.isfinite(s).all():
+        raise SchemaError(f"column '{name}' has infinite values in year(s) {_years(s.index[~np.isfinite(s)])[:5]}")
+    out = (s < 0) | (s > 1)
+    if out.any():
+        y = s.index[out][0]
+        raise SchemaError(f"column '{name}' must be a share in [0, 1]; {s[y]!r} in year {y} "
+                          f"({int(out.sum())} value(s) outside; percentages? divide by 100)")
+    edge = (s == 0) | (s == 1)
+    if edge.any():
+        if zeros != "replace":
+            raise SchemaError(f"column '{name}' is exactly 0 or 1 in year(s) {_years(s.index[edge])[:5]}: the logit "
+                              "is infinite; pass zeros='replace' for the documented replacement")
+        s = s.clip(delta, 1 - delta)
+        s.attrs["replaced"] = _years(s.index[edge])
+        warnings.warn(f"{name}: {int(edge.sum())} value(s) of exactly 0 or 1 replaced by {delta} / {1 - delta} "
+                      f"(year(s) {s.attrs['replaced'][:5]})", DataQualityWarning, stacklevel=2)
+    return s
+
+
+def logit(p):
+    """log(p / (1 − p)); inputs strictly inside (0, 1)."""
+    p = np.asarray(p, dtype=float)
+    return np.log(p) - np.log1p(-p)
+
+
+def inv_logit(z):
+    """The inverse of :func:`logit`, numerically stable for large |z|."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))), np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))
+
+
+def check_composition(comp: pd.DataFrame, *, tol: float = 1e-6, zeros: str = "raise",
+                      delta: float = DEFAULT_DELTA) -> pd.DataFrame:
+    """Validate a composition (rows = years, columns = parts): non-negative, rows sum to one within ``tol``."""
+    c = comp.apply(pd.to_numeric, errors="coerce")
+    if c.isna().any().any():
+        col = c.columns[c.isna().any()][0]
+        raise SchemaError(f"composition part '{col}' is missing or non-numeric in year(s) "
+                          f"{_years(c.index[c[col].isna()])[:5]}")
+    neg = (c < 0).any(axis=1)
+    if neg.any():
+        raise SchemaError(f"composition has negative shares in year(s) {_years(c.index[neg])[:5]}")
+    total = c.sum(axis=1)
+    off = (total - 1).abs() > tol
+    if off.any():
+        y = c.index[off][0]
+        raise SchemaError(f"composition does not sum to one in year {y} (sum {total[y]:.6g}); "
+                          f"{int(off.sum())} year(s) off by more than {tol}")
+    zero = c == 0
+    if zero.any().any():
+        if zeros != "replace":
+            y = c.index[zero.any(axis=1)][0]
+            raise SchemaError(f"composition part(s) {list(c.columns[zero.loc[y]])} are 0 in year {y}: log-ratios are "
+                              "infinite; pass zeros='replace' for the multiplicative replacement")
+        nz = zero.sum(axis=1)
+        c = c.where(~zero, delta).mul(np.where(nz > 0, 1 - nz * delta, 1.0), axis=0).where(~zero, delta)
+        c.attrs["replaced"] = {int(y) if isinstance(y, (int, np.integer)) else y: list(c.columns[zero.loc[y]])
+                               for y in c.index[zero.any(axis=1)]}
+        warnings.warn(f"composition: zero parts replaced by {delta} in {int(zero.any(axis=1).sum())} year(s) "
+                      "(multiplicative replacement)", DataQualityWarning, stacklevel=2)
+    return c
+
+
+def alr(comp: pd.DataFrame, reference: str | None = None) -> pd.DataFrame:
+    """Additive log-ratio: log(x_j / x_ref) for every part but the reference (default: the last column)."""
+    ref = comp.columns[-1] if reference is None else reference
+    if ref not in comp.columns:
+        raise SchemaError(f"alr reference part {ref!r} is not a column ({', '.join(map(str, comp.columns))})")
+    others = [c for c in comp.columns if c != ref]
+    out = np.log(comp[others]).sub(np.log(comp[ref]), axis=0)
+    out.columns = [f"alr_{c}" for c in others]
+    out.attrs.update(parts=list(comp.columns), reference=ref)
+    return out
+
+
+def alr_inv(z, parts: list, reference) -> pd.DataFrame | np.ndarray:
+    """Inverse of :func:`alr`: from log-ratios (…, D − 1) back to the D parts in ``parts`` order."""
+    arr = np.asarray(z, dtype=float)
+    others = [p for p in parts if p != reference]
+    ext = np.concatenate([arr, np.zeros(arr.shape[:-1] + (1,))], axis=-1)  # columns: others…, reference
+    e = np.exp(ext - ext.max(axis=-1, keepdims=True))
+    soft = e / e.sum(axis=-1, keepdims=True)
+    order = [others.index(p) if p != reference else len(others) for p in parts]
+    full = soft[..., order]
+    if isinstance(z, pd.DataFrame):
+        return pd.DataFrame(full, index=z.index, columns=parts)
+    return full
+
+
+def helmert_basis(D: int) -> np.ndarray:
+    """Orthonormal (D − 1) × D contrast basis (pivot coordinates): row i contrasts part i with parts i+1…D."""
+    V = np.zeros((D - 1, D))
+    for i in range(D - 1):
+        r = D - i - 1
+        V[i, i] = np.sqrt(r / (r + 1))
+        V[i, i + 1:] = -1 / np.sqrt(r * (r + 1))
+    return V
+
+
+def ilr(comp: pd.DataFrame) -> pd.DataFrame:
+    """Isometric log-ratio in pivot coordinates: z_i = sqrt(r/(r+1)) · log(x_i / gmean(x_{i+1..D}))."""
+    V = helmert_basis(comp.shape[1])
+    out = pd.DataFrame(np.log(comp.to_numpy()) @ V.T, index=comp.index,
+                       columns=[f"ilr_{c}" for c in comp.columns[:-1]])
+    out.attrs.update(parts=list(comp.columns))
+    return out
+
+
+def ilr_inv(z, parts: list):
+    """Inverse of :func:`ilr` (closure of exp(z · V))."""
+    arr = np.asarray(z, dtype=float)
+    V = helmert_basis(len(parts))
+    clr = arr @ V
+    e = np.exp(clr - clr.max(axis=-1, keepdims=True))
+    full = e / e.sum(axis=-1, keepdims=True)
+    if isinstance(z, pd.DataFrame):
+        return pd.DataFrame(full, index=z.index, columns=parts)
+    return full
+
+
+def annual_series(df: pd.DataFrame, value: str = "share", *, min_years: int = 10) -> pd.Series:
+    """A ``year``/``value`` frame → a Series indexed by consecutive years, validated.
+
+    Missing years (a gap in the sequence), duplicate years, non-integer years and series shorter than
+    ``min_years`` raise errors that name the years.
+    """
+    from kzecon.data.validate import require_columns
+
+    require_columns(df, ["year", value], "time series")
+    y = pd.to_numeric(df["year"], errors="coerce")
+    if y.isna().any() or (y != np.round(y)).any():
+        bad = df.loc[y.isna() | (y != np.round(y)), "year"].tolist()[:5]
+        raise SchemaError(f"column 'year' must hold whole years, found {bad}")
+    y = y.astype(int)
+    if y.duplicated().any():
+        raise SchemaError(f"duplicate year(s) {sorted(set(y[y.duplicated()]))[:5]}")
+    s = pd.Series(df[value].to_numpy(), index=pd.Index(y.to_numpy(), name="year"), name=value).sort_index()
+    full = range(int(s.index.min()), int(s.index.max()) + 1)
+    missing = sorted(set(full) - set(s.index))
+    if missing:
+        raise CoverageError(f"missing year(s) {missing[:10]} in the series {s.index.min()}–{s.index.max()}: "
+                            "annual models need consecutive years (fill or shorten the series)")
+    if len(s) < min_years:
+        raise CoverageError(f"series {s.index.min()}–{s.index.max()} has {len(s)} years; at least {min_years} "
+                            "are needed")
+    return s
