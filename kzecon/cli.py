@@ -16,6 +16,7 @@ import pandas as pd
 import kzecon
 from kzecon.errors import DataError, DataFileError, KzeconError
 
+TRADE_SOURCE = "COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 (2020–25)"
 EXIT_USAGE = 64
 EXIT_INTERNAL = 70
 
@@ -94,8 +95,7 @@ def cmd_measures(args) -> int:
         bal.to_csv(out / "balance.csv", index=False, lineterminator="\n")
         hhi.to_csv(out / "concentration.csv", index=False, lineterminator="\n")
         fig = figures.share_paths(shares, flow=flow, vintage=vintage if not args.data else None,
-                                  source="kzecon" if args.data else
-                                  "kzecon from COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 (2020–25)")
+                                  source="kzecon" if args.data else "kzecon from " + TRADE_SOURCE)
         written = figures.save(fig, out / f"shares_{flow}.png")
         print(f"wrote {out/'shares.csv'}, tilt.csv, balance.csv, concentration.csv, {written[0].name}")
     return 0
@@ -171,6 +171,52 @@ def cmd_products(args) -> int:
     return 0
 
 
+def _china_share(flow: str = "total") -> tuple[pd.DataFrame, str]:
+    """The bundled default series: China's share of Kazakhstan's trade (spliced, 2010 interpolated)."""
+    from kzecon import measures
+
+    trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
+    sh = measures.partner_shares(trade, flow=flow)
+    ch = sh[sh["group"] == "china"][["year", "share"]]
+    return ch, f"China's share of Kazakhstan's {flow} trade ({sh['side'].iloc[0]} figures, spliced)"
+
+
+def cmd_timeseries(args) -> int:
+    from kzecon import timeseries
+    from kzecon.report import figures
+
+    if args.data:
+        df = kzecon.data.read_any(args.data)
+        if df.attrs.get("format") != "shares":
+            raise DataError(f"{args.data}: expected a CSV with columns year, share; "
+                            f"found a {df.attrs.get('format')} file")
+        label = f"share in {args.data}"
+    else:
+        df, label = _china_share()
+    out_tabs = timeseries.share_battery(df, horizon=args.horizon, interventions=args.interventions)
+    tests, breaks, fc = out_tabs["tests"], out_tabs["breaks"], out_tabs["forecast"]
+    print(f"{label}: {out_tabs['nobs']} years; model {out_tabs['arima'].model}")
+    print(tests[["test", "regression", "statistic", "p_value", "decision"]].to_string(
+        index=False, float_format=lambda x: f"{x:.4g}"))
+    if len(breaks):
+        print("Bai–Perron breaks (BIC), first year of each new regime [95% interval]: " + ", ".join(
+            f"{int(r['year'])} [{r['lower']:.0f}–{r['upper']:.0f}]" for _, r in breaks.iterrows()))
+    print(fc.round(4).to_string(index=False))
+    if args.out:
+        out = _out_dir(args.out)
+        _csv(tests, out / "tests.csv")
+        _csv(breaks, out / "breaks.csv")
+        _csv(fc, out / "forecast.csv")
+        _csv(out_tabs["criteria"], out / "break_criteria.csv")
+        _csv(out_tabs["arima"].to_frame(), out / "arima_params.csv")
+        fig = figures.share_breaks(out_tabs["series"], breaks, fc, title=label,
+                                   source=f"kzecon; {'user file ' + args.data if args.data else TRADE_SOURCE}")
+        written = figures.save(fig, out / "share_breaks.png")
+        print(f"wrote {out/'tests.csv'}, breaks.csv, forecast.csv, break_criteria.csv, arima_params.csv, "
+              f"{written[0].name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kzecon", description="Kazakhstan's trade dependence: data, measures, models.")
     p.add_argument("--version", action="version", version=f"kzecon {kzecon.__version__}")
@@ -222,6 +268,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help="Brent prices (USD/bbl) for the scenario table (default 50 80 110)")
     pr.add_argument("--out", default=None, help="folder for CSV tables and the figure")
     pr.set_defaults(func=cmd_products)
+
+    t = sub.add_parser("timeseries", help="unit-root and break tests, Bai–Perron, ARIMA forecast of a share")
+    t.add_argument("--data", default=None, help="CSV with columns year, share (default: China's share of "
+                   "Kazakhstan's total trade)")
+    t.add_argument("--horizon", type=int, default=5, help="forecast horizon in years (default 5)")
+    t.add_argument("--interventions", action="store_true", help="step dummies at 2010, 2013, 2015 in the ARIMA")
+    t.add_argument("--out", default=None, help="folder for tests.csv, breaks.csv, forecast.csv and a figure")
+    t.set_defaults(func=cmd_timeseries)
     return p
 
 

@@ -184,3 +184,63 @@ def sector_composition(comp: pd.DataFrame, *, flow: str = "export", partner: str
         ax.legend(h1 + h2, l1 + l2, ncol=1, loc="upper left", bbox_to_anchor=(1.1, 1.0), fontsize=8)
         _footer(fig, source, vintage)
     return fig
+
+
+def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFrame | None = None, *, ax=None,
+                 title: str | None = None, source: str = "kzecon", vintage: str | None = None, level: int = 90):
+    """A share with its Bai–Perron regimes (mean of each regime, break-date intervals shaded) and a forecast fan.
+
+    ``series``: year, share[, logit_share]; ``breaks``: year, lower, upper (first year of each new regime);
+    ``forecast``: year, mean, lower_<level>, upper_<level> on the share scale.
+    """
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        years = series["year"].to_numpy()
+        ax.plot(years, 100 * series["share"], color=COLORS["china"], marker="o", ms=3, lw=1.8, label="share")
+        edges = [years[0]] + [int(y) for y in breaks.get("year", [])] + [years[-1] + 1]
+        z = series["logit_share"] if "logit_share" in series else np.log(series["share"] / (1 - series["share"]))
+        for a, b in zip(edges[:-1], edges[1:], strict=True):
+            seg = (years >= a) & (years < b)
+            m = 1 / (1 + np.exp(-z[seg].mean()))
+            ax.hlines(100 * m, a - 0.4, b - 0.6, color="#333333", lw=1.4,
+                      label="regime mean" if a == edges[0] else None)
+        for _, r in breaks.iterrows():
+            ax.axvspan(r["lower"] - 0.5, r["upper"] - 0.5, color="#aab7b8", alpha=0.35, lw=0)
+            ax.axvline(r["year"] - 0.5, color="#333333", lw=0.8, ls=":")
+        if forecast is not None and len(forecast):
+            lo, hi = forecast[f"lower_{level}"], forecast[f"upper_{level}"]
+            ax.fill_between(forecast["year"], 100 * lo, 100 * hi, color=COLORS["china"], alpha=0.18, lw=0,
+                            label=f"{level}% forecast interval")
+            ax.plot(forecast["year"], 100 * forecast["mean"], color=COLORS["china"], ls="--", lw=1.5,
+                    label="forecast mean")
+        mark_events(ax, years=years)
+        ax.set_title(title or "Share with structural breaks and forecast")
+        ax.set_ylabel("% (shaded: 95% break-date intervals)")
+        ax.legend(ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
+        _footer(fig, source, vintage)
+    return fig
+
+
+def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, title: str | None = None,
+                    source: str = "kzecon", vintage: str | None = None, level: int = 90,
+                    parts: tuple = ("china", "russia", "eu")):
+    """Fan chart of a composition forecast: history (year, partner, share) and forecast
+    (year, partner, mean, lower_<level>, upper_<level>) for the listed parts."""
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        for part in parts:
+            h = history[history["partner"] == part]
+            f = forecast[forecast["partner"] == part]
+            if h.empty or f.empty:
+                continue
+            col = COLORS.get(part, "#555555")
+            ax.plot(h["year"], 100 * h["share"], color=col, lw=1.8, label=LABELS.get(part, part))
+            ax.fill_between(f["year"], 100 * f[f"lower_{level}"], 100 * f[f"upper_{level}"], color=col, alpha=0.18,
+                            lw=0)
+            ax.plot(f["year"], 100 * f["mean"], color=col, lw=1.5, ls="--")
+        mark_events(ax, years=history["year"])
+        ax.set_title(title or "Partner shares: history and forecast")
+        ax.set_ylabel(f"% of total trade (dashed: forecast mean, band: {level}%)")
+        ax.legend(ncol=len(parts), loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
+        _footer(fig, source, vintage)
+    return fig

@@ -1,6 +1,20 @@
 """Time-series models of partner shares: transforms, unit-root and break tests, ARIMA, state space, VAR/VECM."""
 
-from . import transforms
-from .tests import TestResult, BreakResult, bai_perron, chow, cusum, tests_frame, unit_root
+from . import models, transforms
+from .analysis import share_battery
+from .models import (
+                     CompositionModelResults,
+                     ShareModelResults,
+                     arima,
+                     composition_frame,
+                     composition_var,
+                     composition_vecm,
+                     step_dummies,
+                     trend,
+                     unobserved_components,
+)
+from .tests import BreakResult, TestResult, bai_perron, chow, cusum, tests_frame, unit_root
 
-__all__ = ["transforms", "TestResult", "BreakResult", "bai_perron", "chow", "cusum", "tests_frame", "unit_root"]
+__all__ = ["transforms", "models", "share_battery", "TestResult", "BreakResult", "bai_perron", "chow", "cusum",
+           "tests_frame", "unit_root", "arima", "unobserved_components", "trend", "composition_var",
+           "composition_vecm", "composition_frame", "step_dummies", "ShareModelResults", "CompositionModelResults"]

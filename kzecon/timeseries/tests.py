@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MappingProxyType
 from typing import Any
 
@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from kzecon.errors import ConvergenceError, CoverageError, DataQualityWarning, SchemaError
+from kzecon.errors import ConvergenceError, CoverageError, DataQualityWarning, EstimationError, SchemaError
 
 EVENTS = {2010: "customs union", 2013: "BRI announced", 2015: "EAEU"}
 
@@ -94,7 +94,9 @@ def unit_root(y, test: str = "adf", *, regression: str = "c", lags: int | None =
 
     ``regression``: "c" (constant) or "ct" (constant and trend). ``lags``: fixed lag order (ADF, ZA: lagged
     differences; KPSS, PP: Newey–West bandwidth); ``None`` picks by AIC (ADF, ZA) or the libraries' automatic
-    bandwidth rules (KPSS: Hobijn et al.; PP: Newey–West).
+    bandwidth rules (KPSS: Hobijn et al.; PP: Newey–West). With AIC selection the largest lag tried is
+    min(12·(n/100)^¼, n/8): annual series of 30 years cannot carry the usual 9 lags (Zivot–Andrews then has
+    more regressors than observations in its break segments).
     """
     from statsmodels.tsa.stattools import adfuller, kpss, zivot_andrews
 
@@ -102,10 +104,11 @@ def unit_root(y, test: str = "adf", *, regression: str = "c", lags: int | None =
     if regression not in ("c", "ct"):
         raise SchemaError(f"regression must be 'c' or 'ct', got {regression!r}")
     t = test.lower()
-    with warnings.catch_warnings(record=True) as caught:
+    maxlag = lags if lags is not None else max(1, min(int(12 * (len(a) / 100) ** 0.25), len(a) // 8))
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
         if t == "adf":
-            r = adfuller(a, maxlag=lags, regression=regression, autolag=None if lags is not None else "AIC",
+            r = adfuller(a, maxlag=maxlag, regression=regression, autolag=None if lags is not None else "AIC",
                          result_object=False)
             out = TestResult("ADF", float(r[0]), float(r[1]), "unit root", level, int(r[2]), int(r[3]), r[4])
         elif t == "kpss":
@@ -120,7 +123,11 @@ def unit_root(y, test: str = "adf", *, regression: str = "c", lags: int | None =
                              int(r.nobs), {k: float(v) for k, v in r.critical_values.items()})
         elif t in ("za", "zivot-andrews", "zivot_andrews"):
             za_reg = {"c": "c", "ct": "ct"}[regression]
-            r = zivot_andrews(a, maxlag=lags, regression=za_reg, autolag=None if lags is not None else "AIC")
+            try:
+                r = zivot_andrews(a, maxlag=maxlag, regression=za_reg, autolag=None if lags is not None else "AIC")
+            except np.linalg.LinAlgError as err:
+                raise EstimationError(f"Zivot–Andrews: singular regression with {maxlag} lag(s) on {len(a)} "
+                                      "observations; pass fewer lags") from err
             bp = int(r[4])
             out = TestResult("Zivot-Andrews", float(r[0]), float(r[1]), "unit root without break", level,
                              int(r[3]), len(a), r[2], {"break_index": bp})
@@ -319,7 +326,7 @@ def _supf_null(k: int, trim: float, reps: int = 50_000, steps: int = 1_000, seed
 def _supf_pvalue(stat: float, k: int, trim: float, segments: int = 1) -> float:
     draws = _supf_null(k, round(trim, 4))
     G = np.searchsorted(draws, stat, side="right") / len(draws)
-    return float(1 - G ** segments)
+    return float(max(1 - G ** segments, 1 / (len(draws) + 1)))  # a simulated p-value is never exactly 0
 
 
 def _sup_f_stats(T: np.ndarray, bps: tuple, n: int, h: int, k: int) -> tuple[float, int]:
@@ -471,8 +478,9 @@ def _break_conf_int(X, y, bps, level, het_reg, het_err, years) -> pd.DataFrame:
             while _pargmax_v(lb, xi, phi1, phi2) > a2:
                 lb -= 1000
             try:
-                upper = optimize.brentq(lambda v: _pargmax_v(v, xi, phi1, phi2) - (1 - a2), 0, ub, xtol=1e-10)
-                lower = optimize.brentq(lambda v: _pargmax_v(v, xi, phi1, phi2) - a2, lb, 0, xtol=1e-10)
+                cdf = partial(_pargmax_v, xi=xi, phi1=phi1, phi2=phi2)
+                upper = optimize.brentq(lambda v, f=cdf: f(v) - (1 - a2), 0, ub, xtol=1e-10)
+                lower = optimize.brentq(lambda v, f=cdf: f(v) - a2, lb, 0, xtol=1e-10)
             except ValueError as err:
                 raise ConvergenceError(f"break {i}: the confidence-interval root search failed ({err})") from err
             upper *= phi1 ** 2 / Qp1
