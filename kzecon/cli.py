@@ -217,6 +217,80 @@ def cmd_timeseries(args) -> int:
     return 0
 
 
+def _composition_input(path: str | None):
+    from kzecon import forecast
+
+    if path is None:
+        comp = forecast.kazakhstan_composition()
+        return comp, f"Kazakhstan's total trade by partner group ({comp.attrs['side']} figures, spliced)"
+    df = kzecon.data.read_any(path)
+    from kzecon.data.validate import require_columns
+
+    require_columns(df, ["year", "partner", "share"], path)
+    return df, f"composition in {path}"
+
+
+def cmd_forecast(args) -> int:
+    from kzecon import forecast
+    from kzecon.report import figures
+
+    comp, label = _composition_input(args.data)
+    events = pd.read_csv(args.events, comment="#") if args.events else None
+    model = args.model
+    if args.scenario:
+        scen = kzecon.data.read_any(args.scenario)
+        fc = forecast.simulate_scenario(comp, scen, horizon=args.horizon, n_paths=args.paths, seed=args.seed)
+    else:
+        if model == "auto":
+            model, _ = forecast.choose_model(comp, horizon=min(args.horizon, 5), seed=args.seed)
+            print(f"model chosen by backtest CRPS: {model}")
+        fc = forecast.simulate(comp, model=model, horizon=args.horizon, n_paths=args.paths, seed=args.seed)
+    summ = fc.summary(levels=(0.8, 0.9))
+    risk = fc.risk(events)
+    print(f"{label}: {fc.model} forecast from {fc.origin}, {fc.n_paths} paths, seed {fc.seed}")
+    print(summ[["year", "partner", "mean", "lower_90", "upper_90"]].round(3).to_string(index=False))
+    print(risk.round(3).to_string(index=False))
+    if args.out:
+        out = _out_dir(args.out)
+        _csv(summ[["year", "partner", "mean", "lower_90", "upper_90", "median", "lower_80", "upper_80"]],
+             out / "paths_summary.csv")
+        _csv(risk, out / "risk.csv")
+        ev = forecast.validate_events(forecast.load_events() if events is None else events, list(fc.parts))
+        _csv(pd.concat([fc.first_year(e, events).assign(event=e) for e in ev["event"]], ignore_index=True)[
+            ["event", "year", "probability"]], out / "first_year.csv")
+        figures.save(figures.composition_fan(comp, summ, source="kzecon; " + label,
+                                             parts=tuple(p for p in fc.parts if p != "rest")[:4]),
+                     out / "fan_chart.png")
+        figures.save(figures.risk_probabilities(risk, source="kzecon; " + label), out / "risk.png")
+        print(f"wrote {out/'paths_summary.csv'}, risk.csv, first_year.csv, fan_chart.png, risk.png")
+    return 0
+
+
+def cmd_backtest(args) -> int:
+    from kzecon import forecast
+    from kzecon.report import figures
+
+    comp, label = _composition_input(args.data)
+    models = [m.strip() for m in args.models.split(",")] if args.models else list(forecast.backtest.DEFAULT_MODELS)
+    res = forecast.backtest.run(comp, models=models, start=args.start, horizon=args.horizon, n_paths=args.paths,
+                                seed=args.seed, progress=None if args.quiet else forecast.backtest.text_progress)
+    print(f"{label}: rolling origins {args.start}–, horizons 1–{args.horizon}")
+    print(res["coverage"].round(3).to_string(index=False))
+    print(res["accuracy"].round(4).to_string(index=False))
+    if args.out:
+        out = _out_dir(args.out)
+        _csv(res["coverage"], out / "coverage.csv")
+        _csv(res["accuracy"], out / "accuracy.csv")
+        _csv(res["brier"], out / "brier.csv")
+        _csv(res["reliability"], out / "reliability.csv")
+        _csv(res["records"], out / "records.csv")
+        figures.save(figures.reliability(res["reliability"]), out / "reliability.png")
+        figures.save(figures.coverage(res["coverage"]), out / "coverage.png")
+        print(f"wrote {out/'coverage.csv'}, accuracy.csv, brier.csv, reliability.csv, records.csv, "
+              "reliability.png, coverage.png")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kzecon", description="Kazakhstan's trade dependence: data, measures, models.")
     p.add_argument("--version", action="version", version=f"kzecon {kzecon.__version__}")
@@ -276,6 +350,30 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--interventions", action="store_true", help="step dummies at 2010, 2013, 2015 in the ARIMA")
     t.add_argument("--out", default=None, help="folder for tests.csv, breaks.csv, forecast.csv and a figure")
     t.set_defaults(func=cmd_timeseries)
+
+    f = sub.add_parser("forecast", help="probabilistic composition forecast and risk probabilities")
+    f.add_argument("--data", default=None, help="CSV with columns year, partner, share (default: Kazakhstan's "
+                   "total trade by china/russia/eu/rest)")
+    f.add_argument("--horizon", type=int, default=5, help="years ahead (default 5)")
+    f.add_argument("--model", choices=["auto", "var", "drift", "rw", "mean5", "ensemble"], default="auto",
+                   help="default: the model with the best backtest CRPS on the data")
+    f.add_argument("--scenario", default=None, help="CSV year, brent (USD/bbl): paths conditioned on oil prices")
+    f.add_argument("--events", default=None, help="CSV of risk events (event, kind, part_a, part_b, threshold)")
+    f.add_argument("--paths", type=int, default=4000, help="simulated paths (default 4000)")
+    f.add_argument("--seed", type=int, default=2026)
+    f.add_argument("--out", default=None, help="folder for paths_summary.csv, risk.csv and figures")
+    f.set_defaults(func=cmd_forecast)
+
+    b = sub.add_parser("backtest", help="rolling-origin backtest: coverage, accuracy, Brier scores")
+    b.add_argument("--data", default=None, help="CSV with columns year, partner, share (default: Kazakhstan)")
+    b.add_argument("--start", type=int, default=2005, help="first origin year (default 2005)")
+    b.add_argument("--horizon", type=int, default=5)
+    b.add_argument("--models", default=None, help="comma-separated subset of var,drift,rw,mean5,ensemble")
+    b.add_argument("--paths", type=int, default=2000)
+    b.add_argument("--seed", type=int, default=2026)
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--out", default=None, help="folder for coverage.csv and the other tables")
+    b.set_defaults(func=cmd_backtest)
     return p
 
 

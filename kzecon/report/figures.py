@@ -244,3 +244,63 @@ def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, t
         ax.legend(ncol=len(parts), loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
         _footer(fig, source, vintage)
     return fig
+
+
+def risk_probabilities(risk: pd.DataFrame, *, ax=None, title: str | None = None, source: str = "kzecon",
+                       vintage: str | None = None, cumulative: bool = False):
+    """Probability of each risk event by forecast year (output of ``CompositionForecast.risk``)."""
+    col = "probability_by_year" if cumulative else "probability"
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        for ev, g in risk.groupby("event", sort=False):
+            ax.plot(g["year"], 100 * g[col], marker="o", ms=3, lw=1.8, label=ev.replace("_", " "))
+        ax.set_ylim(0, 100)
+        ax.set_title(title or ("Probability the event has happened by each year" if cumulative
+                               else "Probability of each event, by year"))
+        ax.set_ylabel("probability (%)")
+        ax.legend(ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
+        _footer(fig, source, vintage)
+    return fig
+
+
+def reliability(rel: pd.DataFrame, *, ax=None, title: str | None = None, source: str = "kzecon backtest",
+                vintage: str | None = None):
+    """Reliability diagram: predicted probability vs observed frequency by model (backtest ``reliability``)."""
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        ax.plot([0, 1], [0, 1], color="#888888", lw=1, ls="--", label="perfect calibration")
+        for model, g in rel.groupby("model", sort=False):
+            ax.plot(g["predicted"], g["observed"], marker="o", lw=1.5, label=model)
+            for _, r in g.iterrows():
+                ax.annotate(str(int(r["n"])), (r["predicted"], r["observed"]), fontsize=6.5, color="#555555",
+                            xytext=(3, 3), textcoords="offset points")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("forecast probability (bin mean)")
+        ax.set_ylabel("observed frequency")
+        ax.set_title(title or "Reliability of event probabilities (numbers: forecasts per bin)")
+        ax.legend(fontsize=8, loc="upper left")
+        _footer(fig, source, vintage)
+    return fig
+
+
+def coverage(cov: pd.DataFrame, *, nominal: float = 0.9, ax=None, title: str | None = None,
+             source: str = "kzecon backtest", vintage: str | None = None):
+    """Empirical coverage of the nominal interval by horizon and model, with Wilson intervals."""
+    d = cov[np.isclose(cov["nominal"], nominal)]
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        models = list(dict.fromkeys(d["model"]))
+        width = 0.8 / max(len(models), 1)
+        for i, (m, g) in enumerate(d.groupby("model", sort=False)):
+            x = g["horizon"].to_numpy() + (i - (len(models) - 1) / 2) * width
+            yerr = np.clip([100 * (g["empirical"] - g["lower"]), 100 * (g["upper"] - g["empirical"])], 0, None)
+            ax.errorbar(x, 100 * g["empirical"], yerr=yerr,
+                        fmt="o", ms=4, capsize=2, label=m)
+        ax.axhline(100 * nominal, color="#333333", lw=1, ls="--")
+        ax.set_xlabel("horizon (years)")
+        ax.set_ylabel(f"empirical coverage of the {round(100 * nominal)}% interval (%)")
+        ax.set_title(title or "Interval coverage in the rolling-origin backtest")
+        ax.legend(ncol=len(models), loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8)
+        _footer(fig, source, vintage)
+    return fig

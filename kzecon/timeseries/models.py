@@ -226,8 +226,14 @@ class CompositionModelResults(EstimationResults):
     extra: tuple = ()  # names of non-composition variables in the system (e.g. log Brent)
     data: Any = field(default=None, repr=False, compare=False)
 
-    def simulate(self, horizon: int = 5, n_paths: int = 2000, seed: int = 0) -> np.ndarray:
-        """Paths (n_paths × horizon × parts) of the composition; each path sums to one in every year."""
+    def simulate(self, horizon: int = 5, n_paths: int = 2000, seed: int = 0,
+                 parameter_uncertainty: bool = True) -> np.ndarray:
+        """Paths (n_paths × horizon × parts) of the composition; each path sums to one in every year.
+
+        VAR paths draw the coefficients per path from their estimated sampling distribution (matrix normal
+        around the OLS estimates) unless ``parameter_uncertainty=False``; shocks are Gaussian with the
+        residual covariance.
+        """
         if horizon < 1:
             raise SchemaError(f"horizon must be at least 1 year, got {horizon}")
         kind = self.info.get("kind")
@@ -237,18 +243,23 @@ class CompositionModelResults(EstimationResults):
             res = self.backend
             p = res.k_ar
             y = np.asarray(res.endog)
-            sims = np.empty((n_paths, horizon, y.shape[1]))
+            K = y.shape[1]
+            sims = np.empty((n_paths, horizon, K))
             chol = np.linalg.cholesky(res.sigma_u)
-            hist = np.repeat(y[-p:][None], n_paths, axis=0) if p else np.empty((n_paths, 0, y.shape[1]))
-            coefs = res.coefs
-            const = res.intercept if res.k_trend else np.zeros(y.shape[1])
+            hist = np.repeat(y[-p:][None], n_paths, axis=0)
+            B = np.vstack([np.atleast_2d(res.intercept), *[c.T for c in res.coefs]])  # (1 + Kp) × K, as statsmodels
+            if parameter_uncertainty:
+                # matrix-normal draw of the coefficients: vec(B) ~ N(vec(B̂), Σ_u ⊗ (X'X)⁻¹), one draw per path
+                X = _var_design(y, p)
+                A = np.linalg.cholesky(np.linalg.inv(X.T @ X))
+                Bs = B[None] + np.einsum("ij,njk,lk->nil", A, rng.standard_normal((n_paths, *B.shape)), chol)
+            else:
+                Bs = np.broadcast_to(B, (n_paths, *B.shape))
             for t in range(horizon):
-                mean = np.broadcast_to(const, (n_paths, y.shape[1])).copy()
-                for lag in range(p):
-                    mean += hist[:, -1 - lag, :] @ coefs[lag].T
-                draw = mean + rng.standard_normal((n_paths, y.shape[1])) @ chol.T
+                x = np.concatenate([np.ones((n_paths, 1))] + [hist[:, -1 - lag, :] for lag in range(p)], axis=1)
+                draw = np.einsum("nk,nkj->nj", x, Bs) + rng.standard_normal((n_paths, K)) @ chol.T
                 sims[:, t] = draw
-                hist = np.concatenate([hist[:, 1:], draw[:, None]], axis=1) if p else hist
+                hist = np.concatenate([hist[:, 1:], draw[:, None]], axis=1)
         elif kind == "VECM":
             res = self.backend
             mean = np.asarray(res.predict(steps=horizon))
@@ -346,6 +357,8 @@ def composition_var(comp: pd.DataFrame, *, reference: str | None = None, extra: 
         extra_names = tuple(ex.columns)
     if len(Z) < 3 * Z.shape[1] + 2:
         raise CoverageError(f"{len(Z)} years are too few for a VAR in {Z.shape[1]} variables")
+    if Z.shape[1] == 1:  # a two-part composition: the alr is the logit, a VAR in one variable is an AR
+        return _composition_ar(Z, wide, ref, maxlags, ic)
     model = VAR(Z.reset_index(drop=True))  # column names become the VAR's variable names
     try:
         sel = model.select_order(maxlags=maxlags)
@@ -371,6 +384,46 @@ def composition_var(comp: pd.DataFrame, *, reference: str | None = None, extra: 
               "variables": ",".join(Z.columns)},
         backend=res, years=tuple(int(y) for y in Z.index), parts=tuple(wide.columns), reference=ref,
         extra=extra_names, data=Z)
+
+
+def _var_design(y: np.ndarray, p: int) -> np.ndarray:
+    """[1, y_{t-1}, …, y_{t-p}] for t = p … n−1: the regressors of a VAR(p) with a constant."""
+    n = len(y)
+    return np.hstack([np.ones((n - p, 1))] + [y[p - lag:n - lag] for lag in range(1, p + 1)])
+
+
+class _ARasVAR:
+    """The attributes of a statsmodels VAR result that kzecon's simulator reads, from an AutoReg fit."""
+
+    def __init__(self, res, y: np.ndarray, p: int, name: str):
+        self.k_ar, self.k_trend, self.neqs = p, 1, 1
+        self.intercept = np.array([res.params[0]])
+        self.coefs = np.asarray(res.params[1:]).reshape(p, 1, 1)
+        self.sigma_u = np.array([[res.sigma2 * res.nobs / (res.nobs - p - 1)]])  # OLS (df-corrected), as VAR
+        self.endog = y.reshape(-1, 1)
+        self.names = [name]
+        self.nobs = res.nobs
+        self._res = res
+
+
+def _composition_ar(Z: pd.DataFrame, wide: pd.DataFrame, ref: str, maxlags: int, ic: str) -> CompositionModelResults:
+    from statsmodels.tsa.ar_model import AutoReg, ar_select_order
+
+    y = Z.iloc[:, 0].to_numpy()
+    sel = ar_select_order(y, maxlag=maxlags, ic=ic, trend="c")
+    p = max(1, max(sel.ar_lags) if sel.ar_lags else 1)
+    res = AutoReg(y, lags=p, trend="c").fit()
+    name = Z.columns[0]
+    terms = [f"{name}:const"] + [f"{name}:L{lag}.{name}" for lag in range(1, p + 1)]
+    return CompositionModelResults(
+        model=f"AR({p}) on the log-ratio (two-part composition)", params=pd.Series(np.asarray(res.params), terms),
+        std_errors=pd.Series(np.asarray(res.bse), terms), nobs=int(res.nobs), df_resid=float(res.df_resid),
+        stats={"aic": float(res.aic), "bic": float(res.bic),
+               "stable": bool(np.all(np.abs(np.roots(np.r_[1, -np.asarray(res.params[1:])])) < 1))},
+        info={"kind": "VAR", "lags": p, "selected_by": ic, "reference": ref, "transform": "alr",
+              "variables": name},
+        backend=_ARasVAR(res, y, p, name), years=tuple(int(v) for v in Z.index), parts=tuple(wide.columns),
+        reference=ref, data=Z)
 
 
 def composition_vecm(comp: pd.DataFrame, *, reference: str | None = None, k_ar_diff: int = 1,

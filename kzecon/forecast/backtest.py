@@ -1,0 +1,132 @@
+"""Rolling-origin backtests: are the forecast intervals and risk probabilities right?
+
+For each origin year (default from 2005) every model is fitted on the data up to that year only — never on
+the years it is scored on — and forecasts 1…H years ahead. Scores per model and horizon:
+
+* point accuracy of the mean share: MAE and RMSE (share points), over every part;
+* interval coverage: share of realised values inside the equal-tailed 80% and 90% intervals, with a Wilson
+  95% interval for the coverage itself (n is small; forecasts at neighbouring origins overlap, so the
+  effective n is smaller still and the Wilson interval is optimistic);
+* CRPS of each part's predictive distribution (``scoringrules.crps_ensemble`` on the simulated paths);
+* Brier score of each risk event's probability, and reliability (binned predicted vs observed frequency);
+* skill relative to the naive random walk: 1 − score / score_rw.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from kzecon.errors import CoverageError
+
+from .core import MODELS, _event_hits, load_events, simulate, validate_events
+
+
+def wilson(k: float, n: float, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion k/n."""
+    if n == 0:
+        return float("nan"), float("nan")
+    z = stats.norm.ppf(0.5 + level / 2)
+    p = k / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return float(centre - half), float(centre + half)
+
+
+def coverage_table(records: pd.DataFrame, levels: Sequence[float] = (0.8, 0.9)) -> pd.DataFrame:
+    """From per-forecast records (model, horizon, partner, actual, lower_<L>, upper_<L>) →
+    model, horizon, nominal, empirical, n, lower, upper (Wilson 95%)."""
+    rows = []
+    for (m, h), g in records.groupby(["model", "horizon"], sort=False):
+        for lv in levels:
+            tag = round(100 * lv)
+            inside = ((g["actual"] >= g[f"lower_{tag}"]) & (g["actual"] <= g[f"upper_{tag}"]))
+            lo, hi = wilson(inside.sum(), len(g))
+            rows.append({"model": m, "horizon": int(h), "nominal": lv, "empirical": float(inside.mean()),
+                         "n": int(len(g)), "lower": lo, "upper": hi})
+    return pd.DataFrame(rows)
+
+
+DEFAULT_MODELS = (*MODELS, "ensemble")  # the ensemble: equal weights of the four, fixed in advance (not tuned)
+
+
+def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: int = 2005, horizon: int = 5,
+        n_paths: int = 2000, seed: int = 0, events: pd.DataFrame | None = None, reference: str = "rest",
+        progress: Callable[[int, int], None] | None = None) -> dict[str, pd.DataFrame]:
+    """Rolling-origin backtest. Returns ``records`` (one row per model × origin × horizon × part),
+    ``coverage``, ``accuracy`` (model, horizon, mae, rmse, crps, skill_*), ``brier`` (model, event,
+    horizon, brier, n) and ``reliability`` (model, bin, predicted, observed, n)."""
+    import scoringrules as sr
+
+    from kzecon.timeseries import composition_frame
+
+    wide = composition_frame(comp, min_years=8)
+    years = [int(y) for y in wide.index]
+    origins = [y for y in years if y >= start and y < years[-1]]
+    if not origins:
+        raise CoverageError(f"no backtest origins: the data end in {years[-1]} and origins start in {start}")
+    ev = validate_events(load_events() if events is None else events, list(wide.columns))
+    recs, ev_recs = [], []
+    total = len(origins) * len(models)
+    done = 0
+    for o in origins:
+        hist = wide.loc[:o]
+        h = min(horizon, years[-1] - o)
+        for m in models:
+            weights = {k: 1.0 for k in MODELS} if m == "ensemble" else None
+            fc = simulate(hist, model=m, horizon=horizon, n_paths=n_paths, seed=seed + o, reference=reference,
+                          weights=weights)
+            paths = fc.paths[:, :h, :]
+            actual = wide.loc[o + 1:o + h].to_numpy()
+            for i in range(h):
+                for j, part in enumerate(fc.parts):
+                    x = paths[:, i, j]
+                    recs.append({"model": m, "origin": o, "horizon": i + 1, "year": o + i + 1, "partner": part,
+                                 "actual": actual[i, j], "mean": x.mean(),
+                                 "lower_80": np.quantile(x, 0.1), "upper_80": np.quantile(x, 0.9),
+                                 "lower_90": np.quantile(x, 0.05), "upper_90": np.quantile(x, 0.95),
+                                 "crps": float(sr.crps_ensemble(actual[i, j], x))})
+            for _, e in ev.iterrows():
+                p = _event_hits(paths, list(fc.parts), e).mean(axis=0)
+                obs = _event_hits(actual[None], list(fc.parts), e)[0]
+                for i in range(h):
+                    ev_recs.append({"model": m, "event": e["event"], "origin": o, "horizon": i + 1,
+                                    "probability": float(p[i]), "outcome": int(obs[i])})
+            done += 1
+            if progress:
+                progress(done, total)
+    records = pd.DataFrame(recs)
+    evr = pd.DataFrame(ev_recs)
+    acc = records.assign(err=records["mean"] - records["actual"]).groupby(["model", "horizon"], sort=False).agg(
+        mae=("err", lambda e: float(np.abs(e).mean())), rmse=("err", lambda e: float(np.sqrt((e ** 2).mean()))),
+        crps=("crps", "mean"), n=("err", "size")).reset_index()
+    if "rw" in models:
+        base = acc[acc["model"] == "rw"].set_index("horizon")
+        for k in ("mae", "rmse", "crps"):
+            acc[f"skill_{k}"] = 1 - acc[k] / acc["horizon"].map(base[k])
+    brier = evr.assign(sq=(evr["probability"] - evr["outcome"]) ** 2).groupby(
+        ["model", "event", "horizon"], sort=False).agg(brier=("sq", "mean"), base_rate=("outcome", "mean"),
+                                                       n=("sq", "size")).reset_index()
+    bins = np.linspace(0, 1, 6)
+    rel = evr.assign(bin=pd.cut(evr["probability"], bins, include_lowest=True)).groupby(
+        ["model", "bin"], observed=True, sort=False).agg(predicted=("probability", "mean"),
+                                                         observed=("outcome", "mean"),
+                                                         n=("outcome", "size")).reset_index()
+    rel["bin"] = rel["bin"].astype(str)
+    return {"records": records, "event_records": evr, "coverage": coverage_table(records), "accuracy": acc,
+            "brier": brier, "reliability": rel}
+
+
+def text_progress(done: int, total: int, stream=sys.stderr) -> None:
+    """A one-line progress bar for the CLI (stderr)."""
+    width = 30
+    filled = int(width * done / total)
+    stream.write(f"\rbacktest [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done == total:
+        stream.write("\n")
+    stream.flush()

@@ -1,0 +1,309 @@
+"""Probabilistic forecasts of a partner composition and the risk probabilities read off the paths.
+
+A forecast is a set of simulated paths of the whole composition (n_paths × horizon × parts, each path
+closed so it sums to one). Models, all on additive log-ratios (alr) of the composition:
+
+* ``"var"`` — VAR on the log-ratios (lag by BIC, :func:`kzecon.timeseries.composition_var`);
+* ``"drift"`` — multivariate random walk with drift (drift and covariance from the log-ratio changes);
+* ``"rw"`` — random walk without drift (the naive baseline: no change expected);
+* ``"mean5"`` — mean of the last 5 years' log-ratios, with the spread of those years' deviations widened by
+  the horizon as a random walk would;
+* ``"ensemble"`` — a mixture of member paths with given weights (e.g. from backtest scores).
+
+Simulation ignores parameter uncertainty (as statsmodels' VAR simulator does); the rolling-origin backtest
+(:mod:`kzecon.forecast.backtest`) measures what that costs in interval coverage.
+Risk events are data (``kzecon/data/reference/risk_events.csv``; pass your own table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kzecon.errors import CoverageError, SchemaError
+from kzecon.timeseries import composition_frame, composition_var, transforms
+
+MODELS = ("var", "drift", "rw", "mean5")
+EVENT_KINDS = ("exceeds_part", "exceeds", "below")
+
+
+def load_events() -> pd.DataFrame:
+    """The default risk events (event, kind, part_a, part_b, threshold, description)."""
+    path = resources.files("kzecon.data") / "reference" / "risk_events.csv"
+    with path.open("r", encoding="utf-8") as fh:
+        return pd.read_csv(fh, comment="#")
+
+
+def validate_events(events: pd.DataFrame, parts) -> pd.DataFrame:
+    """Check an event table against the composition's parts; errors name the event."""
+    from kzecon.data.validate import require_columns
+
+    require_columns(events, ["event", "kind", "part_a"], "risk events")
+    ev = events.copy()
+    for c in ("part_b", "threshold"):
+        if c not in ev:
+            ev[c] = np.nan
+    for _, r in ev.iterrows():
+        if r["kind"] not in EVENT_KINDS:
+            raise SchemaError(f"risk event {r['event']!r}: kind must be one of {', '.join(EVENT_KINDS)}, "
+                              f"got {r['kind']!r}")
+        need = [r["part_a"]] + ([r["part_b"]] if r["kind"] == "exceeds_part" else [])
+        for p in need:
+            if p not in parts:
+                raise SchemaError(f"risk event {r['event']!r}: part {p!r} is not in the composition "
+                                  f"({', '.join(parts)})")
+        if r["kind"] != "exceeds_part":
+            t = pd.to_numeric(r["threshold"], errors="coerce")
+            if not (0 < t < 1):
+                raise SchemaError(f"risk event {r['event']!r}: threshold must be a share in (0, 1), "
+                                  f"got {r['threshold']!r}")
+    if ev["event"].duplicated().any():
+        raise SchemaError(f"risk event {ev.loc[ev['event'].duplicated(), 'event'].iloc[0]!r} is defined twice")
+    return ev
+
+
+def _event_hits(paths: np.ndarray, parts: list, ev: pd.Series) -> np.ndarray:
+    a = paths[..., parts.index(ev["part_a"])]
+    if ev["kind"] == "exceeds_part":
+        return a > paths[..., parts.index(ev["part_b"])]
+    t = float(ev["threshold"])
+    return a > t if ev["kind"] == "exceeds" else a < t
+
+
+@dataclass(frozen=True)
+class CompositionForecast:
+    """Simulated composition paths with the tables a brief needs."""
+
+    model: str
+    origin: int
+    years: tuple
+    parts: tuple
+    paths: Any = field(repr=False)  # n_paths × horizon × parts
+    seed: int = 0
+    info: Any = field(default_factory=dict)
+
+    def __post_init__(self):
+        p = np.asarray(self.paths, dtype=float)
+        p.flags.writeable = False
+        object.__setattr__(self, "paths", p)
+
+    @property
+    def n_paths(self) -> int:
+        return self.paths.shape[0]
+
+    def summary(self, levels=(0.90,)) -> pd.DataFrame:
+        """year, partner, mean, median, lower_<L>, upper_<L> (equal-tailed quantiles of the paths)."""
+        rows = []
+        for j, part in enumerate(self.parts):
+            x = self.paths[:, :, j]
+            d = {"year": list(self.years), "partner": part, "mean": x.mean(axis=0),
+                 "median": np.median(x, axis=0)}
+            for lv in levels:
+                tag = round(100 * lv)
+                d[f"lower_{tag}"] = np.quantile(x, 0.5 - lv / 2, axis=0)
+                d[f"upper_{tag}"] = np.quantile(x, 0.5 + lv / 2, axis=0)
+            rows.append(pd.DataFrame(d))
+        return pd.concat(rows, ignore_index=True)
+
+    def risk(self, events: pd.DataFrame | None = None) -> pd.DataFrame:
+        """event, year, probability (the event holds in that year), probability_by_year (at least once by
+        then), mc_se (Monte Carlo standard error of ``probability``)."""
+        ev = validate_events(load_events() if events is None else events, list(self.parts))
+        rows = []
+        for _, e in ev.iterrows():
+            hit = _event_hits(self.paths, list(self.parts), e)
+            p = hit.mean(axis=0)
+            ever = np.logical_or.accumulate(hit, axis=1).mean(axis=0)
+            for i, y in enumerate(self.years):
+                rows.append({"event": e["event"], "year": y, "probability": float(p[i]),
+                             "probability_by_year": float(ever[i]),
+                             "mc_se": float(np.sqrt(p[i] * (1 - p[i]) / self.n_paths))})
+        return pd.DataFrame(rows)
+
+    def first_year(self, event: str, events: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Distribution of the first year in which ``event`` holds: year (or 'later'), probability."""
+        ev = validate_events(load_events() if events is None else events, list(self.parts))
+        row = ev[ev["event"] == event]
+        if row.empty:
+            raise SchemaError(f"unknown risk event {event!r}; defined: {', '.join(ev['event'])}")
+        hit = _event_hits(self.paths, list(self.parts), row.iloc[0])
+        first = np.where(hit.any(axis=1), hit.argmax(axis=1), -1)
+        out = [{"year": str(y), "probability": float((first == i).mean())} for i, y in enumerate(self.years)]
+        out.append({"year": f"after {self.years[-1]}", "probability": float((first == -1).mean())})
+        return pd.DataFrame(out)
+
+
+def _alr_history(comp: pd.DataFrame, reference: str) -> tuple[pd.DataFrame, np.ndarray]:
+    wide = composition_frame(comp, min_years=8)
+    z = transforms.alr(wide, reference)
+    return wide, z.to_numpy()
+
+
+def _simulate_rw(z: np.ndarray, horizon: int, n_paths: int, rng, drift: bool) -> np.ndarray:
+    dz = np.diff(z, axis=0)
+    if len(dz) < 3:
+        raise CoverageError(f"{len(z)} years are too few for a random-walk forecast")
+    mu = dz.mean(axis=0) if drift else np.zeros(z.shape[1])
+    cov = np.atleast_2d(np.cov(dz, rowvar=False)) if drift else np.atleast_2d(dz.T @ dz / len(dz))
+    L = np.linalg.cholesky(cov + 1e-12 * np.eye(len(cov)))
+    steps = mu + rng.standard_normal((n_paths, horizon, z.shape[1])) @ L.T
+    return z[-1] + np.cumsum(steps, axis=1)
+
+
+def _simulate_mean(z: np.ndarray, horizon: int, n_paths: int, rng, k: int = 5) -> np.ndarray:
+    if len(z) < k + 2:
+        raise CoverageError(f"{len(z)} years are too few for the mean-of-last-{k} forecast")
+    last = z[-k:]
+    mu = last.mean(axis=0)
+    # spread: the one-step changes over the whole sample, accumulating like a random walk around the mean
+    dz = np.diff(z, axis=0)
+    L = np.linalg.cholesky(np.atleast_2d(np.cov(dz, rowvar=False)) + 1e-12 * np.eye(z.shape[1]))
+    shocks = np.cumsum(rng.standard_normal((n_paths, horizon, z.shape[1])) @ L.T, axis=1)
+    return mu + shocks
+
+
+def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_paths: int = 4000, seed: int = 0,
+             reference: str = "rest", weights: dict | None = None) -> CompositionForecast:
+    """Simulate ``n_paths`` future paths of a composition ``horizon`` years ahead with one model.
+
+    ``comp``: long (year, partner, share) or wide (year × parts) composition, consecutive years, rows summing
+    to one. ``model``: one of ``var``, ``drift``, ``rw``, ``mean5`` or ``ensemble`` (with ``weights``, a dict
+    model → weight; default equal weights of var and drift).
+    """
+    if horizon < 1 or horizon > 30:
+        raise SchemaError(f"horizon must be 1–30 years, got {horizon}")
+    if n_paths < 100:
+        raise SchemaError(f"n_paths must be at least 100 for stable probabilities, got {n_paths}")
+    wide, z = _alr_history(comp, reference if reference in _parts(comp) else _parts(comp)[-1])
+    parts = list(wide.columns)
+    ref = reference if reference in parts else parts[-1]
+    rng = np.random.default_rng(seed)
+    origin = int(wide.index[-1])
+    info = {"reference": ref, "history": f"{int(wide.index[0])}–{origin}"}
+    if model == "ensemble":
+        weights = weights or {"var": 0.5, "drift": 0.5}
+        bad = [m for m in weights if m not in MODELS]
+        if bad:
+            raise SchemaError(f"ensemble weights name unknown model(s) {bad}; models: {', '.join(MODELS)}")
+        w = np.array([max(float(v), 0.0) for v in weights.values()])
+        if w.sum() <= 0:
+            raise SchemaError("ensemble weights must have a positive sum")
+        counts = rng.multinomial(n_paths, w / w.sum())
+        members = [simulate(wide, model=m, horizon=horizon, n_paths=max(int(c), 100), seed=seed + 1 + i,
+                            reference=ref).paths[: int(c)]
+                   for i, (m, c) in enumerate(zip(weights, counts, strict=True)) if c > 0]
+        paths = np.concatenate(members, axis=0)
+        info["weights"] = {m: float(x) for m, x in zip(weights, w / w.sum(), strict=True)}
+    elif model == "var":
+        res = composition_var(wide, reference=ref)
+        paths = res.simulate(horizon, n_paths, seed)
+        info.update(lags=res.info["lags"], stable=res.stats["stable"])
+    elif model in ("drift", "rw"):
+        paths = transforms.alr_inv(_simulate_rw(z, horizon, n_paths, rng, drift=model == "drift"), parts, ref)
+    elif model == "mean5":
+        paths = transforms.alr_inv(_simulate_mean(z, horizon, n_paths, rng), parts, ref)
+    else:
+        raise SchemaError(f"unknown forecast model {model!r}; choose {', '.join(MODELS)} or ensemble")
+    years = tuple(range(origin + 1, origin + horizon + 1))
+    return CompositionForecast(model=model, origin=origin, years=years, parts=tuple(parts), paths=paths, seed=seed,
+                               info=info)
+
+
+def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: int = 5, n_paths: int = 4000,
+                      seed: int = 0, reference: str = "rest") -> CompositionForecast:
+    """Composition paths conditioned on a Brent price path: a VAR on the log-ratios and log Brent, simulated
+    with log Brent held at the scenario's values.
+
+    ``scenario``: columns year, brent (USD/bbl) for the forecast years (years not given are simulated freely).
+    In each simulated year the Brent shock is set to what the scenario requires and the log-ratio shocks are
+    drawn from their normal distribution conditional on it (the VAR's residual covariance): the paths respond
+    both through the lagged dynamics and through the contemporaneous correlation of shocks.
+    """
+    import kzecon
+    from kzecon.data.validate import require_columns
+
+    require_columns(scenario, ["year", "brent"], "scenario")
+    if (pd.to_numeric(scenario["brent"], errors="coerce") <= 0).any():
+        raise SchemaError("scenario: column 'brent' must hold positive prices (USD/bbl)")
+    wide = composition_frame(comp)
+    ref = reference if reference in wide.columns else wide.columns[-1]
+    brent = kzecon.data.load_oil("brent", "annual").set_index("year").iloc[:, -1]
+    years = [y for y in wide.index if y in brent.index]
+    if len(years) < len(wide):
+        raise CoverageError(f"Brent prices cover {brent.index.min()}–{brent.index.max()}; the composition runs to "
+                            f"{wide.index.max()}")
+    res = composition_var(wide, reference=ref, extra=pd.DataFrame({"log_brent": np.log(brent)}))
+    var = res.backend
+    origin = int(wide.index[-1])
+    fut = list(range(origin + 1, origin + horizon + 1))
+    sc = scenario.set_index("year")["brent"].astype(float)
+    unknown = sorted(set(sc.index) - set(fut))
+    if unknown:
+        raise SchemaError(f"scenario years {unknown[:5]} are outside the forecast years {fut[0]}–{fut[-1]}")
+    target = np.array([np.log(sc[y]) if y in sc.index else np.nan for y in fut])
+    rng = np.random.default_rng(seed)
+    K, p = var.neqs, var.k_ar
+    c = K - 1  # log_brent is the last variable
+    S = np.asarray(var.sigma_u)
+    o = list(range(c))
+    B = S[np.ix_(o, [c])] / S[c, c]
+    Lc = np.linalg.cholesky(S[np.ix_(o, o)] - B @ S[np.ix_([c], o)] + 1e-14 * np.eye(c))
+    L = np.linalg.cholesky(S)
+    hist = np.repeat(np.asarray(var.endog)[-p:][None], n_paths, axis=0)
+    sims = np.empty((n_paths, horizon, K))
+    for t in range(horizon):
+        mean = np.broadcast_to(var.intercept, (n_paths, K)).copy()
+        for lag in range(p):
+            mean += hist[:, -1 - lag, :] @ var.coefs[lag].T
+        if np.isnan(target[t]):
+            draw = mean + rng.standard_normal((n_paths, K)) @ L.T
+        else:
+            e_c = target[t] - mean[:, c]
+            e_o = e_c[:, None] * B.T + rng.standard_normal((n_paths, c)) @ Lc.T
+            draw = mean + np.column_stack([e_o, e_c])
+        sims[:, t] = draw
+        hist = np.concatenate([hist[:, 1:], draw[:, None]], axis=1)
+    paths = transforms.alr_inv(sims[..., :c], list(wide.columns), ref)
+    return CompositionForecast(model="var+brent scenario", origin=origin, years=tuple(fut), parts=tuple(wide.columns),
+                               paths=paths, seed=seed,
+                               info={"reference": ref, "lags": p, "scenario": {int(k): float(v) for k, v in sc.items()}})
+
+
+def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = None, n_paths: int = 1000,
+                 seed: int = 0) -> tuple[str, pd.DataFrame | None]:
+    """The model with the lowest mean CRPS in a rolling-origin backtest of ``comp`` (origins from ``start``,
+    default the 12th year); ``("rw", None)`` when the series is too short for any origin."""
+    from .backtest import run
+
+    wide = composition_frame(comp, min_years=8)
+    first = int(wide.index[0])
+    start = first + 11 if start is None else start
+    if int(wide.index[-1]) - start < 2:
+        return "rw", None
+    acc = run(wide, models=MODELS, start=start, horizon=horizon, n_paths=n_paths, seed=seed)["accuracy"]
+    best = acc.groupby("model")["crps"].mean().idxmin()
+    return str(best), acc
+
+
+def _parts(comp: pd.DataFrame) -> list:
+    if "partner" in comp.columns:
+        return sorted(comp["partner"].unique())
+    return list(comp.columns)
+
+
+def kazakhstan_composition(flow: str = "total", *, side: str | None = None) -> pd.DataFrame:
+    """Kazakhstan's composition by partner group — china, russia, eu, rest (Central Asia in rest) — 1994–2025,
+    from the spliced series with the 2010 Russia/Belarus undercount interpolated: year, partner, share."""
+    import kzecon
+    from kzecon import measures
+
+    trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
+    sh = measures.partner_shares(trade, flow=flow, side=side)
+    sh = sh.assign(partner=sh["group"].replace({"central_asia": "rest"}))
+    out = sh.groupby(["year", "partner"], as_index=False)["share"].sum()
+    out.attrs["side"] = str(sh["side"].iloc[0])
+    return out
