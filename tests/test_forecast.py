@@ -62,8 +62,10 @@ def test_coverage_matches_hand_computation():
     # 6 forecasts; inside the 90% interval: rows 0, 1, 3, 5 (row 2 above, row 4 below); 80%: rows 0 and 3
     rec = pd.DataFrame({"model": "m", "horizon": 1, "partner": "a",
                         "actual": [0.10, 0.20, 0.50, 0.30, 0.01, 0.42],
-                        "lower_90": [0.05, 0.15, 0.30, 0.20, 0.02, 0.42], "upper_90": [0.20, 0.25, 0.45, 0.40, 0.10, 0.50],
-                        "lower_80": [0.08, 0.21, 0.35, 0.25, 0.03, 0.43], "upper_80": [0.15, 0.24, 0.44, 0.35, 0.09, 0.48]})
+                        "lower_90": [0.05, 0.15, 0.30, 0.20, 0.02, 0.42],
+                        "upper_90": [0.20, 0.25, 0.45, 0.40, 0.10, 0.50],
+                        "lower_80": [0.08, 0.21, 0.35, 0.25, 0.03, 0.43],
+                        "upper_80": [0.15, 0.24, 0.44, 0.35, 0.09, 0.48]})
     cov = backtest.coverage_table(rec).set_index("nominal")
     assert cov.loc[0.9, "empirical"] == pytest.approx(4 / 6) and cov.loc[0.8, "empirical"] == pytest.approx(2 / 6)
     from statsmodels.stats.proportion import proportion_confint

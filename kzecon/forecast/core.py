@@ -268,9 +268,9 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
         sims[:, t] = draw
         hist = np.concatenate([hist[:, 1:], draw[:, None]], axis=1)
     paths = transforms.alr_inv(sims[..., :c], list(wide.columns), ref)
-    return CompositionForecast(model="var+brent scenario", origin=origin, years=tuple(fut), parts=tuple(wide.columns),
-                               paths=paths, seed=seed,
-                               info={"reference": ref, "lags": p, "scenario": {int(k): float(v) for k, v in sc.items()}})
+    info = {"reference": ref, "lags": p, "scenario": {int(k): float(v) for k, v in sc.items()}}
+    return CompositionForecast(model="var+brent scenario", origin=origin, years=tuple(fut),
+                               parts=tuple(wide.columns), paths=paths, seed=seed, info=info)
 
 
 def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = None, n_paths: int = 1000,
