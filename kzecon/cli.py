@@ -291,6 +291,66 @@ def cmd_backtest(args) -> int:
     return 0
 
 
+def cmd_gravity(args) -> int:
+    from kzecon import gravity
+    from kzecon.report import figures
+
+    if args.replicate:
+        res = gravity.replicate.yotov2016()
+        label = "Yotov et al. (2016) chapter 1, Tables 1 and 3, on the bundled Advanced Guide panel"
+    else:
+        panel = kzecon.data.read_gravity_csv(args.data) if args.data else None
+        res = gravity.kazakhstan.policy_models(panel)
+        label = "Kazakhstan policy gravity on " + (args.data or "the bundled all-pairs panel (penppml, 1964–2016)")
+    est = gravity.replicate.estimates_table(res)
+    print(label)
+    print(est[["model", "term", "estimate", "std_error", "nobs", "n_dropped"]].to_string(
+        index=False, float_format=lambda x: f"{x:.4f}"))
+    if args.out:
+        out = _out_dir(args.out)
+        _csv(est, out / "estimates.csv")
+        dropped = pd.concat([r.dropped.assign(model=k) for k, r in res.items() if len(r.dropped)], ignore_index=True)
+        _csv(dropped if len(dropped) else pd.DataFrame(columns=["reason", "rows", "model"]), out / "dropped.csv")
+        terms = None if args.replicate else gravity.kazakhstan.TERMS
+        fig = figures.coefficients(est if terms is None else est[est["model"].str.startswith("ppml")], terms=terms,
+                                   title=label.split(" on ")[0], source="kzecon; " + label)
+        written = figures.save(fig, out / "estimates.png")
+        print(f"wrote {out/'estimates.csv'}, dropped.csv, {written[0].name}")
+    return 0
+
+
+def cmd_panel(args) -> int:
+    from kzecon import panel
+    from kzecon.report import figures
+
+    pm = panel.analysis.partner_models()
+    h = pm.pop("hausman")
+    fe_tab = pd.concat([r.to_frame() for r in pm.values()], ignore_index=True)
+    print("Kazakhstan's partner × year panel: log trade on partner log GDP")
+    print(fe_tab[["model", "term", "estimate", "std_error", "p_value", "nobs"]].round(4).to_string(index=False))
+    print(f"{h.test}: chi2 = {h.statistic:.3f}, p = {h.p_value:.3f} ({h.decision})")
+    cu = panel.analysis.customs_union(reps=args.reps, seed=args.seed)
+    dtab = panel.analysis.did_table(cu)
+    print("Customs union (KAZ, BLR from 2010) vs other post-Soviet economies, 1995–2014 (COW v4):")
+    print(dtab[["model", "term", "estimate", "std_error", "p_value", "p_wild", "treated_clusters", "clusters"]]
+          .round(4).to_string(index=False))
+    es = panel.analysis.event_frame(cu)
+    pre = cu["es_log_trade_rus"].stats
+    print(f"pre-trend test (leads jointly zero): F = {pre['pretrend_F']:.3f}, p = {pre['pretrend_p']:.3f}")
+    if args.out:
+        out = _out_dir(args.out)
+        _csv(fe_tab, out / "partner_models.csv")
+        _csv(pd.DataFrame([h.to_dict()]), out / "hausman.csv")
+        _csv(dtab, out / "did.csv")
+        _csv(es, out / "event_study.csv")
+        fig = figures.event_study(es, title="Customs union and trade with Russia (KAZ, BLR vs controls)",
+                                  source="kzecon from COW v4 (1995–2014); 95% intervals, clustered by country",
+                                  ylabel="log trade with Russia, relative to 2009", reference=-0.5)
+        written = figures.save(fig, out / "event_study.png")
+        print(f"wrote {out/'did.csv'}, partner_models.csv, hausman.csv, event_study.csv, {written[0].name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kzecon", description="Kazakhstan's trade dependence: data, measures, models.")
     p.add_argument("--version", action="version", version=f"kzecon {kzecon.__version__}")
@@ -374,6 +434,19 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.add_argument("--out", default=None, help="folder for coverage.csv and the other tables")
     b.set_defaults(func=cmd_backtest)
+
+    g = sub.add_parser("gravity", help="structural gravity by PPML: policy effects, published results reproduced")
+    g.add_argument("--replicate", choices=["yotov2016"], default=None,
+                   help="reproduce the Advanced Guide's chapter-1 estimates")
+    g.add_argument("--data", default=None, help="a gravity CSV (CEPII Gravity, ITPD-E/DGD or canonical columns)")
+    g.add_argument("--out", default=None, help="folder for estimates.csv, dropped.csv and a figure")
+    g.set_defaults(func=cmd_gravity)
+
+    pa = sub.add_parser("panel", help="panel models and the customs-union DiD with wild cluster bootstrap")
+    pa.add_argument("--reps", type=int, default=9999, help="wild bootstrap replications (default 9999)")
+    pa.add_argument("--seed", type=int, default=2026)
+    pa.add_argument("--out", default=None, help="folder for did.csv, event_study.csv/.png and model tables")
+    pa.set_defaults(func=cmd_panel)
     return p
 
 

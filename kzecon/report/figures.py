@@ -304,3 +304,70 @@ def coverage(cov: pd.DataFrame, *, nominal: float = 0.9, ax=None, title: str | N
         ax.legend(ncol=len(models), loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8)
         _footer(fig, source, vintage)
     return fig
+
+
+def coefficients(table: pd.DataFrame, *, terms=None, labels: dict | None = None, ax=None, title: str | None = None,
+                 source: str = "kzecon", vintage: str | None = None, xlabel: str = "estimate (95% interval)",
+                 by: str = "model"):
+    """Coefficient plot from tidy results (``to_frame()`` rows: term, estimate, conf_low, conf_high[, model])."""
+    d = table if terms is None else table[table["term"].isin(terms)]
+    if d.empty:
+        raise ValueError("no coefficients to plot")
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        groups = list(dict.fromkeys(d[by])) if by in d else [None]
+        terms_order = list(dict.fromkeys(d["term"]))
+        step = 0.7 / max(len(groups), 1)
+        for gi, g in enumerate(groups):
+            sub = d[d[by] == g] if g is not None else d
+            y = np.array([terms_order.index(t) for t in sub["term"]]) + (gi - (len(groups) - 1) / 2) * step
+            xerr = [sub["estimate"] - sub["conf_low"], sub["conf_high"] - sub["estimate"]]
+            ax.errorbar(sub["estimate"], y, xerr=xerr, fmt="o", ms=4, capsize=2, label=g)
+        ax.axvline(0, color="#333333", lw=0.8)
+        ax.set_yticks(range(len(terms_order)))
+        ax.set_yticklabels([(labels or {}).get(t, t) for t in terms_order])
+        ax.invert_yaxis()
+        ax.set_xlabel(xlabel)
+        ax.set_title(title or "Estimates")
+        if len(groups) > 1:
+            ax.legend(fontsize=8, loc="best")
+        _footer(fig, source, vintage)
+    return fig
+
+
+def event_study(table: pd.DataFrame, *, ax=None, title: str | None = None, source: str = "kzecon",
+                vintage: str | None = None, ylabel: str = "effect (log points)", reference: float | None = None):
+    """Event-study plot: columns event_time, estimate, conf_low, conf_high[, model]."""
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        models = list(dict.fromkeys(table["model"])) if "model" in table else [None]
+        for i, m in enumerate(models):
+            d = table[table["model"] == m] if m is not None else table
+            x = d["event_time"].to_numpy() + (i - (len(models) - 1) / 2) * 0.15
+            ax.errorbar(x, d["estimate"], yerr=[d["estimate"] - d["conf_low"], d["conf_high"] - d["estimate"]],
+                        fmt="o-", ms=4, capsize=2, lw=1.2, label=m)
+        ax.axhline(0, color="#333333", lw=0.8)
+        if reference is not None:
+            ax.axvline(reference, color="#888888", lw=0.8, ls="--")
+        ax.set_xlabel("years relative to the policy")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title or "Event study")
+        if len(models) > 1:
+            ax.legend(fontsize=8)
+        _footer(fig, source, vintage)
+    return fig
+
+
+def ge_bars(table: pd.DataFrame, column: str = "real_gdp_pct", *, top: int = 15, ax=None, title: str | None = None,
+            source: str = "kzecon", vintage: str | None = None):
+    """Bar chart of a GE counterfactual's country changes (largest |change| first)."""
+    d = table.reindex(table[column].abs().sort_values(ascending=False).index).head(top)
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        ax.barh(d["country"], d[column], color=np.where(d[column] >= 0, "#16a085", "#c0392b"))
+        ax.invert_yaxis()
+        ax.axvline(0, color="#333333", lw=0.8)
+        ax.set_xlabel(column.replace("_pct", " (% change)").replace("_", " "))
+        ax.set_title(title or "General-equilibrium effects")
+        _footer(fig, source, vintage)
+    return fig

@@ -1,0 +1,180 @@
+"""Structural-gravity estimation frames: fixed-effect identifiers, border terms, policy variables, leads/lags.
+
+Everything here builds columns; nothing estimates. The frame carries ``attrs["dropped"]`` for rows it leaves
+out (years outside the chosen interval grid are *selected*, not dropped, and listed in ``attrs["selection"]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kzecon.data import load_policy_membership
+from kzecon.data.validate import require_columns, validate_gravity
+from kzecon.errors import CoverageError, SchemaError
+
+
+def estimation_frame(panel: pd.DataFrame, *, years: Sequence[int] | None = None, interval: int | None = None,
+                     domestic: bool = True, intra_pair: str = "shared", pair: str = "directional",
+                     globalisation: bool = False) -> pd.DataFrame:
+    """A validated gravity panel with the identifiers structural gravity needs.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        exporter, importer, year, flow (+ covariates). ``exporter == importer`` rows are intra-national flows.
+    years, interval : optional
+        Keep only these years, or every ``interval``-th year from the first (3–5 years is the literature's
+        advice for panels with fixed effects: Cheng & Wall 2005; Yotov et al. 2016).
+    domestic : bool
+        Keep intra-national flows (needed for border and globalisation terms, and for GE analysis).
+    intra_pair : {"shared", "own"}
+        Pair fixed effect of intra-national flows: one common level (``"shared"``, as the Advanced Guide's
+        chapter-1 RTA application) or one per country (``"own"``).
+    pair : {"directional", "symmetric"}
+        Pair fixed effect per direction (exporter→importer; the default) or one per country pair for both
+        directions (the Advanced Guide's chapter-1 choice, with its symmetric ``pair_id``).
+    globalisation : bool
+        Add international-border × year dummies ``intl_<year>`` (all years but the last), the Advanced Guide's
+        control for the globalisation trend.
+
+    Returns the frame with ``exp_year``, ``imp_year``, ``pair`` (directional), ``pair_id`` (symmetric, if absent),
+    ``intl`` (1 for international pairs), ``log_dist`` (if ``dist``), and ``intl_<year>`` columns.
+    """
+    df = validate_gravity(panel)
+    if years is not None:
+        keep = df["year"].isin(list(years))
+        df = df[keep]
+    elif interval is not None:
+        if interval < 1:
+            raise SchemaError(f"interval must be a positive number of years, got {interval}")
+        first = int(df["year"].min())
+        df = df[(df["year"] - first) % interval == 0]
+    if df.empty:
+        raise CoverageError("no gravity rows left in the selected years")
+    intl = (df["exporter"] != df["importer"]).astype(int)
+    if not domestic:
+        df, intl = df[intl == 1], intl[intl == 1]
+    df = df.copy()
+    df["intl"] = intl
+    df["exp_year"] = df["exporter"] + "_" + df["year"].astype(str)
+    df["imp_year"] = df["importer"] + "_" + df["year"].astype(str)
+    a = df[["exporter", "importer"]].min(axis=1)
+    b = df[["exporter", "importer"]].max(axis=1)
+    if "pair_id" not in df:
+        df["pair_id"] = a + "-" + b
+    elif df["pair_id"].isna().any():
+        raise SchemaError(f"column 'pair_id' has {int(df['pair_id'].isna().sum())} missing pair identifier(s)")
+    if pair == "directional":
+        own = df["exporter"] + ">" + df["importer"]
+    elif pair == "symmetric":
+        own = "p" + df["pair_id"].astype(str)
+    else:
+        raise SchemaError(f"pair must be 'directional' or 'symmetric', got {pair!r}")
+    if intra_pair == "shared":
+        df["pair"] = np.where(df["intl"] == 1, own, "0-intra")
+    elif intra_pair == "own":
+        df["pair"] = own
+    else:
+        raise SchemaError(f"intra_pair must be 'shared' or 'own', got {intra_pair!r}")
+    if "dist" in df:
+        d = pd.to_numeric(df["dist"], errors="coerce")
+        if (d <= 0).any():
+            row = df[d <= 0].iloc[0]
+            raise SchemaError(f"column 'dist' must be positive: {row['dist']!r} for {row['exporter']}→"
+                              f"{row['importer']} {row['year']}")
+        df["log_dist"] = np.log(d)
+    if globalisation:
+        if not domestic or df["intl"].all():
+            raise SchemaError("globalisation terms need intra-national flows (domestic=True and exporter == importer "
+                              "rows in the data)")
+        for y in sorted(df["year"].unique())[:-1]:
+            df[f"intl_{y}"] = ((df["year"] == y) & (df["intl"] == 1)).astype(int)
+    df.attrs["selection"] = {"years": sorted(int(y) for y in df["year"].unique()), "domestic": domestic}
+    return df.reset_index(drop=True)
+
+
+def add_policy(frame: pd.DataFrame, policy: str, *, table: pd.DataFrame | None = None, name: str | None = None,
+               pairs: str = "both") -> pd.DataFrame:
+    """Add a 0/1 policy column from a membership table (policy, iso3, from_year, to_year).
+
+    ``pairs="both"``: 1 for international flows between two members in a year both were members (a customs
+    union, the EAEU); ``"either"``: 1 when at least one side is a member. Default table: kzecon's
+    ``policy_membership.csv`` (customs union, EAEU, BRI announcement for Kazakhstan and China), with sources.
+    """
+    t = load_policy_membership() if table is None else table
+    require_columns(t, ["policy", "iso3", "from_year", "to_year"], "policy table")
+    t = t[t["policy"] == policy]
+    if t.empty:
+        raise SchemaError(f"policy {policy!r} is not in the membership table")
+    col = name or policy
+    members = {}
+    for _, r in t.iterrows():
+        members.setdefault(r["iso3"], []).append((int(r["from_year"]), int(r["to_year"])))
+
+    def member(codes, years):
+        out = np.zeros(len(codes), dtype=bool)
+        for code, spans in members.items():
+            m = codes == code
+            for lo, hi in spans:
+                out |= m & (years >= lo) & (years <= hi)
+        return out
+
+    e = member(frame["exporter"].to_numpy(), frame["year"].to_numpy())
+    i = member(frame["importer"].to_numpy(), frame["year"].to_numpy())
+    if pairs not in ("both", "either"):
+        raise SchemaError(f"pairs must be 'both' or 'either', got {pairs!r}")
+    on = (e & i) if pairs == "both" else (e | i)
+    out = frame.copy()
+    out[col] = (on & (frame["exporter"] != frame["importer"]).to_numpy()).astype(int)
+    return out
+
+
+def add_pair_term(frame: pd.DataFrame, a: str, b: str, from_year: int, *, name: str | None = None,
+                  directions: str = "both") -> pd.DataFrame:
+    """A pair-specific policy term: 1 for flows between ``a`` and ``b`` from ``from_year`` on (e.g. KAZ–CHN BRI)."""
+    col = name or f"{a}_{b}_{from_year}".lower()
+    ab = (frame["exporter"] == a) & (frame["importer"] == b)
+    ba = (frame["exporter"] == b) & (frame["importer"] == a)
+    sel = {"both": ab | ba, "a_to_b": ab, "b_to_a": ba}.get(directions)
+    if sel is None:
+        raise SchemaError(f"directions must be both, a_to_b or b_to_a, got {directions!r}")
+    if not sel.any():
+        raise CoverageError(f"no flows between {a} and {b} in the frame")
+    out = frame.copy()
+    out[col] = (sel & (frame["year"] >= from_year)).astype(int)
+    return out
+
+
+def add_leads_lags(frame: pd.DataFrame, var: str, *, leads: Sequence[int] = (),
+                   lags: Sequence[int] = ()) -> pd.DataFrame:
+    """Leads and lags of a policy variable within each directional pair, in years (``<var>_lead4``, ``<var>_lag8``).
+
+    A lag of k years takes the pair's value in year t − k, which must be in the panel (use multiples of the
+    interval); where it is not (the first years), the lag is 0 if the policy was off at the pair's first
+    observation and the rows are otherwise reported as an error naming the pair.
+    """
+    require_columns(frame, ["exporter", "importer", "year", var], "gravity frame")
+    out = frame.copy()
+    key = out[["exporter", "importer", "year", var]].set_index(["exporter", "importer", "year"])[var]
+    for k, kind in [(k, "lead") for k in leads] + [(k, "lag") for k in lags]:
+        shift = k if kind == "lag" else -k
+        idx = pd.MultiIndex.from_arrays([out["exporter"], out["importer"], out["year"] - shift])
+        vals = key.reindex(idx).to_numpy()
+        missing = np.isnan(vals.astype(float))
+        if kind == "lag":
+            vals = np.where(missing, 0, vals)  # before the panel starts no policy is in force (checked below)
+            first_on = out.groupby(["exporter", "importer"])[var].transform("first")
+            bad = missing & (first_on.to_numpy() == 1) & (out["year"] - k < out["year"].min()).to_numpy()
+            if bad.any():
+                row = out[bad].iloc[0]
+                raise CoverageError(f"{var}_lag{k}: {row['exporter']}→{row['importer']} has the policy on in its "
+                                    f"first year {out['year'].min()}; its lag is unknown")
+        else:
+            # a lead beyond the last year: the policy in t + k is unobserved; carry the last observed status
+            last = out.groupby(["exporter", "importer"])[var].transform("last").to_numpy()
+            vals = np.where(missing, last, vals)
+        out[f"{var}_{kind}{k}"] = vals.astype(int)
+    return out

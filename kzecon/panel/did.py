@@ -1,0 +1,172 @@
+"""Difference-in-differences and event studies with few-cluster inference (pyfixest + wildboottest).
+
+Treatment is given per entity as the first treated period (``treat_start``; missing or 0 = never treated).
+* :func:`did` — two-way fixed-effects DiD; clustered (CRV1) errors beside the wild cluster bootstrap
+  (WCR, null imposed, Webb six-point weights by default — with 2 or 5 treated clusters Rademacher weights
+  allow only 2^G distinct draws; Cameron, Gelbach & Miller 2008; Webb 2023; MacKinnon, Nielsen & Webb 2023).
+* :func:`event_study` — leads and lags around the start (endpoints binned), reference period −1, joint Wald
+  test of the leads (pre-trends), wild-bootstrap p-value per coefficient.
+* :func:`staggered` — Gardner's (2021) two-stage DiD (pyfixest ``did2s``), robust to effects that differ
+  across adoption cohorts, beside the two-way FE event study it corrects.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from kzecon.data.validate import require_columns
+from kzecon.errors import CoverageError, DataQualityWarning, SchemaError, SpecificationError
+from kzecon.results import EstimationResults, dropped_table
+
+
+def _prepare(data, outcome, entity, time, treat_start, controls):
+    require_columns(data, [outcome, entity, time, treat_start, *controls], "DiD data")
+    df = data[[outcome, entity, time, treat_start, *controls]].copy()
+    if df.duplicated([entity, time]).any():
+        dup = df.duplicated([entity, time])
+        raise SchemaError(f"duplicate {entity}-{time} key: {df.loc[dup, entity].iloc[0]} {df.loc[dup, time].iloc[0]}")
+    start = pd.to_numeric(df[treat_start], errors="coerce").fillna(0)
+    if (start.groupby(df[entity]).nunique() > 1).any():
+        e = start.groupby(df[entity]).nunique().idxmax()
+        raise SchemaError(f"'{treat_start}' must be constant within {entity}; {e} has several values")
+    df["_start"] = start
+    miss = df[[outcome, *controls]].isna().any(axis=1) | ~np.isfinite(df[[outcome, *controls]].to_numpy(float)).all(1)
+    n_miss = int(miss.sum())
+    df = df[~miss]
+    lo, hi = df[time].min(), df[time].max()
+    treated = df.loc[(df["_start"] > lo) & (df["_start"] <= hi), entity].unique()
+    always = df.loc[(df["_start"] > 0) & (df["_start"] <= lo), entity].unique()
+    if len(treated) == 0:
+        raise SpecificationError(f"treatment never switches on inside {lo}–{hi}: no {entity} has '{treat_start}' "
+                                 "in the sample period, so the effect is not identified")
+    controls_n = df.loc[(df["_start"] == 0) | (df["_start"] > hi), entity].nunique()
+    if controls_n == 0 and df.loc[df[entity].isin(treated), "_start"].nunique() == 1:
+        raise SpecificationError("every entity is treated at the same time: no never- or not-yet-treated controls")
+    if df[entity].nunique() < 2:
+        raise SpecificationError(f"a single {entity} (cluster): DiD and clustered errors are undefined")
+    if len(always):
+        names = ", ".join(map(str, always[:5]))
+        warnings.warn(f"{len(always)} {entity}(s) treated before the sample starts ({names}): they serve as "
+                      "always-treated units", DataQualityWarning, stacklevel=3)
+    df["treat_post"] = ((df["_start"] > 0) & (df[time] >= df["_start"])).astype(int)
+    df["_cluster"] = pd.factorize(df[entity])[0]  # integer cluster ids (the bootstrap's compiled code needs them)
+    return df, n_miss, list(treated), controls_n
+
+
+def _wild(m, param, reps, seed, weights):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = m.wildboottest(param=param, reps=reps, seed=seed, weights_type=weights)
+    return float(w["t value"]), float(w["Pr(>|t|)"])
+
+
+def did(data: pd.DataFrame, outcome: str, *, entity: str, time: str, treat_start: str,
+        controls: Sequence[str] = (), reps: int = 9999, seed: int = 2026, weights: str = "webb",
+        name: str = "did_twfe") -> EstimationResults:
+    """Two-way FE DiD: outcome ~ treat_post + controls | entity + time, clustered by entity, with the wild
+    cluster bootstrap p-value (``stats['p_wild']``) beside the analytic one."""
+    import pyfixest as pf
+
+    df, n_miss, treated, n_ctrl = _prepare(data, outcome, entity, time, treat_start, list(controls))
+    rhs = " + ".join(["treat_post", *controls])
+    m = pf.feols(f"{outcome} ~ {rhs} | {entity} + {time}", data=df, vcov={"CRV1": "_cluster"})
+    t_w, p_w = _wild(m, "treat_post", reps, seed, weights)
+    params = pd.Series(np.asarray(m.coef()), index=[str(i) for i in m.coef().index])
+    G = df[entity].nunique()
+    return EstimationResults(
+        model=name, params=params, std_errors=pd.Series(np.asarray(m.se()), index=params.index), nobs=int(m._N),
+        df_resid=float(G - 1), dropped=dropped_table(("missing or infinite values", n_miss)),
+        stats={"p_wild": p_w, "t_wild": t_w, "clusters": G, "treated_clusters": len(treated),
+               "control_clusters": n_ctrl, "reps": reps, "seed": seed},
+        info={"outcome": outcome, "fixed_effects": f"{entity} + {time}",
+              "covariance": f"clustered by {entity} (CRV1, t with G−1 df)",
+              "wild_bootstrap": f"WCR, {weights} weights, {reps} replications, seed {seed}",
+              "treated": ",".join(map(str, treated))}, backend=m)
+
+
+def event_study(data: pd.DataFrame, outcome: str, *, entity: str, time: str, treat_start: str,
+                window: tuple[int, int] = (-4, 4), reference: int = -1, reps: int = 9999, seed: int = 2026,
+                weights: str = "webb", name: str = "event_study_twfe") -> EstimationResults:
+    """TWFE event study with relative-period dummies ``rel_m4 … rel_p4`` (endpoints bin everything beyond),
+    reference period ``reference`` omitted. ``stats``: joint F test of the leads (pre-trends) and a wild-bootstrap
+    p-value per coefficient (``p_wild_<term>``)."""
+    import pyfixest as pf
+
+    df, n_miss, treated, _ = _prepare(data, outcome, entity, time, treat_start, [])
+    lo, hi = window
+    if not lo < reference < hi + 1 or lo >= 0 or hi < 0:
+        raise SchemaError(f"window {window} must contain the reference period {reference} and period 0")
+    rel = (df[time] - df["_start"]).where(df["_start"] > 0)
+    rel = rel.clip(lo, hi)
+    terms = []
+    for k in range(lo, hi + 1):
+        if k == reference:
+            continue
+        col = f"rel_{'m' if k < 0 else 'p'}{abs(k)}"
+        df[col] = (rel == k).astype(int)
+        if df[col].sum() > 0:
+            terms.append(col)
+    m = pf.feols(f"{outcome} ~ {' + '.join(terms)} | {entity} + {time}", data=df, vcov={"CRV1": "_cluster"})
+    params = pd.Series(np.asarray(m.coef()), index=[str(i) for i in m.coef().index])
+    se = pd.Series(np.asarray(m.se()), index=params.index)
+    leads = [t for t in params.index if t.startswith("rel_m")]
+    G = df[entity].nunique()
+    st = {"clusters": G, "treated_clusters": len(treated)}
+    if leads:
+        V = m._vcov[np.ix_([list(params.index).index(t) for t in leads], [list(params.index).index(t) for t in leads])]
+        b = params[leads].to_numpy()
+        F = float(b @ np.linalg.pinv(V) @ b) / len(leads)
+        st.update(pretrend_F=F, pretrend_p=float(stats.f.sf(F, len(leads), G - 1)), pretrend_df=len(leads))
+    for t in params.index:
+        st[f"p_wild_{t}"] = _wild(m, t, reps, seed, weights)[1]
+    return EstimationResults(model=name, params=params, std_errors=se, nobs=int(m._N), df_resid=float(G - 1),
+                             dropped=dropped_table(("missing or infinite values", n_miss)), stats=st,
+                             info={"outcome": outcome, "window": f"{lo}…{hi} (endpoints binned)",
+                                   "reference": reference, "covariance": f"clustered by {entity}"}, backend=m)
+
+
+def event_table(res: EstimationResults, level: float = 0.95) -> pd.DataFrame:
+    """event_time, estimate, conf_low, conf_high, p_value, p_wild (reference period included as 0)."""
+    t = res.to_frame(level)
+    t["event_time"] = [(-1 if s.startswith("rel_m") else 1) * int(s[5:]) for s in t["term"]]
+    t["p_wild"] = [res.stats.get(f"p_wild_{s}", np.nan) for s in t["term"]]
+    ref = int(res.info.get("reference", -1))
+    t = pd.concat([t, pd.DataFrame({"model": [res.model], "term": ["reference"], "estimate": [0.0],
+                                    "conf_low": [0.0], "conf_high": [0.0], "event_time": [ref]})], ignore_index=True)
+    return t.sort_values("event_time").reset_index(drop=True)
+
+
+def staggered(data: pd.DataFrame, outcome: str, *, entity: str, time: str, treat_start: str,
+              window: tuple[int, int] = (-4, 4), name: str = "event_study_did2s") -> EstimationResults:
+    """Gardner's two-stage DiD event study (pyfixest ``did2s``): unit and period effects estimated on untreated
+    observations only, then the relative-period effects — robust to heterogeneous effects across cohorts."""
+    import pyfixest as pf
+
+    df, n_miss, treated, _ = _prepare(data, outcome, entity, time, treat_start, [])
+    lo, hi = window
+    rel = (df[time] - df["_start"]).where(df["_start"] > 0).clip(lo, hi)
+    df["rel_time"] = rel.fillna(-1000).astype(int)  # never treated: a level that is always the reference
+    df["treat"] = df["treat_post"].astype(bool)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=FutureWarning)
+        m = pf.did2s(df, yname=outcome, first_stage=f"~ 0 | {entity} + {time}",
+                     second_stage="~ i(rel_time, ref=-1000)", treatment="treat", cluster=entity)
+    idx = [str(i) for i in m.coef().index]
+    rel_of = [int(s.split("::")[-1].rstrip("]").split(".")[0]) if "::" in s else None for s in idx]
+    keep = [i for i, r in enumerate(rel_of) if r is not None and r != -1000]
+    names = [f"rel_{'m' if rel_of[i] < 0 else 'p'}{abs(rel_of[i])}" for i in keep]
+    params = pd.Series(np.asarray(m.coef())[keep], index=names)
+    se = pd.Series(np.asarray(m.se())[keep], index=names)
+    if df["treat_post"].sum() == 0:
+        raise CoverageError("no treated observations")
+    return EstimationResults(model=name, params=params, std_errors=se, nobs=int(m._N),
+                             dropped=dropped_table(("missing or infinite values", n_miss)),
+                             stats={"clusters": int(df[entity].nunique()), "treated_clusters": len(treated)},
+                             info={"outcome": outcome, "estimator": "two-stage DiD (Gardner 2021, pyfixest did2s)",
+                                   "window": f"{lo}…{hi} (endpoints binned)", "reference": "untreated periods"},
+                             backend=m)

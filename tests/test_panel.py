@@ -1,0 +1,133 @@
+"""Panel estimators against R plm (Grunfeld), DiD/event study on seeded simulations, few-cluster inference,
+bad input."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kzecon import panel
+from kzecon.cli import main
+from kzecon.errors import SchemaError, SpecificationError
+
+REF = Path(__file__).parent / "references" / "panel"
+R = pd.read_csv(REF / "plm_reference.csv").set_index("key")["value"]
+
+
+@pytest.fixture(scope="module")
+def grunfeld():
+    return pd.read_csv(REF / "grunfeld.csv")
+
+
+@pytest.mark.parametrize("tag,model,cov", [
+    ("within", "fe", "unadjusted"), ("within.cluster", "fe", "clustered"), ("twoways", "twoway", "unadjusted"),
+    ("random", "re", "unadjusted"), ("fd", "fd", "unadjusted"), ("between", "between", "unadjusted"),
+    ("pooling", "pooled", "unadjusted"),
+])
+def test_matches_plm(grunfeld, tag, model, cov):
+    r = panel.fit(grunfeld, "inv", ["value", "capital"], entity="firm", time="year", model=model, cov=cov)
+    for v in ("value", "capital"):
+        assert r.params[v] == pytest.approx(R[f"{tag}.{v}.coef"], rel=1e-6)
+        assert r.std_errors[v] == pytest.approx(R[f"{tag}.{v}.se"], rel=1e-4)
+
+
+def test_driscoll_kraay_matches_plm_up_to_dof(grunfeld):
+    """linearmodels scales the Driscoll–Kraay covariance by n/(n − k − entities); plm's vcovSCC(HC0) does not."""
+    r = panel.fit(grunfeld, "inv", ["value", "capital"], entity="firm", time="year", model="fe",
+                  cov="driscoll-kraay", bandwidth=2)
+    n, k = 200, 2 + 10
+    for v in ("value", "capital"):
+        assert r.std_errors[v] * np.sqrt((n - k) / n) == pytest.approx(R[f"within.dk.{v}.se"], rel=1e-4)
+
+
+def test_hausman_matches_phtest(grunfeld):
+    fe = panel.fit(grunfeld, "inv", ["value", "capital"], entity="firm", time="year", model="fe", cov="unadjusted")
+    re = panel.fit(grunfeld, "inv", ["value", "capital"], entity="firm", time="year", model="re", cov="unadjusted")
+    h = panel.hausman(fe, re)
+    assert h.statistic == pytest.approx(R["hausman.statistic"], rel=1e-3)
+    assert h.p_value == pytest.approx(R["hausman.p_value"], rel=1e-3)
+    assert h.detail["df"] == R["hausman.df"]
+
+
+def test_absorbing_equals_two_way_fe(grunfeld):
+    a = panel.absorbing(grunfeld, "inv", ["value", "capital"], ["firm", "year"])
+    assert a.params["value"] == pytest.approx(R["twoways.value.coef"], rel=1e-8)
+
+
+def test_singletons_dropped_and_reported(grunfeld):
+    g = pd.concat([grunfeld, pd.DataFrame({"firm": [99], "year": [1940], "inv": [1.0], "value": [2.0],
+                                           "capital": [3.0]})])
+    r = panel.fit(g, "inv", ["value", "capital"], entity="firm", time="year", model="fe")
+    assert r.nobs + r.n_dropped == len(g)
+    assert r.dropped["reason"].str.contains("singleton").any()
+
+
+def test_unbalanced_gaps_are_reported(grunfeld):
+    g = grunfeld[~((grunfeld["firm"] == 3) & (grunfeld["year"].isin([1940, 1941])))]
+    with pytest.warns(Warning, match="3: \\[1940, 1941\\]"):
+        panel.fit(g, "inv", ["value", "capital"], entity="firm", time="year", model="fe")
+
+
+def test_bad_panel_input(grunfeld):
+    with pytest.raises(SchemaError, match="duplicate firm-year key: 1 1935"):
+        panel.fit(pd.concat([grunfeld, grunfeld.iloc[:1]]), "inv", ["value"], entity="firm", time="year")
+    with pytest.raises(SpecificationError, match="single firm"):
+        panel.fit(grunfeld[grunfeld["firm"] == 1], "inv", ["value"], entity="firm", time="year", model="pooled")
+    with pytest.raises(SpecificationError, match="'k' is constant"):
+        panel.fit(grunfeld.assign(k=1.0), "inv", ["value", "k"], entity="firm", time="year")
+    with pytest.raises(SpecificationError, match="collinear|absorbed"):
+        panel.fit(grunfeld.assign(v2=grunfeld["value"] * 2), "inv", ["value", "v2"], entity="firm", time="year")
+
+
+def _did_panel(effect=0.3, n_treated=5, n_control=15, seed=0):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n_treated + n_control):
+        a = rng.normal()
+        start = 2010 if i < n_treated else 0
+        for t in range(2000, 2016):
+            d = 1 if start and t >= start else 0
+            rows.append({"unit": f"U{i:02d}", "year": t, "start": start,
+                         "y": a + 0.05 * (t - 2000) + effect * d + rng.normal(0, 0.2)})
+    return pd.DataFrame(rows)
+
+
+def test_did_recovers_known_effect_and_bootstrap_is_reproducible():
+    df = _did_panel()
+    r = panel.did(df, "y", entity="unit", time="year", treat_start="start", reps=999, seed=7)
+    assert r.params["treat_post"] == pytest.approx(0.3, abs=3 * r.std_errors["treat_post"])
+    assert r.stats["treated_clusters"] == 5 and r.stats["clusters"] == 20
+    r2 = panel.did(df, "y", entity="unit", time="year", treat_start="start", reps=999, seed=7)
+    assert r2.stats["p_wild"] == r.stats["p_wild"]
+    assert 0 <= r.stats["p_wild"] <= 1
+
+
+def test_event_study_has_flat_pre_trends_under_parallel_trends():
+    df = _did_panel(seed=4)
+    e = panel.event_study(df, "y", entity="unit", time="year", treat_start="start", window=(-3, 3), reps=499)
+    t = panel.event_table(e)
+    post = t[t["event_time"] >= 0]["estimate"]
+    assert np.allclose(post, 0.3, atol=0.25)
+    assert e.stats["pretrend_p"] > 0.01
+    s = panel.staggered(df, "y", entity="unit", time="year", treat_start="start", window=(-3, 3))
+    assert s.params["rel_p0"] == pytest.approx(0.3, abs=0.25)
+
+
+def test_did_bad_input():
+    df = _did_panel()
+    with pytest.raises(SpecificationError, match="never switches on"):
+        panel.did(df.assign(start=0), "y", entity="unit", time="year", treat_start="start", reps=99)
+    with pytest.raises(SpecificationError, match="no never- or not-yet-treated"):
+        panel.did(df.assign(start=2010), "y", entity="unit", time="year", treat_start="start", reps=99)
+    with pytest.raises(SchemaError, match="constant within unit"):
+        panel.did(df.assign(start=np.where(df["year"] > 2005, df["start"], 2003)), "y", entity="unit", time="year",
+                  treat_start="start", reps=99)
+
+
+def test_cli_panel(tmp_path):
+    out = tmp_path / "p"
+    assert main(["panel", "--out", str(out), "--reps", "199"]) == 0
+    d = pd.read_csv(out / "did.csv")
+    assert {"model", "term", "estimate", "std_error", "p_value", "p_wild"} <= set(d.columns)
+    assert (out / "event_study.png").exists()
