@@ -351,6 +351,16 @@ def cmd_panel(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    from kzecon.report import brief
+
+    b = brief.build(args.out, reps=args.reps, paths=args.paths, seed=args.seed, use_cache=not args.no_cache)
+    size = sum(p.stat().st_size for p in Path(args.out).rglob("*") if p.is_file() and ".kzecon-cache" not in p.parts)
+    print(f"wrote {b.path} ({len(b.findings)} numbers, {size / 1e6:.1f} MB with figures) in {b.seconds:.1f} s"
+          + (" (cached results)" if b.cached else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kzecon", description="Kazakhstan's trade dependence: data, measures, models.")
     p.add_argument("--version", action="version", version=f"kzecon {kzecon.__version__}")
@@ -447,6 +457,14 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--seed", type=int, default=2026)
     pa.add_argument("--out", default=None, help="folder for did.csv, event_study.csv/.png and model tables")
     pa.set_defaults(func=cmd_panel)
+
+    br = sub.add_parser("brief", help="the whole pipeline on the bundled data: an HTML policy brief")
+    br.add_argument("--out", required=True, help="folder for index.html, figures/ and findings.json")
+    br.add_argument("--reps", type=int, default=9999, help="wild bootstrap replications (default 9999)")
+    br.add_argument("--paths", type=int, default=4000, help="forecast paths (default 4000)")
+    br.add_argument("--seed", type=int, default=2026)
+    br.add_argument("--no-cache", dest="no_cache", action="store_true", help="recompute even if nothing changed")
+    br.set_defaults(func=cmd_brief)
     return p
 
 

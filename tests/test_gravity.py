@@ -165,3 +165,26 @@ def test_cli_replicate_contract(tmp_path):
     assert list(est.columns[:5]) == ["model", "term", "estimate", "std_error", "nobs"]
     row = est[(est["model"] == "ppml_pair_fe") & (est["term"] == "rta")].iloc[0]
     assert row["estimate"] == pytest.approx(0.557, abs=0.0005) and row["nobs"] == 28482
+
+
+def test_non_convergence_is_an_error(sim):
+    from kzecon.errors import ConvergenceError
+
+    f = gravity.estimation_frame(sim)
+    with pytest.raises(ConvergenceError, match="did not converge"):
+        gravity.ppml(f, ["policy"], maxiter=1)
+
+
+def test_ols_slope_invariant_to_currency_units(sim):
+    f = gravity.estimation_frame(sim)
+    a = gravity.ols_log(f, ["policy", "log_dist"], fe=("exp_year", "imp_year"))
+    b = gravity.ols_log(f.assign(flow=f["flow"] * 1e-6), ["policy", "log_dist"], fe=("exp_year", "imp_year"))
+    np.testing.assert_allclose(b.params, a.params, rtol=1e-8)
+    np.testing.assert_allclose(b.std_errors, a.std_errors, rtol=1e-8)
+
+
+def test_published_table_shipped_with_the_package_is_the_fixture():
+    from importlib import resources
+
+    shipped = (resources.files("kzecon.data") / "reference" / "yotov2016_published.csv").read_text()
+    assert shipped == (REF / "yotov2016_published.csv").read_text()

@@ -131,3 +131,18 @@ def test_cli_panel(tmp_path):
     d = pd.read_csv(out / "did.csv")
     assert {"model", "term", "estimate", "std_error", "p_value", "p_wild"} <= set(d.columns)
     assert (out / "event_study.png").exists()
+
+
+def test_did_rows_in_equal_rows_used_plus_dropped():
+    df = _did_panel()
+    df.loc[[3, 50, 77], "y"] = np.nan
+    r = panel.did(df, "y", entity="unit", time="year", treat_start="start", reps=99)
+    assert r.nobs + r.n_dropped == len(df) and r.n_dropped == 3
+
+
+def test_panel_fit_invariant_to_row_order(grunfeld):
+    a = panel.fit(grunfeld, "inv", ["value", "capital"], entity="firm", time="year", model="twoway")
+    b = panel.fit(grunfeld.sample(frac=1, random_state=1), "inv", ["value", "capital"], entity="firm", time="year",
+                  model="twoway")
+    np.testing.assert_allclose(a.params, b.params, rtol=1e-10)
+    np.testing.assert_allclose(a.std_errors, b.std_errors, rtol=1e-10)

@@ -89,7 +89,10 @@ def _fit_result(m, name, n_in, drops, fe, cluster, depvar, regressors, method) -
     if collin:
         raise SpecificationError(f"regressor(s) {', '.join(collin)} collinear with (absorbed by) the fixed effects "
                                  f"({' + '.join(fe)}) or each other: their effect is not identified")
-    if method == "ppml" and not getattr(m, "_convergence", True):
+    converged = getattr(m, "convergence", None)
+    if converged is None:
+        converged = getattr(m, "_convergence", True)
+    if method == "ppml" and not converged:
         raise ConvergenceError(f"{name}: PPML (IRLS) did not converge in {getattr(m, 'maxiter', '?')} iterations")
     params = pd.Series(np.asarray(m.coef()), index=[str(i) for i in m.coef().index])
     se = pd.Series(np.asarray(m.se()), index=params.index)

@@ -371,3 +371,23 @@ def ge_bars(table: pd.DataFrame, column: str = "real_gdp_pct", *, top: int = 15,
         ax.set_title(title or "General-equilibrium effects")
         _footer(fig, source, vintage)
     return fig
+
+
+def balance_concentration(balance: pd.DataFrame, hhi: pd.DataFrame, *, flow: str = "total", ax=None,
+                          title: str | None = None, source: str = "kzecon", vintage: str | None = None):
+    """Multi-vector balance index and normalised partner HHI over time (measures outputs)."""
+    b = balance[balance["flow"] == flow]
+    h = hhi[hhi["flow"] == flow]
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        ax.plot(b["year"], b["balance"], color="#16a085", lw=1.8, marker="o", ms=2.5,
+                label="multi-vector balance (1 = even across China, Russia, EU, rest)")
+        ax.plot(h["year"], h["hhi_norm"], color="#8e44ad", lw=1.8, marker="o", ms=2.5,
+                label="partner concentration (normalised HHI)")
+        mark_events(ax, years=b["year"])
+        ax.set_ylim(0, 1)
+        ax.set_title(title or "Balance and concentration of Kazakhstan's trade")
+        ax.set_ylabel("index (0–1)")
+        ax.legend(loc="center right", fontsize=8.5, ncol=1)
+        _footer(fig, source, vintage)
+    return fig

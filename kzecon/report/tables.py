@@ -1,0 +1,152 @@
+"""Publication regression tables from any mix of kzecon results: Markdown, LaTeX (booktabs) and HTML.
+
+One function, :func:`regression_table`, lays out coefficients with standard errors in parentheses under them
+(significance stars optional), then rows for fixed effects and clustering (from each result's ``info``), N and
+fit statistics, and notes. pandas' ``Styler`` writes the LaTeX (``hrules`` → booktabs rules) and HTML; the
+Markdown is a pipe table. (pyfixest's ``etable`` formats only pyfixest models; kzecon tables mix linearmodels,
+statsmodels and pyfixest results, so the layout is built here from the common results shape.)
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
+
+
+def _stars(p: float) -> str:
+    for cut, s in STARS:
+        if p < cut:
+            return s
+    return ""
+
+
+@dataclass(frozen=True)
+class RegressionTable:
+    """A laid-out table: ``body`` (rows × model columns, strings) and ``notes``."""
+
+    body: pd.DataFrame
+    notes: str
+    n_coef_rows: int
+
+    def to_markdown(self) -> str:
+        cols = [""] + list(self.body.columns)
+        lines = ["| " + " | ".join(cols) + " |", "|" + "|".join(["---"] + [":---:"] * len(self.body.columns)) + "|"]
+        for i, (idx, row) in enumerate(self.body.iterrows()):
+            if i == self.n_coef_rows:
+                lines.append("| " + " | ".join([""] * len(cols)) + " |")
+            lines.append("| " + " | ".join([str(idx)] + [str(v) for v in row]) + " |")
+        if self.notes:
+            lines += ["", self.notes]
+        return "\n".join(lines) + "\n"
+
+    def to_latex(self, caption: str | None = None, label: str | None = None) -> str:
+        def esc(s: str) -> str:
+            for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"),
+                         ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}")):
+                s = s.replace(a, b)
+            return s
+
+        body = self.body.copy()
+        body.index = [esc(str(i)) for i in body.index]
+        body.columns = [esc(str(c)) for c in body.columns]
+        body = body.map(lambda v: re.sub(r"(\*+)$", r"$^{\1}$", esc(str(v))))
+        body.index = [i.replace("R²", "$R^2$") for i in body.index]
+        sty = body.style
+        tex = sty.to_latex(hrules=True, column_format="l" + "c" * body.shape[1],
+                           caption=esc(caption) if caption else None, label=label,
+                           position_float="centering" if caption else None,
+                           environment="table" if caption else None)
+        lines = tex.splitlines()
+        # a rule between the coefficients and the statistics rows
+        try:
+            start = next(i for i, ln in enumerate(lines) if ln.strip() == r"\midrule")
+            lines.insert(start + 1 + self.n_coef_rows, r"\midrule")
+        except StopIteration:
+            pass
+        if self.notes:
+            note = r"\par\smallskip{\footnotesize " + esc(self.notes) + "}"
+            end = next((i for i, ln in enumerate(lines) if ln.strip() == r"\end{table}"), len(lines))
+            lines.insert(end, note)
+        return "\n".join(lines) + "\n"
+
+    def to_html(self, caption: str | None = None) -> str:
+        head = "".join(f"<th>{_html.escape(str(c))}</th>" for c in self.body.columns)
+        rows = []
+        for i, (idx, row) in enumerate(self.body.iterrows()):
+            cls = ' class="stat"' if i >= self.n_coef_rows else (' class="se"' if str(idx) == "" else "")
+            cells = "".join(f"<td>{_html.escape(str(v))}</td>" for v in row)
+            rows.append(f"<tr{cls}><th>{_html.escape(str(idx))}</th>{cells}</tr>")
+        cap = f"<caption>{_html.escape(caption)}</caption>" if caption else ""
+        notes = f'<tfoot><tr><td colspan="{len(self.body.columns) + 1}">{_html.escape(self.notes)}</td></tr></tfoot>' \
+            if self.notes else ""
+        return (f'<table class="regtable">{cap}<thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+                f"{notes}</table>\n")
+
+    def write(self, path_stem, caption: str | None = None) -> list:
+        """Write ``<stem>.md``, ``<stem>.tex`` and ``<stem>.html``; returns the paths."""
+        from pathlib import Path
+
+        stem = Path(path_stem)
+        out = []
+        for ext, text in (("md", self.to_markdown()), ("tex", self.to_latex(caption)), ("html", self.to_html(caption))):
+            p = stem.with_suffix(f".{ext}")
+            p.write_text(text, encoding="utf-8")
+            out.append(p)
+        return out
+
+
+def regression_table(results: Mapping | Sequence, *, terms: Sequence[str] | None = None,
+                     labels: Mapping[str, str] | None = None, stars: bool = True, digits: int = 3,
+                     info_rows: Sequence[str] = ("fixed_effects", "covariance"),
+                     stats: Sequence[str] = ("r2", "pseudo_r2", "p_wild"), notes: str | None = None) -> RegressionTable:
+    """Lay out results (``{column title: EstimationResults}`` or a list) as a regression table.
+
+    Coefficient rows show ``estimate`` with stars (p < 0.01 ***, 0.05 **, 0.10 *) and, on the next row, the
+    standard error in parentheses. ``info_rows`` come from each result's ``info`` (e.g. fixed effects,
+    covariance); ``stats`` from its ``stats`` when present; N is always shown, with rows dropped when any.
+    """
+    items = list(results.items()) if isinstance(results, Mapping) else [(r.model, r) for r in results]
+    if not items:
+        raise ValueError("no results to tabulate")
+    labels = dict(labels or {})
+    all_terms = terms or list(dict.fromkeys(t for _, r in items for t in r.params.index))
+    fmt = f"{{:.{digits}f}}"
+    rows, index = [], []
+    for t in all_terms:
+        est, se = [], []
+        for _, r in items:
+            if t in r.params.index:
+                p = float(r.pvalues[t])
+                est.append(fmt.format(r.params[t]) + (_stars(p) if stars else ""))
+                se.append("(" + fmt.format(r.std_errors[t]) + ")")
+            else:
+                est.append("")
+                se.append("")
+        rows += [est, se]
+        index += [labels.get(t, t), ""]
+    n_coef = len(rows)
+    for key in info_rows:
+        vals = [str(r.info.get(key, "")) for _, r in items]
+        if any(vals):
+            rows.append(vals)
+            index.append(key.replace("_", " ").capitalize())
+    rows.append([f"{r.nobs:,d}" for _, r in items])
+    index.append("N")
+    if any(r.n_dropped for _, r in items):
+        rows.append([f"{r.n_dropped:,d}" for _, r in items])
+        index.append("Rows dropped")
+    for key in stats:
+        vals = [r.stats.get(key) for _, r in items]
+        if any(v is not None and np.isfinite(v) for v in vals if isinstance(v, (int, float))):
+            rows.append([fmt.format(v) if isinstance(v, (int, float)) and np.isfinite(v) else "" for v in vals])
+            index.append({"r2": "R²", "pseudo_r2": "Pseudo R²", "p_wild": "Wild bootstrap p"}.get(key, key))
+    body = pd.DataFrame(rows, index=index, columns=[str(k) for k, _ in items])
+    default_notes = "Standard errors in parentheses." + (" * p<0.10, ** p<0.05, *** p<0.01." if stars else "")
+    return RegressionTable(body=body, notes=notes if notes is not None else default_notes, n_coef_rows=n_coef)

@@ -1,0 +1,142 @@
+"""The HTML brief: contract, every referenced file exists, every number equals its result, cache, a real
+browser renders it, and it runs with sockets blocked without writing outside its folder."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kzecon
+from kzecon import alignment, measures, panel
+from kzecon.cli import main
+
+REF = Path(__file__).parent / "references"
+
+
+@pytest.fixture(scope="module")
+def brief_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("brief")
+    assert main(["brief", "--out", str(out)]) == 0
+    return out
+
+
+def test_contract_and_referenced_files(brief_dir):
+    html = (brief_dir / "index.html").read_text(encoding="utf-8")
+    srcs = re.findall(r'<img src="([^"]+)"', html)
+    assert len(srcs) >= 10
+    for s in srcs:
+        assert not s.startswith(("/", "http")), s  # relative paths only
+        assert (brief_dir / s).is_file() and (brief_dir / s).stat().st_size > 10_000, s
+    for h in ("Customs-union difference-in-differences", "Policy gravity for Kazakhstan", "Backtest"):
+        assert h in html
+    assert 'class="regtable"' in html and "SHA-256" in html and "pyfixest" in html
+
+
+def test_every_number_shown_is_the_recorded_result(brief_dir):
+    html = (brief_dir / "index.html").read_text(encoding="utf-8")
+    findings = json.loads((brief_dir / "findings.json").read_text())
+    spans = dict(re.findall(r'<span class="num" data-key="([^"]+)">([^<]+)</span>', html))
+    assert set(spans) == set(findings) and len(spans) >= 40
+    for k, shown in spans.items():
+        assert shown == findings[k]["shown"], k
+
+
+def test_key_numbers_equal_independent_results(brief_dir):
+    f = {k: v["value"] for k, v in json.loads((brief_dir / "findings.json").read_text()).items()}
+    trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
+    sh = measures.partner_shares(trade, flow="total").pivot_table(index="year", columns="group", values="share")
+    assert f["china_share_last"] == pytest.approx(sh.loc[f["last_year"], "china"], abs=1e-12)
+    assert f["russia_share_2000"] == pytest.approx(sh.loc[2000, "russia"], abs=1e-12)
+    hand = pd.read_csv(REF / "products" / "hand_fuels_metals.csv").set_index("year")["fuels_metals_share"]
+    assert f["fm_2018"] == pytest.approx(hand[2018], abs=1e-9)
+    d = panel.did(panel.country_partner_panel().query("partner == 'RUS'"), "log_trade", entity="reporter",
+                  time="year", treat_start="treat_start", reps=99)
+    assert f["did_est"] == pytest.approx(d.params["treat_post"], rel=1e-9)
+    s = alignment.divergence_summary(alignment.divergent_votes(start=2007, end=2013, strict=True))
+    assert f["side_chn_1"] == s.set_index("sided_with").loc["CHN", "count"]
+    assert f["yotov_maxdiff"] <= 0.0005 + 1e-9
+    assert 0 <= f["p_cr_1"] <= 1 and 0 <= f["cov_h1"] <= 1
+
+
+def test_second_run_uses_the_cache(brief_dir, capsys):
+    assert main(["brief", "--out", str(brief_dir)]) == 0
+    assert "(cached results)" in capsys.readouterr().out
+
+
+def test_latex_table_structure():
+    from kzecon import gravity
+    from kzecon.gravity.simulate import simulate_panel
+    from kzecon.report.tables import regression_table
+
+    f = gravity.estimation_frame(simulate_panel(15, 4, seed=3))
+    t = regression_table({"PPML": gravity.ppml(f, ["policy"]), "OLS_x": gravity.ols_log(f, ["policy"])})
+    tex = t.to_latex(caption="Test & check")
+    for token in (r"\begin{tabular}{lcc}", r"\toprule", r"\midrule", r"\bottomrule", r"\end{tabular}",
+                  r"OLS\_x", r"Test \& check"):
+        assert token in tex, token
+    rows = [ln for ln in tex.splitlines() if ln.endswith(r"\\")]
+    assert rows and all(ln.replace(r"\&", "").count("&") == 2 for ln in rows)  # 3 columns on every row
+    if shutil.which("pdflatex"):
+        doc = "\\documentclass{article}\\usepackage{booktabs}\\begin{document}" + tex + "\\end{document}"
+        d = Path(os.environ.get("TMPDIR", "/tmp")) / "kzecon_tex"
+        d.mkdir(exist_ok=True)
+        (d / "t.tex").write_text(doc)
+        r = subprocess.run(["pdflatex", "-interaction=nonstopmode", "t.tex"], cwd=d, capture_output=True)
+        assert r.returncode == 0
+    md = t.to_markdown()
+    assert md.splitlines()[1].startswith("|---|")
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium not installed (.ci/run installs it)")
+def test_brief_renders_in_headless_chromium(brief_dir, tmp_path):
+    shot = tmp_path / "brief.png"
+    r = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+                        "--v=0", f"--screenshot={shot}", "--window-size=1100,3000",
+                        (brief_dir / "index.html").as_uri()], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+    for bad in ("Failed to load resource", "ERR_FILE_NOT_FOUND", "Uncaught"):
+        assert bad not in r.stderr, bad
+    dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+                          (brief_dir / "index.html").as_uri()], capture_output=True, text=True, timeout=120)
+    assert "Key findings" in dom.stdout and dom.stdout.count("<img") >= 10
+
+
+BLOCKED = r"""
+import socket, sys
+def _no(*a, **k):
+    raise OSError("network access attempted during kzecon brief")
+socket.socket.connect = _no
+socket.create_connection = _no
+socket.getaddrinfo = _no
+from kzecon.cli import main
+sys.exit(main(["brief", "--out", sys.argv[1], "--reps", "99", "--paths", "500"]))
+"""
+
+
+def _snapshot(root: Path) -> dict:
+    return {str(p): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def test_brief_runs_offline_and_writes_only_its_folder(tmp_path):
+    pkg = Path(kzecon.__file__).parent
+    home = tmp_path / "home"
+    home.mkdir()
+    before_pkg, before_home = _snapshot(pkg), _snapshot(home)
+    env = dict(os.environ, HOME=str(home), PYTHONDONTWRITEBYTECODE="1", KZECON_DATA_DIR=str(home / "nodata"),
+               MPLCONFIGDIR=str(tmp_path / "mpl"))
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-c", BLOCKED, str(out)], env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (out / "index.html").exists()
+    assert _snapshot(pkg) == before_pkg
+    assert _snapshot(home) == before_home
+    assert not (home / "nodata").exists()
+    assert np.isfinite(json.loads((out / "findings.json").read_text())["did_est"]["value"])
