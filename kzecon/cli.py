@@ -358,6 +358,8 @@ def cmd_brief(args) -> int:
     size = sum(p.stat().st_size for p in Path(args.out).rglob("*") if p.is_file() and ".kzecon-cache" not in p.parts)
     print(f"wrote {b.path} ({len(b.findings)} numbers, {size / 1e6:.1f} MB with figures) in {b.seconds:.1f} s"
           + (" (cached results)" if b.cached else ""))
+    if args.pdf:
+        print(f"wrote {brief.to_pdf(b.path)}")
     return 0
 
 
@@ -464,6 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     br.add_argument("--paths", type=int, default=4000, help="forecast paths (default 4000)")
     br.add_argument("--seed", type=int, default=2026)
     br.add_argument("--no-cache", dest="no_cache", action="store_true", help="recompute even if nothing changed")
+    br.add_argument("--pdf", action="store_true", help="also print index.pdf with headless Chromium")
     br.set_defaults(func=cmd_brief)
     return p
 

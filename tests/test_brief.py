@@ -104,6 +104,10 @@ def test_brief_renders_in_headless_chromium(brief_dir, tmp_path):
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
     for bad in ("Failed to load resource", "ERR_FILE_NOT_FOUND", "Uncaught"):
         assert bad not in r.stderr, bad
+    from kzecon.report.brief import to_pdf
+
+    pdf = to_pdf(brief_dir / "index.html", tmp_path / "brief.pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 100_000
     dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
                           (brief_dir / "index.html").as_uri()], capture_output=True, text=True, timeout=120)
     assert "Key findings" in dom.stdout and dom.stdout.count("<img") >= 10

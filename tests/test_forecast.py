@@ -157,3 +157,17 @@ def test_cli_composition_not_summing_to_one(tmp_path, capsys, comp):
     assert main(["forecast", "--data", str(f), "--model", "rw"]) != 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "1994" in err[0] and "sum" in err[0]
+
+
+def test_balance_event_matches_measures_balance_index(comp):
+    """The balance event uses measures.balance_index's formula: check it on the observed history."""
+    from kzecon import measures
+    from kzecon.forecast.core import _event_hits
+
+    wide = comp.pivot(index="year", columns="partner", values="share")
+    long = comp.rename(columns={"partner": "group"}).assign(flow="total")
+    b = measures.balance_index(long).set_index("year")["balance"]
+    for thr in (0.95, 0.99):
+        ev = pd.Series({"event": "b", "kind": "balance_below", "threshold": thr})
+        hits = _event_hits(wide.to_numpy()[None], list(wide.columns), ev)[0]
+        assert list(hits) == list((b.reindex(wide.index) < thr).to_numpy())

@@ -10,6 +10,10 @@ closed so it sums to one). Models, all on additive log-ratios (alr) of the compo
   the horizon as a random walk would;
 * ``"ensemble"`` — a mixture of member paths with given weights (e.g. from backtest scores).
 
+Event kinds: ``exceeds_part`` (share of part_a > part_b), ``exceeds`` / ``below`` (share of part_a vs a threshold),
+``balance_below`` (the multi-vector balance index over all parts, as :func:`kzecon.measures.balance_index` with
+China, Russia, EU and the rest, below a threshold).
+
 Simulation ignores parameter uncertainty (as statsmodels' VAR simulator does); the rolling-origin backtest
 (:mod:`kzecon.forecast.backtest`) measures what that costs in interval coverage.
 Risk events are data (``kzecon/data/reference/risk_events.csv``; pass your own table).
@@ -28,7 +32,7 @@ from kzecon.errors import CoverageError, SchemaError
 from kzecon.timeseries import composition_frame, composition_var, transforms
 
 MODELS = ("var", "drift", "rw", "mean5")
-EVENT_KINDS = ("exceeds_part", "exceeds", "below")
+EVENT_KINDS = ("exceeds_part", "exceeds", "below", "balance_below")
 
 
 def load_events() -> pd.DataFrame:
@@ -42,16 +46,17 @@ def validate_events(events: pd.DataFrame, parts) -> pd.DataFrame:
     """Check an event table against the composition's parts; errors name the event."""
     from kzecon.data.validate import require_columns
 
-    require_columns(events, ["event", "kind", "part_a"], "risk events")
+    require_columns(events, ["event", "kind"], "risk events")
     ev = events.copy()
-    for c in ("part_b", "threshold"):
+    for c in ("part_a", "part_b", "threshold"):
         if c not in ev:
             ev[c] = np.nan
     for _, r in ev.iterrows():
         if r["kind"] not in EVENT_KINDS:
             raise SchemaError(f"risk event {r['event']!r}: kind must be one of {', '.join(EVENT_KINDS)}, "
                               f"got {r['kind']!r}")
-        need = [r["part_a"]] + ([r["part_b"]] if r["kind"] == "exceeds_part" else [])
+        need = [] if r["kind"] == "balance_below" else [r["part_a"]] + ([r["part_b"]] if r["kind"] == "exceeds_part"
+                                                                        else [])
         for p in need:
             if p not in parts:
                 raise SchemaError(f"risk event {r['event']!r}: part {p!r} is not in the composition "
@@ -67,6 +72,10 @@ def validate_events(events: pd.DataFrame, parts) -> pd.DataFrame:
 
 
 def _event_hits(paths: np.ndarray, parts: list, ev: pd.Series) -> np.ndarray:
+    if ev["kind"] == "balance_below":
+        # the multi-vector balance index of kzecon.measures.balance_index, over the composition's K parts
+        k = paths.shape[-1]
+        return (1 - (paths ** 2).sum(axis=-1)) / (1 - 1 / k) < float(ev["threshold"])
     a = paths[..., parts.index(ev["part_a"])]
     if ev["kind"] == "exceeds_part":
         return a > paths[..., parts.index(ev["part_b"])]

@@ -348,3 +348,23 @@ def build(out_dir, *, reps: int = 9999, paths: int = 4000, seed: int = 2026, use
     (out / "index.html").write_text(html, encoding="utf-8")
     (out / "findings.json").write_text(json.dumps(res["findings"], indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return Brief(path=out / "index.html", seconds=time.perf_counter() - t0, cached=cached, findings=res["findings"])
+
+
+def to_pdf(index_html: Path, pdf: Path | None = None, *, browser: str | None = None) -> Path:
+    """Print the brief to PDF with a headless Chromium (Debian's ``chromium``); raises if none is installed."""
+    import shutil
+    import subprocess
+
+    from kzecon.errors import KzeconError
+
+    exe = browser or shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if exe is None:
+        raise KzeconError("a PDF needs a headless Chromium (Debian: apt-get install chromium); the HTML brief is "
+                          "complete without it")
+    pdf = pdf or Path(index_html).with_suffix(".pdf")
+    r = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                        f"--print-to-pdf={pdf}", Path(index_html).resolve().as_uri()],
+                       capture_output=True, text=True, timeout=180)
+    if r.returncode != 0 or not pdf.exists():
+        raise KzeconError(f"Chromium could not print the brief to PDF (exit {r.returncode})")
+    return pdf
