@@ -214,3 +214,25 @@ def test_update_comtrade_hs2_offline(tmp_path, monkeypatch):
     with pytest.raises(SchemaError, match="XX"):
         update.update_comtrade(["KAZ"], start=2025, end=2025, out_dir=tmp_path / "b", hs2=True,
                                get=lambda *a, **k: _Resp({"data": bad}))
+
+
+def test_comtrade_hs_rows_read_and_mapped(tmp_path):
+    """Comtrade Plus and classic files with HS chapter rows (the leading zero lost in the classic export) →
+    reader → sectors."""
+    from kzecon.data import read_comtrade
+
+    plus = ["typeCode,freqCode,refYear,reporterCode,reporterISO,flowCode,partnerCode,partnerISO,cmdCode,primaryValue",
+            "C,A,2023,398,KAZ,X,156,CHN,TOTAL,14.0e9", "C,A,2023,398,KAZ,X,156,CHN,27,5.3e9",
+            "C,A,2023,398,KAZ,X,156,CHN,74,4.0e9", "C,A,2023,398,KAZ,X,156,CHN,26,2.8e9",
+            "C,A,2023,398,KAZ,X,156,CHN,28,1.3e9", "C,A,2023,398,KAZ,X,156,CHN,08,0.6e9"]
+    classic = ["Classification,Year,Trade Flow Code,Trade Flow,Reporter Code,Reporter,Reporter ISO,Partner Code,"
+               "Partner,Partner ISO,Commodity Code,Trade Value (US$)",
+               "H5,2023,2,Export,398,Kazakhstan,KAZ,156,China,CHN,27,5.3e9",
+               "H5,2023,2,Export,398,Kazakhstan,KAZ,156,China,CHN,8,0.6e9"]
+    for name, lines, expect in (("plus.csv", plus, {"fuels": 5.3e9, "metals": 6.8e9, "chemicals": 1.3e9,
+                                                     "agriculture": 0.6e9}),
+                                ("classic.csv", classic, {"fuels": 5.3e9, "agriculture": 0.6e9})):
+        p = tmp_path / name
+        p.write_text("\n".join(lines) + "\n")
+        got = products.map_hs2(read_comtrade(p)).set_index("sector")["value_usd"].to_dict()
+        assert got == pytest.approx(expect)

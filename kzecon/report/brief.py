@@ -139,6 +139,8 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     src = "kzecon from COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 (2020–25); Russia 2010 interpolated"
     fig("shares_total.png", figures.share_paths(shares, flow="total", source=src, vintage=vintage),
         "Partner shares of Kazakhstan's total trade, with the 2010, 2013 and 2015 events marked.")
+    fig("tilt.png", figures.tilt(measures.china_russia_tilt(shares), source=src, vintage=vintage),
+        "China–Russia tilt: China's share minus Russia's, by flow (above zero: tilted toward China).")
     fig("balance.png", figures.balance_concentration(bal, hhi, source=src),
         "Multi-vector balance index and normalised partner concentration (HHI).")
     fig("mirror_gap.png", figures.mirror_gap(pd.concat([gaps, measures.reported_vs_mirror(kzecon.data.load_trade(),

@@ -391,3 +391,22 @@ def balance_concentration(balance: pd.DataFrame, hhi: pd.DataFrame, *, flow: str
         ax.legend(loc="center right", fontsize=8.5, ncol=1)
         _footer(fig, source, vintage)
     return fig
+
+
+def tilt(tilt_frame: pd.DataFrame, *, ax=None, title: str | None = None, source: str = "kzecon",
+         vintage: str | None = None):
+    """China–Russia tilt (China's share minus Russia's, percentage points) by flow (``china_russia_tilt`` output)."""
+    styles = {"total": ("#333333", "-"), "export": ("#c0392b", "--"), "import": ("#2c3e80", ":")}
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        for flow, g in tilt_frame.groupby("flow", sort=False):
+            col, ls = styles.get(flow, ("#777777", "-"))
+            ax.plot(g["year"], 100 * g["difference"], color=col, ls=ls, lw=1.8, label={"total": "total trade",
+                    "export": "exports", "import": "imports"}.get(flow, flow))
+        ax.axhline(0, color="#333333", lw=0.8)
+        mark_events(ax, years=tilt_frame["year"])
+        ax.set_title(title or "China–Russia tilt of Kazakhstan's trade")
+        ax.set_ylabel("China's share minus Russia's (pp)")
+        ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
+        _footer(fig, source, vintage)
+    return fig
