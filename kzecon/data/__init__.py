@@ -15,14 +15,12 @@ flow: million current USD; dist: km (population-weighted)
 
 from __future__ import annotations
 
-from importlib import resources
-
 import pandas as pd
 
 from kzecon.errors import CoverageError
 
 from ._registry import DatasetInfo
-from ._store import describe, list_datasets, read_bundled
+from ._store import describe, list_datasets, read_bundled, read_reference
 from .countries import to_iso3
 from .readers import read_any, read_comtrade, read_dta, read_gravity_csv, read_imf, read_wdi
 from .sectors import load_hs2_sectors, map_hs2
@@ -146,18 +144,12 @@ def load_un_issues() -> pd.DataFrame:
     return read_bundled("un_roll_call_issues")
 
 
-def _reference(name: str, **kw) -> pd.DataFrame:
-    path = resources.files("kzecon.data") / "reference" / name
-    with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, **kw)
-
-
 
 def load_partner_groups() -> pd.DataFrame:
     """Partner groups with membership years (EU by year, China, Russia, Central Asia), with sources."""
-    return _reference("partner_groups.csv")
+    return read_reference("partner_groups.csv")
 
 
 def load_policy_membership() -> pd.DataFrame:
     """Customs union / EAEU membership by year, with sources."""
-    return _reference("policy_membership.csv")
+    return read_reference("policy_membership.csv")

@@ -24,6 +24,13 @@ def manifest() -> dict:
     return json.loads((bundled_dir() / "manifest.json").read_text())
 
 
+def read_reference(name: str, **read_csv_kwargs) -> pd.DataFrame:
+    """A typed reference table shipped in ``kzecon/data/reference/`` (lines starting with ``#`` are comments)."""
+    path = resources.files("kzecon.data") / "reference" / name
+    with path.open("r", encoding="utf-8") as fh:
+        return pd.read_csv(fh, comment="#", **read_csv_kwargs)
+
+
 def list_datasets() -> list[str]:
     """Names of the bundled datasets, sorted."""
     return sorted(manifest())

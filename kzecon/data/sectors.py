@@ -10,6 +10,7 @@ import pandas as pd
 
 from kzecon.errors import SchemaError
 
+from ._store import read_reference
 from .validate import require_columns
 
 SECTORS = ("fuels", "metals", "chemicals", "agriculture", "machinery", "vehicles", "textiles",
@@ -20,11 +21,7 @@ HS_CHAPTERS = tuple(f"{c:02d}" for c in range(1, 100) if c != 77)  # chapter 77 
 # --------------------------------------------------------------------------------------------------------
 def load_hs2_sectors() -> pd.DataFrame:
     """kzecon's HS 2-digit chapter → sector table (``chapter`` as two-digit text, ``sector``)."""
-    from importlib import resources
-
-    path = resources.files("kzecon.data") / "reference" / "hs2_sectors.csv"
-    with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#", dtype={"chapter": str})
+    return read_reference("hs2_sectors.csv", dtype={"chapter": str})
 
 
 def sector_table(table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -55,15 +52,16 @@ def validate_sector_table(table: pd.DataFrame) -> pd.DataFrame:
     return t.sort_values("chapter").reset_index(drop=True)
 
 
+def _normalise_code(code) -> str:
+    """An HS code as text: trimmed, without a float's ``.0``, and with the leading zero that numeric files lose
+    (HS codes have an even number of digits)."""
+    s = str(code).strip().removesuffix(".0")
+    return "0" + s if s.isdigit() and len(s) % 2 else s
+
+
 def _chapter(code) -> str | None:
-    s = str(code).strip()
-    if s.endswith(".0"):
-        s = s[:-2]
-    if not s.isdigit():
-        return None
-    s = s.zfill(2) if len(s) == 1 else s
-    ch = s[:2] if len(s) in (2, 4, 6, 8, 10) else s.zfill(len(s) + 1)[:2]
-    return ch if ch in HS_CHAPTERS else None
+    s = _normalise_code(code)
+    return s[:2] if s.isdigit() and s[:2] in HS_CHAPTERS else None
 
 
 def map_hs2(trade: pd.DataFrame, table: pd.DataFrame | None = None, *, code_column: str = "cmd_code") -> pd.DataFrame:
@@ -76,8 +74,7 @@ def map_hs2(trade: pd.DataFrame, table: pd.DataFrame | None = None, *, code_colu
     """
     require_columns(trade, ["reporter", "partner", "year", "flow", code_column, "value_usd"], "HS trade data")
     t = sector_table(table).set_index("chapter")["sector"]
-    code = trade[code_column].astype(str).str.strip().str.removesuffix(".0")
-    code = code.where(~code.str.isdigit() | (code.str.len() % 2 == 0), "0" + code)  # leading zero lost in numeric files
+    code = trade[code_column].map(_normalise_code)
     aggregate = code.str.upper().isin(["TOTAL", "AG2", "AG4", "AG6", "ALL"])
     df = trade[~aggregate].copy()
     code = code[~aggregate]

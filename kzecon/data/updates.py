@@ -30,15 +30,10 @@ def load_updates() -> tuple[pd.DataFrame | None, str]:
     frames, notes = [], []
     for label, data_file, meta_file in (("IMF IMTS", UPDATE_FILE, META_FILE),
                                         ("UN Comtrade API", COMTRADE_FILE, COMTRADE_META_FILE)):
-        path = user_data_dir() / data_file
-        if not path.exists():
-            continue
-        df = pd.read_csv(path, keep_default_na=False, na_values=[""])
-        meta_path = user_data_dir() / meta_file
-        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-        notes.append(f"update: {label} downloaded {meta.get('downloaded', '?')}, "
-                     f"{int(df['year'].min())}–{int(df['year'].max())}, {len(df)} rows ({path})")
-        frames.append(df)
+        df, note = _read_update(label, data_file, meta_file)
+        if df is not None:
+            frames.append(df)
+            notes.append(note)
     if not frames:
         return None, ""
     df = pd.concat(frames, ignore_index=True)
@@ -48,11 +43,16 @@ def load_updates() -> tuple[pd.DataFrame | None, str]:
 
 def load_hs2_update() -> tuple[pd.DataFrame | None, str]:
     """The user's UN Comtrade HS-2 download (``kzecon data update --source comtrade --hs2``), if any."""
-    path = user_data_dir() / COMTRADE_HS2_FILE
+    return _read_update("UN Comtrade API HS-2", COMTRADE_HS2_FILE, COMTRADE_HS2_META_FILE, dtype={"cmd_code": str})
+
+
+def _read_update(label: str, data_file: str, meta_file: str, **read_csv_kwargs) -> tuple[pd.DataFrame | None, str]:
+    """One download from the user data folder and its vintage note; (None, "") when it is not there."""
+    path = user_data_dir() / data_file
     if not path.exists():
         return None, ""
-    df = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"cmd_code": str})
-    meta_path = user_data_dir() / COMTRADE_HS2_META_FILE
+    df = pd.read_csv(path, keep_default_na=False, na_values=[""], **read_csv_kwargs)
+    meta_path = user_data_dir() / meta_file
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-    return df, (f"update: UN Comtrade API HS-2 downloaded {meta.get('downloaded', '?')}, "
+    return df, (f"update: {label} downloaded {meta.get('downloaded', '?')}, "
                 f"{int(df['year'].min())}–{int(df['year'].max())}, {len(df)} rows ({path})")

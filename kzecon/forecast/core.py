@@ -22,12 +22,12 @@ Risk events are data (``kzecon/data/reference/risk_events.csv``; pass your own t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from kzecon.data._store import read_reference
 from kzecon.errors import CoverageError, SchemaError
 from kzecon.timeseries import composition_frame, composition_var, transforms
 
@@ -37,9 +37,7 @@ EVENT_KINDS = ("exceeds_part", "exceeds", "below", "balance_below")
 
 def load_events() -> pd.DataFrame:
     """The default risk events (event, kind, part_a, part_b, threshold, description)."""
-    path = resources.files("kzecon.data") / "reference" / "risk_events.csv"
-    with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#")
+    return read_reference("risk_events.csv")
 
 
 def validate_events(events: pd.DataFrame, parts) -> pd.DataFrame:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 import kzecon
-from kzecon.data._store import manifest
+from kzecon.data._store import manifest, read_reference
 
 from . import figures, tables
 
@@ -249,7 +249,7 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     kp = kres["ppml_policy"]
     yres = gravity.replicate.yotov2016()
     yest = gravity.replicate.estimates_table(yres)
-    pub = pd.read_csv(resources.files("kzecon.data") / "reference" / "yotov2016_published.csv")
+    pub = read_reference("yotov2016_published.csv")
     m = pub.merge(yest, on=["model", "term"], suffixes=("_published", ""))
     maxdiff = float((m["estimate"] - m["estimate_published"]).abs().max())
     out["text_gravity"] = (
