@@ -347,7 +347,7 @@ def divergence_summary(divergent: pd.DataFrame, by: str | None = None) -> pd.Dat
         counts = counts.reindex(levels, fill_value=0).rename("count").reset_index()
         total = counts["count"].sum()
         counts["share"] = counts["count"] / total if total else np.nan
-    return counts.rename(columns={"index": "sided_with"})
+    return counts
 
 
 def vote_label(code: int) -> str:

@@ -152,7 +152,7 @@ def brent_exposure(outcome: str = "exports_to_china", *, frame: pd.DataFrame | N
     lb = sm.stats.acorr_ljungbox(fit.resid, lags=[min(4, T // 3)], return_df=True)["lb_pvalue"].iloc[0]
     dropped = dropped_table(("no data for the outcome or Brent in that year", int(missing.sum())),
                             ("year flagged in the product data (copper suppressed 2020–2022)", int(flagged.sum())))
-    assert n_in == len(d) + dropped["rows"].sum() if len(dropped) else n_in == len(d)
+    assert n_in == len(d) + int(dropped["rows"].sum())  # nothing lost: used + reported as dropped
     return EstimationResults(
         model=f"brent_{outcome}", params=fit.params, std_errors=fit.bse, nobs=int(fit.nobs),
         df_resid=float(fit.df_resid), dropped=dropped,

@@ -144,12 +144,6 @@ class CompositionForecast:
         return pd.DataFrame(out)
 
 
-def _alr_history(comp: pd.DataFrame, reference: str) -> tuple[pd.DataFrame, np.ndarray]:
-    wide = composition_frame(comp, min_years=8)
-    z = transforms.alr(wide, reference)
-    return wide, z.to_numpy()
-
-
 def _simulate_rw(z: np.ndarray, horizon: int, n_paths: int, rng, drift: bool) -> np.ndarray:
     dz = np.diff(z, axis=0)
     if len(dz) < 3:
@@ -185,9 +179,10 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
         raise SchemaError(f"horizon must be 1–30 years, got {horizon}")
     if n_paths < 100:
         raise SchemaError(f"n_paths must be at least 100 for stable probabilities, got {n_paths}")
-    wide, z = _alr_history(comp, reference if reference in _parts(comp) else _parts(comp)[-1])
+    wide = composition_frame(comp, min_years=8)
     parts = list(wide.columns)
     ref = reference if reference in parts else parts[-1]
+    z = transforms.alr(wide, ref).to_numpy()
     rng = np.random.default_rng(seed)
     origin = int(wide.index[-1])
     info = {"reference": ref, "history": f"{int(wide.index[0])}–{origin}"}
@@ -294,12 +289,6 @@ def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = No
     acc = run(wide, models=MODELS, start=start, horizon=horizon, n_paths=n_paths, seed=seed)["accuracy"]
     best = acc.groupby("model")["crps"].mean().idxmin()
     return str(best), acc
-
-
-def _parts(comp: pd.DataFrame) -> list:
-    if "partner" in comp.columns:
-        return sorted(comp["partner"].unique())
-    return list(comp.columns)
 
 
 def kazakhstan_composition(flow: str = "total", *, side: str | None = None) -> pd.DataFrame:

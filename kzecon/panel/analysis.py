@@ -51,8 +51,9 @@ def customs_union(reps: int = 9999, seed: int = 2026) -> dict:
     ARM and KGZ not yet members in 1995–2014) on log trade with Russia and on China's share of trade."""
     p = country_partner_panel()
     rus = p[p["partner"] == "RUS"]
-    chn = p[p["partner"] == "CHN"].assign(treat_start=rus.set_index("reporter")["treat_start"].groupby(level=0)
-                                          .first().reindex(p[p["partner"] == "CHN"]["reporter"]).to_numpy())
+    # the treatment is joining the union with Russia; the outcome here is China's share of the same countries
+    chn = p[p["partner"] == "CHN"].assign(
+        treat_start=lambda d: d["reporter"].map(rus.groupby("reporter")["treat_start"].first()))
     kw = {"entity": "reporter", "time": "year", "treat_start": "treat_start"}
     res = {
         "did_log_trade_rus": did(rus, "log_trade", reps=reps, seed=seed, name="did_log_trade_rus", **kw),

@@ -54,6 +54,8 @@ def _prepare(data, outcome, entity, time, treat_start, controls):
         warnings.warn(f"{len(always)} {entity}(s) treated before the sample starts ({names}): they serve as "
                       "always-treated units", DataQualityWarning, stacklevel=3)
     df["treat_post"] = ((df["_start"] > 0) & (df[time] >= df["_start"])).astype(int)
+    if df["treat_post"].sum() == 0:
+        raise CoverageError(f"no treated observations: the treated {entity}s have no usable rows from their start")
     df["_cluster"] = pd.factorize(df[entity])[0]  # integer cluster ids (the bootstrap's compiled code needs them)
     return df, n_miss, list(treated), controls_n
 
@@ -162,8 +164,6 @@ def staggered(data: pd.DataFrame, outcome: str, *, entity: str, time: str, treat
     names = [f"rel_{'m' if rel_of[i] < 0 else 'p'}{abs(rel_of[i])}" for i in keep]
     params = pd.Series(np.asarray(m.coef())[keep], index=names)
     se = pd.Series(np.asarray(m.se())[keep], index=names)
-    if df["treat_post"].sum() == 0:
-        raise CoverageError("no treated observations")
     return EstimationResults(model=name, params=params, std_errors=se, nobs=int(m._N),
                              dropped=dropped_table(("missing or infinite values", n_miss)),
                              stats={"clusters": int(df[entity].nunique()), "treated_clusters": len(treated)},

@@ -123,7 +123,8 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     durable = next((int(y) for y in tot.index if ahead.loc[y:].all()), None)
     bal = measures.balance_index(shares)
     hhi = measures.concentration(trade, flow="all")
-    gaps = measures.reported_vs_mirror(kzecon.data.load_trade(), partner="CHN")
+    everything = kzecon.data.load_trade()  # every source and side, for the reported-vs-mirror comparison
+    gaps = measures.reported_vs_mirror(everything, partner="CHN")
     g18 = gaps[(gaps["year"] == 2018) & (gaps["flow"] == "export")].iloc[0]
     out["text_measures"] = (
         f"In {F.add('last_year', last, '{:d}')} China took {F.add('china_share_last', tot.loc[last, 'china'], scale=100)}% "
@@ -143,7 +144,7 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
         "China–Russia tilt: China's share minus Russia's, by flow (above zero: tilted toward China).")
     fig("balance.png", figures.balance_concentration(bal, hhi, source=src),
         "Multi-vector balance index and normalised partner concentration (HHI).")
-    fig("mirror_gap.png", figures.mirror_gap(pd.concat([gaps, measures.reported_vs_mirror(kzecon.data.load_trade(),
+    fig("mirror_gap.png", figures.mirror_gap(pd.concat([gaps, measures.reported_vs_mirror(everything,
                                                                                        partner="RUS")])),
         "Kazakhstan's reported trade with China and Russia against the partners' mirror figures.")
 

@@ -115,9 +115,8 @@ def alignment_series(series: pd.DataFrame, *, ax=None, title: str | None = None,
                      source: str = "kzecon from Voeten, Strezhnev & Bailey UNGA votes (unvotes 2021 release)",
                      vintage: str | None = None):
     """Agreement of a country with two powers by year (output of :func:`kzecon.alignment.alignment_series`)."""
-    cols = [c for c in series.columns if c.split("_")[0] in ("agreement", "kappa", "scott", "s")
-            and not c.startswith("n_")]
-    measure_cols = [c for c in cols if c.rsplit("_", 1)[-1].isupper()]
+    # <measure>_<ISO3> columns; n_<ISO3> are counts
+    measure_cols = [c for c in series.columns if not c.startswith("n_") and c.rsplit("_", 1)[-1].isupper()]
     if len(measure_cols) != 2:
         raise ValueError("expected the output of kzecon.alignment.alignment_series")
     palette = {"CHN": COLORS["china"], "RUS": COLORS["russia"]}

@@ -263,9 +263,8 @@ class CompositionModelResults(EstimationResults):
         elif kind == "VECM":
             res = self.backend
             mean = np.asarray(res.predict(steps=horizon))
-            # VECM: simulate by the moving-average representation is not exposed; use the Gaussian forecast
-            # errors with the model's own cumulative MSE (statsmodels VECMResults.predict intervals), drawn
-            # independently per path from the joint h-step covariance built from the VAR representation.
+            # statsmodels has no VECM simulator: paths are its point forecast plus Gaussian shocks propagated by
+            # the moving-average weights Φ_i of the VECM's VAR representation (error at step t = Σ_j Φ_j ε_{t−j}).
             var_coefs = res.var_rep
             sig = res.sigma_u
             K = sig.shape[0]
