@@ -14,6 +14,12 @@ class KzeconError(Exception):
     exit_code = 1
 
 
+class UsageError(KzeconError):
+    """Options or a specification that cannot be meant as given (a malformed formula, --end before --start)."""
+
+    exit_code = 64
+
+
 class DataError(KzeconError):
     """Input data that cannot be used as given."""
 

@@ -47,6 +47,8 @@ class EstimationResults:
         The specification: dependent variable, fixed effects, covariance type, clusters, sample.
     pvalues_override : pandas.Series or None
         P-values computed by the wrapped library when they are not Wald t/z (e.g. bootstrap).
+    vcov : pandas.DataFrame or None
+        Covariance matrix of ``params`` (for Wald tests of several terms), where the estimator provides it.
     backend : object
         The wrapped library's own result (statsmodels, linearmodels, pyfixest), for anything kzecon
         does not carry over (predictions, the library's own summary).
@@ -61,6 +63,7 @@ class EstimationResults:
     stats: Mapping[str, Any] = field(default_factory=dict)
     info: Mapping[str, Any] = field(default_factory=dict)
     pvalues_override: pd.Series | None = None
+    vcov: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     backend: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
@@ -73,6 +76,10 @@ class EstimationResults:
         object.__setattr__(self, "dropped", self.dropped.copy())
         if self.pvalues_override is not None:
             object.__setattr__(self, "pvalues_override", _frozen_series(self.pvalues_override.reindex(params.index)))
+        if self.vcov is not None:
+            v = pd.DataFrame(self.vcov).astype(float).copy()
+            v.values.flags.writeable = False
+            object.__setattr__(self, "vcov", v)
 
     # inference -------------------------------------------------------------------------------------------
     @property

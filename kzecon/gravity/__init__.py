@@ -2,9 +2,12 @@
 general-equilibrium counterfactuals, and the Advanced Guide's published results reproduced."""
 
 from . import ge, kazakhstan, replicate
+from .formula import GravityFormula
+from .formula import parse as parse_formula
 from .ge import GEResult, counterfactual
-from .ppml import ols_log, ppml
+from .ppml import PPML, ols_log, ppml
 from .spec import add_leads_lags, add_pair_term, add_policy, estimation_frame
 
-__all__ = ["estimation_frame", "add_policy", "add_pair_term", "add_leads_lags", "ppml", "ols_log", "ge",
+__all__ = ["estimation_frame", "add_policy", "add_pair_term", "add_leads_lags", "ppml", "PPML", "ols_log",
+           "GravityFormula", "parse_formula", "ge",
            "counterfactual", "GEResult", "replicate", "kazakhstan"]

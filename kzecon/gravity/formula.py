@@ -1,0 +1,134 @@
+"""Gravity specifications as fixest/pyfixest formulas: ``"flow ~ rta + bri | exp_year + imp_year + pair"``.
+
+Left of ``~`` the flow; then the regressors (column names, or formulaic expressions such as ``np.log(dist)``,
+``C(region)``, ``rta:post``); after ``|`` the fixed effects. A fixed effect is a column of the frame, an
+interaction of columns written ``exporter^year`` (fixest's syntax), or one of kzecon's built-ins, made from the
+frame's ``exporter``, ``importer`` and ``year`` when it has no column of that name:
+
+* ``exp_year`` — exporter × year, ``imp_year`` — importer × year (multilateral resistances);
+* ``pair`` — directional pair (exporter → importer), ``pair_id`` — country pair regardless of direction;
+* ``exporter``, ``importer``, ``year``.
+
+Clusters are named the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kzecon.errors import SchemaError, UsageError
+
+BUILTIN_FE = {
+    "exp_year": ("exporter", "year"),
+    "imp_year": ("importer", "year"),
+    "pair": ("exporter", "importer"),
+    "pair_id": None,  # symmetric: computed below
+    "exporter": ("exporter",),
+    "importer": ("importer",),
+    "year": ("year",),
+}
+
+_NAME = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
+
+
+@dataclass(frozen=True)
+class GravityFormula:
+    """A parsed specification: ``depvar``, regressor ``terms``, ``fixed_effects``."""
+
+    depvar: str
+    terms: tuple[str, ...]
+    fixed_effects: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        rhs = " + ".join(self.terms) if self.terms else "1"
+        return f"{self.depvar} ~ {rhs}" + (f" | {' + '.join(self.fixed_effects)}" if self.fixed_effects else "")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse(formula: str) -> GravityFormula:
+    """Parse ``"y ~ x1 + x2 | fe1 + fe2"``; a malformed formula is a :class:`UsageError` that says what is wrong."""
+    if not isinstance(formula, str) or "~" not in formula:
+        raise UsageError(f"formula {formula!r} must read 'flow ~ regressors | fixed effects' (no '~' found)")
+    lhs, rhs = formula.split("~", 1)
+    depvar = lhs.strip()
+    if not _NAME.match(depvar):
+        raise UsageError(f"formula {formula!r}: the left-hand side must be one column name, got {depvar!r}")
+    parts = rhs.split("|")
+    if len(parts) > 2:
+        raise UsageError(f"formula {formula!r}: at most one '|' (regressors | fixed effects); instrumental "
+                         "variables are not supported")
+    terms = _split_terms(parts[0])
+    if any(t in ("0", "-1") for t in terms):
+        raise UsageError(f"formula {formula!r}: the constant is absorbed by the fixed effects; drop '0' / '-1'")
+    terms = tuple(t for t in terms if t != "1")
+    fes = _split_terms(parts[1]) if len(parts) == 2 else ()
+    for f in fes:
+        if not all(_NAME.match(p.strip()) for p in f.split("^")):
+            raise UsageError(f"formula {formula!r}: fixed effect {f!r} must be a column name or columns joined by "
+                             "'^' (e.g. exporter^year)")
+    if len(set(terms)) < len(terms):
+        raise UsageError(f"formula {formula!r} names a regressor twice")
+    if len(set(fes)) < len(fes):
+        raise UsageError(f"formula {formula!r} names a fixed effect twice")
+    return GravityFormula(depvar, terms, tuple(f.replace(" ", "") for f in fes))
+
+
+def _split_terms(s: str) -> tuple[str, ...]:
+    """Split on top-level '+' (not inside parentheses or braces)."""
+    out, depth, cur = [], 0, ""
+    for ch in s:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if ch == "+" and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur.strip())
+    if any(t == "" for t in out) and [t for t in out if t]:
+        raise UsageError(f"formula part {s.strip()!r} has an empty term (a doubled or trailing '+')")
+    return tuple(t for t in out if t)
+
+
+def key(frame: pd.DataFrame, name: str, what: str = "fixed effect") -> np.ndarray:
+    """Integer group codes (0…G−1, −1 for missing) of a fixed effect or cluster named as in a formula."""
+    if name in frame.columns:
+        codes, _ = pd.factorize(frame[name], sort=False)
+        return codes
+    if "^" in name:
+        return _combine([key(frame, p.strip(), what) for p in name.split("^")])
+    if name in BUILTIN_FE:
+        need = ["exporter", "importer"] if name == "pair_id" else list(BUILTIN_FE[name])
+        missing = [c for c in need if c not in frame.columns]
+        if missing:
+            raise SchemaError(f"{what} '{name}' is neither a column of the data nor buildable: kzecon's built-in "
+                              f"'{name}' needs column(s) {', '.join(repr(c) for c in missing)}; found "
+                              f"{', '.join(map(str, frame.columns))}")
+        if name == "pair_id":
+            both, _ = pd.factorize(pd.concat([frame["exporter"], frame["importer"]], ignore_index=True), sort=False)
+            e, i = both[: len(frame)], both[len(frame):]
+            lo, hi = np.minimum(e, i), np.maximum(e, i)
+            bad = (e < 0) | (i < 0)
+            return np.where(bad, -1, pd.factorize(lo.astype(np.int64) * (hi.max() + 1) + hi, sort=False)[0])
+        return _combine([pd.factorize(frame[c], sort=False)[0] for c in BUILTIN_FE[name]])
+    raise SchemaError(f"{what} '{name}' is not a column of the data ({', '.join(map(str, frame.columns))}) nor one "
+                      f"of kzecon's built-ins ({', '.join(BUILTIN_FE)})")
+
+
+def _combine(codes: list[np.ndarray]) -> np.ndarray:
+    out = codes[0].astype(np.int64)
+    bad = out < 0
+    for c in codes[1:]:
+        bad |= c < 0
+        out = out * (int(c.max()) + 1) + c
+    out = pd.factorize(np.where(bad, -1, out), sort=False)[0]
+    return np.where(bad, -1, out)
