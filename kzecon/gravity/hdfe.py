@@ -1,23 +1,26 @@
 """PPML with high-dimensional fixed effects: kzecon's fast estimator (the default ``backend="kzecon"``).
 
-The algorithm is the one of Stata's ``ppmlhdfe`` (Correia, Guimarães & Zylkin 2020) and of fixest's ``fepois``
-and pyfixest's ``fepois``: iteratively reweighted least squares (IRLS) in which, at every iteration, the working
-variable and the regressors are demeaned with the current Poisson weights by alternating projections over the
-fixed effects. It differs from pyfixest (where a profile of a three-way gravity fit finds 82% of the time) in the
-demeaning only:
+The algorithm is the one of Stata's ``ppmlhdfe`` (Correia, Guimarães & Zylkin 2020), fixest's and pyfixest's
+``fepois``: iteratively reweighted least squares (IRLS) in which, at every iteration, the working variable and the
+regressors are demeaned with the current Poisson weights by alternating projections over the fixed effects.
+Why not pyfixest: a profile of its three-way gravity fit finds 95% of the time in its demeaner, called afresh in
+each of 12 IRLS iterations (BENCHMARKS.md). Here:
 
-1. **warm starts** — the fixed-effect coefficients of every demeaned column are kept from one IRLS iteration to
+1. **starting values** μ₀ = y + 0.001·ȳ, close to the data (as glm's y + 0.1, but free of the flow's unit), where
+   ppmlhdfe and pyfixest start from (y + ȳ)/2: 6–8 IRLS iterations instead of 12 on the benchmark panels;
+2. **warm starts** — the fixed-effect coefficients of every demeaned column are kept from one IRLS iteration to
    the next, so each demeaning starts from the previous solution instead of from zero (as fixest does);
-2. **adaptive inner tolerance** — the demeaning tolerance starts loose (1e-4) and is tightened tenfold whenever
-   the IRLS criterion comes within ten times of it, down to the target (as ppmlhdfe does);
-3. **Irons–Tuck acceleration** of the alternating projections (Irons & Tuck 1969; fixest's default), all
-   columns in one compiled pass (:mod:`kzecon.gravity._kernels`, numba).
+3. **adaptive inner tolerance** — the demeaning tolerance starts loose (1e-3) and is tightened tenfold whenever
+   the IRLS criterion comes within ten times of it, and to its target once the criterion is below 1e-5
+   (ppmlhdfe's scheme);
+4. **Irons–Tuck acceleration** of the alternating projections (Irons & Tuck 1969; fixest's default), all
+   columns in one compiled pass, the rows split across the cores (:mod:`kzecon.gravity._kernels`, numba).
 
-Everything else is the same as pyfixest's ``fepois`` so that the two give the same answer to the digits the tests
-state: the same starting values, the same convergence criterion (relative change in deviance below ``tol``,
-fixest's), the same collinearity check after the first demeaning (fixest's Cholesky test, tolerance 1e-9), the
-same score-based sandwich (CRV1 with G/(G−1) only, or heteroskedasticity-robust without adjustment) and the same
-sample rules (observations in singleton groups removed, then fixed-effect groups with only zero outcomes).
+The rest is pyfixest's ``fepois`` so that the two give the same answer to the digits the tests state: the
+convergence criterion (relative change in deviance, fixest's, default tolerance here 1e-10), the score-based
+sandwich (CRV1 with G/(G−1) only, or heteroskedasticity-robust without adjustment; evaluated at the estimate, with
+the regressors demeaned by the final weights) and fixest's collinearity test (Cholesky pivots of X'X of the
+demeaned regressors below 1e-9). A step that raises the deviance after the first is halved (fixest does the same).
 
 Reuse across fits: :class:`FixedEffects` factorises the fixed effects once; :func:`fit` accepts ``start`` (the
 state of an earlier fit on the same structure) so that refits — leads and lags, placebo draws, bootstraps — start
@@ -35,11 +38,11 @@ import pandas as pd
 
 from . import _kernels
 
-TARGET_INNER_TOL = 1e-11  # demeaning tolerance at convergence (relative to each column's weighted s.d.)
+TARGET_INNER_TOL = 1e-10  # demeaning tolerance at convergence (relative to each column's weighted s.d.)
 START_INNER_TOL = 1e-3  # ... in the first IRLS iterations
 WARM_INNER_TOL = 1e-8  # ... in the first iteration of a warm-started refit
 JUMP_CRIT = 1e-5  # IRLS criterion below which the demeaning goes straight to its target
-START_MU = 0.01  # starting values μ₀ = y + START_MU · mean(y)
+START_MU = 0.001  # starting values μ₀ = y + START_MU · mean(y)
 COLLIN_TOL = 1e-9
 MAX_HALVING = 30
 
@@ -260,12 +263,12 @@ def fit(y: np.ndarray, X: np.ndarray, fe: FixedEffects, *, offset: np.ndarray | 
     """Poisson IRLS with fixed effects. ``y`` (N,), ``X`` (N × K, no constant), ``fe`` the structure.
 
     Converged when the relative change in deviance, |D − D_prev| / (0.1 + |D_prev|), falls below ``tol`` (fixest's
-    and pyfixest's criterion) with the demeaning at its target tolerance. Starting values μ₀ = y + 0.01·ȳ (close to
-    the data, as glm's y + 0.1 but free of the flow's unit), or ``start``: the ``state`` of an earlier fit on the
+    and pyfixest's criterion) with the demeaning at its target tolerance. Starting values μ₀ = y + 0.001·ȳ (close
+    to the data, as glm's y + 0.1 but free of the flow's unit), or ``start``: the ``state`` of an earlier fit on the
     same rows and fixed effects (refits of leads and lags, placebo draws, bootstraps). A step that lowers the
     likelihood is halved (as fixest). The demeaned regressors of the result are recomputed with the final weights,
-    so the sandwich is evaluated at the estimate. Collinear regressors are reported in ``collinear`` (indices) and
-    the fit stops there, as the caller refuses such a specification.
+    so the sandwich is evaluated at the estimate; collinear regressors found there are reported in ``collinear``
+    (indices) and the fit is not marked converged, as the caller refuses such a specification.
     """
     y = np.asarray(y, dtype=np.float64)
     N = len(y)
@@ -288,20 +291,6 @@ def fit(y: np.ndarray, X: np.ndarray, fe: FixedEffects, *, offset: np.ndarray | 
     last = deviance(y, mu)
     has_fe = fe.codes.shape[0] > 0
     sweeps = 0
-    if K and has_fe:
-        # the regressors demeaned once to the target tolerance with the starting weights: an exact collinearity
-        # check (fixest's, on X'X of the demeaned regressors) and a start for their fixed-effect coefficients
-        xa = alpha[:, 1:].copy() if alpha is not None else None
-        xr0, xa, n, _ok = Demeaner(fe, mu).demean(X, xa, tol=inner_tol)
-        sweeps += n
-        alpha = np.column_stack([alpha[:, 0] if alpha is not None else np.zeros(G), xa])
-    else:
-        xr0 = X - X.mean(axis=0) if K else X
-    if K:
-        bad = collinear_columns(xr0.T @ xr0)
-        if bad:
-            return PoissonFit(beta=np.zeros(K), y=y, eta=eta, mu=mu, weights=mu, x_resid=xr0, z_resid=np.zeros(N),
-                              iterations=0, converged=False, deviance=last, sweeps=sweeps, collinear=bad)
     v = np.empty((N, K + 1))
     v[:, 1:] = X
     converged = False
@@ -318,7 +307,7 @@ def fit(y: np.ndarray, X: np.ndarray, fe: FixedEffects, *, offset: np.ndarray | 
         xr, zr = r[:, 1:], r[:, 0]
         if K:
             wx = xr * mu[:, None]
-            beta = np.linalg.solve(wx.T @ xr, wx.T @ zr)
+            beta = np.linalg.lstsq(wx.T @ xr, wx.T @ zr, rcond=None)[0]  # collinear columns are caught below
             resid = zr - xr @ beta
         else:
             resid = zr
@@ -342,13 +331,18 @@ def fit(y: np.ndarray, X: np.ndarray, fe: FixedEffects, *, offset: np.ndarray | 
         if crit < JUMP_CRIT:
             itol = inner_tol
     xr = r[:, 1:]
-    if converged and K and has_fe:
-        # the regressors demeaned with the final weights: the sandwich at the estimate
+    if K and has_fe:
+        # the regressors demeaned with the final weights to the target tolerance: the sandwich at the estimate,
+        # and fixest's collinearity check on their cross-product
         xa = alpha[:, 1:].copy() if alpha is not None else None
         xr, _, n, _ok = Demeaner(fe, mu).demean(np.ascontiguousarray(X), xa, tol=inner_tol)
         sweeps += n
+    elif K:
+        xr = X - X.mean(axis=0)
+    bad = collinear_columns(xr.T @ xr) if K else []
     state = {"eta": eta, "alpha": alpha}
-    return PoissonFit(beta, y, eta, mu, mu, xr, r[:, 0], it, converged, last, sweeps, state=state)
+    return PoissonFit(beta, y, eta, mu, mu, xr, r[:, 0], it, converged and not bad, last, sweeps, collinear=bad,
+                      state=state)
 
 
 def sandwich(fitres: PoissonFit, cluster: np.ndarray | None = None) -> tuple[np.ndarray, int | None]:
