@@ -11,6 +11,7 @@ Which side reports matters: the frames carry ``reporter_side`` (reported / mirro
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,7 +19,7 @@ import pandas as pd
 
 from kzecon.data import load_partner_groups, validate_trade
 from kzecon.data.countries import EXTRA_CODES
-from kzecon.errors import CoverageError, SchemaError
+from kzecon.errors import CoverageError, DataQualityWarning, SchemaError
 
 AGGREGATES = frozenset({"WLD", "EU27", "EU28"})
 DEFAULT_GROUP_ORDER = ("CHINA", "RUSSIA", "EU", "CENTRAL_ASIA")
@@ -39,7 +40,12 @@ def _select(trade: pd.DataFrame, reporter: str, side: str | None, source: str | 
         if "source" not in t.columns:
             raise SchemaError("source= given but the data have no 'source' column")
         t = t[t["source"] == source]
-    t = t[~t["partner"].isin(AGGREGATES)]
+    agg = t["partner"].isin(AGGREGATES)
+    if agg.any():
+        codes = ", ".join(f"{c} ({n} rows)" for c, n in t.loc[agg, "partner"].value_counts().sort_index().items())
+        warnings.warn(f"aggregate partner rows left out of the shares (they are totals, not partners): {codes}",
+                      DataQualityWarning, stacklevel=3)
+        t = t[~agg]
     if t.empty:
         raise CoverageError(f"no trade rows for reporter {reporter}"
                             + (f", side {side}" if side else "") + (f", source {source}" if source else ""))
@@ -60,6 +66,18 @@ def _flows(flow: str) -> list[str]:
 
 def _by_flow(t: pd.DataFrame, flow: str) -> pd.DataFrame:
     if flow == "total":
+        # total = exports + imports: only in years where the data hold both flows, never one of them alone
+        have = t.groupby("year")["flow"].agg(lambda f: frozenset(f))
+        one = have[have.map(len) < 2]
+        if len(one):
+            if len(one) == len(have):
+                raise CoverageError(f"total trade needs exports and imports; the data hold only "
+                                    f"{'/'.join(sorted(set().union(*one.to_list())))}s (in every year): use "
+                                    "flow='export' or flow='import'")
+            desc = ", ".join(f"{y} (only {next(iter(f))}s)" for y, f in one.items())
+            warnings.warn(f"total trade left out for year(s) with one flow only: {desc}", DataQualityWarning,
+                          stacklevel=3)
+            t = t[~t["year"].isin(one.index)]
         g = t.groupby(["reporter", "partner", "year"], as_index=False)["value_usd"].sum()
         return g.assign(flow="total")
     return t[t["flow"] == flow][["reporter", "partner", "year", "flow", "value_usd"]]
@@ -133,6 +151,10 @@ def partner_shares(trade: pd.DataFrame, *, reporter: str = "KAZ", flow: str = "t
         full = pd.MultiIndex.from_product([sorted(agg["year"].unique()), names], names=["year", "group"])
         agg = agg.set_index(["year", "group"]).reindex(full, fill_value=0.0).reset_index()
         tot = agg.groupby("year")["value_usd"].transform("sum")
+        zero = sorted(int(y) for y in agg.loc[tot <= 0, "year"].unique())
+        if zero:
+            warnings.warn(f"{reporter}'s {f} trade is zero with every partner in year(s) {zero}: shares undefined "
+                          "(NaN) there", DataQualityWarning, stacklevel=2)
         agg["total_usd"] = tot
         agg["share"] = np.where(tot > 0, agg["value_usd"] / tot.where(tot > 0, 1.0), np.nan)
         agg["flow"] = f

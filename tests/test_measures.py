@@ -115,15 +115,16 @@ def test_reported_vs_mirror_gap_2014_china():
 
 # ------------------------------------------------------------------ property tests
 
+# a valid frame: every year that appears has both flows (total trade needs both; see the one-flow test below),
+# so each row here is a partner-year with its export and import values
 frames = st.lists(
-    st.tuples(st.sampled_from(PARTNERS), st.sampled_from(["export", "import"]),
-              st.integers(2000, 2003), st.floats(0.01, 1e9)),
-    min_size=1, max_size=40, unique_by=lambda r: (r[0], r[1], r[2]))
+    st.tuples(st.sampled_from(PARTNERS), st.integers(2000, 2003), st.floats(0.01, 1e9), st.floats(0.0, 1e9)),
+    min_size=1, max_size=30, unique_by=lambda r: (r[0], r[1]))
 
 
 def _frame(rows):
     return pd.DataFrame([{"reporter": "KAZ", "partner": p, "year": y, "flow": f, "value_usd": v}
-                         for p, f, y, v in rows])
+                         for p, y, x, m in rows for f, v in (("export", x), ("import", m))])
 
 
 @settings(max_examples=60, deadline=None)
@@ -156,6 +157,38 @@ def test_measures_invariant_to_row_order(rows, rnd):
     a = measures.partner_shares(f, flow="all")
     b = measures.partner_shares(f.loc[idx], flow="all")
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_total_needs_both_flows_and_zero_years_are_flagged():
+    f = toy()
+    one = pd.concat([f, f.assign(year=2021)[f["flow"] == "export"]], ignore_index=True)  # 2021: exports only
+    with pytest.warns(UserWarning, match=r"total trade left out .* one flow only: 2021 \(only exports\)"):
+        s = measures.partner_shares(one, flow="total")
+    assert sorted(s["year"].unique()) == [2020]
+    with pytest.raises(CoverageError, match="only imports"):
+        measures.partner_shares(f[f["flow"] == "import"], flow="total")
+    zero = pd.concat([f, f.assign(year=2022, value_usd=0.0)], ignore_index=True)
+    with pytest.warns(UserWarning, match=r"zero with every partner in year\(s\) \[2022\]"):
+        s = measures.partner_shares(zero, flow="export")
+    assert s[s["year"] == 2022]["share"].isna().all()
+
+
+def test_aggregates_and_case_are_handled_in_the_api():
+    f = toy()
+    low = f.assign(reporter="kaz", partner=f["partner"].str.lower())
+    pd.testing.assert_frame_equal(measures.partner_shares(low, flow="all"), measures.partner_shares(f, flow="all"))
+    world = pd.concat([f, pd.DataFrame([{"reporter": "KAZ", "partner": "WLD", "year": 2020, "flow": "export",
+                                         "value_usd": 100.0}])], ignore_index=True)
+    with pytest.warns(UserWarning, match=r"aggregate partner rows left out.*WLD \(1 rows\)"):
+        s = measures.partner_shares(world, flow="export").set_index("group")["share"]
+    assert s["china"] == pytest.approx(0.30)  # by hand, as in test_toy_shares_by_hand: WLD is not a partner
+
+
+def test_implausible_magnitude_is_an_error_naming_the_row():
+    f = toy().astype({"value_usd": float})
+    f.loc[2, "value_usd"] = 1e300
+    with pytest.raises(SchemaError, match=r"value_usd.*1e\+300.*KAZ→DEU 2020"):
+        measures.partner_shares(f)
 
 
 @settings(max_examples=40, deadline=None)

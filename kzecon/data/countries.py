@@ -27,6 +27,21 @@ EXTRA_CODES = {
     "WLD": "World", "EU27": "European Union (27)", "EU28": "European Union (28)",
 }
 
+# ISO 3166-3 ("code elements for formerly used names of countries"): alpha-3 codes withdrawn when a country was
+# renamed or recoded, each with the one current code that took its place. Trade datasets built from UN Comtrade
+# and CEPII keep several of them (kzecon's bundled penppml panel has ROM, ZAR, TMP). Codes of entities that split
+# or merged (CSK, YUG, SUN, SCG, DDR, …) have no single successor and are not mapped.
+FORMER_ISO3 = {
+    "ROM": "ROU",  # Romania, recoded 2002
+    "ZAR": "COD",  # Zaire → Democratic Republic of the Congo, 1997
+    "TMP": "TLS",  # East Timor → Timor-Leste, 2002
+    "BUR": "MMR",  # Burma → Myanmar, 1989
+    "DHY": "BEN",  # Dahomey → Benin, 1977
+    "HVO": "BFA",  # Upper Volta → Burkina Faso, 1984
+    "NHB": "VUT",  # New Hebrides → Vanuatu, 1980
+    "RHO": "ZWE",  # Southern Rhodesia → Zimbabwe, 1980
+}
+
 ORIGINS = {"iso3": "iso3c", "iso2": "iso2c", "name": "country.name", "cow": "cown",
            "imf": "imf", "un": "un", "wb": "wb"}
 
@@ -100,3 +115,19 @@ def to_iso3(values: Iterable, *, origin: str = "auto", column: str = "country") 
         more = f" and {len(unknown) - 8} more" if len(unknown) > 8 else ""
         raise CountryCodeError(f"column '{column}': unknown country {origin} code(s) {shown}{more}")
     return [mapping[v] for v in values]
+
+
+def normalise_codes(values: pd.Series, column: str = "country") -> tuple[pd.Series, dict[str, str], list[str]]:
+    """Upper-case and strip ISO-3 codes and map ISO 3166-3 former codes to their successors (``ROM`` → ``ROU``).
+
+    Returns (codes, {former: current} applied, codes that are still not ISO-3). Callers decide whether unknown
+    codes are an error (partner groups depend on them) or the user's own labels kept with a warning (fixed-effect
+    identifiers in a gravity panel).
+    """
+    s = values.astype("string").str.strip().str.upper()
+    uniq = [u for u in s.dropna().unique()]
+    mapped = {u: FORMER_ISO3[u] for u in uniq if u in FORMER_ISO3 and not is_known_iso3(u)}
+    if mapped:
+        s = s.replace(mapped)
+    unknown = sorted(u for u in set(uniq) - set(mapped) if not is_known_iso3(u))
+    return s.astype(object), mapped, unknown

@@ -24,33 +24,72 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from kzecon.errors import CountryCodeError, DataFileError, SchemaError
+from kzecon.errors import CountryCodeError, DataFileError, DataQualityWarning, SchemaError
 
-from .countries import to_iso3
+from .countries import normalise_codes, to_iso3
 from .validate import check_numeric, check_years, require_columns
 
 _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_GZIP_MAGIC = b"\x1f\x8b"
+MEMORY_FACTOR = 8  # a CSV of B bytes needs roughly this many times B of memory once parsed
 
 
-def _read_text(path) -> str:
+def _available_memory() -> int | None:
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # not on every platform
+        return None
+
+
+def _raw_bytes(path) -> bytes:
+    """The file's bytes (gunzipped), after the checks every reader shares: exists, not a folder, fits in memory,
+    not Excel."""
     path = Path(path)
     if not path.exists():
         raise DataFileError(f"file not found: {path}")
     if path.is_dir():
         raise DataFileError(f"{path} is a folder, not a data file")
+    size = path.stat().st_size
+    avail = _available_memory()
+    if avail is not None and size * MEMORY_FACTOR > avail:
+        raise DataFileError(f"{path} is {size / 1e9:.1f} GB, too large to read into this machine's "
+                            f"{avail / 1e9:.1f} GB of free memory: select the years or columns you need first "
+                            "(or use kzecon.gravity.ppml_by for a panel split by sector)")
     try:
         raw = path.read_bytes()
     except OSError as err:
         raise DataFileError(f"cannot read {path}: {err.strerror}") from err
     if raw[:4] in _EXCEL_MAGIC:
         raise DataFileError(f"{path} is an Excel/zip file, not CSV text: save it as CSV first")
+    if raw[:2] == _GZIP_MAGIC:
+        import gzip
+
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as err:
+            raise DataFileError(f"{path} is a damaged gzip file: {err}") from err
+    return raw
+
+
+def _read_text(path) -> str:
+    raw = _raw_bytes(path)
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (Excel's "Unicode text")
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise DataFileError(f"{path} starts like UTF-16 text but does not decode: re-save it as UTF-8") from err
     if b"\x00" in raw[:4096]:
-        raise DataFileError(f"{path} is a binary file, not CSV text")
+        half = raw[1:4096:2] if raw[:1] != b"\x00" else raw[0:4096:2]
+        hint = (" (it looks like UTF-16 text without a byte-order mark: re-save it as UTF-8)"
+                if half and half.count(b"\x00") > 0.8 * len(half) else "")
+        raise DataFileError(f"{path} is a binary file, not CSV text{hint}")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -220,12 +259,16 @@ _GRAVITY_LAYOUTS = {
 }
 
 
-def read_gravity_csv(path, *, flow_column: str | None = None) -> pd.DataFrame:
-    """CEPII Gravity, USITC ITPD-E / DGD, or canonical gravity CSV → exporter, importer, year, flow, ….
+def read_gravity_csv(path, *, flow_column: str | None = None, sum_industries: bool = True) -> pd.DataFrame:
+    """CEPII Gravity, USITC ITPD-E / DGD, or canonical gravity CSV (gzip allowed) → exporter, importer, year, flow
+    and **every other column of the file** (numbers parsed), for formulas that name them.
 
-    ITPD-E rows (one per industry) are summed over industries per pair-year; ``attrs['layout']``
-    names the detected layout.  For CEPII Gravity the flow is the first non-empty of
-    ``tradeflow_baci`` (thousand USD), … unless ``flow_column`` is given.
+    ITPD-E rows (one per industry) are summed over industries per pair-year unless ``sum_industries=False``;
+    ``attrs['layout']`` names the detected layout. For CEPII Gravity the flow is the first non-empty of
+    ``tradeflow_baci`` (thousand USD), … unless ``flow_column`` is given. Country codes are upper-cased, ISO 3166-3
+    former codes mapped to their successors (ROM → ROU, ZAR → COD, TMP → TLS; ``attrs['recoded']``), and codes
+    that are not ISO-3 (BLX, KN1, …: real datasets carry them) kept as they are, listed in one warning and in
+    ``attrs['non_iso3']``.
     """
     df = _read_csv_text(_read_text(path), path)
     if {"iso3_o", "iso3_d"} <= set(df.columns):
@@ -234,12 +277,18 @@ def read_gravity_csv(path, *, flow_column: str | None = None) -> pd.DataFrame:
         layout = "itpd"
     elif {"exporter", "importer"} <= set(df.columns):
         layout = "canonical"
+    elif {"reporter", "partner"} <= set(df.columns):
+        raise SchemaError(f"{path}: a trade file (reporter, partner, …), not a gravity panel: gravity needs "
+                          "exporter, importer, year, flow (use `kzecon measures --data` for trade files)")
     else:
         raise SchemaError(f"{path}: not a gravity file: need iso3_o/iso3_d (CEPII, DGD), "
-                          "exporter_iso3/importer_iso3 (ITPD-E) or exporter/importer columns")
+                          "exporter_iso3/importer_iso3 (ITPD-E) or exporter/importer columns; found "
+                          f"{', '.join(df.columns[:8])}")
+    if not len(df):
+        raise SchemaError(f"{path}: the file has a header but no rows")
     spec = _GRAVITY_LAYOUTS[layout]
-    out = pd.DataFrame({"exporter": df[spec["exporter"]].str.strip(),
-                        "importer": df[spec["importer"]].str.strip()})
+    require_columns(df, [spec["year"]], f"gravity file {path}")
+    out = pd.DataFrame({"exporter": df[spec["exporter"]], "importer": df[spec["importer"]]})
     out["year"] = check_years(df, spec["year"])
     candidates = (flow_column,) if flow_column else spec["flow"]
     fcol = next((c for c in candidates if c in df.columns and df[c].notna().any()), None)
@@ -247,19 +296,51 @@ def read_gravity_csv(path, *, flow_column: str | None = None) -> pd.DataFrame:
         raise SchemaError(f"{path}: no trade-flow column (looked for {', '.join(c for c in candidates if c)})")
     if fcol is not None:
         out["flow"] = check_numeric(df, fcol, key=[spec["exporter"], spec["importer"], spec["year"]]) \
-            if df[fcol].notna().all() else pd.to_numeric(df[fcol], errors="coerce")
+            if df[fcol].notna().all() else _to_number(df[fcol], fcol)
     for k in ("dist", "contig", "lang", "colony", "rta"):
         c = spec.get(k)
-        if c and c in df.columns:
-            out[k] = pd.to_numeric(df[c], errors="coerce")
+        if c and c in df.columns and k not in out.columns:
+            out[k] = _to_number(df[c], c)
+    used = {spec["exporter"], spec["importer"], spec["year"], fcol} | {spec.get(k) for k in
+                                                                      ("dist", "contig", "lang", "colony", "rta")}
+    for c in df.columns:  # every other column of the file, numbers parsed where the whole column is numeric
+        if c not in used and c not in out.columns:
+            num = pd.to_numeric(df[c], errors="coerce")
+            out[c] = num if (num.notna() | df[c].isna()).all() else df[c]
+    recoded, non_iso = {}, []
     for c in ("exporter", "importer"):
-        to_iso3(out[c], origin="iso3", column=spec[c])
-    if layout == "itpd":
+        if out[c].isna().any():
+            raise SchemaError(f"column '{spec[c]}' has {int(out[c].isna().sum())} missing country code(s)")
+        out[c], mapped, unknown = normalise_codes(out[c], spec[c])
+        recoded.update(mapped)
+        non_iso += [u for u in unknown if u not in non_iso]
+    if recoded:
+        out.attrs["recoded"] = recoded
+    if non_iso:
+        warnings.warn(f"{path}: {len(non_iso)} country code(s) are not current ISO-3 and are kept as they are: "
+                      f"{', '.join(non_iso[:20])}{' …' if len(non_iso) > 20 else ''}", DataQualityWarning,
+                      stacklevel=2)
+        out.attrs["non_iso3"] = non_iso
+    if layout == "itpd" and sum_industries:
+        keep_attrs = dict(out.attrs)
         out = out.groupby(["exporter", "importer", "year"], as_index=False)["flow"].sum()
+        out.attrs.update(keep_attrs)
     out.attrs["layout"] = layout
     if fcol:
         out.attrs["flow_column"] = fcol
     return out
+
+
+def _to_number(col: pd.Series, name: str) -> pd.Series:
+    """A column as numbers (empty cells missing); text that is not a number is an error naming it."""
+    num = pd.to_numeric(col, errors="coerce")
+    bad = num.isna() & col.notna() & (col.astype(str).str.strip().str.lower() != "nan")
+    if bad.any():
+        val = col[bad].iloc[0]
+        hint = " — decimal commas? use '.' for decimals" if isinstance(val, str) and "," in val else ""
+        raise SchemaError(f"column '{name}' has {int(bad.sum())} non-numeric value(s), e.g. {val!r} in row "
+                          f"{int(np.flatnonzero(bad.to_numpy())[0]) + 2}{hint}")
+    return num
 
 
 # ---------------------------------------------------------------------------------- WDI

@@ -13,7 +13,7 @@ import pandas as pd
 
 from kzecon.errors import CoverageError, SchemaError
 
-from .countries import is_known_iso3
+from .countries import is_known_iso3, normalise_codes
 
 TRADE_KEY = ["reporter", "partner", "year", "flow"]
 TRADE_COLUMNS = [*TRADE_KEY, "value_usd"]
@@ -21,6 +21,7 @@ FLOWS = ("export", "import")
 
 
 def _examples(df: pd.DataFrame, mask, cols: Sequence[str], n: int = 3) -> str:
+    mask = np.asarray(mask, dtype=bool)
     rows = df.loc[mask, [c for c in cols if c in df.columns]].head(n)
     parts = []
     for r in rows.itertuples(index=False):
@@ -67,9 +68,11 @@ def check_numeric(df: pd.DataFrame, column: str, *, nonnegative: bool = True,
     v = pd.to_numeric(raw, errors="coerce")
     nonnum = v.isna() & raw.notna() & (raw.astype(str).str.strip().str.lower() != "nan")
     if nonnum.any():
-        vals = ", ".join(repr(x) for x in raw[nonnum].head(3))
+        bad = raw[nonnum]
+        vals = ", ".join(repr(x) for x in bad.head(3))
+        hint = "; decimal commas? use '.' for decimals" if bad.astype(str).str.contains(",").any() else ""
         raise SchemaError(f"column '{column}' has {int(nonnum.sum())} non-numeric value(s) ({vals}) at "
-                          f"{_examples(df, nonnum, key)}")
+                          f"{_examples(df, nonnum, key)}{hint}")
     nonfin = ~np.isfinite(v.to_numpy(dtype="float64"))
     if nonfin.any():
         raise SchemaError(f"column '{column}' has {int(nonfin.sum())} missing or infinite value(s) at "
@@ -80,6 +83,29 @@ def check_numeric(df: pd.DataFrame, column: str, *, nonnegative: bool = True,
             raise SchemaError(f"column '{column}' has {int(neg.sum())} negative value(s) at "
                               f"{_examples(df, neg, key)}")
     return v.astype("float64")
+
+
+DOMINANCE = 1e12  # one value larger than DOMINANCE × all the others together is taken for a data error
+OVERFLOW = 1e250  # values beyond this overflow sums of squares and exponentials in estimation
+
+
+def check_magnitude(df: pd.DataFrame, column: str, values: pd.Series, key: Sequence[str] = ()) -> None:
+    """A single value that dominates all others by many orders of magnitude, or one that would overflow, is a unit
+    or typing error: refuse it naming the row (a share computed from it would say 100%)."""
+    v = values.to_numpy(dtype="float64")
+    if not len(v):
+        return
+    top = int(np.argmax(v))
+    big = v > OVERFLOW
+    if big.any():
+        raise SchemaError(f"column '{column}' has a value of {v[top]:.3g} at {_examples(df, big, key, 1)}: too "
+                          "large to compute with (overflow); check its units")
+    rest = float(v.sum() - v[top])
+    if len(v) > 2 and v[top] > 0 and v[top] > DOMINANCE * max(rest, np.finfo(float).tiny):
+        mask = np.zeros(len(v), dtype=bool)
+        mask[top] = True
+        raise SchemaError(f"column '{column}': one value ({v[top]:.3g} at {_examples(df, mask, key, 1)}) is more "
+                          f"than {DOMINANCE:.0e} times all other values together; a unit or typing error?")
 
 
 def check_codes(df: pd.DataFrame, columns: Sequence[str]) -> None:
@@ -119,6 +145,11 @@ def validate_trade(df: pd.DataFrame, *, key: Sequence[str] | None = None,
         raise SchemaError(f"column 'flow' must be 'export' or 'import'; found {vals} at "
                           f"{_examples(out, badflow, ['reporter', 'partner', 'year'])}")
     out["value_usd"] = check_numeric(out, "value_usd", key=TRADE_KEY)
+    check_magnitude(out, "value_usd", out["value_usd"], key=TRADE_KEY)
+    for c in ("reporter", "partner"):  # the API normalises codes as the CLI does: ' kaz' → KAZ, ROM → ROU
+        if out[c].isna().any():
+            raise SchemaError(f"column '{c}' has {int(out[c].isna().sum())} missing country code(s)")
+        out[c] = normalise_codes(out[c], c)[0]
     if check_country_codes:
         check_codes(out, ["reporter", "partner"])
     if key is None:

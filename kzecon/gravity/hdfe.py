@@ -40,7 +40,6 @@ from . import _kernels
 
 TARGET_INNER_TOL = 1e-10  # demeaning tolerance at convergence (relative to each column's weighted s.d.)
 START_INNER_TOL = 1e-3  # ... in the first IRLS iterations
-WARM_INNER_TOL = 1e-8  # ... in the first iteration of a warm-started refit
 JUMP_CRIT = 1e-5  # IRLS criterion below which the demeaning goes straight to its target
 START_MU = 0.001  # starting values μ₀ = y + START_MU · mean(y)
 COLLIN_TOL = 1e-9
@@ -283,11 +282,10 @@ def fit(y: np.ndarray, X: np.ndarray, fe: FixedEffects, *, offset: np.ndarray | 
         a = start.get("alpha")
         if a is not None and a.shape == (G, K + 1):
             alpha = a.copy()
-        itol = max(inner_tol, WARM_INNER_TOL)
     else:
         mu = y + START_MU * y.mean()
         eta = np.log(mu)
-        itol = max(inner_tol, START_INNER_TOL)
+    itol = max(inner_tol, START_INNER_TOL)
     last = deviance(y, mu)
     has_fe = fe.codes.shape[0] > 0
     sweeps = 0
