@@ -7,24 +7,46 @@ Errors a user can cause print one line on stderr and exit non-zero (codes in doc
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
 import kzecon
-from kzecon.errors import DataError, DataFileError, KzeconError
+from kzecon.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, DataError, DataFileError, KzeconError, UsageError, plain
 
 TRADE_SOURCE = "COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 (2020–25)"
-EXIT_USAGE = 64
-EXIT_INTERNAL = 70
+EXIT_USAGE = UsageError.exit_code
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, usage exit code
         print(f"kzecon: error: {message} (see 'kzecon --help')", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+def _int_in(lo: int, hi: int | None = None, what: str = "value"):
+    """An argparse type: a whole number in [lo, hi] (usage error, exit 64, otherwise)."""
+
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number, got {text!r}") from None
+        if v < lo or (hi is not None and v > hi):
+            rng = f"{lo}–{hi}" if hi is not None else f"at least {lo}"
+            raise argparse.ArgumentTypeError(f"{what} must be {rng}, got {v}")
+        return v
+
+    return parse
+
+
+SEED = _int_in(0, 2**32 - 1, "a seed")
+YEAR = _int_in(1900, 2100, "a year")
 
 
 def _load_user_trade(path: str):
@@ -51,6 +73,8 @@ def cmd_data_update(args) -> int:
     from kzecon.data import update
 
     countries = [c.strip().upper() for c in args.countries.split(",") if c.strip()]
+    if args.end is not None and args.end < args.start:
+        raise UsageError(f"--end {args.end} is before --start {args.start}")
     if args.source == "imf":
         path, n, note = update.update_imf(countries=countries, start=args.start, end=args.end,
                                           out_dir=Path(args.dir) if args.dir else None)
@@ -89,32 +113,85 @@ def cmd_measures(args) -> int:
     print(f"Partner shares of {reporter}'s {args.flow} ({shares['side'].iloc[0]} figures); {vintage}")
     print(wide.round(3).to_string())
     if args.out:
-        out = _out_dir(args.out)
-        shares.to_csv(out / "shares.csv", index=False, lineterminator="\n")
-        tilt.to_csv(out / "tilt.csv", index=False, lineterminator="\n")
-        bal.to_csv(out / "balance.csv", index=False, lineterminator="\n")
-        hhi.to_csv(out / "concentration.csv", index=False, lineterminator="\n")
         fig = figures.share_paths(shares, flow=flow, vintage=vintage if not args.data else None,
                                   source="kzecon" if args.data else "kzecon from " + TRADE_SOURCE)
-        written = figures.save(fig, out / f"shares_{flow}.png")
-        print(f"wrote {out/'shares.csv'}, tilt.csv, balance.csv, concentration.csv, {written[0].name}")
+        with Output(args.out) as out:
+            out.csv(shares, "shares.csv")
+            out.csv(tilt, "tilt.csv")
+            out.csv(bal, "balance.csv")
+            out.csv(hhi, "concentration.csv")
+            out.figure(fig, f"shares_{flow}.png")
+        out.report()
     return 0
 
 
-def _out_dir(path: str) -> Path:
-    out = Path(path)
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+class Output:
+    """The files of one command, written into a temporary folder beside ``DIR`` and moved into ``DIR`` only when
+    the command has finished: an interrupted, failed or concurrent run never leaves a half-written output.
 
+    ``DIR`` that does not exist yet is created by one rename; into an existing ``DIR`` each file is moved with
+    ``os.replace`` (atomic per file; files of earlier runs that this run does not write are left as they were).
+    """
 
-def _csv(df, path: Path) -> None:
-    df.to_csv(path, index=False, lineterminator="\n")
+    def __init__(self, path: str | Path):
+        self.final = Path(path)
+        self.tmp: Path | None = None
+        self.written: list[str] = []
+
+    def __enter__(self) -> Output:
+        parent = self.final.parent if str(self.final.parent) else Path(".")
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.final.name}.kzecon-tmp-", dir=parent))
+        except OSError as err:
+            raise DataFileError(f"cannot write to {self.final}: {err.strerror or err}") from err
+        if self.final.exists() and not self.final.is_dir():
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise DataFileError(f"--out {self.final} is a file, not a folder")
+        return self
+
+    def path(self, name: str) -> Path:
+        p = self.tmp / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if name not in self.written:
+            self.written.append(name)
+        return p
+
+    def csv(self, df: pd.DataFrame, name: str) -> None:
+        df.to_csv(self.path(name), index=False, lineterminator="\n")
+
+    def figure(self, fig, name: str) -> None:
+        from kzecon.report import figures
+
+        figures.save(fig, self.path(name))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
+        try:
+            if not self.final.exists():
+                os.replace(self.tmp, self.final)
+                return
+            for p in sorted(self.tmp.rglob("*")):
+                if p.is_file():
+                    dest = self.final / p.relative_to(self.tmp)
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(p, dest)
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def report(self) -> None:
+        shown = ", ".join(self.written[:1] and [str(self.final / self.written[0])] + self.written[1:])
+        print(f"wrote {shown}")
 
 
 def cmd_alignment(args) -> int:
     from kzecon import alignment
     from kzecon.report import figures
 
+    if args.start is not None and args.end is not None and args.end < args.start:
+        raise UsageError(f"--to {args.end} is before --from {args.start}")
     triad = [c.strip().upper() for c in args.triad.split(",") if c.strip()]
     div = alignment.divergent_votes(triad, start=args.start, end=args.end, strict=args.strict,
                                     duplicates=args.duplicates)
@@ -129,17 +206,18 @@ def cmd_alignment(args) -> int:
         print(f"({len(removed)} repeated resolution records set aside: same symbol and date as a lower rcid; "
               f"--duplicates keep counts them)")
     if args.out:
-        out = _out_dir(args.out)
-        _csv(div, out / "divergent_votes.csv")
-        _csv(summary, out / "summary.csv")
-        _csv(alignment.divergence_summary(div, by="issue"), out / "summary_by_issue.csv")
-        _csv(removed, out / "duplicates_set_aside.csv")
         series = alignment.alignment_series(c, (p1, p2), start=s, end=e, abstain=args.abstain,
                                             duplicates=args.duplicates)
-        _csv(series, out / "agreement_by_year.csv")
-        written = figures.save(figures.alignment_series(series), out / "agreement_by_year.png")
-        print(f"wrote {out/'divergent_votes.csv'}, summary.csv, summary_by_issue.csv, agreement_by_year.csv, "
-              f"duplicates_set_aside.csv, {written[0].name}")
+        by_issue = alignment.divergence_summary(div, by="issue")
+        fig = figures.alignment_series(series)
+        with Output(args.out) as out:
+            out.csv(div, "divergent_votes.csv")
+            out.csv(summary, "summary.csv")
+            out.csv(by_issue, "summary_by_issue.csv")
+            out.csv(series, "agreement_by_year.csv")
+            out.csv(removed, "duplicates_set_aside.csv")
+            out.figure(fig, "agreement_by_year.png")
+        out.report()
     return 0
 
 
@@ -160,14 +238,14 @@ def cmd_products(args) -> int:
         print(f"Brent elasticity, {r['model'].removeprefix('brent_')}: {r['estimate']:.2f} "
               f"(90% CI {r['conf_low']:.2f} to {r['conf_high']:.2f}, n={r['nobs']})")
     if args.out:
-        out = _out_dir(args.out)
-        _csv(comp, out / "composition.csv")
-        _csv(fm, out / "fuels_metals.csv")
-        _csv(est, out / "brent_elasticities.csv")
-        _csv(scen, out / "brent_scenarios.csv")
-        written = figures.save(figures.sector_composition(comp), out / "composition_exports.png")
-        print(f"wrote {out/'composition.csv'}, fuels_metals.csv, brent_elasticities.csv, brent_scenarios.csv, "
-              f"{written[0].name}")
+        fig = figures.sector_composition(comp)
+        with Output(args.out) as out:
+            out.csv(comp, "composition.csv")
+            out.csv(fm, "fuels_metals.csv")
+            out.csv(est, "brent_elasticities.csv")
+            out.csv(scen, "brent_scenarios.csv")
+            out.figure(fig, "composition_exports.png")
+        out.report()
     return 0
 
 
@@ -203,17 +281,16 @@ def cmd_timeseries(args) -> int:
             f"{int(r['year'])} [{r['lower']:.0f}–{r['upper']:.0f}]" for _, r in breaks.iterrows()))
     print(fc.round(4).to_string(index=False))
     if args.out:
-        out = _out_dir(args.out)
-        _csv(tests, out / "tests.csv")
-        _csv(breaks, out / "breaks.csv")
-        _csv(fc, out / "forecast.csv")
-        _csv(out_tabs["criteria"], out / "break_criteria.csv")
-        _csv(out_tabs["arima"].to_frame(), out / "arima_params.csv")
         fig = figures.share_breaks(out_tabs["series"], breaks, fc, title=label,
                                    source=f"kzecon; {'user file ' + args.data if args.data else TRADE_SOURCE}")
-        written = figures.save(fig, out / "share_breaks.png")
-        print(f"wrote {out/'tests.csv'}, breaks.csv, forecast.csv, break_criteria.csv, arima_params.csv, "
-              f"{written[0].name}")
+        with Output(args.out) as out:
+            out.csv(tests, "tests.csv")
+            out.csv(breaks, "breaks.csv")
+            out.csv(fc, "forecast.csv")
+            out.csv(out_tabs["criteria"], "break_criteria.csv")
+            out.csv(out_tabs["arima"].to_frame(), "arima_params.csv")
+            out.figure(fig, "share_breaks.png")
+        out.report()
     return 0
 
 
@@ -235,7 +312,7 @@ def cmd_forecast(args) -> int:
     from kzecon.report import figures
 
     comp, label = _composition_input(args.data)
-    events = pd.read_csv(args.events, comment="#") if args.events else None
+    events = forecast.read_events(args.events) if args.events else None
     model = args.model
     if args.scenario:
         scen = kzecon.data.read_any(args.scenario)
@@ -251,18 +328,19 @@ def cmd_forecast(args) -> int:
     print(summ[["year", "partner", "mean", "lower_90", "upper_90"]].round(3).to_string(index=False))
     print(risk.round(3).to_string(index=False))
     if args.out:
-        out = _out_dir(args.out)
-        _csv(summ[["year", "partner", "mean", "lower_90", "upper_90", "median", "lower_80", "upper_80"]],
-             out / "paths_summary.csv")
-        _csv(risk, out / "risk.csv")
         ev = forecast.validate_events(forecast.load_events() if events is None else events, list(fc.parts))
-        _csv(pd.concat([fc.first_year(e, events).assign(event=e) for e in ev["event"]], ignore_index=True)[
-            ["event", "year", "probability"]], out / "first_year.csv")
-        figures.save(figures.composition_fan(comp, summ, source="kzecon; " + label,
-                                             parts=tuple(p for p in fc.parts if p != "rest")[:4]),
-                     out / "fan_chart.png")
-        figures.save(figures.risk_probabilities(risk, source="kzecon; " + label), out / "risk.png")
-        print(f"wrote {out/'paths_summary.csv'}, risk.csv, first_year.csv, fan_chart.png, risk.png")
+        first = pd.concat([fc.first_year(e, events).assign(event=e) for e in ev["event"]], ignore_index=True)
+        fan = figures.composition_fan(comp, summ, source="kzecon; " + label,
+                                      parts=tuple(p for p in fc.parts if p != "rest")[:4])
+        rfig = figures.risk_probabilities(risk, source="kzecon; " + label)
+        with Output(args.out) as out:
+            out.csv(summ[["year", "partner", "mean", "lower_90", "upper_90", "median", "lower_80", "upper_80"]],
+                    "paths_summary.csv")
+            out.csv(risk, "risk.csv")
+            out.csv(first[["event", "year", "probability"]], "first_year.csv")
+            out.figure(fan, "fan_chart.png")
+            out.figure(rfig, "risk.png")
+        out.report()
     return 0
 
 
@@ -278,44 +356,90 @@ def cmd_backtest(args) -> int:
     print(res["coverage"].round(3).to_string(index=False))
     print(res["accuracy"].round(4).to_string(index=False))
     if args.out:
-        out = _out_dir(args.out)
-        _csv(res["coverage"], out / "coverage.csv")
-        _csv(res["accuracy"], out / "accuracy.csv")
-        _csv(res["brier"], out / "brier.csv")
-        _csv(res["reliability"], out / "reliability.csv")
-        _csv(res["records"], out / "records.csv")
-        figures.save(figures.reliability(res["reliability"]), out / "reliability.png")
-        figures.save(figures.coverage(res["coverage"]), out / "coverage.png")
-        print(f"wrote {out/'coverage.csv'}, accuracy.csv, brier.csv, reliability.csv, records.csv, "
-              "reliability.png, coverage.png")
+        rel, cov = figures.reliability(res["reliability"]), figures.coverage(res["coverage"])
+        with Output(args.out) as out:
+            for name in ("coverage", "accuracy", "brier", "reliability", "records"):
+                out.csv(res[name], f"{name}.csv")
+            out.figure(rel, "reliability.png")
+            out.figure(cov, "coverage.png")
+        out.report()
     return 0
+
+
+def _parse_years(text: str | None) -> list[int] | None:
+    """--years: ``START:END[:STEP]`` (inclusive) or ``Y1,Y2,…``."""
+    if text is None:
+        return None
+    try:
+        if ":" in text:
+            parts = [int(p) for p in text.split(":")]
+            if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] < 1):
+                raise ValueError
+            lo, hi, step = parts[0], parts[1], parts[2] if len(parts) == 3 else 1
+            if hi < lo:
+                raise UsageError(f"--years {text}: the end year {hi} is before the start year {lo}")
+            return list(range(lo, hi + 1, step))
+        return sorted({int(y) for y in text.split(",") if y.strip()})
+    except ValueError:
+        raise UsageError(f"--years {text!r}: write START:END[:STEP] (e.g. 1996:2016:4) or a list 2000,2004,2008") \
+            from None
+
+
+def _gravity_frame(args) -> tuple[pd.DataFrame, str]:
+    """The frame a --formula is fitted on: the user's file (every column kept) or the bundled penppml panel with
+    kzecon's policy terms; restricted to --years."""
+    from kzecon import gravity
+
+    if args.data:
+        frame = kzecon.data.read_gravity_csv(args.data)
+        frame = kzecon.data.validate_gravity(frame, allow_missing_flow=True)
+        label = f"user file {args.data}"
+    else:
+        frame = gravity.kazakhstan.policy_frame()
+        label = "the bundled all-pairs panel (penppml, 1964–2016) with kzecon's policy terms"
+    years = _parse_years(args.years)
+    if years is not None:
+        frame = frame[frame["year"].isin(years)]
+        if frame.empty:
+            raise kzecon.errors.CoverageError(f"--years {args.years}: none of these years is in the data")
+        label += f", years {', '.join(map(str, sorted(frame['year'].unique())))}"
+    return frame, label
 
 
 def cmd_gravity(args) -> int:
     from kzecon import gravity
     from kzecon.report import figures
 
+    cluster = None if args.cluster in ("none", "None", "") else args.cluster
     if args.replicate:
         res = gravity.replicate.yotov2016()
         label = "Yotov et al. (2016) chapter 1, Tables 1 and 3, on the bundled Advanced Guide panel"
+    elif args.formula:
+        frame, where = _gravity_frame(args)
+        res = {"ppml": gravity.ppml(frame, args.formula, cluster=cluster, backend=args.backend)}
+        label = f"PPML {args.formula} on {where}"
+    elif args.data:
+        cols = kzecon.data.read_gravity_csv(args.data).columns
+        other = [c for c in cols if c not in ("exporter", "importer", "year", "flow")]
+        raise UsageError(f"--data needs --formula, e.g. --formula \"flow ~ {' + '.join(other[:2]) or 'rta'} | "
+                         f"exp_year + imp_year + pair\" (the file's other columns: {', '.join(other) or 'none'})")
     else:
-        panel = kzecon.data.read_gravity_csv(args.data) if args.data else None
-        res = gravity.kazakhstan.policy_models(panel)
-        label = "Kazakhstan policy gravity on " + (args.data or "the bundled all-pairs panel (penppml, 1964–2016)")
+        res = gravity.kazakhstan.policy_models()
+        label = "Kazakhstan policy gravity on the bundled all-pairs panel (penppml, 1964–2016)"
     est = gravity.replicate.estimates_table(res)
     print(label)
     print(est[["model", "term", "estimate", "std_error", "nobs", "n_dropped"]].to_string(
         index=False, float_format=lambda x: f"{x:.4f}"))
     if args.out:
-        out = _out_dir(args.out)
-        _csv(est, out / "estimates.csv")
         dropped = pd.concat([r.dropped.assign(model=k) for k, r in res.items() if len(r.dropped)], ignore_index=True)
-        _csv(dropped if len(dropped) else pd.DataFrame(columns=["reason", "rows", "model"]), out / "dropped.csv")
-        terms = None if args.replicate else gravity.kazakhstan.TERMS
-        fig = figures.coefficients(est if terms is None else est[est["model"].str.startswith("ppml")], terms=terms,
-                                   title=label.split(" on ")[0], source="kzecon; " + label)
-        written = figures.save(fig, out / "estimates.png")
-        print(f"wrote {out/'estimates.csv'}, dropped.csv, {written[0].name}")
+        terms = gravity.kazakhstan.TERMS if not (args.replicate or args.formula) else None
+        shown = est[est["model"].str.startswith("ppml")] if terms else est
+        fig = figures.coefficients(shown, terms=terms, title=label.split(" on ")[0][:90], source="kzecon; " + label)
+        with Output(args.out) as out:
+            out.csv(est, "estimates.csv")
+            out.csv(dropped if len(dropped) else pd.DataFrame(columns=["reason", "rows", "model"]), "dropped.csv")
+            out.figure(fig, "estimates.png")
+        out.report()
     return 0
 
 
@@ -338,16 +462,16 @@ def cmd_panel(args) -> int:
     pre = cu["es_log_trade_rus"].stats
     print(f"pre-trend test (leads jointly zero): F = {pre['pretrend_F']:.3f}, p = {pre['pretrend_p']:.3f}")
     if args.out:
-        out = _out_dir(args.out)
-        _csv(fe_tab, out / "partner_models.csv")
-        _csv(pd.DataFrame([h.to_dict()]), out / "hausman.csv")
-        _csv(dtab, out / "did.csv")
-        _csv(es, out / "event_study.csv")
         fig = figures.event_study(es, title="Customs union and trade with Russia (KAZ, BLR vs controls)",
                                   source="kzecon from COW v4 (1995–2014); 95% intervals, clustered by country",
                                   ylabel="log trade with Russia, relative to 2009", reference=-0.5)
-        written = figures.save(fig, out / "event_study.png")
-        print(f"wrote {out/'did.csv'}, partner_models.csv, hausman.csv, event_study.csv, {written[0].name}")
+        with Output(args.out) as out:
+            out.csv(dtab, "did.csv")
+            out.csv(fe_tab, "partner_models.csv")
+            out.csv(pd.DataFrame([h.to_dict()]), "hausman.csv")
+            out.csv(es, "event_study.csv")
+            out.figure(fig, "event_study.png")
+        out.report()
     return 0
 
 
@@ -380,8 +504,8 @@ def build_parser() -> argparse.ArgumentParser:
     du = dsub.add_parser("update", help="download fresh trade data into the user data folder")
     du.add_argument("--source", choices=["imf", "comtrade"], default="imf")
     du.add_argument("--countries", default="KAZ", help="comma-separated ISO-3 reporters (default KAZ)")
-    du.add_argument("--start", type=int, default=2015)
-    du.add_argument("--end", type=int, default=None)
+    du.add_argument("--start", type=YEAR, default=2015, help="first year (default 2015)")
+    du.add_argument("--end", type=YEAR, default=None, help="last year (default: the latest)")
     du.add_argument("--dir", default=None, help="user data folder (default $KZECON_DATA_DIR or "
                     "~/.local/share/kzecon)")
     du.add_argument("--hs2", action="store_true", help="(comtrade) every HS 2-digit chapter, for --partners")
@@ -389,18 +513,23 @@ def build_parser() -> argparse.ArgumentParser:
     du.set_defaults(func=cmd_data_update)
 
     m = sub.add_parser("measures", help="partner shares, tilt, balance and concentration")
-    m.add_argument("--flow", choices=["total", "exports", "imports"], default="total")
+    m.add_argument("--flow", choices=["total", "exports", "imports"], default="total",
+                   help="which trade to share out: exports + imports (default), exports or imports")
     m.add_argument("--out", default=None, help="folder for CSV tables and the PNG figure")
     m.add_argument("--data", default=None, help="a trade file (canonical CSV, IMF, Comtrade, .dta)")
     m.add_argument("--reporter", default=None, help="ISO-3 reporter (default KAZ)")
-    m.add_argument("--side", choices=["reported", "mirror", "mixed"], default=None)
-    m.add_argument("--russia-2010", dest="russia_2010", choices=["flag", "interpolate"], default="flag")
+    m.add_argument("--side", choices=["reported", "mirror", "mixed"], default=None,
+                   help="only figures reported by this side: the reporter's own declarations, the partners' "
+                   "mirror figures, or COW's mixed series (default: the data as given)")
+    m.add_argument("--russia-2010", dest="russia_2010", choices=["flag", "interpolate"], default="flag",
+                   help="bundled data: keep the 2010 customs-union undercount of trade with Russia and Belarus, "
+                   "flagged (default), or replace it by the geometric mean of 2009 and 2011 as the brief does")
     m.set_defaults(func=cmd_measures)
 
     a = sub.add_parser("alignment", help="UN General Assembly vote alignment and divergent roll calls")
     a.add_argument("--triad", default="KAZ,CHN,RUS", help="C,P1,P2: whom C sides with when P1 and P2 split")
-    a.add_argument("--from", dest="start", type=int, default=None, help="first year (default: all)")
-    a.add_argument("--to", dest="end", type=int, default=None, help="last year (default: all)")
+    a.add_argument("--from", dest="start", type=YEAR, default=None, help="first year (default: all)")
+    a.add_argument("--to", dest="end", type=YEAR, default=None, help="last year (default: all)")
     a.add_argument("--strict", action="store_true", help="only yes-vs-no splits (default: any difference)")
     a.add_argument("--abstain", choices=["half", "category", "drop"], default="half",
                    help="abstentions in the agreement series (default: half agreement)")
@@ -416,9 +545,10 @@ def build_parser() -> argparse.ArgumentParser:
     pr.set_defaults(func=cmd_products)
 
     t = sub.add_parser("timeseries", help="unit-root and break tests, Bai–Perron, ARIMA forecast of a share")
-    t.add_argument("--data", default=None, help="CSV with columns year, share (default: China's share of "
-                   "Kazakhstan's total trade)")
-    t.add_argument("--horizon", type=int, default=5, help="forecast horizon in years (default 5)")
+    t.add_argument("--data", default=None, help="CSV with columns year, share: at least 12 consecutive years "
+                   "(default: China's share of Kazakhstan's total trade)")
+    t.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5,
+                   help="forecast horizon in years (default 5)")
     t.add_argument("--interventions", action="store_true", help="step dummies at 2010, 2013, 2015 in the ARIMA")
     t.add_argument("--out", default=None, help="folder for tests.csv, breaks.csv, forecast.csv and a figure")
     t.set_defaults(func=cmd_timeseries)
@@ -426,23 +556,26 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("forecast", help="probabilistic composition forecast and risk probabilities")
     f.add_argument("--data", default=None, help="CSV with columns year, partner, share (default: Kazakhstan's "
                    "total trade by china/russia/eu/rest)")
-    f.add_argument("--horizon", type=int, default=5, help="years ahead (default 5)")
+    f.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5, help="years ahead, 1–30 (default 5)")
     f.add_argument("--model", choices=["auto", "var", "drift", "rw", "mean5", "ensemble"], default="auto",
                    help="default: the model with the best backtest CRPS on the data")
     f.add_argument("--scenario", default=None, help="CSV year, brent (USD/bbl): paths conditioned on oil prices")
     f.add_argument("--events", default=None, help="CSV of risk events (event, kind, part_a, part_b, threshold)")
-    f.add_argument("--paths", type=int, default=4000, help="simulated paths (default 4000)")
-    f.add_argument("--seed", type=int, default=2026)
+    f.add_argument("--paths", type=_int_in(100, 10**7, "--paths"), default=4000,
+                   help="simulated paths (default 4000)")
+    f.add_argument("--seed", type=SEED, default=2026, help="random seed, 0–4294967295 (default 2026): the same seed "
+                   "gives the same paths")
     f.add_argument("--out", default=None, help="folder for paths_summary.csv, risk.csv and figures")
     f.set_defaults(func=cmd_forecast)
 
     b = sub.add_parser("backtest", help="rolling-origin backtest: coverage, accuracy, Brier scores")
     b.add_argument("--data", default=None, help="CSV with columns year, partner, share (default: Kazakhstan)")
-    b.add_argument("--start", type=int, default=2005, help="first origin year (default 2005)")
-    b.add_argument("--horizon", type=int, default=5)
+    b.add_argument("--start", type=YEAR, default=2005, help="first origin year (default 2005)")
+    b.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5, help="horizons 1…N (default 5)")
     b.add_argument("--models", default=None, help="comma-separated subset of var,drift,rw,mean5,ensemble")
-    b.add_argument("--paths", type=int, default=2000)
-    b.add_argument("--seed", type=int, default=2026)
+    b.add_argument("--paths", type=_int_in(100, 10**7, "--paths"), default=2000,
+                   help="simulated paths per forecast (default 2000)")
+    b.add_argument("--seed", type=SEED, default=2026, help="random seed (default 2026)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.add_argument("--out", default=None, help="folder for coverage.csv and the other tables")
     b.set_defaults(func=cmd_backtest)
@@ -450,21 +583,35 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("gravity", help="structural gravity by PPML: policy effects, published results reproduced")
     g.add_argument("--replicate", choices=["yotov2016"], default=None,
                    help="reproduce the Advanced Guide's chapter-1 estimates")
-    g.add_argument("--data", default=None, help="a gravity CSV (CEPII Gravity, ITPD-E/DGD or canonical columns)")
+    g.add_argument("--data", default=None, help="a gravity CSV, gzip allowed (canonical exporter, importer, year, "
+                   "flow + any columns; CEPII Gravity; ITPD-E/DGD); needs --formula")
+    g.add_argument("--formula", default=None, help='PPML specification as in fixest/pyfixest, e.g. "flow ~ cu + '
+                   'rta_other | exp_year + imp_year + pair"; fixed effects are columns, a^b interactions or the '
+                   "built-ins exp_year, imp_year, pair (directional), pair_id (symmetric), exporter, importer, year "
+                   "(without --data: the bundled penppml panel with customs_union, eaeu, bri_kaz_chn, …)")
+    g.add_argument("--cluster", default="auto", help="cluster variable (a column or built-in; 'none' for robust "
+                   "errors). Default: the country pair in both directions (pair_id), as the Advanced Guide: the "
+                   "two directions of a pair share pair-specific shocks")
+    g.add_argument("--years", default=None, help="years to use: START:END[:STEP] (e.g. 1996:2016:4) or Y1,Y2,…")
+    g.add_argument("--backend", choices=["kzecon", "pyfixest"], default="kzecon",
+                   help="PPML estimator: kzecon's fast one (default) or pyfixest's fepois, same sample and answer")
     g.add_argument("--out", default=None, help="folder for estimates.csv, dropped.csv and a figure")
     g.set_defaults(func=cmd_gravity)
 
     pa = sub.add_parser("panel", help="panel models and the customs-union DiD with wild cluster bootstrap")
-    pa.add_argument("--reps", type=int, default=9999, help="wild bootstrap replications (default 9999)")
-    pa.add_argument("--seed", type=int, default=2026)
+    pa.add_argument("--reps", type=_int_in(1, 10**6, "--reps"), default=9999,
+                    help="wild bootstrap replications (default 9999)")
+    pa.add_argument("--seed", type=SEED, default=2026, help="random seed (default 2026)")
     pa.add_argument("--out", default=None, help="folder for did.csv, event_study.csv/.png and model tables")
     pa.set_defaults(func=cmd_panel)
 
     br = sub.add_parser("brief", help="the whole pipeline on the bundled data: an HTML policy brief")
     br.add_argument("--out", required=True, help="folder for index.html, figures/ and findings.json")
-    br.add_argument("--reps", type=int, default=9999, help="wild bootstrap replications (default 9999)")
-    br.add_argument("--paths", type=int, default=4000, help="forecast paths (default 4000)")
-    br.add_argument("--seed", type=int, default=2026)
+    br.add_argument("--reps", type=_int_in(1, 10**6, "--reps"), default=9999,
+                    help="wild bootstrap replications (default 9999)")
+    br.add_argument("--paths", type=_int_in(100, 10**7, "--paths"), default=4000,
+                    help="forecast paths (default 4000)")
+    br.add_argument("--seed", type=SEED, default=2026, help="random seed (default 2026)")
     br.add_argument("--no-cache", dest="no_cache", action="store_true", help="recompute even if nothing changed")
     br.add_argument("--pdf", action="store_true", help="also print index.pdf with headless Chromium")
     br.set_defaults(func=cmd_brief)
@@ -477,27 +624,41 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version (0) or a usage error (64, already printed in one line)
+        return int(done.code or 0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             if not args.debug:
                 warnings.showwarning = _one_line_warning
             return args.func(args)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("kzecon: interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except KzeconError as err:
         if args.debug:
             raise
         print(f"kzecon: {type(err).__name__}: {err}", file=sys.stderr)
         return err.exit_code
-    except (OSError, MemoryError) as err:
+    except MemoryError:
         if args.debug:
             raise
-        print(f"kzecon: {DataFileError.__name__}: {err}", file=sys.stderr)
+        print(f"kzecon: {DataFileError.__name__}: out of memory reading or estimating this input: select fewer "
+              "years, countries or columns", file=sys.stderr)
+        return DataFileError.exit_code
+    except OSError as err:
+        if args.debug:
+            raise
+        print(f"kzecon: {DataFileError.__name__}: {plain(err)}", file=sys.stderr)
         return DataFileError.exit_code
     except Exception as err:  # anything else is our bug: still one line, a distinct code
         if args.debug:
             raise
-        print(f"kzecon: internal error ({type(err).__name__}: {err}); rerun with --debug and report it",
+        print(f"kzecon: internal error ({type(err).__name__}: {plain(err, 200)}); rerun with --debug and report it",
               file=sys.stderr)
         return EXIT_INTERNAL
 

@@ -2,16 +2,31 @@
 
 Every error a user can trigger with bad input derives from :class:`KzeconError`, and its
 message names the offending column, country and year where there is one. The CLI turns a
-``KzeconError`` into one line on stderr and the exit code in :data:`EXIT_CODES`.
+``KzeconError`` into one line on stderr and the exception's ``exit_code`` (documented in docs/errors.md).
 """
 
 from __future__ import annotations
+
+import re
+
+# numpy 2 writes scalars as np.float64(1.5) in repr(); a user reads plain numbers
+_NUMPY_REPR = re.compile(r"\bnp\.(?:float|int|uint|complex)\d*\(([^()]*)\)|\bnp\.(?:bool_?|str_)\(([^()]*)\)")
+MAX_MESSAGE = 400
+
+
+def plain(message: str, limit: int = MAX_MESSAGE) -> str:
+    """A message as a user reads it: numpy scalar reprs shown as plain numbers, cut to ``limit`` characters."""
+    msg = _NUMPY_REPR.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), str(message))
+    return msg if len(msg) <= limit else msg[: limit - 2].rstrip() + " …"
 
 
 class KzeconError(Exception):
     """Base class of every error kzecon raises on purpose."""
 
     exit_code = 1
+
+    def __str__(self) -> str:
+        return plain(super().__str__())
 
 
 class UsageError(KzeconError):
@@ -80,10 +95,5 @@ class DataQualityWarning(KzeconWarning):
     """A known defect of a source (undercount, suppressed cells, incomplete years)."""
 
 
-EXIT_CODES = {
-    "KzeconError": KzeconError.exit_code,
-    "DataFileError": DataFileError.exit_code,
-    "DataError": DataError.exit_code,
-    "UpdateError": UpdateError.exit_code,
-    "EstimationError": EstimationError.exit_code,
-}
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
+EXIT_INTERNAL = 70  # a bug in kzecon (sysexits EX_SOFTWARE); never a user's mistake

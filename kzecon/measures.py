@@ -80,7 +80,21 @@ def _by_flow(t: pd.DataFrame, flow: str) -> pd.DataFrame:
             t = t[~t["year"].isin(one.index)]
         g = t.groupby(["reporter", "partner", "year"], as_index=False)["value_usd"].sum()
         return g.assign(flow="total")
-    return t[t["flow"] == flow][["reporter", "partner", "year", "flow", "value_usd"]]
+    out = t[t["flow"] == flow][["reporter", "partner", "year", "flow", "value_usd"]]
+    if out.empty:
+        raise CoverageError(f"the data hold no {flow} rows for {t['reporter'].iloc[0]}")
+    return out
+
+
+def _each_flow(t: pd.DataFrame, flow: str):
+    """(flow, rows) for each flow asked for; with flow='all' a flow the data cannot give is skipped with a note."""
+    for f in _flows(flow):
+        try:
+            yield f, _by_flow(t, f)
+        except CoverageError as err:
+            if flow != "all":
+                raise
+            warnings.warn(f"{f} shares not computed: {err}", DataQualityWarning, stacklevel=3)
 
 
 def _side_label(t: pd.DataFrame) -> str:
@@ -96,20 +110,20 @@ def assign_groups(partners: pd.DataFrame, groups: pd.DataFrame | None = None,
     need = {"group", "iso3", "from_year", "to_year"}
     if not need <= set(g.columns):
         raise SchemaError(f"partner groups need columns {sorted(need)}; got {list(g.columns)}")
-    out = pd.Series("REST", index=partners.index, dtype=object)
-    assigned = pd.Series(False, index=partners.index)
-    for name in order:
-        members = g[g["group"] == name]
-        if members.empty:
-            raise SchemaError(f"partner group {name!r} has no members in the groups table")
-        hit = pd.Series(False, index=partners.index)
-        for m in members.itertuples(index=False):
-            hit |= (partners["partner"] == m.iso3) & partners["year"].between(m.from_year, m.to_year)
-        if reporter is not None:
-            hit &= partners["partner"] != reporter
-        take = hit & ~assigned
-        out[take] = name
-        assigned |= take
+    rank = {name: i for i, name in enumerate(order)}
+    missing = [name for name in order if not (g["group"] == name).any()]
+    if missing:
+        raise SchemaError(f"partner group {missing[0]!r} has no members in the groups table")
+    g = g[g["group"].isin(rank)]
+    rows = partners[["partner", "year"]].reset_index(drop=True).rename_axis("row").reset_index()
+    m = rows.merge(g[["group", "iso3", "from_year", "to_year"]], left_on="partner", right_on="iso3")
+    m = m[(m["year"] >= m["from_year"]) & (m["year"] <= m["to_year"])]
+    if reporter is not None:
+        m = m[m["partner"] != reporter]
+    m = m.assign(rank=m["group"].map(rank)).sort_values(["row", "rank"]).drop_duplicates("row")
+    out = pd.Series("REST", index=range(len(rows)), dtype=object)
+    out[m["row"].to_numpy()] = m["group"].to_numpy()
+    out.index = partners.index
     return out.str.lower()
 
 
@@ -143,8 +157,8 @@ def partner_shares(trade: pd.DataFrame, *, reporter: str = "KAZ", flow: str = "t
     t = _select(trade, reporter, side, source)
     label = _side_label(t)
     out = []
-    for f in _flows(flow):
-        ft = _by_flow(t, f).reset_index(drop=True)
+    for f, ft in _each_flow(t, flow):
+        ft = ft.reset_index(drop=True)
         ft["group"] = assign_groups(ft[["partner", "year"]], groups, order, reporter).values
         agg = ft.groupby(["year", "group"], as_index=False)["value_usd"].sum()
         names = [o.lower() for o in order] + ["rest"]
@@ -159,6 +173,8 @@ def partner_shares(trade: pd.DataFrame, *, reporter: str = "KAZ", flow: str = "t
         agg["share"] = np.where(tot > 0, agg["value_usd"] / tot.where(tot > 0, 1.0), np.nan)
         agg["flow"] = f
         out.append(agg)
+    if not out:
+        raise CoverageError(f"no shares can be computed for {reporter}: neither exports nor imports in the data")
     res = pd.concat(out, ignore_index=True)
     res.insert(0, "reporter", reporter)
     res["side"] = label
@@ -170,8 +186,7 @@ def share_of(trade: pd.DataFrame, partner: str, *, reporter: str = "KAZ", flow: 
     """One partner's share of the reporter's trade by year: ``year, flow, value_usd, total_usd, share``."""
     t = _select(trade, reporter, side, source)
     out = []
-    for f in _flows(flow):
-        ft = _by_flow(t, f)
+    for f, ft in _each_flow(t, flow):
         tot = ft.groupby("year")["value_usd"].sum()
         val = ft[ft["partner"] == partner].groupby("year")["value_usd"].sum().reindex(tot.index, fill_value=0.0)
         out.append(pd.DataFrame({"year": tot.index, "flow": f, "partner": partner,
@@ -206,8 +221,7 @@ def concentration(trade: pd.DataFrame, *, reporter: str = "KAZ", flow: str = "to
     """
     t = _select(trade, reporter, side, source)
     out = []
-    for f in _flows(flow):
-        ft = _by_flow(t, f)
+    for f, ft in _each_flow(t, flow):
         ft = ft[ft["value_usd"] > 0]
         for year, g in ft.groupby("year"):
             s = g["value_usd"] / g["value_usd"].sum()

@@ -134,8 +134,9 @@ def test_brief_runs_offline_and_writes_only_its_folder(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     before_pkg, before_home = _snapshot(pkg), _snapshot(home)
+    # Python's bytecode and numba's compiled-kernel caches are the interpreter's, not kzecon's: kept elsewhere here
     env = dict(os.environ, HOME=str(home), PYTHONDONTWRITEBYTECODE="1", KZECON_DATA_DIR=str(home / "nodata"),
-               MPLCONFIGDIR=str(tmp_path / "mpl"))
+               MPLCONFIGDIR=str(tmp_path / "mpl"), NUMBA_CACHE_DIR=str(tmp_path / "numba"))
     out = tmp_path / "out"
     r = subprocess.run([sys.executable, "-c", BLOCKED, str(out)], env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]

@@ -22,7 +22,7 @@ from kzecon.errors import CoverageError
 from ._registry import DatasetInfo
 from ._store import describe, list_datasets, read_bundled, read_reference
 from .countries import to_iso3
-from .readers import read_any, read_comtrade, read_dta, read_gravity_csv, read_imf, read_wdi
+from .readers import read_any, read_comtrade, read_dta, read_gravity_csv, read_imf, read_table, read_wdi
 from .sectors import load_hs2_sectors, map_hs2
 from .trade import load_trade
 from .updates import user_data_dir
@@ -35,7 +35,7 @@ __all__ = [
     "load_country_panel", "load_totals", "load_bns_summary", "load_products", "load_gdp",
     "load_population", "load_pwt", "load_oil", "load_cepii", "load_un_votes", "load_un_roll_calls",
     "load_un_issues", "load_partner_groups", "load_hs2_sectors", "map_hs2", "load_policy_membership",
-    "to_iso3", "read_any",
+    "to_iso3", "read_any", "read_table",
     "read_imf", "read_comtrade", "read_gravity_csv", "read_wdi", "read_dta", "validate_trade",
     "validate_gravity", "user_data_dir",
 ]

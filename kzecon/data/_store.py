@@ -52,6 +52,12 @@ def describe(name: str) -> DatasetInfo:
                        raw_source=entry["raw_source"], extra=extra, **meta)
 
 
+def verified_path(name: str) -> Path:
+    """The path of a bundled dataset's file, its SHA-256 checked against the manifest now (not cached)."""
+    _verified.cache_clear()
+    return _verified(name)
+
+
 @cache
 def _verified(name: str) -> Path:
     info = describe(name)

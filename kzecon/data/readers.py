@@ -97,7 +97,9 @@ def _read_text(path) -> str:
                             " re-save it as UTF-8") from err
 
 
-def _read_csv_text(text: str, path, skiprows: int = 0) -> pd.DataFrame:
+def _read_csv_text(text: str, path, skiprows: int = 0, comment: str | None = None) -> pd.DataFrame:
+    if comment:
+        text = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith(comment))
     lines = text.splitlines()[skiprows:skiprows + 5]
     sample = "\n".join(lines)
     if not sample.strip():
@@ -314,13 +316,17 @@ def read_gravity_csv(path, *, flow_column: str | None = None, sum_industries: bo
         out[c], mapped, unknown = normalise_codes(out[c], spec[c])
         recoded.update(mapped)
         non_iso += [u for u in unknown if u not in non_iso]
+    notes = []
     if recoded:
         out.attrs["recoded"] = recoded
+        notes.append("former ISO codes mapped to their successors (ISO 3166-3): "
+                     + ", ".join(f"{a}→{b}" for a, b in sorted(recoded.items())))
     if non_iso:
-        warnings.warn(f"{path}: {len(non_iso)} country code(s) are not current ISO-3 and are kept as they are: "
-                      f"{', '.join(non_iso[:20])}{' …' if len(non_iso) > 20 else ''}", DataQualityWarning,
-                      stacklevel=2)
         out.attrs["non_iso3"] = non_iso
+        notes.append(f"{len(non_iso)} code(s) that are not current ISO-3 kept as they are: "
+                     f"{', '.join(non_iso[:20])}{' …' if len(non_iso) > 20 else ''}")
+    if notes:
+        warnings.warn(f"{path}: country codes: {'; '.join(notes)}", DataQualityWarning, stacklevel=2)
     if layout == "itpd" and sum_industries:
         keep_attrs = dict(out.attrs)
         out = out.groupby(["exporter", "importer", "year"], as_index=False)["flow"].sum()
@@ -409,6 +415,13 @@ def read_dta(path) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- dispatch
 
 
+def read_table(path, *, comment: str | None = "#") -> pd.DataFrame:
+    """A plain CSV table (text columns as strings), after every check the format readers make: exists, not a
+    folder, not Excel, not binary, UTF-8 / UTF-16 / gzip, one delimiter; lines starting with ``comment`` skipped."""
+    return _read_csv_text(_read_text(path), path, comment=comment)
+
+
+
 def read_any(path) -> pd.DataFrame:
     """Read a user's file in any supported format; ``attrs['format']`` says which was detected.
 
@@ -448,6 +461,9 @@ def read_any(path) -> pd.DataFrame:
             fmt = "gravity"
         elif {"year", "share"} <= cols:
             fmt = "shares"
+        elif {"year", "brent"} <= cols:
+            fmt = "scenario"
+            df["brent"] = check_numeric(df, "brent", key=["year"])
         else:
             raise SchemaError(
                 f"{p}: unrecognised layout (columns {', '.join(df.columns[:8])}); expected IMF DOTS/IMTS, "
@@ -458,5 +474,5 @@ def read_any(path) -> pd.DataFrame:
     return df
 
 
-__all__ = ["read_any", "read_imf", "read_comtrade", "read_gravity_csv", "read_wdi", "read_dta",
+__all__ = ["read_any", "read_table", "read_imf", "read_comtrade", "read_gravity_csv", "read_wdi", "read_dta",
            "CountryCodeError"]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from kzecon.errors import KzeconError
+
 UPDATE_FILE = "imf_imts.csv"
 META_FILE = "imf_imts.json"
 COMTRADE_FILE = "comtrade_totals.csv"
@@ -48,10 +50,22 @@ def load_hs2_update() -> tuple[pd.DataFrame | None, str]:
 
 def _read_update(label: str, data_file: str, meta_file: str, **read_csv_kwargs) -> tuple[pd.DataFrame | None, str]:
     """One download from the user data folder and its vintage note; (None, "") when it is not there."""
+    from .readers import read_table
+    from .validate import validate_trade
+
     path = user_data_dir() / data_file
     if not path.exists():
         return None, ""
-    df = pd.read_csv(path, keep_default_na=False, na_values=[""], **read_csv_kwargs)
+    # a file in the data folder is validated as any user file is: kzecon wrote it, but anyone can edit it
+    df = read_table(path, comment=None)
+    if "cmd_code" in read_csv_kwargs.get("dtype", {}) and "cmd_code" in df.columns:
+        df["cmd_code"] = df["cmd_code"].astype(str)
+    try:
+        df = validate_trade(df, key=[c for c in ("reporter", "partner", "year", "flow", "cmd_code", "reporter_side")
+                                     if c in df.columns])
+    except KzeconError as err:
+        raise type(err)(f"{label} download {path} (in the kzecon data folder; remove or re-download it with "
+                        f"`kzecon data update`): {err}") from None
     meta_path = user_data_dir() / meta_file
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
     return df, (f"update: {label} downloaded {meta.get('downloaded', '?')}, "

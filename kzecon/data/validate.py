@@ -161,8 +161,12 @@ def validate_trade(df: pd.DataFrame, *, key: Sequence[str] | None = None,
 GRAVITY_COLUMNS = ["exporter", "importer", "year", "flow"]
 
 
-def validate_gravity(df: pd.DataFrame, *, check_country_codes: bool = False) -> pd.DataFrame:
-    """Validate a gravity panel (exporter, importer, year, flow) and return a clean copy."""
+def validate_gravity(df: pd.DataFrame, *, check_country_codes: bool = False,
+                     allow_missing_flow: bool = False) -> pd.DataFrame:
+    """Validate a gravity panel (exporter, importer, year, flow) and return a clean copy.
+
+    ``allow_missing_flow``: empty flows are kept as NaN (the estimators leave them out and count them) instead
+    of being an error; non-numeric, negative, infinite and implausibly large flows are errors either way."""
     require_columns(df, GRAVITY_COLUMNS, "gravity data")
     if len(df) == 0:
         raise CoverageError("gravity data: no rows")
@@ -171,7 +175,13 @@ def validate_gravity(df: pd.DataFrame, *, check_country_codes: bool = False) -> 
         if out[c].isna().any():
             raise SchemaError(f"column '{c}' has {int(out[c].isna().sum())} missing pair identifier(s)")
     out["year"] = check_years(out)
-    out["flow"] = check_numeric(out, "flow", key=GRAVITY_COLUMNS)
+    if allow_missing_flow:
+        miss = pd.to_numeric(out["flow"], errors="coerce").isna() & out["flow"].isna()
+        vals = check_numeric(out.loc[~miss], "flow", key=GRAVITY_COLUMNS)
+        out["flow"] = vals.reindex(out.index)
+    else:
+        out["flow"] = check_numeric(out, "flow", key=GRAVITY_COLUMNS)
+    check_magnitude(out, "flow", out["flow"].fillna(0.0), key=GRAVITY_COLUMNS)
     if check_country_codes:
         check_codes(out, ["exporter", "importer"])
     check_duplicates(out, ["exporter", "importer", "year"])

@@ -8,10 +8,11 @@ from .core import (
                    choose_model,
                    kazakhstan_composition,
                    load_events,
+                   read_events,
                    simulate,
                    simulate_scenario,
                    validate_events,
 )
 
 __all__ = ["backtest", "MODELS", "EVENT_KINDS", "CompositionForecast", "choose_model", "kazakhstan_composition",
-           "load_events", "simulate", "simulate_scenario", "validate_events"]
+           "load_events", "read_events", "simulate", "simulate_scenario", "validate_events"]

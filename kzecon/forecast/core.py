@@ -35,9 +35,25 @@ MODELS = ("var", "drift", "rw", "mean5")
 EVENT_KINDS = ("exceeds_part", "exceeds", "below", "balance_below")
 
 
+
 def load_events() -> pd.DataFrame:
     """The default risk events (event, kind, part_a, part_b, threshold, description)."""
     return read_reference("risk_events.csv")
+
+
+def read_events(path) -> pd.DataFrame:
+    """A user's risk-event table (CSV: event, kind, part_a, part_b, threshold; '#' lines are comments), with the
+    file checks of every kzecon reader; checked against a composition's parts by :func:`validate_events`."""
+    from kzecon.data import read_table
+    from kzecon.data.validate import require_columns
+
+    ev = read_table(path)
+    require_columns(ev, ["event", "kind"], f"risk events {path}")
+    if ev.empty:
+        raise SchemaError(f"risk events {path}: the file defines no events (a header only)")
+    if "threshold" in ev.columns:
+        ev["threshold"] = pd.to_numeric(ev["threshold"], errors="coerce").where(ev["threshold"].notna())
+    return ev
 
 
 def validate_events(events: pd.DataFrame, parts) -> pd.DataFrame:

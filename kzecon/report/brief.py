@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import platform
 import sys
 import time
@@ -51,16 +50,55 @@ def _stderr_progress(i: int, n: int, label: str) -> None:
 
 
 def cache_key(options: dict) -> str:
+    """SHA-256 over kzecon's code and templates, the data files the brief reads (each bundled file hashed as it
+    is on disk — a file that no longer matches the manifest raises IntegrityError here — and the user's
+    downloads in the data folder), the options and the version."""
+    from kzecon.data._store import verified_path
+    from kzecon.data.updates import user_data_dir
+
     h = hashlib.sha256()
     root = Path(kzecon.__file__).parent
     for p in sorted(root.rglob("*")):
         if p.suffix in (".py", ".j2", ".css", ".csv") and "bundled" not in p.parts:
             h.update(str(p.relative_to(root)).encode())
             h.update(p.read_bytes())
-    h.update(json.dumps(manifest(), sort_keys=True).encode())
+    for name in DATASETS_USED:
+        h.update(name.encode())
+        h.update(hashlib.sha256(verified_path(name).read_bytes()).digest())
+    udir = user_data_dir()
+    if udir.is_dir():
+        for p in sorted(udir.glob("*")):
+            if p.is_file():
+                h.update(p.name.encode())
+                h.update(hashlib.sha256(p.read_bytes()).digest())
     h.update(json.dumps(options, sort_keys=True).encode())
     h.update(kzecon.__version__.encode())
     return h.hexdigest()[:20]
+
+
+CACHE_KEYS = {"tables", "figures", "notes", "findings", "warnings"}
+
+
+def _read_cache(path: Path, fig_dir: Path) -> dict | None:
+    """The cached results (plain JSON: text, tables as HTML strings, numbers) if the file is there, parses and has
+    the expected shape and every figure it names is on disk; else None, with a note when a file was there."""
+    import warnings
+
+    if not path.exists():
+        return None
+    try:
+        res = json.loads(path.read_text(encoding="utf-8"))
+        ok = (isinstance(res, dict) and CACHE_KEYS <= set(res) and isinstance(res["figures"], dict)
+              and isinstance(res["findings"], dict) and all(isinstance(v, str) for v in res["tables"].values()))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        ok = False
+    if not ok:
+        warnings.warn(f"brief cache {path.name} is not a cache this version wrote: ignored, results recomputed",
+                      stacklevel=3)
+        return None
+    if not all((fig_dir / f).exists() for f in res["figures"]):
+        return None
+    return res
 
 
 class _Findings:
@@ -320,23 +358,16 @@ def build(out_dir, *, reps: int = 9999, paths: int = 4000, seed: int = 2026, use
     fig_dir.mkdir(parents=True, exist_ok=True)
     options = {"reps": reps, "paths": paths, "seed": seed}
     key = cache_key(options)
-    cache = out / ".kzecon-cache" / f"brief-{key}.pkl"
-    res, cached = None, False
-    if use_cache and cache.exists():
-        try:
-            res = pickle.loads(cache.read_bytes())
-            cached = all((fig_dir / f).exists() for f in res["figures"])
-        except (pickle.UnpicklingError, EOFError, KeyError):
-            res = None
-        if not cached:
-            res = None
+    cache = out / ".kzecon-cache" / f"brief-{key}.json"
+    res = _read_cache(cache, fig_dir) if use_cache else None
+    cached = res is not None
     if res is None:
         progress = progress or (lambda *a: None)
         res = _compute(fig_dir, reps, paths, seed, progress)
         cache.parent.mkdir(parents=True, exist_ok=True)
-        for old in cache.parent.glob("brief-*.pkl"):
+        for old in cache.parent.glob("brief-*"):
             old.unlink()
-        cache.write_bytes(pickle.dumps(res))
+        cache.write_text(json.dumps(res, sort_keys=True), encoding="utf-8")
     man = manifest()
     data_rows = []
     for name in DATASETS_USED:

@@ -7,57 +7,106 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from kzecon.errors import CoverageError
+from kzecon.errors import CoverageError, DataQualityWarning, KzeconError, SchemaError
 
 from . import models, transforms
-from .tests import EVENTS, TestResult, bai_perron, chow, cusum, tests_frame, unit_root
+from .tests import EVENTS, TestResult, bai_perron, chow, cusum, unit_root
+
+MIN_YEARS = 12
+"""The shortest series the battery runs on (consecutive years); shorter ones are refused with this number."""
+
+# a test that cannot be computed on the user's series: the libraries' numerical complaints and kzecon's own
+NOT_COMPUTABLE = (KzeconError, ValueError, ArithmeticError, np.linalg.LinAlgError)
+
+
+def _not_computable(test: str, null: str, err: Exception) -> dict:
+    reason = str(err).splitlines()[0][:200]
+    return {"test": test, "statistic": np.nan, "p_value": np.nan, "null": null, "decision": "not computable",
+            "note": reason}
 
 
 def share_battery(share: pd.Series | pd.DataFrame, *, horizon: int = 5, level: float = 0.90,
                   interventions: bool = False) -> dict[str, pd.DataFrame | object]:
     """Unit-root/stationarity tests, Chow tests at 2010/2013/2015, CUSUM, Bai–Perron, ARIMA forecast.
 
-    All on the logit of the share. Returns a dict: ``tests`` (test, statistic, p_value, lags, nobs, null,
-    decision, …), ``breaks`` (Bai–Perron: one row per break of the BIC choice, with its interval, and the
-    number of breaks each criterion selects), ``criteria`` (SSR/BIC/LWZ by m), ``forecast`` (year, mean,
-    lower_<L>, upper_<L> on the share scale), ``arima`` (the results object), ``series``.
+    All on the logit of the share, which must have at least :data:`MIN_YEARS` consecutive years. A test that
+    cannot be computed on the series (a singular regression, a segment too short) is a row with decision
+    "not computable" and its reason in ``note``, named in one warning; the rest is computed. Returns a dict:
+    ``tests`` (test, statistic, p_value, lags, nobs, null, decision, note, …), ``breaks`` (Bai–Perron: one row
+    per break of the BIC choice, with its interval, and the number of breaks each criterion selects),
+    ``criteria`` (SSR/BIC/LWZ by m), ``forecast`` (year, mean, lower_<L>, upper_<L> on the share scale),
+    ``arima`` (the results object), ``series``.
     """
+    if share is None or (hasattr(share, "__len__") and len(share) == 0):
+        raise CoverageError(f"the share series is empty: the battery needs at least {MIN_YEARS} consecutive years")
     if isinstance(share, pd.DataFrame):
-        share = transforms.annual_series(share)
-    s = models._prepare_share(share)
+        if {"partner", "share"} <= set(share.columns):
+            raise SchemaError("a composition (year, partner, share) was given where one share series (year, share) "
+                              "is needed: select one partner, or use `kzecon forecast` for compositions")
+        share = transforms.annual_series(share, min_years=MIN_YEARS)
+    s = models._prepare_share(share, min_years=MIN_YEARS)
     z = pd.Series(transforms.logit(s.to_numpy()), index=s.index, name="logit_share")
     years = s.index
-    results = []
+    rows: list[tuple[dict, str]] = []
+    failed: list[str] = []
+
+    def attempt(name: str, null: str, regression: str, fn):
+        try:
+            r = fn()
+        except NOT_COMPUTABLE as err:
+            rows.append((_not_computable(name, null, err), regression))
+            failed.append(f"{name} ({regression}): {rows[-1][0]['note']}")
+            return None
+        rows.append((r.to_dict(), regression))
+        return r
+
+    names = {"adf": ("ADF", "unit root"), "kpss": ("KPSS", "stationary"), "pp": ("Phillips-Perron", "unit root"),
+             "za": ("Zivot-Andrews", "unit root without break")}
     for reg in ("c", "ct"):
         for test in ("adf", "kpss", "pp", "za"):
-            r = unit_root(z, test, regression=reg)
-            results.append((r, {"regression": reg}))
-    skipped = []
+            attempt(*names[test], reg, lambda t=test, r=reg: unit_root(z, t, regression=r))
     for year in EVENTS:
-        try:
-            results.append((chow(z, year), {"regression": "ct"}))
-        except CoverageError as err:
-            skipped.append(f"Chow {year}: {err}")
-    results.append((cusum(z), {"regression": "ct"}))
-    bp = bai_perron(z, trend=False)
-    for _, row in bp.sequential.iterrows():  # sup-F(l+1 | l); l = 0 is Andrews' sup-F test of no break
-        l_ = int(row["l"])
-        results.append((TestResult(f"sup-F({l_ + 1}|{l_})", float(row["statistic"]), float(row["p_value"]),
-                                   f"{l_} break(s) in the mean", 0.05, None, bp.nobs, {},
-                                   {"trim": bp.h / bp.nobs}), {"regression": "c"}))
-    tab = tests_frame([r for r, _ in results])
-    tab.insert(1, "regression", [extra["regression"] for _, extra in results])
-    m = bp.selected_bic
-    breaks = bp.to_frame(m) if m else pd.DataFrame(columns=["m", "break", "index", "year", "lower", "upper", "level"])
+        if not (years.min() < year <= years.max()):
+            continue  # the event is outside the series: nothing to test
+        attempt(f"Chow {year}", "no break", "ct", lambda y=year: chow(z, y))
+    attempt("OLS-CUSUM", "parameter stability", "ct", lambda: cusum(z))
+    bp = None
+    try:
+        bp = bai_perron(z, trend=False)
+    except NOT_COMPUTABLE as err:
+        rows.append((_not_computable("sup-F(1|0)", "0 break(s) in the mean", err), "c"))
+        failed.append(f"Bai–Perron: {rows[-1][0]['note']}")
+    if bp is not None:
+        for _, row in bp.sequential.iterrows():  # sup-F(l+1 | l); l = 0 is Andrews' sup-F test of no break
+            l_ = int(row["l"])
+            rows.append((TestResult(f"sup-F({l_ + 1}|{l_})", float(row["statistic"]), float(row["p_value"]),
+                                    f"{l_} break(s) in the mean", 0.05, None, bp.nobs, {},
+                                    {"trim": bp.h / bp.nobs}).to_dict(), "c"))
+    tab = pd.DataFrame([r for r, _ in rows])
+    tab.insert(1, "regression", [reg for _, reg in rows])
+    if "note" not in tab.columns:
+        tab["note"] = ""
+    tab["note"] = tab["note"].fillna("")
+    cols = ["m", "break", "index", "year", "lower", "upper", "level"]
+    m = bp.selected_bic if bp is not None else 0
+    breaks = bp.to_frame(m) if m else pd.DataFrame(columns=cols)
     breaks = breaks.assign(model="mean shifts in logit share (Bai–Perron, h=15%)", selected_by="BIC",
-                           n_breaks_bic=bp.selected_bic, n_breaks_lwz=bp.selected_lwz,
-                           n_breaks_sequential=bp.selected_sequential)
-    fit = models.arima(s, interventions=interventions)
-    fc = fit.forecast(horizon, level)
+                           n_breaks_bic=bp.selected_bic if bp is not None else np.nan,
+                           n_breaks_lwz=bp.selected_lwz if bp is not None else np.nan,
+                           n_breaks_sequential=bp.selected_sequential if bp is not None else np.nan)
     tag = round(100 * level)
-    if skipped:
-        warnings.warn("; ".join(skipped), stacklevel=2)
-    return {"tests": tab, "breaks": breaks, "criteria": bp.criteria(), "bai_perron": bp,
+    try:
+        fit = models.arima(s, interventions=interventions)
+    except NOT_COMPUTABLE as err:
+        # the automatic order search failed: a random walk with drift on the logit, said so
+        failed.append(f"auto-ARIMA ({str(err).splitlines()[0][:120]}); forecast from ARIMA(0,1,0) with drift")
+        fit = models.arima(s, interventions=interventions, order=(0, 1, 0))
+    fc = fit.forecast(horizon, level)
+    if failed:
+        warnings.warn(f"not computable on this series (reported in the tables, the rest is computed): "
+                      f"{'; '.join(failed)}", DataQualityWarning, stacklevel=2)
+    criteria = bp.criteria() if bp is not None else pd.DataFrame(columns=["m", "ssr", "bic", "lwz"])
+    return {"tests": tab, "breaks": breaks, "criteria": criteria, "bai_perron": bp,
             "forecast": fc[["year", "mean", f"lower_{tag}", f"upper_{tag}", "median"]], "arima": fit,
             "series": pd.DataFrame({"year": years, "share": s.to_numpy(), "logit_share": z.to_numpy()}),
             "nobs": int(np.size(z))}

@@ -114,12 +114,13 @@ def _prepare_share(share, zeros: str = "raise", min_years: int = 12) -> pd.Serie
 
 
 def arima(share, *, interventions: bool | Sequence[int] = False, zeros: str = "raise", max_order: int = 3,
-          information_criterion: str = "aicc") -> ShareModelResults:
+          information_criterion: str = "aicc", order: tuple[int, int, int] | None = None) -> ShareModelResults:
     """ARIMA on the logit of a share with automatic order selection (pmdarima ``auto_arima``).
 
     ``interventions=True`` adds step dummies for 2010, 2013 and 2015 (or pass your own years) as regressors;
     events outside the sample (or with fewer than two years on either side) are left out and listed in
-    ``info``. Stepwise search over p, q ≤ ``max_order``, d chosen by KPSS tests, by AICc.
+    ``info``. Stepwise search over p, q ≤ ``max_order``, d chosen by KPSS tests, by AICc; or a fixed ``order``
+    (p, d, q), with a constant (a drift when d = 1).
     """
     import pmdarima as pm
 
@@ -136,9 +137,12 @@ def arima(share, *, interventions: bool | Sequence[int] = False, zeros: str = "r
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            m = pm.auto_arima(z, X=X, seasonal=False, max_p=max_order, max_q=max_order,
-                              information_criterion=information_criterion, suppress_warnings=True,
-                              error_action="ignore", stepwise=True)
+            if order is not None:
+                m = pm.ARIMA(order=tuple(order), with_intercept=True, suppress_warnings=True).fit(z, X=X)
+            else:
+                m = pm.auto_arima(z, X=X, seasonal=False, max_p=max_order, max_q=max_order,
+                                  information_criterion=information_criterion, suppress_warnings=True,
+                                  error_action="ignore", stepwise=True)
         except (ValueError, np.linalg.LinAlgError) as err:
             raise ConvergenceError(f"auto_arima found no ARIMA model that could be fitted: {err}") from err
     conv = [str(w.message) for w in caught if "converge" in str(w.message).lower()]
@@ -314,6 +318,10 @@ class CompositionModelResults(EstimationResults):
 def composition_frame(comp: pd.DataFrame, *, partner_col: str = "partner", share_col: str = "share",
                       zeros: str = "raise", min_years: int = 12) -> pd.DataFrame:
     """Long (year, partner, share) or wide (year index × parts) → validated wide composition, consecutive years."""
+    if not isinstance(comp, pd.DataFrame):
+        raise SchemaError(f"a composition must be a DataFrame (year, partner, share), got {type(comp).__name__}")
+    if comp.empty:
+        raise CoverageError("the composition has no rows")
     if {"year", partner_col, share_col} <= set(comp.columns):
         if comp.duplicated(["year", partner_col]).any():
             row = comp[comp.duplicated(["year", partner_col])].iloc[0]

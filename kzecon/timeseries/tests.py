@@ -125,9 +125,12 @@ def unit_root(y, test: str = "adf", *, regression: str = "c", lags: int | None =
             za_reg = {"c": "c", "ct": "ct"}[regression]
             try:
                 r = zivot_andrews(a, maxlag=maxlag, regression=za_reg, autolag=None if lags is not None else "AIC")
-            except np.linalg.LinAlgError as err:
-                raise EstimationError(f"Zivot–Andrews: singular regression with {maxlag} lag(s) on {len(a)} "
-                                      "observations; pass fewer lags") from err
+            except (np.linalg.LinAlgError, ValueError) as err:
+                # statsmodels refuses a rank-deficient auxiliary regression (a break dummy collinear with the
+                # trend or a lag on a short or coarse series, e.g. shares rounded to 0.1)
+                raise EstimationError(f"Zivot–Andrews: the regression with a break is singular on these "
+                                      f"{len(a)} observations with up to {maxlag} lag(s) "
+                                      f"({str(err).splitlines()[0]})") from None
             bp = int(r[4])
             out = TestResult("Zivot-Andrews", float(r[0]), float(r[1]), "unit root without break", level,
                              int(r[3]), len(a), r[2], {"break_index": bp})

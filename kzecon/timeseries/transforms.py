@@ -19,6 +19,8 @@ import pandas as pd
 
 from kzecon.errors import CoverageError, DataQualityWarning, SchemaError
 
+NEGLIGIBLE = 1e-9  # a share below this (or within it of one) is taken as zero (or one)
+RENORMALISE = 1e-3  # compositions summing to one within this are rescaled, with a note
 DEFAULT_DELTA = 1e-4
 
 
@@ -42,11 +44,13 @@ def check_share(series: pd.Series, *, name: str = "share", zeros: str = "raise",
         y = s.index[out][0]
         raise SchemaError(f"column '{name}' must be a share in [0, 1]; {s[y]!r} in year {y} "
                           f"({int(out.sum())} value(s) outside; percentages? divide by 100)")
-    edge = (s == 0) | (s == 1)
+    edge = (s < NEGLIGIBLE) | (s > 1 - NEGLIGIBLE)
     if edge.any():
         if zeros != "replace":
-            raise SchemaError(f"column '{name}' is exactly 0 or 1 in year(s) {_years(s.index[edge])[:5]}: the logit "
-                              "is infinite; pass zeros='replace' for the documented replacement")
+            y = s.index[edge][0]
+            raise SchemaError(f"column '{name}' is 0 or 1 (or within {NEGLIGIBLE:g} of it: {s[y]:.3g} in {y}) in "
+                              f"year(s) {_years(s.index[edge])[:5]}: the logit is infinite or meaningless; pass "
+                              "zeros='replace' for the documented replacement")
         s = s.clip(delta, 1 - delta)
         s.attrs["replaced"] = _years(s.index[edge])
         warnings.warn(f"{name}: {int(edge.sum())} value(s) of exactly 0 or 1 replaced by {delta} / {1 - delta} "
@@ -68,7 +72,12 @@ def inv_logit(z):
 
 def check_composition(comp: pd.DataFrame, *, tol: float = 1e-6, zeros: str = "raise",
                       delta: float = DEFAULT_DELTA) -> pd.DataFrame:
-    """Validate a composition (rows = years, columns = parts): non-negative, rows sum to one within ``tol``."""
+    """Validate a composition (rows = years, columns = parts): non-negative, rows sum to one within ``tol``.
+
+    Rows that sum to one only within ``RENORMALISE`` (rounded shares: 0.3333 + 0.3333 + 0.3334…) are divided by
+    their sum, and a composition whose every row sums to about 100 is read as percentages; both with a note.
+    A part below ``NEGLIGIBLE`` (1e-300 is a typing error, not a share) counts as zero.
+    """
     c = comp.apply(pd.to_numeric, errors="coerce")
     if c.isna().any().any():
         col = c.columns[c.isna().any()][0]
@@ -78,12 +87,23 @@ def check_composition(comp: pd.DataFrame, *, tol: float = 1e-6, zeros: str = "ra
     if neg.any():
         raise SchemaError(f"composition has negative shares in year(s) {_years(c.index[neg])[:5]}")
     total = c.sum(axis=1)
+    if len(total) and ((total - 100).abs() <= 100 * RENORMALISE).all():
+        warnings.warn("composition: every year sums to about 100: read as percentages (divided by 100)",
+                      DataQualityWarning, stacklevel=2)
+        c, total = c / 100, total / 100
     off = (total - 1).abs() > tol
     if off.any():
-        y = c.index[off][0]
-        raise SchemaError(f"composition does not sum to one in year {y} (sum {total[y]:.6g}); "
-                          f"{int(off.sum())} year(s) off by more than {tol}")
-    zero = c == 0
+        far = (total - 1).abs() > RENORMALISE
+        if far.any():
+            y = c.index[far][0]
+            hint = "; percentages? they must sum to 100 in every year" if total[y] > 1.5 else ""
+            raise SchemaError(f"composition does not sum to one in year {y} (sum {float(total[y]):.6g}); "
+                              f"{int(far.sum())} year(s) off by more than {RENORMALISE}{hint}")
+        warnings.warn(f"composition: {int(off.sum())} year(s) sum to one only within {RENORMALISE} (rounded shares, "
+                      f"e.g. {float(total[c.index[off][0]]):.6g} in {c.index[off][0]}): divided by their sums",
+                      DataQualityWarning, stacklevel=2)
+        c = c.div(total, axis=0)
+    zero = c < NEGLIGIBLE
     if zero.any().any():
         if zeros != "replace":
             y = c.index[zero.any(axis=1)][0]
@@ -164,6 +184,8 @@ def annual_series(df: pd.DataFrame, value: str = "share", *, min_years: int = 10
     from kzecon.data.validate import require_columns
 
     require_columns(df, ["year", value], "time series")
+    if df.empty:
+        raise CoverageError(f"the time series has no rows; at least {min_years} consecutive years are needed")
     y = pd.to_numeric(df["year"], errors="coerce")
     if y.isna().any() or (y != np.round(y)).any():
         bad = df.loc[y.isna() | (y != np.round(y)), "year"].tolist()[:5]
