@@ -50,7 +50,7 @@ def main(size: str = "b") -> None:
           f"{dm / len(calls):.2f} s per iteration, each from zero; the rest {total - dm:.1f} s")
     print("per iteration (s): " + ", ".join(f"{c['seconds']:.2f}" for c in calls))
 
-    from kzecon.gravity import hdfe
+    from kzecon import hdfe
 
     fe = hdfe.FixedEffects.from_arrays([calls[0]["fe"][:, q] for q in range(calls[0]["fe"].shape[1])],
                                        ("ey", "iy", "pair"))

@@ -10,7 +10,7 @@ predicted: separation by the fixed effects, Correia, Guimarães & Zylkin 2020), 
 ``separation_check`` may add ``"ir"``, the iterative-rectifier check for separation by the regressors.
 ``nobs + n_dropped`` always equals the rows passed in.
 
-**Estimator.** ``backend="kzecon"`` (default): :mod:`kzecon.gravity.hdfe`, IRLS with warm-started, accelerated
+**Estimator.** ``backend="kzecon"`` (default): :mod:`kzecon.gravity.poisson`, IRLS with warm-started, accelerated
 demeaning — the same estimates as ``pyfixest.fepois`` several times faster on long panels (BENCHMARKS.md).
 ``backend="pyfixest"``: ``pyfixest.fepois`` on the same sample. A regressor absorbed by the fixed effects is a
 :class:`SpecificationError` naming it; no convergence is a :class:`ConvergenceError`; a non-finite estimate or
@@ -37,6 +37,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from kzecon import hdfe
 from kzecon.errors import (
     ConvergenceError,
     CoverageError,
@@ -49,7 +50,7 @@ from kzecon.errors import (
 )
 from kzecon.results import EstimationResults, dropped_table
 
-from . import hdfe
+from . import poisson
 from .formula import GravityFormula, key, parse
 
 DEFAULT_FE = ("exp_year", "imp_year", "pair")
@@ -302,7 +303,7 @@ class PPML:
             return self._fit_pyfixest(X, tol, maxiter)
         start = self._state if (warm and self._state is not None) else None
         with np.errstate(over="ignore", invalid="ignore"):
-            res = hdfe.fit(self.y, X, self.fe, offset=self.offset, tol=tol, maxiter=maxiter, start=start)
+            res = poisson.fit(self.y, X, self.fe, offset=self.offset, tol=tol, maxiter=maxiter, start=start)
         if res.collinear:
             names = [self.terms[i] for i in res.collinear]
             raise SpecificationError(f"regressor(s) {', '.join(names)} collinear with (absorbed by) the fixed effects "
@@ -311,7 +312,7 @@ class PPML:
             raise ConvergenceError(f"{self.name}: PPML (IRLS) did not converge in {maxiter} iterations")
         if self._state is None:
             self._state = res.state
-        vcov, G = hdfe.sandwich(res, self.cluster_codes)
+        vcov, G = poisson.sandwich(res, self.cluster_codes)
         se = np.sqrt(np.diag(vcov)) if len(res.beta) else np.zeros(0)
         with np.errstate(divide="ignore", invalid="ignore"):
             loglik = float(np.sum(self.y * np.log(res.mu) - res.mu - _lgamma1(self.y)))

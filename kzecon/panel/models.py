@@ -22,8 +22,13 @@ from kzecon.errors import CoverageError, DataQualityWarning, SchemaError, Specif
 from kzecon.results import EstimationResults, dropped_table
 from kzecon.timeseries.tests import TestResult
 
-MODELS = ("pooled", "fe", "time_fe", "twoway", "re", "fd", "between")
+MODELS = ("pooled", "fe", "time_fe", "twoway", "re", "re_twoway", "fd", "between")
 COVS = ("unadjusted", "robust", "clustered", "driscoll-kraay")
+SMALL_SAMPLE = ("hc1", "none", "fixest")
+"""Small-sample factor of clustered errors in fixed-effects models. ``"hc1"`` (default): n/(n − k) with k the slopes
+only — fixed effects are swept out, not counted, so effects nested in the clusters cost nothing (R ``plm``'s
+``vcovHC(type="HC1", cluster="group")``); ``"none"``: no factor (plm's HC0); ``"fixest"``: G/(G − 1)·(n − 1)/(n − k)
+with k the slopes plus the fixed effects *not* nested in the clusters (fixest's and Stata's convention)."""
 
 
 def make_panel(data: pd.DataFrame, *, entity: str, time: str, columns: Sequence[str]) -> tuple[pd.DataFrame, dict]:
@@ -65,12 +70,18 @@ def make_panel(data: pd.DataFrame, *, entity: str, time: str, columns: Sequence[
 
 def fit(data: pd.DataFrame, dependent: str, exog: Sequence[str], *, entity: str, time: str, model: str = "fe",
         cov: str = "clustered", cluster: str = "entity", bandwidth: int | None = None,
-        constant: bool = True, name: str | None = None) -> EstimationResults:
+        constant: bool = True, name: str | None = None, small_sample: str = "hc1") -> EstimationResults:
     """Estimate a linear panel model with linearmodels; returns kzecon's results shape.
 
-    ``model``: pooled | fe (entity effects) | time_fe | twoway | re | fd | between. ``constant`` adds an
-    intercept where the model has one (pooled, re, between; for fd, a linear trend in levels — an intercept in
-    differences, as R ``plm``'s "fd" model).
+    ``model``: pooled | fe (entity effects) | time_fe | twoway | re | re_twoway (two-way random effects, balanced
+    panels, Swamy–Arora) | fd | between. ``constant`` adds an intercept where the model has one (pooled, re,
+    between; for fd, a linear trend in levels — an intercept in differences, as R ``plm``'s "fd" model).
+
+    Clustered errors of the fixed-effects models (fe, time_fe, twoway) are computed here from linearmodels'
+    estimates — the sandwich of the within-transformed regressors and residuals, one- or two-way clustered
+    (Cameron, Gelbach & Miller 2011) — with the small-sample factor ``small_sample`` (:data:`SMALL_SAMPLE`):
+    linearmodels counts the time effects of a two-way model in its correction even where R plm and fixest do
+    not (3–4% larger errors on plm's Produc data), so its clustered errors are not used for these models.
     """
     from linearmodels.panel import BetweenOLS, FirstDifferenceOLS, PanelOLS, PooledOLS, RandomEffects
 
@@ -78,6 +89,10 @@ def fit(data: pd.DataFrame, dependent: str, exog: Sequence[str], *, entity: str,
         raise SchemaError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
     if cov not in COVS:
         raise SchemaError(f"cov must be one of {', '.join(COVS)}, got {cov!r}")
+    if small_sample not in SMALL_SAMPLE:
+        raise SchemaError(f"small_sample must be one of {', '.join(SMALL_SAMPLE)}, got {small_sample!r}")
+    if model == "re_twoway":
+        return _re_twoway(data, dependent, exog, entity=entity, time=time, cov=cov, name=name)
     df, rep = make_panel(data, entity=entity, time=time, columns=[dependent, *exog])
     drops = [("missing values", rep["missing"])]
     if model in ("fe", "twoway", "fd"):
@@ -116,14 +131,130 @@ def fit(data: pd.DataFrame, dependent: str, exog: Sequence[str], *, entity: str,
             raise SpecificationError(f"{dependent} ~ {' + '.join(exog)} ({model}): regressors are collinear or "
                                      f"absorbed by the effects ({msg.splitlines()[0]})") from err
         raise
+    se = res.std_errors
+    cov_label = _cov_label(cov, cluster, bandwidth)
+    if cov == "clustered" and model in ("fe", "time_fe", "twoway"):
+        V = clustered_within_cov(df, dependent, list(exog), res.params, model=model, cluster=cluster,
+                                 small_sample=small_sample)
+        se = pd.Series(np.sqrt(np.diag(V)), index=res.params.index)
+        cov_label += f" ({small_sample} small-sample factor)"
     return EstimationResults(
-        model=name or f"{model}", params=res.params, std_errors=res.std_errors, nobs=int(res.nobs),
+        model=name or f"{model}", params=res.params, std_errors=se, nobs=int(res.nobs),
         df_resid=float(res.df_resid), dropped=dropped_table(*drops),
         stats={"r2": float(res.rsquared), "r2_within": float(getattr(res, "rsquared_within", np.nan)),
                "entities": int(res.entity_info["total"]), "periods": int(res.time_info["total"]),
                "balanced": rep["balanced"]},
-        info={"dependent": dependent, "model": model, "covariance": _cov_label(cov, cluster, bandwidth),
+        info={"dependent": dependent, "model": model, "covariance": cov_label,
               "entity": entity, "time": time, "rows_in": rep["rows_in"]}, backend=res)
+
+
+def clustered_within_cov(df: pd.DataFrame, dependent: str, exog: Sequence[str], params: pd.Series, *, model: str,
+                         cluster: str, small_sample: str = "hc1") -> np.ndarray:
+    """Clustered covariance of a fixed-effects panel model's slopes: V = c · (X̃'X̃)⁻¹ M (X̃'X̃)⁻¹ with X̃ the within-
+    transformed regressors (exact for unbalanced panels: :func:`kzecon.hdfe.within`), M the sum over clusters of
+    the outer products of X̃'û (for ``cluster="both"``: entity + time − entity×time, Cameron, Gelbach & Miller
+    2011) and c the factor of ``small_sample``. ``df`` is indexed by (entity, time)."""
+    from kzecon import hdfe
+
+    ent = df.index.get_level_values(0)
+    tim = df.index.get_level_values(1)
+    fes = {"fe": [ent], "time_fe": [tim], "twoway": [ent, tim]}[model]
+    names = {"fe": ["entity"], "time_fe": ["time"], "twoway": ["entity", "time"]}[model]
+    structure = hdfe.FixedEffects.from_arrays([np.asarray(f) for f in fes], names)
+    Xt = hdfe.within(df[list(exog)].to_numpy(dtype=float), structure)
+    yt = hdfe.within(df[dependent].to_numpy(dtype=float), structure)
+    u = yt - Xt @ params[list(exog)].to_numpy()
+    bread = np.linalg.inv(Xt.T @ Xt)
+    n, k = Xt.shape
+
+    def meat(codes):
+        g, _ = pd.factorize(codes)
+        s = np.column_stack([np.bincount(g, weights=Xt[:, j] * u, minlength=g.max() + 1) for j in range(k)])
+        return s.T @ s, int(g.max() + 1)
+
+    if cluster == "both":
+        m_e, g_e = meat(ent)
+        m_t, g_t = meat(tim)
+        m_et, _ = meat(pd.MultiIndex.from_arrays([ent, tim]))
+        M, G, nested = m_e + m_t - m_et, min(g_e, g_t), []
+    else:
+        M, G = meat(ent if cluster == "entity" else tim)
+        nested = ["entity"] if cluster == "entity" else ["time"]
+    if small_sample == "hc1":
+        c = n / (n - k)
+    elif small_sample == "none":
+        c = 1.0
+    else:  # fixest: slopes + effects not nested in the clusters (each dimension less one for identification)
+        extra = sum(int(pd.Series(np.asarray(f)).nunique()) - (1 if i else 0)
+                    for i, (nm, f) in enumerate(zip(names, fes, strict=True)) if nm not in nested)
+        c = G / (G - 1) * (n - 1) / (n - k - extra)
+    return c * bread @ M @ bread
+
+
+def _re_twoway(data, dependent, exog, *, entity, time, cov, name) -> EstimationResults:
+    """Two-way random effects (Swamy–Arora variance components, balanced panels) as R plm's
+    ``model = "random", effect = "twoways"``: GLS by quasi-demeaning, Baltagi (2021, ch. 3.3):
+    y* = y − θ₁ȳᵢ − θ₂ȳₜ + θ₃ȳ with θ₁ = 1 − σᵥ/λ₂, θ₂ = 1 − σᵥ/λ₃, θ₃ = θ₁ + θ₂ + σᵥ/λ₄ − 1, where σᵥ² comes
+    from the two-way within residuals, λ₂² = T·(between-entity residual variance), λ₃² = N·(between-time residual
+    variance) and λ₄² = λ₂² + λ₃² − σᵥ². Written here because no kept Python library offers two-way random effects
+    (linearmodels' RandomEffects is one-way); checked against plm on Produc."""
+    if cov != "unadjusted":
+        raise SchemaError("two-way random effects are estimated with conventional (unadjusted) errors only")
+    df, rep = make_panel(data, entity=entity, time=time, columns=[dependent, *exog])
+    if not rep["balanced"]:
+        raise SpecificationError(f"two-way random effects are implemented for balanced panels only (Swamy–Arora); "
+                                 f"this panel has {len(df)} rows for {rep['entities']} {entity}s × {rep['periods']} "
+                                 f"{time}s")
+    N, T = rep["entities"], rep["periods"]
+    y = df[dependent].to_numpy(dtype=float)
+    X = df[list(exog)].to_numpy(dtype=float)
+    K = X.shape[1]
+    ent, tim = df.index.get_level_values(0), df.index.get_level_values(1)
+
+    def means(v, by):
+        return pd.DataFrame(v).groupby(np.asarray(by)).transform("mean").to_numpy()
+
+    def ssr(yy, XX):
+        b = np.linalg.lstsq(XX, yy, rcond=None)[0]
+        r = yy - XX @ b
+        return float(r @ r)
+
+    Y, XX = y[:, None], X
+    yw = (Y - means(Y, ent) - means(Y, tim) + Y.mean())[:, 0]
+    Xw = XX - means(XX, ent) - means(XX, tim) + XX.mean(axis=0)
+    s2_nu = ssr(yw, Xw) / ((N - 1) * (T - 1) - K)
+    one = np.ones((len(y), 1))
+    # between regressions on the N·T rows (each entity's means repeated T times): their SSR is T × the SSR of
+    # the N-row between regression, so SSR / (N − K − 1) estimates λ₂² = T·σ_μ² + σ_ν² (likewise λ₃² with N)
+    yb_i = means(Y, ent)[:, 0]
+    lam2 = ssr(yb_i, np.column_stack([one, means(XX, ent)])) / (N - K - 1)
+    yb_t = means(Y, tim)[:, 0]
+    lam3 = ssr(yb_t, np.column_stack([one, means(XX, tim)])) / (T - K - 1)
+    s2_mu = max((lam2 - s2_nu) / T, 0.0)
+    s2_la = max((lam3 - s2_nu) / N, 0.0)
+    L2 = np.sqrt(T * s2_mu + s2_nu)
+    L3 = np.sqrt(N * s2_la + s2_nu)
+    L4 = np.sqrt(T * s2_mu + N * s2_la + s2_nu)
+    s_nu = np.sqrt(s2_nu)
+    th1, th2 = 1 - s_nu / L2, 1 - s_nu / L3
+    th3 = th1 + th2 + s_nu / L4 - 1
+    Z = np.column_stack([one, XX])
+    ys = y - th1 * yb_i - th2 * yb_t + th3 * y.mean()
+    Zs = Z - th1 * means(Z, ent) - th2 * means(Z, tim) + th3 * Z.mean(axis=0)
+    beta = np.linalg.lstsq(Zs, ys, rcond=None)[0]
+    r = ys - Zs @ beta
+    sigma2 = float(r @ r) / (len(y) - K - 1)
+    V = sigma2 * np.linalg.inv(Zs.T @ Zs)
+    names = ["const", *exog]
+    return EstimationResults(
+        model=name or "re_twoway", params=pd.Series(beta, index=names), std_errors=pd.Series(np.sqrt(np.diag(V)),
+                                                                                             index=names),
+        nobs=len(y), df_resid=float(len(y) - K - 1), dropped=dropped_table(("missing values", rep["missing"])),
+        stats={"sigma2_idios": s2_nu, "sigma2_entity": s2_mu, "sigma2_time": s2_la, "theta_entity": th1,
+               "theta_time": th2, "theta_overall": th3, "entities": N, "periods": T, "balanced": True},
+        info={"dependent": dependent, "model": "re_twoway", "covariance": "unadjusted",
+              "variance_components": "Swamy–Arora", "entity": entity, "time": time, "rows_in": rep["rows_in"]},
+        vcov=pd.DataFrame(V, index=names, columns=names))
 
 
 def _cov_kwargs(cov, cluster, bandwidth, model):

@@ -1,9 +1,9 @@
 """Compiled kernels (numba) for weighted alternating projections on high-dimensional fixed effects.
 
 Why hand-written: pyfixest's demeaner is called afresh in every IRLS iteration of ``fepois`` and cannot be
-started from the previous iteration's fixed-effect solution (profile in BENCHMARKS.md: 82% of a three-way PPML
+started from the previous iteration's fixed-effect solution (profile in BENCHMARKS.md: 95% of a three-way PPML
 fit in the demeaner, 12 IRLS iterations, each demeaning from scratch). These kernels keep the fixed-effect
-coefficients of every column between calls, so the estimator in :mod:`kzecon.gravity.hdfe` can warm-start.
+coefficients of every column between calls, so the estimators that use :mod:`kzecon.hdfe` can warm-start.
 
 Layout: ``codes`` is a (Q, N) int32 array of *global* group ids (fixed effect q's groups occupy
 ``offsets[q]:offsets[q + 1]``), ``r`` the (N, K) residuals of the K columns being demeaned (changed in place),

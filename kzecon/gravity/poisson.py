@@ -14,7 +14,7 @@ each of 12 IRLS iterations (BENCHMARKS.md). Here:
    the IRLS criterion comes within ten times of it, and to its target once the criterion is below 1e-5
    (ppmlhdfe's scheme);
 4. **Irons–Tuck acceleration** of the alternating projections (Irons & Tuck 1969; fixest's default), all
-   columns in one compiled pass, the rows split across the cores (:mod:`kzecon.gravity._kernels`, numba).
+   columns in one compiled pass, the rows split across the cores (:mod:`kzecon.hdfe`, numba).
 
 The rest is pyfixest's ``fepois`` so that the two give the same answer to the digits the tests state: the
 convergence criterion (relative change in deviance, fixest's, default tolerance here 1e-10), the score-based
@@ -29,14 +29,14 @@ from a converged solution.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
 import pandas as pd
 
-from . import _kernels
+from kzecon.hdfe import Demeaner, FixedEffects
+
+__all__ = ["PoissonFit", "fit", "sandwich", "deviance", "collinear_columns"]
 
 TARGET_INNER_TOL = 1e-10  # demeaning tolerance at convergence (relative to each column's weighted s.d.)
 START_INNER_TOL = 1e-3  # ... in the first IRLS iterations
@@ -44,165 +44,6 @@ JUMP_CRIT = 1e-5  # IRLS criterion below which the demeaning goes straight to it
 START_MU = 0.001  # starting values μ₀ = y + START_MU · mean(y)
 COLLIN_TOL = 1e-9
 MAX_HALVING = 30
-
-
-@dataclass(frozen=True)
-class FixedEffects:
-    """Factorised fixed effects of N observations: ``codes`` (Q × N, int32, global group ids), ``offsets``
-    (fixed effect q's groups are ``offsets[q]:offsets[q+1]``), ``names``."""
-
-    names: tuple[str, ...]
-    codes: np.ndarray
-    offsets: np.ndarray
-
-    @classmethod
-    def from_frame(cls, frame: pd.DataFrame, names: Sequence[str]) -> FixedEffects:
-        return cls.from_arrays([frame[n].to_numpy() for n in names], names)
-
-    @classmethod
-    def from_arrays(cls, arrays: Sequence[np.ndarray], names: Sequence[str]) -> FixedEffects:
-        local = [pd.factorize(a, sort=False)[0] for a in arrays]
-        return cls._from_local(local, names)
-
-    @classmethod
-    def _from_local(cls, local: Sequence[np.ndarray], names: Sequence[str]) -> FixedEffects:
-        n = len(local[0]) if local else 0
-        codes = np.empty((len(local), n), dtype=np.int32)
-        offsets = np.zeros(len(local) + 1, dtype=np.int64)
-        for q, c in enumerate(local):
-            size = int(c.max()) + 1 if n else 0
-            codes[q] = c + offsets[q]
-            offsets[q + 1] = offsets[q] + size
-        return cls(tuple(names), codes, offsets)
-
-    @property
-    def nobs(self) -> int:
-        return self.codes.shape[1]
-
-    @property
-    def n_groups(self) -> tuple[int, ...]:
-        return tuple(int(b - a) for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True))
-
-    def local(self, q: int) -> np.ndarray:
-        return (self.codes[q] - self.offsets[q]).astype(np.int64)
-
-    def subset(self, keep: np.ndarray) -> FixedEffects:
-        """The structure of the kept observations, groups renumbered densely (in order of first appearance)."""
-        local = []
-        for q in range(len(self.names)):
-            c = self.local(q)[keep]
-            local.append(pd.factorize(c, sort=False)[0])
-        return self._from_local(local, self.names)
-
-
-# sample rules ------------------------------------------------------------------------------------------------
-
-
-def singletons(fe: FixedEffects) -> np.ndarray:
-    """Observations alone in a group of some fixed effect, found iteratively (removing one can create another),
-    as pyfixest and fixest: a boolean mask of the observations to remove."""
-    keep = np.ones(fe.nobs, dtype=bool)
-    changed = True
-    while changed:
-        changed = False
-        for q in range(len(fe.names)):
-            c = fe.local(q)
-            counts = np.bincount(c[keep], minlength=fe.n_groups[q])
-            alone = keep & (counts[c] == 1)
-            if alone.any():
-                keep &= ~alone
-                changed = True
-    return ~keep
-
-
-def zero_groups(y: np.ndarray, fe: FixedEffects, keep: np.ndarray) -> list[tuple[str, np.ndarray]]:
-    """Observations in a fixed-effect group whose outcome is zero throughout (perfectly predicted: separation by
-    the fixed effects), removed iteratively; returns (fixed-effect name, mask) per fixed effect."""
-    keep = keep.copy()
-    out = {name: np.zeros(fe.nobs, dtype=bool) for name in fe.names}
-    changed = True
-    while changed:
-        changed = False
-        for q, name in enumerate(fe.names):
-            c = fe.local(q)
-            tot = np.bincount(c[keep], weights=y[keep], minlength=fe.n_groups[q])
-            drop = keep & (tot[c] <= 0)
-            if drop.any():
-                out[name] |= drop
-                keep &= ~drop
-                changed = True
-    return [(name, m) for name, m in out.items() if m.any()]
-
-
-def zero_groups_once(y: np.ndarray, fe: FixedEffects, keep: np.ndarray) -> np.ndarray:
-    """pyfixest's ``separation_check=["fe"]``: one pass, observations of groups with zero outcomes only."""
-    drop = np.zeros(fe.nobs, dtype=bool)
-    for q in range(len(fe.names)):
-        c = fe.local(q)
-        tot = np.bincount(c[keep], weights=y[keep], minlength=fe.n_groups[q])
-        cnt = np.bincount(c[keep], minlength=fe.n_groups[q])
-        drop |= keep & (tot[c] <= 0) & (cnt[c] > 0)
-    return drop
-
-
-# demeaning ---------------------------------------------------------------------------------------------------
-
-
-class Demeaner:
-    """Weighted alternating projections of columns on the fixed effects, accelerated, warm-startable."""
-
-    def __init__(self, fe: FixedEffects, weights: np.ndarray):
-        self.fe = fe
-        self.w = np.ascontiguousarray(weights, dtype=np.float64)
-        G = int(fe.offsets[-1])
-        wsum = np.zeros(G)
-        for q in range(len(fe.names)):
-            lo, hi = fe.offsets[q], fe.offsets[q + 1]
-            wsum[lo:hi] = _kernels.group_sums(fe.codes[q] - lo, hi - lo, self.w)
-        with np.errstate(divide="ignore"):
-            self.inv_wsum = np.where(wsum > 0, 1.0 / wsum, 0.0)
-
-    def demean(self, v: np.ndarray, alpha: np.ndarray | None = None, *, tol: float = TARGET_INNER_TOL,
-               maxiter: int = 100_000) -> tuple[np.ndarray, np.ndarray, int, bool]:
-        """Residuals of the columns of ``v`` (N × K) after the weighted projection on the fixed effects.
-
-        ``alpha`` (G × K) starts the iteration (warm start) and is updated in place; the criterion is the largest
-        change of a group mean in a sweep relative to the column's weighted standard deviation. Returns
-        (residuals, alpha, sweeps, converged)."""
-        v = np.ascontiguousarray(v, dtype=np.float64)
-        N, K = v.shape
-        G = int(self.fe.offsets[-1])
-        if alpha is None:
-            alpha = np.zeros((G, K))
-        r = np.empty_like(v)
-        _kernels.residual(self.fe.codes, v, alpha, r)
-        wn = self.w / self.w.sum()
-        mean = wn @ v
-        scale = np.sqrt(np.maximum(wn @ (v - mean) ** 2, 0.0))
-        scale = np.where(scale > 0, scale, 1.0)
-        thresh = tol * scale
-        means = np.empty((G, K))
-        threads = max(1, min(numba.get_num_threads(), N // 10_000 or 1))
-        partial = np.empty((threads, G, K))
-        bounds = np.linspace(0, N, threads + 1).astype(np.int64)
-        args = (self.fe.codes, self.fe.offsets, self.w, self.inv_wsum)
-        r1 = np.empty_like(r)
-        sweeps = 0
-        while sweeps < maxiter:
-            a0 = alpha.copy()
-            step = _kernels.sweep(*args, r, alpha, means, partial, bounds)
-            sweeps += 1
-            if np.all(step <= thresh):
-                return r, alpha, sweeps, True
-            a1 = alpha.copy()
-            _kernels.copy_rows(r, r1, bounds)
-            step = _kernels.sweep(*args, r, alpha, means, partial, bounds)
-            sweeps += 1
-            active = step > thresh
-            if not active.any():
-                return r, alpha, sweeps, True
-            _kernels.irons_tuck(a0, a1, alpha, r1, r, active, bounds)
-        return r, alpha, sweeps, False
 
 
 # the estimator -----------------------------------------------------------------------------------------------
