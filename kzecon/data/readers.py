@@ -449,11 +449,10 @@ def read_any(path) -> pd.DataFrame:
         df = _read_csv_text(text, p)
         cols = set(df.columns)
         for c in df.columns:
-            if c in ("year", "value_usd", "share", "flow") and c in cols:
+            if c in ("value_usd", "share", "flow") and c in cols:
                 if c == "flow" and {"exporter", "importer"} - cols:
                     continue
-                df[c] = pd.to_numeric(df[c], errors="coerce").where(df[c].notna(), np.nan) \
-                    if c != "year" else df[c]
+                df[c] = _to_number(df[c], c)  # text that is not a number is an error naming it (decimal commas?)
         if {"reporter", "partner", "year", "flow", "value_usd"} <= cols:
             fmt = "trade"
             df["value_usd"] = check_numeric(df, "value_usd", key=["reporter", "partner", "year"])

@@ -352,36 +352,43 @@ def build(out_dir, *, reps: int = 9999, paths: int = 4000, seed: int = 2026, use
     """Build the brief into ``out_dir`` (``index.html``, ``figures/*.png``, ``findings.json``)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+    from .output import Output
+
     t0 = time.perf_counter()
-    out = Path(out_dir)
-    fig_dir = out / "figures"
-    fig_dir.mkdir(parents=True, exist_ok=True)
+    final = Path(out_dir)
     options = {"reps": reps, "paths": paths, "seed": seed}
     key = cache_key(options)
-    cache = out / ".kzecon-cache" / f"brief-{key}.json"
-    res = _read_cache(cache, fig_dir) if use_cache else None
+    cache_name = f".kzecon-cache/brief-{key}.json"
+    res = _read_cache(final / cache_name, final / "figures") if use_cache else None
     cached = res is not None
-    if res is None:
-        progress = progress or (lambda *a: None)
-        res = _compute(fig_dir, reps, paths, seed, progress)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        for old in cache.parent.glob("brief-*"):
+    # everything is written into a temporary folder and moved into place at the end: an interrupted or failed
+    # build leaves the folder as it was
+    with Output(final) as out:
+        if res is None:
+            progress = progress or (lambda *a: None)
+            fig_dir = out.tmp / "figures"
+            fig_dir.mkdir(parents=True, exist_ok=True)
+            res = _compute(fig_dir, reps, paths, seed, progress)
+            out.path(cache_name).write_text(json.dumps(res, sort_keys=True), encoding="utf-8")
+        man = manifest()
+        data_rows = []
+        for name in DATASETS_USED:
+            info = kzecon.data.describe(name)
+            data_rows.append({"name": name, "title": info.title, "source": info.source, "rows": man[name]["rows"],
+                              "sha256": man[name]["sha256"]})
+        tdir = resources.files("kzecon.report") / "templates"
+        env = Environment(loader=FileSystemLoader(str(tdir)), autoescape=select_autoescape(["html", "j2"]))
+        html = env.get_template("brief.html.j2").render(
+            r=res, datasets=data_rows, versions=_versions(), options=options, cache_key=key,
+            built=time.strftime("%Y-%m-%d"), css=(tdir / "brief.css").read_text(encoding="utf-8"))
+        out.path("index.html").write_text(html, encoding="utf-8")
+        out.path("findings.json").write_text(json.dumps(res["findings"], indent=1, sort_keys=True) + "\n",
+                                             encoding="utf-8")
+    for old in (final / ".kzecon-cache").glob("brief-*"):
+        if old.name != Path(cache_name).name:
             old.unlink()
-        cache.write_text(json.dumps(res, sort_keys=True), encoding="utf-8")
-    man = manifest()
-    data_rows = []
-    for name in DATASETS_USED:
-        info = kzecon.data.describe(name)
-        data_rows.append({"name": name, "title": info.title, "source": info.source, "rows": man[name]["rows"],
-                          "sha256": man[name]["sha256"]})
-    tdir = resources.files("kzecon.report") / "templates"
-    env = Environment(loader=FileSystemLoader(str(tdir)), autoescape=select_autoescape(["html", "j2"]))
-    html = env.get_template("brief.html.j2").render(
-        r=res, datasets=data_rows, versions=_versions(), options=options, cache_key=key,
-        built=time.strftime("%Y-%m-%d"), css=(tdir / "brief.css").read_text(encoding="utf-8"))
-    (out / "index.html").write_text(html, encoding="utf-8")
-    (out / "findings.json").write_text(json.dumps(res["findings"], indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return Brief(path=out / "index.html", seconds=time.perf_counter() - t0, cached=cached, findings=res["findings"])
+    return Brief(path=final / "index.html", seconds=time.perf_counter() - t0, cached=cached,
+                 findings=res["findings"])
 
 
 def to_pdf(index_html: Path, pdf: Path | None = None, *, browser: str | None = None) -> Path:

@@ -107,8 +107,11 @@ def check_composition(comp: pd.DataFrame, *, tol: float = 1e-6, zeros: str = "ra
     if zero.any().any():
         if zeros != "replace":
             y = c.index[zero.any(axis=1)][0]
-            raise SchemaError(f"composition part(s) {list(c.columns[zero.loc[y]])} are 0 in year {y}: log-ratios are "
-                              "infinite; pass zeros='replace' for the multiplicative replacement")
+            parts = list(c.columns[zero.loc[y]])
+            vals = ", ".join(f"{p} {float(c.loc[y, p]):.3g}" for p in parts)
+            raise SchemaError(f"composition part(s) {parts} are 0 (or below {NEGLIGIBLE:g}) in year {y} ({vals}): "
+                              "log-ratios are infinite or meaningless; pass zeros='replace' for the multiplicative "
+                              "replacement")
         nz = zero.sum(axis=1)
         c = c.where(~zero, delta).mul(np.where(nz > 0, 1 - nz * delta, 1.0), axis=0).where(~zero, delta)
         c.attrs["replaced"] = {int(y) if isinstance(y, (int, np.integer)) else y: list(c.columns[zero.loc[y]])

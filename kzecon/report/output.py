@@ -1,0 +1,73 @@
+"""Writing a command's or the brief's files so that no reader ever sees half of them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from kzecon.errors import DataFileError
+
+
+class Output:
+    """The files of one command, written into a temporary folder beside ``DIR`` and moved into ``DIR`` only when
+    the command has finished: an interrupted, failed or concurrent run never leaves a half-written output.
+
+    ``DIR`` that does not exist yet is created by one rename; into an existing ``DIR`` each file is moved with
+    ``os.replace`` (atomic per file; files of earlier runs that this run does not write are left as they were).
+    """
+
+    def __init__(self, path: str | Path):
+        self.final = Path(path)
+        self.tmp: Path | None = None
+        self.written: list[str] = []
+
+    def __enter__(self) -> Output:
+        parent = self.final.parent if str(self.final.parent) else Path(".")
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.final.name}.kzecon-tmp-", dir=parent))
+        except OSError as err:
+            raise DataFileError(f"cannot write to {self.final}: {err.strerror or err}") from err
+        if self.final.exists() and not self.final.is_dir():
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise DataFileError(f"--out {self.final} is a file, not a folder")
+        return self
+
+    def path(self, name: str) -> Path:
+        p = self.tmp / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if name not in self.written:
+            self.written.append(name)
+        return p
+
+    def csv(self, df: pd.DataFrame, name: str) -> None:
+        df.to_csv(self.path(name), index=False, lineterminator="\n")
+
+    def figure(self, fig, name: str) -> None:
+        from kzecon.report import figures
+
+        figures.save(fig, self.path(name))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
+        try:
+            if not self.final.exists():
+                os.replace(self.tmp, self.final)
+                return
+            for p in sorted(self.tmp.rglob("*")):
+                if p.is_file():
+                    dest = self.final / p.relative_to(self.tmp)
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(p, dest)
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def report(self) -> None:
+        shown = ", ".join(self.written[:1] and [str(self.final / self.written[0])] + self.written[1:])
+        print(f"wrote {shown}")
