@@ -312,7 +312,10 @@ def trade_intensity(trade: pd.DataFrame, totals: pd.DataFrame, *, reporter: str 
 
 
 # Precedence among the reporter's own sources where several cover a year (as in the spliced series).
-REPORTED_PRECEDENCE = {"bns": 0, "wits": 1}
+REPORTED_PRECEDENCE = {"bns": 0, "wits": 1, "imf_dots": 2}
+# ... and among the partners' (mirror) sources: the partner's own customs data (UN Comtrade rows of China
+# customs), then UN Comtrade exporter reports (penppml), then IMF DOTS (annual 1992–2020, every partner).
+MIRROR_PRECEDENCE = {"comtrade": 0, "penppml": 1, "imf_dots": 2}
 
 
 def _best_reported(t: pd.DataFrame) -> pd.DataFrame:
@@ -328,13 +331,17 @@ def reported_vs_mirror(trade_all: pd.DataFrame, *, partner: str = "CHN", reporte
     """Reporter's own figures against the partner's mirror figures, by year and flow.
 
     ``reported`` = the reporter's declarations (``reporter_side == 'reported'``, BNS before WITS where
-    both exist); ``mirror`` = the partner's (``reporter_side == 'mirror'``).  Imports are CIF and the
+    both exist); ``mirror`` = the partner's (``reporter_side == 'mirror'``; China customs rows, then penppml, then
+    IMF DOTS where several exist).  Imports are CIF and the
     partner's exports FOB, so ``mirror_cif`` multiplies mirror exports-to-us by ``cif_fob`` (IMF DOTS
     convention 1.10) before the gap; exports compare FOB with the partner's CIF imports the other way.
     """
     t = trade_all[(trade_all["reporter"] == reporter) & (trade_all["partner"] == partner)]
     rep = _best_reported(t)
-    mir = t[t["reporter_side"] == "mirror"].drop_duplicates(["year", "flow"])
+    mir = t[t["reporter_side"] == "mirror"]
+    rank = mir["source"].map(MIRROR_PRECEDENCE).fillna(len(MIRROR_PRECEDENCE)) if "source" in mir else 0
+    mir = mir.assign(_rank=rank).sort_values(["year", "flow", "_rank"], kind="mergesort").drop_duplicates(
+        ["year", "flow"])
     m = rep[["year", "flow", "value_usd", "source"]].merge(
         mir[["year", "flow", "value_usd", "source"]], on=["year", "flow"], suffixes=("_reported", "_mirror"))
     if m.empty:

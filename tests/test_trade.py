@@ -20,8 +20,9 @@ def everything():
 
 def test_sources_and_sides_are_distinguishable(everything):
     sides = everything.groupby("source")["reporter_side"].unique().to_dict()
-    assert set(sides) == {"cow_v4", "wits", "bns", "penppml", "comtrade"}
+    assert set(sides) == {"cow_v4", "wits", "bns", "penppml", "comtrade", "imf_dots"}
     assert list(sides["wits"]) == ["reported"] and list(sides["bns"]) == ["reported"]
+    assert sorted(sides["imf_dots"]) == ["mirror", "reported"]
     assert list(sides["penppml"]) == ["mirror"] and list(sides["cow_v4"]) == ["mixed"]
     assert everything["year"].min() == 1992 and everything["year"].max() == 2025
     assert not everything.duplicated(["partner", "year", "flow", "source", "reporter_side"]).any()

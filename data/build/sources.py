@@ -13,7 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import cow_to_iso3
+from _common import REPO, cow_to_iso3
+
+REFERENCE = REPO / "kzecon" / "data" / "reference"
 
 BUILDERS = {}
 
@@ -339,4 +341,224 @@ def build_un(raw: Path):
         "un_votes": (votes, ["rcid", "country"], {}),
         "un_roll_calls": (rc, ["rcid"], {}),
         "un_roll_call_issues": (iss, ["rcid", "short_name"], {}),
+    }
+
+
+# ------------------------------------------------------------------------------------- IMF DOTS
+
+DOTS_SHEETS = {"Exports, FOB": "export", "Imports, CIF": "import"}
+DOTS_GRAVITY_YEARS = (2000, 2020)
+# Known defects of the workbooks (raw PROVENANCE.md, "Known defects"), handled here rather than discovered by the
+# estimates: an importer's report that is far below the exporter's for these importer–exporter–years is replaced
+# by the exporter's report in the preferred flow (flow_source = 'exporter_known_defect'). Each is checked against
+# the data below (importer/exporter ratio < 0.6), so a corrected vintage of the raw files fails the build instead
+# of being "fixed" twice.
+#   RUS's workbook: Belarus at about a quarter to a half of Belarus's own figures in 2006 and 2011 (imports
+#   1,927 vs 6,845 and 6,834 vs 14,509 mn USD);
+#   KAZ's workbook: imports from Russia 2010 at half of Russia's exports (5,058 vs 10,243 mn USD, the customs
+#   union's first year, when intra-union customs declarations ended).
+# Russia's missing Belarus cells (2001, 2004, 2009, 2010) need no entry: a missing importer report is filled from
+# the exporter's report anyway (flow_source = 'exporter').
+DOTS_KNOWN_DEFECTS = [("RUS", "BLR", 2006), ("RUS", "BLR", 2011), ("KAZ", "RUS", 2010)]  # importer, exporter, year
+
+
+def _dots_sheet(df: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    """One sheet of a DOTS workbook → (reporter name, long frame partner, year, value_musd, estimated)."""
+    reporter, unit = df.iat[3, 1], df.iat[4, 1]
+    if unit != "US Dollars, Millions":
+        raise SystemExit(f"IMF DOTS: unexpected unit {unit!r} for {reporter}")
+    years = df.iloc[6, 2:]
+    years = years[years.notna()]
+    body = df.iloc[7:, [1, *years.index]]
+    body = body[body.iloc[:, 0].map(lambda v: isinstance(v, str))]
+    long = body.melt(id_vars=body.columns[0], var_name="col", value_name="cell").dropna(subset=["cell"])
+    long = long.rename(columns={body.columns[0]: "partner"})
+    cell = long["cell"].astype(str).str.strip()
+    est = cell.str.endswith("e")
+    num = pd.to_numeric(cell.str.removesuffix("e").str.strip().str.replace(",", ""), errors="coerce")  # 1,247.27
+    if num.isna().any():
+        raise SystemExit(f"IMF DOTS {reporter}: unreadable cell(s) {cell[num.isna()].unique()[:5]}")
+    out = pd.DataFrame({"partner": long["partner"].str.strip().to_numpy(),
+                        "year": long["col"].map(years).astype("int64").to_numpy(),
+                        "value_musd": num.to_numpy(), "estimated": est.to_numpy()})
+    return str(reporter).strip(), out
+
+
+def _dots_long(raw: Path) -> pd.DataFrame:
+    """Every workbook, both sheets, de-duplicated: reporter, partner (IMF names), year, flow, value_musd, estimated.
+
+    Two workbooks of one reporter (Nicaragua: DOTS_143 and DOTS_144) must be identical and one is kept; a partner
+    listed twice in a sheet (Australia, in every sheet) must carry identical values and one row is kept."""
+    files = sorted((raw / "imf_dots_annual").glob("DOTS_*.xlsx"), key=lambda p: int(p.stem.split("_")[1]))
+    seen: dict[str, pd.DataFrame] = {}
+    frames = []
+    for f in files:
+        sheets = pd.read_excel(f, sheet_name=None, header=None, engine="calamine")
+        parts = []
+        for name, df in sheets.items():
+            rep, d = _dots_sheet(df)
+            parts.append(d.assign(reporter=rep, flow=DOTS_SHEETS[name]))
+        wb = pd.concat(parts, ignore_index=True)
+        if rep in seen:
+            if not seen[rep].reset_index(drop=True).equals(wb.reset_index(drop=True)):
+                raise SystemExit(f"IMF DOTS: two different workbooks for {rep} ({f.name})")
+            continue  # an identical second workbook (Nicaragua)
+        seen[rep] = wb
+        frames.append(wb)
+    d = pd.concat(frames, ignore_index=True).drop_duplicates()
+    key = ["reporter", "flow", "partner", "year"]
+    if d.duplicated(key).any():
+        ex = d[d.duplicated(key, keep=False)].head(4).to_dict("records")
+        raise SystemExit(f"IMF DOTS: a partner listed twice with different values: {ex}")
+    return d
+
+
+def _dots_names(raw: Path) -> pd.DataFrame:
+    ref = REFERENCE / "imf_dots_names.csv"
+    names = pd.read_csv(ref, comment="#", keep_default_na=False)
+    return names.set_index("imf_name")
+
+
+def _dots_coded(raw: Path) -> pd.DataFrame:
+    """The long DOTS frame with ISO-3 codes and kinds for reporter and partner; unknown names stop the build."""
+    d = _dots_long(raw)
+    names = _dots_names(raw)
+    unknown = sorted((set(d["reporter"]) | set(d["partner"])) - set(names.index))
+    if unknown:
+        raise SystemExit(f"IMF DOTS names missing from imf_dots_names.csv: {unknown}")
+    for side in ("reporter", "partner"):
+        d[f"{side}_iso3"] = d[side].map(names["iso3"])
+        d[f"{side}_kind"] = d[side].map(names["kind"])
+    return d
+
+
+def _dots_gravity(d: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    lo, hi = DOTS_GRAVITY_YEARS
+    n_years = hi - lo + 1
+    rep = d[(d["reporter_kind"] == "country") & d["year"].between(lo, hi)]
+    world = rep[rep["partner"] == "World"].groupby(["reporter_iso3", "flow"])["year"].nunique().unstack()
+    countries = sorted(world.index[(world["export"] == n_years) & (world["import"] == n_years)])
+    inside = rep[rep["partner_kind"].eq("country") & rep["partner_iso3"].isin(countries)
+                 & rep["reporter_iso3"].isin(countries)]
+    ex = inside[inside["flow"] == "export"].rename(columns={"reporter_iso3": "exporter", "partner_iso3": "importer"})
+    im = inside[inside["flow"] == "import"].rename(columns={"reporter_iso3": "importer", "partner_iso3": "exporter"})
+    key = ["exporter", "importer", "year"]
+    ex = ex[key + ["value_musd", "estimated"]].rename(columns={"value_musd": "exporter_reported_musd",
+                                                               "estimated": "exporter_estimated"})
+    im = im[key + ["value_musd", "estimated"]].rename(columns={"value_musd": "importer_reported_musd",
+                                                               "estimated": "importer_estimated"})
+    grid = pd.MultiIndex.from_product([countries, countries, range(lo, hi + 1)], names=key).to_frame(index=False)
+    grid = grid[grid["exporter"] != grid["importer"]]
+    g = grid.merge(ex, on=key, how="left").merge(im, on=key, how="left")
+    for c in ("exporter_estimated", "importer_estimated"):
+        g[c] = g[c].astype("boolean").fillna(False).astype("int64")
+    src = np.where(g["importer_reported_musd"].notna(), "importer",
+                   np.where(g["exporter_reported_musd"].notna(), "exporter", "none")).astype(object)
+    for imp_, exp_, year in DOTS_KNOWN_DEFECTS:
+        sel = (g["importer"] == imp_) & (g["exporter"] == exp_) & (g["year"] == year)
+        row = g[sel].iloc[0]
+        ratio = row["importer_reported_musd"] / row["exporter_reported_musd"]
+        if not ratio < 0.6:
+            raise SystemExit(f"IMF DOTS known defect {imp_}←{exp_} {year} is not in the data (ratio {ratio:.2f})")
+        src[sel.to_numpy()] = "exporter_known_defect"
+    g["flow_source"] = src
+    meta = {"countries": len(countries), "years": f"{lo}-{hi}",
+            "flow_source_counts": {k: int(v) for k, v in g["flow_source"].value_counts().sort_index().items()}}
+    return g, meta
+
+
+def _dots_kaz(d: pd.DataFrame) -> pd.DataFrame:
+    """Kazakhstan's trade in DOTS 1992–2020: Kazakhstan-reported (its own sheets) and mirror (partners' sheets)."""
+    ok = {"country", "historical"}
+    own = d[(d["reporter_iso3"] == "KAZ") & d["partner_kind"].isin(ok) & (d["partner_iso3"] != "")]
+    own = pd.DataFrame({"reporter": "KAZ", "partner": own["partner_iso3"], "year": own["year"], "flow": own["flow"],
+                        "value_usd": own["value_musd"] * 1e6, "reporter_side": "reported",
+                        "estimated": own["estimated"].astype("int64")})
+    mir = d[(d["partner_iso3"] == "KAZ") & d["reporter_kind"].isin(ok) & (d["reporter_iso3"] != "")]
+    mir = pd.DataFrame({"reporter": "KAZ", "partner": mir["reporter_iso3"], "year": mir["year"],
+                        "flow": mir["flow"].map({"export": "import", "import": "export"}),
+                        "value_usd": mir["value_musd"] * 1e6, "reporter_side": "mirror",
+                        "estimated": mir["estimated"].astype("int64")})
+    out = pd.concat([own, mir], ignore_index=True)
+    out = out[out["year"] >= 1992]
+    out["source"] = "imf_dots"
+    return out[["reporter", "partner", "year", "flow", "value_usd", "source", "reporter_side", "estimated"]]
+
+
+COMPOSITION_GROUPS = ("china", "russia", "usa", "eu", "central_asia", "rest")
+
+
+def _partner_groups_by_year(codes: pd.Series, years: pd.Series) -> np.ndarray:
+    """china / russia (the Soviet Union before 1992) / usa / eu (membership by year) / central_asia / rest."""
+    pg = pd.read_csv(REFERENCE / "partner_groups.csv", comment="#")
+    out = np.full(len(codes), "rest", dtype=object)
+    c, y = codes.to_numpy(), years.to_numpy()
+    for grp in ("CENTRAL_ASIA", "EU"):
+        for m in pg[pg["group"] == grp].itertuples(index=False):
+            out[(c == m.iso3) & (y >= m.from_year) & (y <= m.to_year)] = grp.lower()
+    out[c == "USA"] = "usa"
+    out[(c == "RUS") | ((c == "SUN") & (y < 1992))] = "russia"
+    out[c == "CHN"] = "china"
+    return out
+
+
+def _dots_compositions(d: pd.DataFrame) -> pd.DataFrame:
+    """Every economy's partner composition by year, flow and reporting side (shares of the trade allocated to
+    partners; aggregates and 'not specified' left out, the latter reported as ``unallocated``)."""
+    ok = {"country", "historical"}
+    known = d[d["reporter_iso3"].ne("") & d["partner_iso3"].ne("")]
+    rep = known[known["reporter_kind"].isin(ok) & known["partner_kind"].isin(ok)]
+    reported = pd.DataFrame({"economy": rep["reporter_iso3"], "partner": rep["partner_iso3"], "year": rep["year"],
+                             "flow": rep["flow"], "value": rep["value_musd"], "est": rep["estimated"],
+                             "side": "reported"})
+    mirror = pd.DataFrame({"economy": rep["partner_iso3"], "partner": rep["reporter_iso3"], "year": rep["year"],
+                           "flow": rep["flow"].map({"export": "import", "import": "export"}),
+                           "value": rep["value_musd"], "est": rep["estimated"], "side": "mirror"})
+    both = pd.concat([reported, mirror], ignore_index=True)
+    both = both[both["economy"] != both["partner"]]
+    both["group"] = _partner_groups_by_year(both["partner"], both["year"])
+    both["est_value"] = np.where(both["est"], both["value"], 0.0)
+    key = ["economy", "year", "side", "flow"]
+    by = both.groupby([*key, "group"])["value"].sum().unstack("group", fill_value=0.0)
+    by = by.reindex(columns=list(COMPOSITION_GROUPS), fill_value=0.0)
+    est = both.groupby(key)["est_value"].sum()
+    # total = exports + imports, only where the side holds both flows that year (never one flow alone)
+    wide = by.assign(_est=est).reset_index()
+    have = wide.groupby(["economy", "year", "side"])["flow"].transform("nunique")
+    t = wide[have == 2].groupby(["economy", "year", "side"])[[*COMPOSITION_GROUPS, "_est"]].sum()
+    t = t.reset_index().assign(flow="total")
+    comp = pd.concat([wide, t], ignore_index=True)
+    total = comp[list(COMPOSITION_GROUPS)].sum(axis=1)
+    out = comp[key].copy()
+    out["total_usd"] = total * 1e6
+    for gname in COMPOSITION_GROUPS:
+        out[gname] = np.where(total > 0, comp[gname] / total.where(total > 0, 1.0), np.nan)
+    out["estimated_share"] = np.where(total > 0, comp["_est"] / total.where(total > 0, 1.0), np.nan)
+    # the reporter's own trade it could not allocate to a partner ('… not specified'), as a share of all it reports
+    un = d[d["reporter_kind"].isin(ok) & d["reporter_iso3"].ne("") & (d["partner_kind"] == "unspecified")]
+    un = un.groupby(["reporter_iso3", "year", "flow"])["value_musd"].sum()
+    un_tot = un.groupby(level=[0, 1]).sum().rename("total")
+    un = pd.concat([un.reset_index(), un_tot.reset_index().assign(flow="total")], ignore_index=True)
+    un = un.rename(columns={"reporter_iso3": "economy", "value_musd": "unalloc", "total": "unalloc_t"})
+    un["unalloc"] = un["unalloc"].fillna(un["unalloc_t"])
+    out = out.merge(un[["economy", "year", "flow", "unalloc"]].assign(side="reported"),
+                    on=["economy", "year", "flow", "side"], how="left")
+    alloc = out["total_usd"] / 1e6
+    out["unallocated"] = np.where(out["side"] == "reported", out["unalloc"].fillna(0.0) /
+                                  (alloc + out["unalloc"].fillna(0.0)).where(lambda v: v > 0, np.nan), np.nan)
+    out["russia_is_ussr"] = (out["year"] < 1992).astype("int64")
+    out = out.drop(columns="unalloc")
+    return out[out["total_usd"] > 0]
+
+
+@builder("imf_dots_annual")
+def build_dots(raw: Path):
+    d = _dots_coded(raw)
+    grav, meta = _dots_gravity(d)
+    cols = ["exporter", "importer", "year", "exporter_reported_musd", "importer_reported_musd",
+            "exporter_estimated", "importer_estimated", "flow_source"]
+    return {
+        "gravity_dots": (grav[cols], ["exporter", "importer", "year"], meta),
+        "trade_dots_kaz": (_dots_kaz(d), ["reporter_side", "flow", "partner", "year"], {}),
+        "compositions_dots": (_dots_compositions(d), ["economy", "side", "flow", "year"], {}),
     }

@@ -28,11 +28,12 @@ from .trade import load_trade
 from .updates import user_data_dir
 from .validate import validate_gravity, validate_trade
 
-GRAVITY = {"agtpa": "gravity_agtpa", "agtpa_wto": "gravity_agtpa_wto", "penppml": "gravity_penppml"}
+GRAVITY = {"agtpa": "gravity_agtpa", "agtpa_wto": "gravity_agtpa_wto", "penppml": "gravity_penppml",
+           "dots": "gravity_dots"}
 
 __all__ = [
     "DatasetInfo", "describe", "list_datasets", "load", "load_gravity", "load_trade",
-    "load_country_panel", "load_totals", "load_bns_summary", "load_products", "load_gdp",
+    "load_country_panel", "load_compositions", "load_totals", "load_bns_summary", "load_products", "load_gdp",
     "load_population", "load_pwt", "load_oil", "load_cepii", "load_un_votes", "load_un_roll_calls",
     "load_un_issues", "load_partner_groups", "load_hs2_sectors", "map_hs2", "load_policy_membership",
     "to_iso3", "read_any", "read_table",
@@ -53,11 +54,39 @@ def load_gravity(name: str = "agtpa") -> pd.DataFrame:
     ``"agtpa"`` (default): the WTO/UNCTAD Advanced Guide panel, 69 countries 1986–2006 with
     domestic flows (flow in million USD); ``"agtpa_wto"``: its chapter-1 exercise panel with WTO
     membership; ``"penppml"``: all country pairs every 4th year 1964–2016 with RTAs and CEPII
-    covariates, Kazakhstan included (flow in USD).
+    covariates, Kazakhstan included (flow in USD); ``"dots"``: the annual world panel 2000–2020 from IMF DOTS
+    (202 countries, every ordered pair) with ``flow`` (preferred), ``flow_exporter_reported``,
+    ``flow_importer_reported`` in US dollars, ``flow_source``, CEPII covariates and RTAs
+    (:func:`kzecon.data.dots.load_gravity_dots`).
     """
     if name not in GRAVITY:
         raise CoverageError(f"unknown gravity panel {name!r}; choose one of {', '.join(GRAVITY)}")
+    if name == "dots":
+        from .dots import load_gravity_dots
+
+        return load_gravity_dots()
     return read_bundled(GRAVITY[name])
+
+
+def load_compositions(*, side: str = "reported", flow: str = "total") -> pd.DataFrame:
+    """Every economy's partner composition by year from IMF DOTS (1960–2020): economy, year, flow, side,
+    total_usd, china, russia, usa, eu, central_asia, rest (shares), estimated_share, unallocated, russia_is_ussr.
+
+    ``side``: "reported" (the economy's own declarations), "mirror" (its partners'), or "both";
+    ``flow``: "export", "import", "total" or "all".
+    """
+    df = read_bundled("compositions_dots")
+    if side not in ("reported", "mirror", "both"):
+        raise CoverageError(f"side must be reported, mirror or both, got {side!r}")
+    if flow not in ("export", "import", "total", "all"):
+        raise CoverageError(f"flow must be export, import, total or all, got {flow!r}")
+    if side != "both":
+        df = df[df["side"] == side]
+    if flow != "all":
+        df = df[df["flow"] == flow]
+    out = df.reset_index(drop=True)
+    out.attrs.update(dataset="compositions_dots", sha256=describe("compositions_dots").sha256)
+    return out
 
 
 def load_country_panel() -> pd.DataFrame:

@@ -156,4 +156,44 @@ DATASETS: dict[str, dict] = {
         title="Kazakhstan's exports of ores and metals to China (WITS, SITC 27+28+68)",
         source="World Bank WITS TradeStats, indicator XPRT-TRD-VL", units="value_usd: current USD",
         coverage="1995–2023", side="reported (Kazakhstan)"),
+    "gravity_dots": dict(
+        title="Annual world gravity panel 2000–2020 from IMF DOTS: both reporting sides and a preferred flow",
+        source="IMF Direction of Trade Statistics (DOTS), one workbook per reporter (exports FOB, imports CIF), "
+        "vintage early 2022; covariates from CEPII GeoDist, RTAs from penppml (World Bank DTA) at load",
+        units="*_musd: current USD million as published; load_gravity('dots') returns US dollars",
+        coverage="202 countries that report exports and imports in every year 2000–2020 (aggregates, historical "
+        "entities and 'not specified' removed), every ordered pair × 21 years, no domestic flows",
+        side="both: exporter_reported (its exports, FOB) and importer_reported (its imports, CIF) kept apart; "
+        "preferred flow = importer-reported / 1.10 (CIF → FOB), filled by the exporter's report where the "
+        "importer did not list the partner or its report is a known defect; flow_source says which",
+        caveats=("known defects replaced by the partner's report (flow_source 'exporter_known_defect'): "
+                 "RUS-reported imports from BLR 2006 and 2011 (a quarter to a half of BLR's exports), "
+                 "KAZ-reported imports from RUS 2010 (half of RUS's exports)",
+                 "RUS's workbook has no Belarus cells in 2001, 2004, 2009, 2010: filled from BLR's reports",
+                 "IMF estimates ('e' cells) flagged in exporter_estimated / importer_estimated; 16 reporters' import "
+                 "sides are entirely IMF estimates",
+                 "flow 0 where neither side lists the pair (flow_source 'none')",
+                 "Australia listed twice in every sheet and two identical Nicaragua workbooks: de-duplicated",
+                 "RTAs: penppml's agreement status at the latest of 2000, 2004, …, 2016 (a new agreement switches on "
+                 "up to 3 years late); agreements after 2016 are not known here (2016 status carried to 2020)")),
+    "trade_dots_kaz": dict(
+        title="Kazakhstan's trade with every partner in IMF DOTS, Kazakhstan-reported and mirror",
+        source="IMF Direction of Trade Statistics (DOTS) workbooks", units=_TRADE_UNITS,
+        coverage="1992–2020, all country and former-state partners", side="reporter_side: reported (KAZ's own "
+        "sheets) or mirror (partners' sheets, their exports written as KAZ imports and vice versa)",
+        caveats=("2010 KAZ-reported trade with RUS undercounted (customs union)",
+                 "estimated = 1 where the IMF estimated the cell")),
+    "compositions_dots": dict(
+        title="Every economy's partner composition by year: China, Russia, US, EU, Central Asia, rest",
+        source="IMF Direction of Trade Statistics (DOTS); partner groups from kzecon's partner_groups table",
+        units="total_usd: current USD; group columns: shares summing to one",
+        coverage="219 economies (incl. former states: SUN, CSK, YUG, DDR, …) × 1960–2020, exports / imports / "
+        "total, reported and mirror side",
+        side="side column: reported (the economy's own sheets) or mirror (partners' sheets)",
+        caveats=("russia = the Soviet Union (SUN) before 1992 (russia_is_ussr = 1)",
+                 "EU by membership in each year; Central Asia = KAZ, KGZ, TJK, TKM, UZB",
+                 "shares of trade allocated to a partner: aggregates left out; unallocated = the reporter's "
+                 "'not specified' trade as a share of all it reports (reported side)",
+                 "total only where the side has both flows in the year",
+                 "mirror shares cover partners that report; estimated_share = share of value from IMF estimates")),
 }

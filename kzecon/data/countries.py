@@ -15,8 +15,9 @@ import pandas as pd
 from kzecon.errors import CountryCodeError
 
 # Codes outside current ISO 3166-1 that real trade and vote files carry.  Sources: ISO 3166-3
-# (former codes CSK, YUG, DDR, YMD, ANT, SCG); Correlates of War abbreviations for states without any
-# ISO code (YAR, ZAN); XKX is the user-assigned code for Kosovo used by the World Bank and the EU;
+# (former codes CSK, YUG, DDR, YMD, ANT, SCG, SUN); Correlates of War abbreviations for states without any
+# ISO code (YAR, ZAN); BLX, the Belgium-Luxembourg Economic Union of UN Comtrade and IMF DOTS (to 1996);
+# XKX is the user-assigned code for Kosovo used by the World Bank and the EU;
 # BAT and USP are WITS partner codes (British Antarctic Territory, US Miscellaneous Pacific Islands);
 # WLD, EU27 and EU28 are the aggregates used by the World Bank and Kazakhstan's BNS.
 EXTRA_CODES = {
@@ -25,6 +26,7 @@ EXTRA_CODES = {
     "SCG": "Serbia and Montenegro", "YAR": "Yemen Arab Republic", "ZAN": "Zanzibar",
     "XKX": "Kosovo", "BAT": "British Antarctic Territory", "USP": "US Misc. Pacific Islands",
     "WLD": "World", "EU27": "European Union (27)", "EU28": "European Union (28)",
+    "SUN": "Soviet Union", "BLX": "Belgium-Luxembourg",
 }
 
 # ISO 3166-3 ("code elements for formerly used names of countries"): alpha-3 codes withdrawn when a country was

@@ -10,6 +10,7 @@ wits          1995–2023  reported    UN Comtrade via WITS, Kazakhstan as repor
 bns           2020–2025  reported    Kazakhstan's Bureau of National Statistics, table 312101
 penppml       1992–2016  mirror      partners' reported exports to Kazakhstan (every 4th year)
 comtrade      2014–2019  mirror      China-reported imports from Kazakhstan (2014, 2018, 2019)
+imf_dots      1992–2020  both        IMF DOTS: Kazakhstan's own reports and every partner's (mirror), annual
 imf_imts      any        both        user's downloads from ``kzecon data update --source imf``
 ============  =========  ==========  ============================================================
 
@@ -60,7 +61,11 @@ def _bundled_sources() -> pd.DataFrame:
     ct = read_bundled("comtrade_kaz_chn_hs2", dtype={"cmd_code": str})
     ct = ct[(ct["cmd_code"] == "TOTAL") & (ct["reporter_side"] == "mirror")].copy()
     ct["flag"] = ""
-    frames = [f[TRADE_OUT] for f in (cow, wits, bns, mir, ct)]
+    dots = read_bundled("trade_dots_kaz")
+    dots["flag"] = np.where(dots["estimated"] == 1, "imf_estimate", "")
+    dots.loc[(dots["partner"] == "RUS") & (dots["year"] == 2010) & (dots["reporter_side"] == "reported"),
+             "flag"] = UNDERCOUNT
+    frames = [f[TRADE_OUT] for f in (cow, wits, bns, mir, ct, dots)]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -90,7 +95,7 @@ def load_trade(source: str = "all", *, russia_2010: str = "flag",
     ----------
     source : ``"all"`` (every source stacked, distinguishable by ``source`` and ``reporter_side``),
         ``"spliced"`` (the documented default series, one figure per partner-year-flow), or one
-        source name (``cow_v4``, ``wits``, ``bns``, ``penppml``, ``comtrade``, ``imf_imts``).
+        source name (``cow_v4``, ``wits``, ``bns``, ``penppml``, ``comtrade``, ``imf_dots``, ``imf_imts``).
     russia_2010 : ``"flag"`` keeps the 2010 customs-union undercount of trade with Russia and
         Belarus (flagged); ``"interpolate"`` replaces it in the spliced series by the geometric mean
         of 2009 and 2011, listed in ``attrs['imputed']``.
@@ -111,7 +116,7 @@ def load_trade(source: str = "all", *, russia_2010: str = "flag",
     if russia_2010 not in RUSSIA_2010_OPTIONS:
         raise SchemaError(f"russia_2010 must be one of {RUSSIA_2010_OPTIONS}, got {russia_2010!r}")
     df = _bundled_sources()
-    vintage = ["bundled: cow_v4 1992–2014, wits 1995–2023, bns 2020–2025"]
+    vintage = ["bundled: cow_v4 1992–2014, wits 1995–2023, bns 2020–2025, imf_dots 1992–2020"]
     if include_updates:
         upd, note = load_updates()
         if upd is not None:
