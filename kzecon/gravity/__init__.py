@@ -1,7 +1,7 @@
 """Structural gravity: estimation frames with policy terms, PPML with high-dimensional fixed effects (pyfixest),
 general-equilibrium counterfactuals, and the Advanced Guide's published results reproduced."""
 
-from . import ge, kazakhstan, replicate
+from . import ge, inference, kazakhstan, replicate, world
 from .formula import GravityFormula
 from .formula import parse as parse_formula
 from .ge import GEResult, counterfactual
@@ -10,4 +10,4 @@ from .spec import add_leads_lags, add_pair_term, add_policy, estimation_frame
 
 __all__ = ["estimation_frame", "add_policy", "add_pair_term", "add_leads_lags", "ppml", "PPML", "ols_log",
            "GravityFormula", "parse_formula", "ge",
-           "counterfactual", "GEResult", "replicate", "kazakhstan"]
+           "counterfactual", "GEResult", "replicate", "kazakhstan", "world", "inference"]

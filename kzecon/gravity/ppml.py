@@ -245,7 +245,6 @@ class PPML:
         self.fe = structure.subset(keep)
         self.cluster_codes = cl[keep] if cl is not None else None
         self.dropped = dropped_table(*drops)
-        self._frame = frame
         self._state: dict | None = None
         self._check_absorbed()
 

@@ -47,3 +47,42 @@ def simulate_panel(n_countries: int = 40, n_years: int = 6, *, beta_policy: floa
     out.attrs["truth"] = {"policy": beta_policy, "log_dist": beta_dist, "pair_term": beta_pair_term,
                           "lead": lead_effect}
     return out
+
+
+def simulate_bloc_panel(n_countries: int = 30, n_years: int = 12, *, waves=((6, 3), (9, 2)), effect: float = 0.0,
+                        pair_shock_sd: float = 0.3, noise_shape: float = 5.0, seed: int = 0) -> pd.DataFrame:
+    """A panel shaped like the EAEU design: a bloc whose first members join together (``waves`` = ((year index,
+    size), …): three in year 6, two more in year 9 by default) among ``n_countries`` annual countries, with pair
+    shocks that persist within each pair (AR(1), ρ = 0.7, s.d. ``pair_shock_sd``) so that few treated pairs make
+    clustered errors unreliable. Columns: exporter, importer, year, flow, bloc (1 for flows between two members
+    from the later of their entry years); ``attrs['members']`` lists them, ``attrs['pool']`` the other countries.
+    The true bloc effect is ``effect``; all other effects are absorbed by exporter-year, importer-year and pair
+    fixed effects."""
+    rng = np.random.default_rng(seed)
+    codes = np.array([f"C{i:03d}" for i in range(n_countries)])
+    ex, im = np.meshgrid(np.arange(n_countries), np.arange(n_countries), indexing="ij")
+    off = (ex != im).ravel()
+    ex, im = ex.ravel()[off], im.ravel()[off]
+    size = rng.normal(0, 1.2, n_countries)
+    pair_fe = rng.normal(0, 1.0, len(ex)) + 0.5 * (size[ex] + size[im])
+    order = rng.permutation(n_countries)
+    join = np.full(n_countries, 10**6)
+    k = 0
+    for t, n in waves:
+        join[order[k:k + n]] = t
+        k += n
+    members = codes[order[:k]]
+    shock = np.zeros(len(ex))
+    rows = []
+    for t in range(n_years):
+        shock = 0.7 * shock + rng.normal(0, pair_shock_sd * np.sqrt(1 - 0.49), len(ex))
+        ef, mf = rng.normal(0, 0.3, n_countries), rng.normal(0, 0.3, n_countries)
+        bloc = (t >= np.maximum(join[ex], join[im])).astype(int)
+        mu = np.exp(3 + size[ex] + size[im] + ef[ex] + mf[im] + pair_fe + shock + effect * bloc)
+        flow = rng.poisson(mu * rng.gamma(noise_shape, 1 / noise_shape, len(ex))).astype(float)
+        rows.append(pd.DataFrame({"exporter": codes[ex], "importer": codes[im], "year": 2000 + t, "flow": flow,
+                                  "bloc": bloc}))
+    out = pd.concat(rows, ignore_index=True)
+    out.attrs.update(members=tuple(members), pool=tuple(sorted(set(codes) - set(members))), effect=effect,
+                     waves=tuple((2000 + t, n) for t, n in waves))
+    return out

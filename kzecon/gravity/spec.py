@@ -97,12 +97,14 @@ def estimation_frame(panel: pd.DataFrame, *, years: Sequence[int] | None = None,
 
 
 def add_policy(frame: pd.DataFrame, policy: str, *, table: pd.DataFrame | None = None, name: str | None = None,
-               pairs: str = "both") -> pd.DataFrame:
+               pairs: str = "both", with_country: str | None = None) -> pd.DataFrame:
     """Add a 0/1 policy column from a membership table (policy, iso3, from_year, to_year).
 
     ``pairs="both"``: 1 for international flows between two members in a year both were members (a customs
-    union, the EAEU); ``"either"``: 1 when at least one side is a member. Default table: kzecon's
-    ``policy_membership.csv`` (customs union, EAEU, BRI announcement for Kazakhstan and China), with sources.
+    union, the EAEU); ``"either"``: 1 when at least one side is a member. ``with_country``: only flows between
+    that country and a member, from the member's year (China and the countries that signed a Belt and Road MoU:
+    ``add_policy(f, "bri_mou", with_country="CHN")``). Default table: kzecon's ``policy_membership.csv`` (customs
+    union, EAEU, BRI announcement, Belt and Road MoUs signed at the 2017 and 2019 Forums), a source per row.
     """
     t = load_policy_membership() if table is None else table
     require_columns(t, ["policy", "iso3", "from_year", "to_year"], "policy table")
@@ -122,11 +124,15 @@ def add_policy(frame: pd.DataFrame, policy: str, *, table: pd.DataFrame | None =
                 out |= m & (years >= lo) & (years <= hi)
         return out
 
-    e = member(frame["exporter"].to_numpy(), frame["year"].to_numpy())
-    i = member(frame["importer"].to_numpy(), frame["year"].to_numpy())
+    exp_, imp_ = frame["exporter"].to_numpy(), frame["importer"].to_numpy()
+    e = member(exp_, frame["year"].to_numpy())
+    i = member(imp_, frame["year"].to_numpy())
     if pairs not in ("both", "either"):
         raise SchemaError(f"pairs must be 'both' or 'either', got {pairs!r}")
-    on = (e & i) if pairs == "both" else (e | i)
+    if with_country is not None:
+        on = ((exp_ == with_country) & i) | ((imp_ == with_country) & e)
+    else:
+        on = (e & i) if pairs == "both" else (e | i)
     out = frame.copy()
     out[col] = (on & (frame["exporter"] != frame["importer"]).to_numpy()).astype(int)
     return out

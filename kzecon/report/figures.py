@@ -409,3 +409,21 @@ def tilt(tilt_frame: pd.DataFrame, *, ax=None, title: str | None = None, source:
         ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
         _footer(fig, source, vintage)
     return fig
+
+
+def placebo_distribution(placebo: pd.DataFrame, estimate: float, *, p_value: float | None = None, ax=None,
+                         title: str | None = None, source: str = "kzecon", vintage: str | None = None,
+                         label: str = "estimate"):
+    """Histogram of randomization-inference placebo estimates (column placebo_estimate) with the actual one."""
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        ax.hist(placebo["placebo_estimate"], bins=30, color="#95a5a6", edgecolor="white")
+        ax.axvline(estimate, color="#c0392b", lw=2)
+        text = f"{label} {estimate:.3f}" + (f"\nrandomization p = {p_value:.3f}" if p_value is not None else "")
+        ax.annotate(text, xy=(0.98, 0.95), xycoords="axes fraction", ha="right", va="top", fontsize=9,
+                    color="#c0392b")
+        ax.set_xlabel("placebo estimates (log points)")
+        ax.set_ylabel("placebo draws")
+        ax.set_title(title or "Randomization inference")
+        _footer(fig, source, vintage)
+    return fig

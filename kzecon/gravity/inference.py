@@ -1,0 +1,194 @@
+"""Inference for policy terms with few treated units: randomization inference and the score bootstrap after PPML.
+
+With five EAEU members, clustered standard errors rest on a handful of treated pair clusters and do not hold their
+size (the package's own DiD simulation: 81.5% coverage of nominal 95%). Two alternatives, reported beside them:
+
+* :func:`randomization_inference` — the bloc reassigned to placebo countries drawn from a comparable pool with the
+  bloc's size and timing, the model refitted for each draw (the fixed-effect structure and starting values reused,
+  :class:`kzecon.gravity.PPML`), and p = (1 + #{|β_placebo| ≥ |β|}) / (1 + R) (Fisher; Young 2019). Exact under
+  exchangeability of the bloc's assignment within the pool, whatever the number of treated units.
+* :func:`score_bootstrap` — the wild score bootstrap of Kline & Santos (2012) for a PPML coefficient: the model
+  refitted under the null (the term left out), the term's efficient score contributions summed by cluster, and
+  the score statistic compared with its distribution under random signs (Rademacher or Webb weights) of the cluster
+  sums — one restricted fit and no refits, so thousands of draws cost seconds.
+
+Both take ``client=`` (a dask.distributed Client, a scheduler address, or None for this process) for the refits of
+the randomization inference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kzecon import hdfe
+from kzecon.errors import SpecificationError, UsageError
+
+from . import poisson
+from .ppml import PPML
+
+
+@dataclass(frozen=True)
+class RandomizationResult:
+    """Randomization inference for one term: the estimate, the placebo estimates and the exact p-value."""
+
+    term: str
+    estimate: float
+    placebo: np.ndarray = field(repr=False)
+    draws: tuple = field(default=(), repr=False)
+    seed: int = 0
+
+    @property
+    def reps(self) -> int:
+        return int(len(self.placebo))
+
+    @property
+    def p_value(self) -> float:
+        """Two-sided: (1 + #{|placebo| ≥ |estimate|}) / (1 + R)."""
+        return float((1 + np.sum(np.abs(self.placebo) >= abs(self.estimate) - 1e-12)) / (1 + self.reps))
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"term": self.term, "draw": np.arange(1, self.reps + 1), "placebo_estimate": self.placebo})
+
+    def summary(self) -> str:
+        q = np.quantile(self.placebo, [0.025, 0.975]) if self.reps else (np.nan, np.nan)
+        return (f"randomization inference for {self.term}: estimate {self.estimate:.4f}, {self.reps} placebo draws "
+                f"(seed {self.seed}), 95% of placebo estimates in [{q[0]:.4f}, {q[1]:.4f}], p = {self.p_value:.4f}")
+
+
+def bloc_draw(frame: pd.DataFrame, pool: Sequence[str], waves: Sequence[tuple[int, int]]) -> Callable:
+    """A function rng → placebo bloc column: ``waves`` = ((year, size), …), e.g. ((2010, 3), (2015, 2)) for the
+    customs union and the EAEU; each draw picks that many countries from ``pool`` for each wave (without
+    replacement) and sets 1 for flows between two placebo members from the later of their two years."""
+    pool = np.asarray(sorted(set(pool)))
+    need = sum(n for _, n in waves)
+    if len(pool) < need:
+        raise SpecificationError(f"the placebo pool has {len(pool)} countries; the bloc needs {need}")
+    exp_, imp_ = frame["exporter"].to_numpy(), frame["importer"].to_numpy()
+    years = frame["year"].to_numpy()
+    codes, uniq = pd.factorize(np.concatenate([exp_, imp_]))
+    e_code, i_code = codes[: len(exp_)], codes[len(exp_):]
+    pool_codes = np.array([np.flatnonzero(uniq == c)[0] for c in pool if c in set(uniq)])
+
+    def draw(rng: np.random.Generator) -> tuple[np.ndarray, tuple]:
+        chosen = rng.choice(pool_codes, size=need, replace=False)
+        join = np.full(len(uniq), 10**6)
+        k = 0
+        for year, n in waves:
+            join[chosen[k:k + n]] = year
+            k += n
+        start = np.maximum(join[e_code], join[i_code])
+        col = ((years >= start) & (e_code != i_code)).astype(float)
+        return col, tuple(uniq[chosen])
+
+    return draw
+
+
+def _refit(model: PPML, term: str, columns: list[np.ndarray]) -> list[float]:
+    return [float(model.fit(replace={term: c}).params[term]) for c in columns]
+
+
+def randomization_inference(model: PPML, term: str, draw: Callable, *, reps: int = 99, seed: int = 2026,
+                            client=None, batch: int = 10, progress: Callable[[int, int], None] | None = None
+                            ) -> RandomizationResult:
+    """Refit ``model`` with ``term`` replaced by ``reps`` placebo columns from ``draw(rng)`` (see :func:`bloc_draw`);
+    returns the placebo distribution and the exact p-value. ``client``: run the refits on Dask (a Client or a
+    scheduler address), in batches of ``batch`` draws per task (each task rebuilds the model once)."""
+    if reps < 1:
+        raise UsageError(f"reps must be at least 1, got {reps}")
+    if term not in model.terms:
+        raise UsageError(f"{term!r} is not a regressor of {model.formula.text}")
+    estimate = float(model.fit().params[term])
+    rng = np.random.default_rng(seed)
+    cols, draws = [], []
+    for _ in range(reps):
+        c, who = draw(rng)
+        cols.append(c)
+        draws.append(who)
+    if client is None:
+        placebo = []
+        for i, c in enumerate(cols):
+            placebo += _refit(model, term, [c])
+            if progress:
+                progress(i + 1, reps)
+    else:
+        from .distributed import map_batches
+
+        placebo = map_batches(client, _refit_task, model, term, cols, batch=batch, progress=progress)
+    return RandomizationResult(term=term, estimate=estimate, placebo=np.asarray(placebo, dtype=float),
+                               draws=tuple(draws), seed=seed)
+
+
+def _refit_task(model: PPML, term: str, columns: list[np.ndarray]) -> list[float]:
+    return _refit(model, term, columns)
+
+
+@dataclass(frozen=True)
+class ScoreBootstrapResult:
+    term: str
+    statistic: float
+    p_value: float
+    reps: int
+    weights: str
+    clusters: int
+    seed: int
+
+    def summary(self) -> str:
+        return (f"wild score bootstrap (Kline & Santos 2012) for {self.term}: score statistic {self.statistic:.3f}, "
+                f"{self.reps} draws ({self.weights} weights, {self.clusters} clusters), p = {self.p_value:.4f}")
+
+
+def _wild_weights(kind: str, shape, rng) -> np.ndarray:
+    if kind == "rademacher":
+        return rng.choice(np.array([-1.0, 1.0]), size=shape)
+    if kind == "webb":  # Webb (2014) six-point weights: ±sqrt(1/2), ±1, ±sqrt(3/2)
+        return rng.choice(np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)]), size=shape)
+    raise UsageError(f"weights must be 'rademacher' or 'webb', got {kind!r}")
+
+
+def score_bootstrap(model: PPML, term: str, *, reps: int = 9999, weights: str = "webb", seed: int = 2026
+                    ) -> ScoreBootstrapResult:
+    """Wild score bootstrap of H0: β_term = 0 after PPML, clustered as ``model`` (Kline & Santos 2012).
+
+    The model without ``term`` gives μ̃; the term is residualised on the fixed effects and the other regressors with
+    weights μ̃ (x̃); the score contributions x̃ᵢ(yᵢ − μ̃ᵢ) are summed by cluster (s_g). Statistic
+    T = (Σ s_g)² / Σ s_g²; its bootstrap distribution T* = (Σ w_g s_g)² / Σ (w_g s_g)² with independent weights
+    w_g; p = share of T* ≥ T."""
+    if model.cluster_codes is None:
+        raise UsageError("the score bootstrap needs clustered errors (a model with cluster=…)")
+    if term not in model.terms:
+        raise UsageError(f"{term!r} is not a regressor of {model.formula.text}")
+    j = model.terms.index(term)
+    others = [k for k in range(len(model.terms)) if k != j]
+    X0 = model.X[:, others]
+    fit0 = poisson.fit(model.y, X0, model.fe, offset=model.offset)
+    if not fit0.converged:
+        raise SpecificationError(f"the model without {term} did not converge: no score bootstrap")
+    mu = fit0.mu
+    cols = np.column_stack([model.X[:, j], X0]) if others else model.X[:, [j]]
+    r = hdfe.Demeaner(model.fe, mu).demean(np.ascontiguousarray(cols), tol=1e-11)[0]
+    xk, xo = r[:, 0], r[:, 1:]
+    if xo.shape[1]:
+        wx = xo * mu[:, None]
+        b = np.linalg.lstsq(wx.T @ xo, wx.T @ xk, rcond=None)[0]
+        xk = xk - xo @ b
+    s = xk * (model.y - mu)
+    g, _ = pd.factorize(model.cluster_codes)
+    sg = np.bincount(g, weights=s)
+    stat = float(sg.sum() ** 2 / np.sum(sg ** 2))
+    rng = np.random.default_rng(seed)
+    exceed = 0
+    chunk = max(1, min(reps, 2_000_000 // max(len(sg), 1)))
+    done = 0
+    while done < reps:
+        n = min(chunk, reps - done)
+        w = _wild_weights(weights, (n, len(sg)), rng)
+        ws = w * sg
+        t = ws.sum(axis=1) ** 2 / np.sum(ws ** 2, axis=1)
+        exceed += int(np.sum(t >= stat - 1e-12))
+        done += n
+    return ScoreBootstrapResult(term=term, statistic=stat, p_value=(1 + exceed) / (1 + reps), reps=reps,
+                                weights=weights, clusters=int(len(sg)), seed=seed)
