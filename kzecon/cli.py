@@ -256,8 +256,10 @@ def cmd_forecast(args) -> int:
         fc = forecast.simulate_scenario(comp, scen, horizon=args.horizon, n_paths=args.paths, seed=args.seed)
     else:
         if model == "auto":
-            model, _ = forecast.choose_model(comp, horizon=min(args.horizon, 5), seed=args.seed)
-            print(f"model chosen by backtest CRPS: {model}")
+            model, acc = forecast.choose_model(comp, horizon=min(args.horizon, 5), seed=args.seed, events=events)
+            how = "the world backtest (every economy's history)" if acc is None and model in forecast.WORLD_MODELS \
+                else "this composition's own backtest (mean CRPS)" if acc is not None else "default (short series)"
+            print(f"model: {model}, chosen on {how}")
         fc = forecast.simulate(comp, model=model, horizon=args.horizon, n_paths=args.paths, seed=args.seed)
     summ = fc.summary(levels=(0.8, 0.9))
     risk = fc.risk(events)
@@ -265,7 +267,7 @@ def cmd_forecast(args) -> int:
     print(summ[["year", "partner", "mean", "lower_90", "upper_90"]].round(3).to_string(index=False))
     print(risk.round(3).to_string(index=False))
     if args.out:
-        ev = forecast.validate_events(forecast.load_events() if events is None else events, list(fc.parts))
+        ev = forecast.core.events_for(events, list(fc.parts))
         first = pd.concat([fc.first_year(e, events).assign(event=e) for e in ev["event"]], ignore_index=True)
         fan = figures.composition_fan(comp, summ, source="kzecon; " + label,
                                       parts=tuple(p for p in fc.parts if p != "rest")[:4])
@@ -281,13 +283,50 @@ def cmd_forecast(args) -> int:
     return 0
 
 
+def _world_backtest(args) -> int:
+    """--world: the world backtest of the dependence-risk models (kzecon.forecast.world)."""
+    from kzecon.forecast import world
+    from kzecon.report import figures
+    from kzecon.report.progress import bar
+
+    if args.last_origin < args.first_origin:
+        raise UsageError(f"--last-origin {args.last_origin} is before --first-origin {args.first_origin}")
+    with bar(total=len(range(args.first_origin, args.last_origin + 1)), desc="world backtest (origins)",
+             quiet=args.quiet) as pb:
+        bt = world.world_backtest(origins=range(args.first_origin, args.last_origin + 1), n_paths=args.paths or 500,
+                                  seed=args.seed, statsforecast=not args.no_statsforecast,
+                                  progress=lambda i, n: pb.update(1))
+    tabs = {sub: bt.summary_table(subset=sub, min_origin=args.score_from) for sub in ("held_out", "all")}
+    print(f"world backtest: origins {bt.info['origins'][0]}–{bt.info['origins'][1]}, horizons 1–{bt.info['horizon']},"
+          f" {bt.records['economy'].nunique()} economies ({len(bt.held_out)} held out), {bt.seconds:.0f} s; scored on "
+          f"held-out economies, origins ≥ {args.score_from}:")
+    print(tabs["held_out"][["model", "horizon", "coverage_90", "width_90", "mae_ratio", "crps", "brier_pairwise",
+                            "ece"]].round(3).to_string(index=False))
+    if args.out:
+        cov = pd.concat([bt.coverage(subset=sub, min_origin=args.score_from).assign(subset=sub)
+                         for sub in ("held_out", "all")], ignore_index=True)
+        rel = pd.concat([bt.reliability(subset=sub, min_origin=args.score_from).assign(subset=sub)
+                         for sub in ("held_out", "all")], ignore_index=True)
+        fig = figures.reliability_world(rel[rel["subset"] == "held_out"])
+        with Output(args.out) as out:
+            out.csv(cov, "coverage.csv")
+            out.csv(rel, "reliability.csv")
+            out.csv(pd.concat([t.assign(subset=sub) for sub, t in tabs.items()], ignore_index=True), "summary.csv")
+            out.csv(bt.brier(subset="held_out", min_origin=args.score_from), "brier.csv")
+            out.figure(fig, "reliability.png")
+        out.report()
+    return 0
+
+
 def cmd_backtest(args) -> int:
     from kzecon import forecast
     from kzecon.report import figures
 
+    if args.world:
+        return _world_backtest(args)
     comp, label = _composition_input(args.data)
     models = [m.strip() for m in args.models.split(",")] if args.models else list(forecast.backtest.DEFAULT_MODELS)
-    res = forecast.backtest.run(comp, models=models, start=args.start, horizon=args.horizon, n_paths=args.paths,
+    res = forecast.backtest.run(comp, models=models, start=args.start, horizon=args.horizon, n_paths=args.paths or 2000,
                                 seed=args.seed, progress=None if args.quiet else forecast.backtest.text_progress)
     print(f"{label}: rolling origins {args.start}–, horizons 1–{args.horizon}")
     print(res["coverage"].round(3).to_string(index=False))
@@ -534,8 +573,10 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--data", default=None, help="CSV with columns year, partner, share (default: Kazakhstan's "
                    "total trade by china/russia/eu/rest)")
     f.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5, help="years ahead, 1–30 (default 5)")
-    f.add_argument("--model", choices=["auto", "var", "drift", "rw", "mean5", "ensemble"], default="auto",
-                   help="default: the model with the best backtest CRPS on the data")
+    f.add_argument("--model", choices=["auto", "world_cal", "world", "var", "drift", "rw", "mean5", "ensemble"],
+                   default="auto", help="default: the model chosen on the world backtest (world_cal) where the parts "
+                   "are China, Russia, US, EU, Central Asia and rest in any spelling; otherwise the per-series model "
+                   "with the best backtest CRPS on the data")
     f.add_argument("--scenario", default=None, help="CSV year, brent (USD/bbl): paths conditioned on oil prices")
     f.add_argument("--events", default=None, help="CSV of risk events (event, kind, part_a, part_b, threshold)")
     f.add_argument("--paths", type=_int_in(100, 10**7, "--paths"), default=4000,
@@ -550,10 +591,19 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--start", type=YEAR, default=2005, help="first origin year (default 2005)")
     b.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5, help="horizons 1…N (default 5)")
     b.add_argument("--models", default=None, help="comma-separated subset of var,drift,rw,mean5,ensemble")
-    b.add_argument("--paths", type=_int_in(100, 10**7, "--paths"), default=2000,
-                   help="simulated paths per forecast (default 2000)")
+    b.add_argument("--paths", type=_int_in(100, 10**7, "--paths"), default=None,
+                   help="simulated paths per forecast (default 2000; --world 500)")
     b.add_argument("--seed", type=SEED, default=2026, help="random seed (default 2026)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--world", action="store_true", help="the world backtest: every economy's partner composition "
+                   "(IMF DOTS), rolling origins, 20%% of economies held out, the global model against the per-series "
+                   "models and statsforecast; writes coverage.csv, reliability.csv, summary.csv")
+    b.add_argument("--first-origin", dest="first_origin", type=YEAR, default=1990, help="--world: first origin")
+    b.add_argument("--last-origin", dest="last_origin", type=YEAR, default=2015, help="--world: last origin")
+    b.add_argument("--score-from", dest="score_from", type=YEAR, default=2000,
+                   help="--world: score origins from this year (default 2000)")
+    b.add_argument("--no-statsforecast", dest="no_statsforecast", action="store_true",
+                   help="--world: leave out the statsforecast baseline (the slowest part)")
     b.add_argument("--out", default=None, help="folder for coverage.csv and the other tables")
     b.set_defaults(func=cmd_backtest)
 

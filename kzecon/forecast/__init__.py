@@ -1,9 +1,11 @@
 """Dependence-risk forecasts: simulated composition paths, risk probabilities, rolling-origin backtests."""
 
-from . import backtest
+from . import backtest, parts, scores, world
 from .core import (
                    EVENT_KINDS,
                    MODELS,
+                   WORLD_CHOICE,
+                   WORLD_MODELS,
                    CompositionForecast,
                    choose_model,
                    kazakhstan_composition,
@@ -14,5 +16,6 @@ from .core import (
                    validate_events,
 )
 
-__all__ = ["backtest", "MODELS", "EVENT_KINDS", "CompositionForecast", "choose_model", "kazakhstan_composition",
-           "load_events", "read_events", "simulate", "simulate_scenario", "validate_events"]
+__all__ = ["backtest", "parts", "scores", "world", "MODELS", "WORLD_MODELS", "WORLD_CHOICE", "EVENT_KINDS",
+           "CompositionForecast", "choose_model", "kazakhstan_composition", "load_events", "read_events", "simulate",
+           "simulate_scenario", "validate_events"]

@@ -15,15 +15,16 @@ the years it is scored on — and forecasts 1…H years ahead. Scores per model 
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from kzecon.errors import CoverageError
+from kzecon.errors import CoverageError, DataQualityWarning, EstimationError
 
-from .core import MODELS, _event_hits, load_events, simulate, validate_events
+from .core import MODELS, _event_hits, events_for, simulate
 
 
 def wilson(k: float, n: float, level: float = 0.95) -> tuple[float, float]:
@@ -52,7 +53,7 @@ def coverage_table(records: pd.DataFrame, levels: Sequence[float] = (0.8, 0.9)) 
     return pd.DataFrame(rows)
 
 
-DEFAULT_MODELS = (*MODELS, "ensemble")  # the ensemble: equal weights of the four, fixed in advance (not tuned)
+DEFAULT_MODELS = (*MODELS, "ensemble")  # the ensemble: equal weights of the four (core.ENSEMBLE), not tuned
 
 
 def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: int = 2005, horizon: int = 5,
@@ -70,17 +71,21 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
     origins = [y for y in years if y >= start and y < years[-1]]
     if not origins:
         raise CoverageError(f"no backtest origins: the data end in {years[-1]} and origins start in {start}")
-    ev = validate_events(load_events() if events is None else events, list(wide.columns))
+    ev = events_for(events, list(wide.columns))
     recs, ev_recs = [], []
+    skipped: list[str] = []
     total = len(origins) * len(models)
     done = 0
     for o in origins:
         hist = wide.loc[:o]
         h = min(horizon, years[-1] - o)
         for m in models:
-            weights = {k: 1.0 for k in MODELS} if m == "ensemble" else None
-            fc = simulate(hist, model=m, horizon=horizon, n_paths=n_paths, seed=seed + o, reference=reference,
-                          weights=weights)
+            try:
+                fc = simulate(hist, model=m, horizon=horizon, n_paths=n_paths, seed=seed + o, reference=reference)
+            except (CoverageError, EstimationError) as err:  # this model cannot be fitted at this origin
+                skipped.append(f"{m} at {o}: {str(err)[:120]}")
+                done += 1
+                continue
             paths = fc.paths[:, :h, :]
             actual = wide.loc[o + 1:o + h].to_numpy()
             for i in range(h):
@@ -100,6 +105,11 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
             done += 1
             if progress:
                 progress(done, total)
+    if skipped:
+        warnings.warn(f"backtest: {len(skipped)} model-origin(s) could not be fitted and are not scored: "
+                      f"{'; '.join(skipped[:3])}{' …' if len(skipped) > 3 else ''}", DataQualityWarning, stacklevel=2)
+    if not recs:
+        raise CoverageError("backtest: no model could be fitted at any origin")
     records = pd.DataFrame(recs)
     evr = pd.DataFrame(ev_recs)
     acc = records.assign(err=records["mean"] - records["actual"]).groupby(["model", "horizon"], sort=False).agg(

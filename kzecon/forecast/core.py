@@ -21,6 +21,7 @@ Risk events are data (``kzecon/data/reference/risk_events.csv``; pass your own t
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,10 +29,12 @@ import numpy as np
 import pandas as pd
 
 from kzecon.data._store import read_reference
-from kzecon.errors import CoverageError, SchemaError
+from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, SchemaError
 from kzecon.timeseries import composition_frame, composition_var, transforms
 
-MODELS = ("var", "drift", "rw", "mean5")
+MODELS = ("var", "drift", "rw", "mean5")  # the per-series models (fitted on the composition alone)
+WORLD_MODELS = ("world", "world_cal")  # learned from every economy's history (kzecon.forecast.world)
+ENSEMBLE = {m: 1.0 for m in MODELS}  # "ensemble" everywhere: equal weights of the per-series models
 EVENT_KINDS = ("exceeds_part", "exceeds", "below", "balance_below")
 
 
@@ -56,33 +59,73 @@ def read_events(path) -> pd.DataFrame:
     return ev
 
 
-def validate_events(events: pd.DataFrame, parts) -> pd.DataFrame:
-    """Check an event table against the composition's parts; errors name the event."""
+def validate_events(events: pd.DataFrame, parts, *, skip_missing: bool = False) -> pd.DataFrame:
+    """Check an event table against the composition's parts; errors name the event.
+
+    Part names are matched to the composition's labels in any spelling (china / CHN / China; eu / EU / EUR; …:
+    :mod:`kzecon.forecast.parts`) and replaced by those labels. ``skip_missing``: an event about a part the
+    composition does not have is left out, with one note listing them (kzecon's default events on a user's
+    composition); otherwise it is an error (a user's own events)."""
     from kzecon.data.validate import require_columns
 
+    from .parts import resolve
+
+    if not isinstance(events, pd.DataFrame):
+        raise SchemaError(f"risk events must be a table (event, kind, part_a, part_b, threshold), got "
+                          f"{type(events).__name__}")
     require_columns(events, ["event", "kind"], "risk events")
-    ev = events.copy()
+    ev = events.copy().reset_index(drop=True)
     for c in ("part_a", "part_b", "threshold"):
         if c not in ev:
             ev[c] = np.nan
-    for _, r in ev.iterrows():
+    ev["part_a"] = ev["part_a"].astype(object)
+    ev["part_b"] = ev["part_b"].astype(object)
+    parts = list(parts)
+    skipped, keep = [], []
+    for i, r in ev.iterrows():
         if r["kind"] not in EVENT_KINDS:
             raise SchemaError(f"risk event {r['event']!r}: kind must be one of {', '.join(EVENT_KINDS)}, "
                               f"got {r['kind']!r}")
-        need = [] if r["kind"] == "balance_below" else [r["part_a"]] + ([r["part_b"]] if r["kind"] == "exceeds_part"
-                                                                        else [])
-        for p in need:
-            if p not in parts:
-                raise SchemaError(f"risk event {r['event']!r}: part {p!r} is not in the composition "
-                                  f"({', '.join(parts)})")
+        need = [] if r["kind"] == "balance_below" else ["part_a"] + (["part_b"] if r["kind"] == "exceeds_part"
+                                                                      else [])
+        missing = []
+        for col in need:
+            if pd.isna(r[col]):
+                raise SchemaError(f"risk event {r['event']!r}: kind {r['kind']} needs column {col!r}")
+            hit = resolve(str(r[col]), parts)
+            if hit is None:
+                missing.append(str(r[col]))
+            else:
+                ev.at[i, col] = hit
+        if missing:
+            if not skip_missing:
+                raise SchemaError(f"risk event {r['event']!r}: part {missing[0]!r} is not in the composition "
+                                  f"({', '.join(map(str, parts))})")
+            skipped.append(f"{r['event']} ({', '.join(missing)})")
+            continue
         if r["kind"] != "exceeds_part":
             t = pd.to_numeric(r["threshold"], errors="coerce")
             if not (0 < t < 1):
                 raise SchemaError(f"risk event {r['event']!r}: threshold must be a share in (0, 1), "
                                   f"got {r['threshold']!r}")
+        keep.append(i)
+    ev = ev.loc[keep].reset_index(drop=True)
     if ev["event"].duplicated().any():
         raise SchemaError(f"risk event {ev.loc[ev['event'].duplicated(), 'event'].iloc[0]!r} is defined twice")
+    if skipped:
+        warnings.warn(f"default risk events left out: the composition has no such part: {'; '.join(skipped)}",
+                      DataQualityWarning, stacklevel=3)
+    if ev.empty:
+        raise SchemaError("no risk event applies to this composition's parts "
+                          f"({', '.join(map(str, parts))}); pass your own events")
     return ev
+
+
+def events_for(events: pd.DataFrame | None, parts) -> pd.DataFrame:
+    """The user's events (every one must apply) or kzecon's defaults (those that apply)."""
+    if events is None:
+        return validate_events(load_events(), parts, skip_missing=True)
+    return validate_events(events, parts)
 
 
 def _event_hits(paths: np.ndarray, parts: list, ev: pd.Series) -> np.ndarray:
@@ -133,23 +176,26 @@ class CompositionForecast:
         return pd.concat(rows, ignore_index=True)
 
     def risk(self, events: pd.DataFrame | None = None) -> pd.DataFrame:
-        """event, year, probability (the event holds in that year), probability_by_year (at least once by
-        then), mc_se (Monte Carlo standard error of ``probability``)."""
-        ev = validate_events(load_events() if events is None else events, list(self.parts))
+        """event, year, probability (the event holds in that year; recalibrated where the model carries a
+        calibration map, ``raw_probability`` beside it), probability_by_year (at least once by then), mc_se
+        (Monte Carlo standard error of the raw probability)."""
+        ev = events_for(events, list(self.parts))
+        pmap = self.info.get("prob_map") if isinstance(self.info, dict) else None
         rows = []
         for _, e in ev.iterrows():
             hit = _event_hits(self.paths, list(self.parts), e)
-            p = hit.mean(axis=0)
+            raw = hit.mean(axis=0)
+            p = np.asarray(pmap(raw), dtype=float) if pmap is not None else raw
             ever = np.logical_or.accumulate(hit, axis=1).mean(axis=0)
             for i, y in enumerate(self.years):
                 rows.append({"event": e["event"], "year": y, "probability": float(p[i]),
-                             "probability_by_year": float(ever[i]),
-                             "mc_se": float(np.sqrt(p[i] * (1 - p[i]) / self.n_paths))})
+                             "raw_probability": float(raw[i]), "probability_by_year": float(ever[i]),
+                             "mc_se": float(np.sqrt(raw[i] * (1 - raw[i]) / self.n_paths))})
         return pd.DataFrame(rows)
 
     def first_year(self, event: str, events: pd.DataFrame | None = None) -> pd.DataFrame:
         """Distribution of the first year in which ``event`` holds: year (or 'later'), probability."""
-        ev = validate_events(load_events() if events is None else events, list(self.parts))
+        ev = events_for(events, list(self.parts))
         row = ev[ev["event"] == event]
         if row.empty:
             raise SchemaError(f"unknown risk event {event!r}; defined: {', '.join(ev['event'])}")
@@ -188,8 +234,11 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
     """Simulate ``n_paths`` future paths of a composition ``horizon`` years ahead with one model.
 
     ``comp``: long (year, partner, share) or wide (year × parts) composition, consecutive years, rows summing
-    to one. ``model``: one of ``var``, ``drift``, ``rw``, ``mean5`` or ``ensemble`` (with ``weights``, a dict
-    model → weight; default equal weights of var and drift).
+    to one (within 1e-3: rescaled; about 100: read as percent; both with a note). ``model``: a per-series model
+    (``var``, ``drift``, ``rw``, ``mean5``), ``ensemble`` (equal weights of the four unless ``weights``, a dict
+    model → weight), or a world model (``world``: the global model learned from every economy's history up to
+    the composition's last year; ``world_cal``: the same, recalibrated on the world backtest — both need parts
+    that are kzecon's known parts in any spelling, :mod:`kzecon.forecast.world`).
     """
     if horizon < 1 or horizon > 30:
         raise SchemaError(f"horizon must be 1–30 years, got {horizon}")
@@ -197,13 +246,21 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
         raise SchemaError(f"n_paths must be at least 100 for stable probabilities, got {n_paths}")
     wide = composition_frame(comp, min_years=8)
     parts = list(wide.columns)
-    ref = reference if reference in parts else parts[-1]
+    from .parts import resolve
+
+    ref = resolve(reference, parts) or parts[-1]
     z = transforms.alr(wide, ref).to_numpy()
     rng = np.random.default_rng(seed)
     origin = int(wide.index[-1])
     info = {"reference": ref, "history": f"{int(wide.index[0])}–{origin}"}
-    if model == "ensemble":
-        weights = weights or {"var": 0.5, "drift": 0.5}
+    if model in WORLD_MODELS:
+        from .world import forecast_composition
+
+        paths, winfo = forecast_composition(wide, horizon=horizon, n_paths=n_paths, seed=seed,
+                                            calibrated=model == "world_cal")
+        info.update(winfo)
+    elif model == "ensemble":
+        weights = weights or ENSEMBLE
         bad = [m for m in weights if m not in MODELS]
         if bad:
             raise SchemaError(f"ensemble weights name unknown model(s) {bad}; models: {', '.join(MODELS)}")
@@ -218,14 +275,20 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
         info["weights"] = {m: float(x) for m, x in zip(weights, w / w.sum(), strict=True)}
     elif model == "var":
         res = composition_var(wide, reference=ref)
-        paths = res.simulate(horizon, n_paths, seed)
+        try:
+            paths = res.simulate(horizon, n_paths, seed)
+        except np.linalg.LinAlgError as err:
+            raise EstimationError(f"VAR: the shock covariance of the log-ratios is singular ({err}): a part that "
+                                  "moves in fixed proportion to another, or a constant part; merge such parts") \
+                from None
         info.update(lags=res.info["lags"], stable=res.stats["stable"])
     elif model in ("drift", "rw"):
         paths = transforms.alr_inv(_simulate_rw(z, horizon, n_paths, rng, drift=model == "drift"), parts, ref)
     elif model == "mean5":
         paths = transforms.alr_inv(_simulate_mean(z, horizon, n_paths, rng), parts, ref)
     else:
-        raise SchemaError(f"unknown forecast model {model!r}; choose {', '.join(MODELS)} or ensemble")
+        raise SchemaError(f"unknown forecast model {model!r}; choose {', '.join(MODELS + WORLD_MODELS)} or "
+                          "ensemble")
     years = tuple(range(origin + 1, origin + horizon + 1))
     return CompositionForecast(model=model, origin=origin, years=years, parts=tuple(parts), paths=paths, seed=seed,
                                info=info)
@@ -291,18 +354,34 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
                                parts=tuple(wide.columns), paths=paths, seed=seed, info=info)
 
 
+WORLD_CHOICE = "world_cal"
+"""The model chosen on the world backtest (origins 2000–2015, held-out economies; analyses/world_backtest.py,
+table in BENCHMARKS.md): the lowest CRPS and Brier score at every horizon with 90% coverage nearest to nominal."""
+
+
 def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = None, n_paths: int = 1000,
-                 seed: int = 0) -> tuple[str, pd.DataFrame | None]:
-    """The model with the lowest mean CRPS in a rolling-origin backtest of ``comp`` (origins from ``start``,
-    default the 12th year); ``("rw", None)`` when the series is too short for any origin."""
+                 seed: int = 0, events: pd.DataFrame | None = None) -> tuple[str, pd.DataFrame | None]:
+    """The model for ``comp``: :data:`WORLD_CHOICE` where the world model applies (parts that are kzecon's known
+    parts, with world history before the composition's last year); otherwise the per-series model with the lowest
+    mean CRPS in a rolling-origin backtest of ``comp`` itself (origins from ``start``, default the 12th year,
+    scored with ``events`` or the default events that apply), or ``("rw", None)`` when the series is too short
+    for any origin."""
     from .backtest import run
+    from .world import LAGS, world_parts_of
 
     wide = composition_frame(comp, min_years=8)
+    try:
+        world_parts_of(wide.columns)
+        if len(wide) >= LAGS + 1 and int(wide.index[-1]) >= 1981:
+            return WORLD_CHOICE, None
+    except (CoverageError, SchemaError):
+        pass
     first = int(wide.index[0])
     start = first + 11 if start is None else start
     if int(wide.index[-1]) - start < 2:
         return "rw", None
-    acc = run(wide, models=MODELS, start=start, horizon=horizon, n_paths=n_paths, seed=seed)["accuracy"]
+    acc = run(wide, models=MODELS, start=start, horizon=horizon, n_paths=n_paths, seed=seed,
+              events=events)["accuracy"]
     best = acc.groupby("model")["crps"].mean().idxmin()
     return str(best), acc
 

@@ -17,8 +17,9 @@ table with a cited source per row (``kzecon/data/reference/policy_membership.csv
   from that year (the only dated, cited list available here; other signatories are not in the table).
 
 :func:`eaeu_models` fits them on the preferred flow and, as a robustness pair, on the exporter-reported and the
-importer-reported flows, and adds randomization inference (placebo blocs of the same size and timing drawn from
-comparable countries) and the wild score bootstrap for the bloc terms.
+importer-reported flows (and on the preferred flow with the workbooks' known defects left in: the filling
+rule matters exactly for the bloc's pairs), and adds randomization inference (placebo blocs of the same size and
+timing drawn from comparable countries) and the wild score bootstrap for the bloc terms.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kzecon.data.dots import CIF_FOB_FACTOR
 from kzecon.errors import CoverageError
 from kzecon.results import EstimationResults
 
@@ -192,6 +194,13 @@ def eaeu_models(frame: pd.DataFrame | None = None, *, ri_reps: int = 99, score_r
         say(f"fitting {name}")
         models[name] = PPML(f, f"{SIDES[side]} ~ {SPECS['ppml_static']} | {FE}", name=name).fit()
         timing[name] = time.perf_counter() - t0
+    if "flow_source" in f.columns and (f["flow_source"] == "exporter_known_defect").any():
+        # the filling rule matters exactly for the bloc's pairs: the preferred flow with the known defects left in
+        name = "ppml_static_defects_kept"
+        say(f"fitting {name}")
+        kept = f.assign(flow_defects_kept=np.where(f["flow_source"] == "exporter_known_defect",
+                                                   f["flow_importer_reported"] / CIF_FOB_FACTOR, f["flow"]))
+        models[name] = PPML(kept, f"flow_defects_kept ~ {SPECS['ppml_static']} | {FE}", name=name).fit()
     pre = wald(models["ppml_event"], [f"eaeu_lead{k}" for k in LEADS])
     ri: dict[tuple, RandomizationResult] = {}
     score: dict[tuple, ScoreBootstrapResult] = {}

@@ -427,3 +427,29 @@ def placebo_distribution(placebo: pd.DataFrame, estimate: float, *, p_value: flo
         ax.set_title(title or "Randomization inference")
         _footer(fig, source, vintage)
     return fig
+
+
+def reliability_world(rel: pd.DataFrame, *, models=("world_cal", "world", "rw", "statsforecast_ets"), ax=None,
+                      title: str | None = None, source: str = "kzecon world backtest (IMF DOTS compositions)",
+                      vintage: str | None = None):
+    """Reliability diagram of event probabilities across many economies: observed frequency against forecast
+    probability per bin, one line per model (columns model, forecast, observed, n)."""
+    names = {"world_cal": "global model, recalibrated", "world": "global model", "rw": "random walk",
+             "statsforecast_ets": "statsforecast AutoETS", "drift": "random walk with drift",
+             "mean5": "mean of 5 years"}
+    with plt.rc_context(STYLE):
+        fig, ax = _new(ax)
+        ax.plot([0, 1], [0, 1], color="#888888", lw=0.8, ls="--", label="perfect calibration")
+        for m in models:
+            d = rel[rel["model"] == m]
+            if len(d):
+                ax.plot(d["forecast"], d["observed"], "o-", ms=3, lw=1.3, label=names.get(m, m))
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("forecast probability")
+        ax.set_ylabel("observed frequency")
+        ax.set_title(title or "Reliability of event probabilities, held-out economies")
+        ax.legend(fontsize=8, loc="upper left")
+        n = int(rel[rel["model"] == models[0]]["n"].sum()) if len(rel) else 0
+        _footer(fig, f"{source}; {n:,} events per model", vintage)
+    return fig

@@ -1,0 +1,54 @@
+"""Which inference holds its size with five bloc members? A simulation shaped like the EAEU design.
+
+200 panels of 30 countries × 21 years (2000–2020) with a bloc of three members from 2010 and two more from 2015,
+exporter-year, importer-year and pair effects and pair shocks that persist (AR(1), ρ = 0.7), no bloc effect
+(size) and a bloc effect of 0.3 log points (power); for each: PPML with errors clustered by country pair (Wald
+p), randomization inference (99 placebo blocs of the same size and timing, members in the pool) and the wild
+score bootstrap (Kline & Santos 2012; 999 Webb draws). Writes analyses/output/gravity_inference/size_power.csv.
+Run: python analyses/gravity_inference.py [n_panels]
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kzecon import gravity
+from kzecon.gravity import inference
+from kzecon.gravity.simulate import simulate_bloc_panel
+
+OUT = Path(__file__).parent / "output" / "gravity_inference"
+
+
+def one(effect: float, seed: int) -> dict:
+    p = simulate_bloc_panel(30, 21, waves=((10, 3), (15, 2)), effect=effect, seed=seed)
+    model = gravity.PPML(p, "flow ~ bloc | exp_year + imp_year + pair")
+    draw = inference.bloc_draw(p, p.attrs["pool"] + p.attrs["members"], p.attrs["waves"])
+    return {"effect": effect, "seed": seed, "p_clustered": float(model.fit().pvalues["bloc"]),
+            "p_ri": inference.randomization_inference(model, "bloc", draw, reps=99, seed=seed).p_value,
+            "p_score": inference.score_bootstrap(model, "bloc", reps=999, seed=seed).p_value}
+
+
+def main(n: int = 200) -> pd.DataFrame:
+    t0 = time.perf_counter()
+    rows = [one(effect, s) for effect in (0.0, 0.3) for s in range(n)]
+    d = pd.DataFrame(rows)
+    out = []
+    for effect, g in d.groupby("effect"):
+        for m in ("p_clustered", "p_ri", "p_score"):
+            r = float(np.mean(g[m] <= 0.05 + 1e-12))
+            out.append({"effect": effect, "inference": m.removeprefix("p_"), "rejection_5pct": r,
+                        "mc_se": float(np.sqrt(r * (1 - r) / len(g))), "panels": len(g)})
+    table = pd.DataFrame(out)
+    OUT.mkdir(parents=True, exist_ok=True)
+    table.to_csv(OUT / "size_power.csv", index=False)
+    d.to_csv(OUT / "draws.csv", index=False)
+    print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    print(f"{time.perf_counter() - t0:.0f} s")
+    return table
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)

@@ -1,0 +1,48 @@
+"""Part labels of a composition: the user's own (CHN, China, RUS, EU, EUR, REST …) matched to kzecon's canonical
+parts (china, russia, usa, eu, central_asia, rest) case-insensitively, across codes and names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+CANONICAL = ("china", "russia", "usa", "eu", "central_asia", "rest")
+ALIASES = {
+    "china": ("china", "chn", "prc", "cn", "china mainland", "china p r mainland", "peoples republic of china"),
+    "russia": ("russia", "rus", "ru", "russian federation", "rf"),
+    "usa": ("usa", "us", "united states", "united states of america", "america"),
+    "eu": ("eu", "eur", "eu27", "eu28", "eun", "european union", "europe eu", "eu 27", "eu 28"),
+    "central_asia": ("central asia", "central_asia", "casia", "ca"),
+    "rest": ("rest", "row", "rest of world", "rest of the world", "other", "others", "oth", "world rest",
+             "rest_world", "remainder"),
+}
+_LOOKUP = {a: canon for canon, names in ALIASES.items() for a in names}
+
+
+def _key(label: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", " ", str(label).strip().lower()).strip()
+    return s
+
+
+def canonical(label: str) -> str | None:
+    """kzecon's name for a part label, or None when it is not one of the known parts."""
+    k = _key(label)
+    return _LOOKUP.get(k) or _LOOKUP.get(k.replace(" ", "_")) or _LOOKUP.get(k.replace(" ", ""))
+
+
+def match(labels: Iterable[str]) -> dict[str, str | None]:
+    """{label: canonical part or None}; two labels that mean the same part is an error for the caller to raise."""
+    return {lab: canonical(lab) for lab in labels}
+
+
+def resolve(name: str, parts: Iterable[str]) -> str | None:
+    """The label among ``parts`` that ``name`` (an event's part, in any spelling) refers to, or None."""
+    parts = list(parts)
+    if name in parts:
+        return name
+    target = canonical(name)
+    if target is None:
+        lowered = {str(p).strip().lower(): p for p in parts}
+        return lowered.get(str(name).strip().lower())
+    hits = [p for p in parts if canonical(p) == target]
+    return hits[0] if len(hits) == 1 else None

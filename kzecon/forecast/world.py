@@ -1,0 +1,730 @@
+"""Dependence risk learned from the world's history: a global model of partner compositions, its world backtest,
+and its recalibration — all without look-ahead.
+
+**Data** — every economy's partner composition 1960–2020 from IMF DOTS (:func:`kzecon.data.load_compositions`,
+reported side, exports + imports), in parts ``china``, ``russia`` (the Soviet Union before 1992), ``usa``, ``eu``
+and ``rest`` (Central Asia in rest), or any coarser set of those parts (Kazakhstan's: china, russia, eu, rest).
+A part's own economy (China's trade with China) is structurally zero and left out; a part with less than
+``MIN_SHARE`` (0.5%) of the economy's trade on average over the five years to the origin is merged into ``rest``
+for that origin (decided from data up to the origin only).
+
+**The global model** (``"world"``) — for each part k (alr log-ratio z = log(s_k / s_rest)), pooled across every
+economy and year up to the origin T:
+
+    Δz_t = a_k + b_k Δz_{t−1} + c_k · mean(Δz_{t−5…t−1}) + d_k (z_{t−1} − mean(z_{t−10…t−1})) + ε_t
+
+a world drift (China's share has risen nearly everywhere since 1990), momentum, the economy's own recent drift
+(how much of it persists: conditioning on the economy's history) and mean reversion towards its recent level, each
+learned from thousands of economy-years instead of one economy's thirty. The innovation scale of economy i and
+part k is shrunk towards the pooled scale of shares of its size (empirical Bayes: σ²ᵢₖ = (nᵢ s²ᵢₖ + ν σ²_pool) /
+(nᵢ + ν), ν = 8), and shocks are correlated across parts with the pooled correlation. Paths are simulated for all
+economies at once (economies × paths × horizon × parts).
+
+**Recalibration** (``"world_cal"``) — the model's intervals widened or narrowed by horizon so that, on all earlier
+forecasts whose outcome is known by the origin (o + h ≤ T), they would have covered 80% / 90% (split conformal on
+the share scale), and event probabilities mapped through an isotonic regression fitted on those earlier events.
+
+**The world backtest** (:func:`world_backtest`) — origins 1990–2015, horizons 1–5, every economy with at least 15
+years of history, the global model's parameters and its recalibration learned at each origin from data up to that
+origin on the training economies only; 20% of the economies are held out (never used to learn anything) and the
+scores are reported for them as well as for all. Baselines in the same backtest: the random walk, the random walk
+with drift and the mean of the last five years (the per-series models of :mod:`kzecon.forecast.core`), persistence
+(the last value) for the MAE ratio, and statsforecast's AutoETS on each log-ratio with its conformal intervals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kzecon.errors import CoverageError, SchemaError
+
+WORLD_PARTS = ("china", "russia", "usa", "eu", "rest")
+KNOWN_PARTS = ("china", "russia", "usa", "eu", "central_asia", "rest")  # parts a composition may be made of
+SELF_PART = {"CHN": "china", "RUS": "russia", "SUN": "russia", "USA": "usa"}
+MIN_SHARE = 0.005  # parts below this average share over the five years to the origin are merged into rest
+FLOOR = 1e-4  # remaining zero shares are floored here (multiplicative replacement)
+LAGS = 10  # years of history the regressors need
+SHRINK_NU = 8.0  # prior weight (years) of the pooled innovation scale
+SCALE_YEARS = 15  # the pooled and own innovation scales come from the last this many years
+WEIGHTED = True
+DYNAMICS = True
+SIZE_BINS = np.array([0.0, 0.02, 0.05, 0.1, 0.2, 1.0])  # share size classes for the pooled scale
+MODELS = ("world", "world_cal", "rw", "drift", "mean5")
+
+
+@dataclass
+class Panel:
+    """Shares of every economy (E) × year (Y) × part (P); NaN where the economy has no data that year."""
+
+    economies: np.ndarray
+    years: np.ndarray
+    parts: tuple
+    shares: np.ndarray
+
+    def index(self, economy: str) -> int:
+        hit = np.flatnonzero(self.economies == economy)
+        if not len(hit):
+            raise CoverageError(f"economy {economy!r} is not in the world panel")
+        return int(hit[0])
+
+
+def world_panel(parts: Sequence[str] = WORLD_PARTS, *, side: str = "reported") -> Panel:
+    """The DOTS compositions as a dense array in ``parts`` (a subset of the world parts plus ``rest``: the world
+    groups not listed, and Central Asia, are added to rest). The economy's own part is NaN (structurally zero)."""
+    import kzecon
+
+    parts = tuple(parts)
+    if "rest" not in parts or not set(parts) <= set(KNOWN_PARTS):
+        raise SchemaError(f"world parts must be among {KNOWN_PARTS} and include 'rest', got {parts}")
+    c = kzecon.data.load_compositions(side=side, flow="total")
+    for p in KNOWN_PARTS:
+        if p not in parts:
+            c["rest"] = c["rest"] + c[p]
+    economies = np.array(sorted(c["economy"].unique()))
+    years = np.arange(int(c["year"].min()), int(c["year"].max()) + 1)
+    arr = np.full((len(economies), len(years), len(parts)), np.nan)
+    ei = np.searchsorted(economies, c["economy"].to_numpy())
+    yi = c["year"].to_numpy() - years[0]
+    for j, p in enumerate(parts):
+        arr[ei, yi, j] = c[p].to_numpy()
+    for e, own in SELF_PART.items():
+        if own in parts and e in set(economies):
+            arr[np.searchsorted(economies, e), :, parts.index(own)] = np.nan
+    return Panel(economies, years, parts, arr)
+
+
+def _active(panel: Panel, t: int) -> np.ndarray:
+    """(E, P) parts kept at origin index t: present, average share ≥ MIN_SHARE over the five years to t; rest
+    always."""
+    w = panel.shares[:, max(0, t - 4):t + 1, :]
+    with np.errstate(invalid="ignore"):
+        m = np.nansum(w, axis=1) / np.maximum((~np.isnan(w)).sum(axis=1), 1)
+    act = np.nan_to_num(m, nan=0.0) >= MIN_SHARE
+    act[:, panel.parts.index("rest")] = True
+    return act
+
+
+def _logratios(panel: Panel, active: np.ndarray) -> np.ndarray:
+    """(E, Y, K) log-ratios of the non-rest parts against rest, with inactive parts merged into rest and zero
+    shares floored; NaN where the part is inactive or the year missing."""
+    r = panel.parts.index("rest")
+    s = np.nan_to_num(panel.shares, nan=0.0)
+    merged = s[:, :, r] + np.einsum("eyp,ep->ey", s, (~active).astype(float))
+    comps = [j for j in range(len(panel.parts)) if j != r]
+    rest = np.maximum(merged, FLOOR)
+    z = np.log(np.maximum(s[:, :, comps], FLOOR) / rest[:, :, None])
+    missing = np.isnan(panel.shares[:, :, r])
+    z[missing] = np.nan
+    z[~active[:, comps][:, None, :].repeat(len(panel.years), axis=1)] = np.nan
+    return z
+
+
+def _design(z: np.ndarray, t_hi: int):
+    """Regression rows for target years LAGS+1 … t_hi: X (n, 4), y (n,), component (n,), economy (n,), target year
+    index (n,)."""
+    E, Y, K = z.shape
+    Xs, ys, ks, es, ts = [], [], [], [], []
+    for t in range(LAGS + 1, t_hi + 1):
+        win = z[:, t - LAGS - 1:t + 1, :]  # t−11 … t
+        ok = ~np.isnan(win).any(axis=1)  # (E, K)
+        if not ok.any():
+            continue
+        dz = np.diff(win, axis=1)  # Δz for t−10 … t
+        x = np.stack([np.ones((E, K)), dz[:, -2], dz[:, -6:-1].mean(axis=1),
+                      win[:, -2] - win[:, -11:-1].mean(axis=1)], axis=-1)
+        e_idx, k_idx = np.nonzero(ok)
+        Xs.append(x[e_idx, k_idx])
+        ys.append(dz[e_idx, -1, k_idx])
+        ks.append(k_idx)
+        es.append(e_idx)
+        ts.append(np.full(len(e_idx), t))
+    if not Xs:
+        return np.zeros((0, 4)), np.zeros(0), np.zeros(0, int), np.zeros(0, int), np.zeros(0, int)
+    return tuple(np.concatenate(a) for a in (Xs, ys, ks, es, ts))
+
+
+def _state(z: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Regressor history at origin index t: the last LAGS+1 log-ratios (E, LAGS+1, K) and which (E, K) have it."""
+    win = z[:, t - LAGS:t + 1, :]
+    return win, ~np.isnan(win).any(axis=1)
+
+
+def _size_class(share: np.ndarray) -> np.ndarray:
+    return np.clip(np.searchsorted(SIZE_BINS, np.nan_to_num(share), side="right") - 1, 0, len(SIZE_BINS) - 2)
+
+
+@dataclass
+class GlobalParams:
+    """The global model learned up to one origin: coefficients per component (K, 4), pooled innovation scale
+    by component and share-size class (K, bins), per-economy scales (E, K), the pooled shock correlation (K, K)."""
+
+    coef: np.ndarray
+    pooled_scale: np.ndarray
+    scale: np.ndarray
+    corr: np.ndarray
+    nobs: int
+    origin_year: int
+    clip: tuple
+
+
+def fit_global(panel: Panel, t: int, *, train: np.ndarray | None = None) -> GlobalParams:
+    """Learn the global model from the panel up to origin index ``t`` (years[t]) on the ``train`` economies."""
+    act = _active(panel, t)
+    z = _logratios(panel, act)[:, :t + 1]
+    comps = [j for j, p in enumerate(panel.parts) if p != "rest"]
+    E, K = len(panel.economies), len(comps)
+    train = np.ones(E, bool) if train is None else np.asarray(train, bool)
+    X, y, k, e, ty = _design(z, t)
+    keep = train[e]
+    X, y, k, e, ty = X[keep], y[keep], k[keep], e[keep], ty[keep]
+    if len(y) < 50:
+        raise CoverageError(f"too little world history before {panel.years[t]} to learn the global model")
+    lo, hi = np.quantile(y, [0.005, 0.995])  # winsorised: a handful of near-zero shares jump by factors of 100
+    yc = np.clip(y, lo, hi)
+    Xc = X.copy()
+    Xc[:, 1] = np.clip(Xc[:, 1], lo, hi)
+    size = panel.shares[e, ty - 1, np.asarray(comps)[k]]
+    # weighted least squares: a log-ratio error moves the share by about s(1 − s) times as much, so rows are
+    # weighted by (s(1 − s))² — the fit targets the share scale the forecasts are judged on, not tiny shares
+    wts = np.maximum(np.nan_to_num(size) * (1 - np.nan_to_num(size)), 1e-3) ** 2 if WEIGHTED else np.ones(len(yc))
+    coef = np.zeros((K, 4))
+    resid = np.zeros_like(yc)
+    for kk in range(K):
+        m = k == kk
+        if m.sum() >= 20:
+            sw = np.sqrt(wts[m])
+            coef[kk] = np.linalg.lstsq(Xc[m] * sw[:, None], yc[m] * sw, rcond=None)[0]
+        if not DYNAMICS:
+            coef[kk] = 0.0
+        resid[m] = yc[m] - Xc[m] @ coef[kk]
+    # pooled scale by the part's share size the year before (small shares move more in log-ratio terms), from
+    # the last SCALE_YEARS years only: volatility has fallen since the 1960s–80s
+    b = _size_class(size)
+    nb = len(SIZE_BINS) - 1
+    pooled = np.zeros((K, nb))
+    window = ty > t - SCALE_YEARS
+    for kk in range(K):
+        mk = (k == kk) & window
+        fill = np.sqrt(np.mean(resid[mk] ** 2)) if mk.any() else 0.3
+        for bb in range(nb):
+            m = mk & (b == bb)
+            pooled[kk, bb] = np.sqrt(np.mean(resid[m] ** 2)) if m.sum() >= 10 else fill
+    # each economy's own recent scale (last 15 years), shrunk towards the pooled scale of its current size
+    cur = _size_class(panel.shares[:, t, comps])
+    recent = ty > t - SCALE_YEARS
+    scale = np.zeros((E, K))
+    for kk in range(K):
+        prior = pooled[kk, cur[:, kk]] ** 2
+        mk = (k == kk) & recent
+        n = np.bincount(e[mk], minlength=E).astype(float)
+        ss = np.bincount(e[mk], weights=resid[mk] ** 2, minlength=E)
+        scale[:, kk] = np.sqrt((ss + SHRINK_NU * prior) / (n + SHRINK_NU))
+    # pooled correlation of the standardised residuals across components within economy-years
+    corr = np.eye(K)
+    if K > 1:
+        std = resid / np.maximum(scale[e, k], 1e-6)
+        wide = pd.DataFrame({"key": e * 10_000 + ty, "k": k, "s": std}).pivot_table(index="key", columns="k",
+                                                                                   values="s")
+        if wide.shape[1] == K and len(wide) > 20:
+            c = wide.corr(min_periods=20).to_numpy()
+            c = np.where(np.isnan(c), np.eye(K), c)
+            w, v = np.linalg.eigh((c + c.T) / 2)
+            c = (v * np.maximum(w, 1e-6)) @ v.T
+            d = np.sqrt(np.diag(c))
+            corr = c / np.outer(d, d)
+    return GlobalParams(coef, pooled, scale, corr, int(len(y)), int(panel.years[t]), (float(lo), float(hi)))
+
+
+def simulate_global(params: GlobalParams, win: np.ndarray, ok: np.ndarray, *, horizon: int, n_paths: int,
+                    rng: np.random.Generator) -> np.ndarray:
+    """Paths of the log-ratios for every economy at once: (E, n_paths, horizon, K); NaN where not forecast."""
+    E, L1, K = win.shape
+    hist = np.repeat(np.nan_to_num(win)[:, None], n_paths, axis=1)  # (E, n, L+1, K)
+    chol = np.linalg.cholesky(params.corr + 1e-10 * np.eye(K))
+    out = np.empty((E, n_paths, horizon, K))
+    lo, hi = params.clip
+    for h in range(horizon):
+        dz = np.diff(hist, axis=2)
+        x1 = np.clip(dz[:, :, -1], lo, hi)
+        x2 = dz[:, :, -5:].mean(axis=2)
+        x3 = hist[:, :, -1] - hist[:, :, -LAGS:].mean(axis=2)
+        c = params.coef
+        mean = c[:, 0] + c[:, 1] * x1 + c[:, 2] * x2 + c[:, 3] * x3
+        shock = (rng.standard_normal((E, n_paths, K)) @ chol.T) * params.scale[:, None, :]
+        znew = hist[:, :, -1] + mean + shock
+        out[:, :, h] = znew
+        hist = np.concatenate([hist[:, :, 1:], znew[:, :, None]], axis=2)
+    out[np.broadcast_to(~ok[:, None, None, :], out.shape)] = np.nan
+    return out
+
+
+def to_shares(z: np.ndarray, ok: np.ndarray, parts: tuple) -> np.ndarray:
+    """Log-ratio paths (E, n, H, K) → share paths (E, n, H, P) with inactive parts at 0 (merged into rest)."""
+    r = parts.index("rest")
+    ez = np.where(ok[:, None, None, :], np.exp(np.nan_to_num(z, nan=-np.inf)), 0.0)
+    denom = 1.0 + ez.sum(axis=-1, keepdims=True)
+    comps = ez / denom
+    rest = 1.0 / denom
+    return np.insert(comps, r, rest[..., 0], axis=-1)
+
+
+# --------------------------------------------------------------------------------------------- baselines
+
+
+def simulate_rw(win: np.ndarray, ok: np.ndarray, *, horizon: int, n_paths: int, rng, drift: bool = False,
+                mean5: bool = False) -> np.ndarray:
+    """The per-series baselines, vectorised: random walk (covariance of the economy's own changes over the last
+    ten years, no drift), random walk with drift (mean change), mean of the last five years (level = that mean,
+    spread of a random walk)."""
+    E, L1, K = win.shape
+    dz = np.diff(np.nan_to_num(win), axis=1)  # (E, L, K)
+    mu = dz.mean(axis=1) if drift else np.zeros((E, K))
+    dev = dz - (dz.mean(axis=1, keepdims=True) if drift else 0.0)
+    cov = np.einsum("elk,elj->ekj", dev, dev) / max(dz.shape[1] - (1 if drift else 0), 1)
+    cov = cov + 1e-8 * np.eye(K)[None]
+    ch = np.linalg.cholesky(cov)
+    shocks = np.einsum("enhk,ejk->enhj", rng.standard_normal((E, n_paths, horizon, K)), ch)
+    level = np.nan_to_num(win)[:, -5:].mean(axis=1) if mean5 else np.nan_to_num(win)[:, -1]
+    paths = level[:, None, None, :] + mu[:, None, None, :] * np.arange(1, horizon + 1)[None, None, :, None] \
+        + np.cumsum(shocks, axis=2)
+    paths[np.broadcast_to(~ok[:, None, None, :], paths.shape)] = np.nan
+    return paths
+
+
+# --------------------------------------------------------------------------------------------- events
+
+def pairwise_events(parts: tuple) -> list[tuple[str, int, int]]:
+    """'A's share above B's' for every ordered pair of non-rest parts (name, a, b)."""
+    idx = [(j, p) for j, p in enumerate(parts) if p != "rest"]
+    return [(f"{pa}_above_{pb}", ja, jb) for ja, pa in idx for jb, pb in idx if ja < jb]
+
+
+THRESHOLDS = (0.1, 0.2, 0.3)
+
+
+# --------------------------------------------------------------------------------------------- backtest
+
+
+@dataclass
+class WorldBacktest:
+    """Per-forecast records of the world backtest and the score tables."""
+
+    records: pd.DataFrame = field(repr=False)
+    events: pd.DataFrame = field(repr=False)
+    seconds: float = 0.0
+    held_out: tuple = ()
+    info: dict = field(default_factory=dict)
+
+    def coverage(self, *, subset: str = "held_out", min_origin: int = 2000) -> pd.DataFrame:
+        from .scores import coverage_clustered
+
+        return coverage_clustered(self._sel(self.records, subset, min_origin))
+
+    def accuracy(self, *, subset: str = "held_out", min_origin: int = 2000) -> pd.DataFrame:
+        from .scores import accuracy_table
+
+        return accuracy_table(self._sel(self.records, subset, min_origin))
+
+    def reliability(self, *, subset: str = "held_out", min_origin: int = 2000, bins: int = 10) -> pd.DataFrame:
+        from .scores import reliability_table
+
+        return reliability_table(self._sel(self.events, subset, min_origin), bins=bins)
+
+    def brier(self, *, subset: str = "held_out", min_origin: int = 2000) -> pd.DataFrame:
+        from .scores import brier_table
+
+        return brier_table(self._sel(self.events, subset, min_origin))
+
+    def _sel(self, d: pd.DataFrame, subset: str, min_origin: int) -> pd.DataFrame:
+        d = d[d["origin"] >= min_origin]
+        if subset == "held_out":
+            d = d[d["held_out"]]
+        elif subset != "all":
+            raise SchemaError(f"subset must be 'held_out' or 'all', got {subset!r}")
+        return d
+
+    def summary_table(self, *, subset: str = "held_out", min_origin: int = 2000) -> pd.DataFrame:
+        """model × horizon: coverage 80/90, mean 90% width, MAE/persistence, CRPS, Brier (pairwise), ECE."""
+        cov = self.coverage(subset=subset, min_origin=min_origin)
+        acc = self.accuracy(subset=subset, min_origin=min_origin)
+        br = self.brier(subset=subset, min_origin=min_origin)
+        rel = self.reliability(subset=subset, min_origin=min_origin)
+        c90 = cov[np.isclose(cov["nominal"], 0.9)].set_index(["model", "horizon"])
+        c80 = cov[np.isclose(cov["nominal"], 0.8)].set_index(["model", "horizon"])
+        t = acc.set_index(["model", "horizon"])
+        t["coverage_90"] = c90["empirical"]
+        t["coverage_90_low"], t["coverage_90_high"] = c90["lower"], c90["upper"]
+        t["coverage_80"] = c80["empirical"]
+        t["brier_pairwise"] = br[br["kind"] == "pairwise"].set_index(["model", "horizon"])["brier"]
+        ece = rel.groupby("model").apply(lambda g: float((g["n"] * (g["forecast"] - g["observed"]).abs()).sum()
+                                                         / g["n"].sum()), include_groups=False)
+        t = t.reset_index()
+        t["ece"] = t["model"].map(ece)
+        return t
+
+
+def _actual(panel: Panel, act: np.ndarray, t: int, horizon: int) -> np.ndarray:
+    """(E, H, P) realised shares after origin index t with the parts inactive at t merged into rest."""
+    r = panel.parts.index("rest")
+    Y = len(panel.years)
+    out = np.full((len(panel.economies), horizon, len(panel.parts)), np.nan)
+    for h in range(1, horizon + 1):
+        if t + h >= Y:
+            break
+        s = panel.shares[:, t + h, :].copy()
+        merged = np.nansum(np.where(act, 0.0, s), axis=1)
+        s = np.where(act, np.nan_to_num(s), 0.0)
+        s[:, r] = s[:, r] + merged
+        s[np.isnan(panel.shares[:, t + h, r])] = np.nan
+        out[:, h - 1] = s
+    return out
+
+
+def _origin_shares(panel: Panel, act: np.ndarray, t: int) -> np.ndarray:
+    r = panel.parts.index("rest")
+    s = panel.shares[:, t, :]
+    merged = np.nansum(np.where(act, 0.0, s), axis=1)
+    out = np.where(act, np.nan_to_num(s), 0.0)
+    out[:, r] = out[:, r] + merged
+    return out
+
+
+def point_forecast(paths: np.ndarray, parts: tuple) -> np.ndarray:
+    """The point forecast of a composition: the shares at the median log-ratios of the paths (a closed
+    composition; for a random walk, the last observed composition), (..., H, P) from paths (..., n, H, P)."""
+    r = parts.index("rest")
+    logs = np.log(np.maximum(paths, 1e-300))
+    zmed = np.median(logs - logs[..., [r]], axis=-3)
+    ez = np.exp(zmed)
+    ez = np.where(np.all(paths == 0, axis=-3), 0.0, ez)  # inactive (merged) parts stay at zero
+    return ez / ez.sum(axis=-1, keepdims=True)
+
+
+def _records(model: str, origin: int, econ: np.ndarray, held: np.ndarray, parts: tuple, act: np.ndarray,
+             paths: np.ndarray, actual: np.ndarray, last: np.ndarray) -> pd.DataFrame:
+    """Tidy records from share paths (E, n, H, P): one row per economy × horizon × active part with data."""
+    import scoringrules as sr
+
+    q = np.quantile(paths, [0.05, 0.1, 0.5, 0.9, 0.95], axis=1)  # (5, E, H, P)
+    point = point_forecast(paths, parts)
+    mean = paths.mean(axis=1)
+    obs = np.nan_to_num(actual)
+    crps = sr.crps_ensemble(obs, np.moveaxis(paths, 1, -1))
+    E, H, P = actual.shape
+    e, h, p = np.meshgrid(np.arange(E), np.arange(H), np.arange(P), indexing="ij")
+    m = (~np.isnan(actual)) & act[:, None, :]
+    e, h, p = e[m], h[m], p[m]
+    return pd.DataFrame({"model": model, "origin": origin, "economy": econ[e], "held_out": held[e],
+                         "horizon": h + 1, "year": origin + h + 1, "partner": np.asarray(parts)[p],
+                         "actual": actual[e, h, p], "persistence": last[e, p], "mean": mean[e, h, p],
+                         "point": point[e, h, p], "median": q[2][e, h, p], "lower_90": q[0][e, h, p],
+                         "upper_90": q[4][e, h, p],
+                         "lower_80": q[1][e, h, p], "upper_80": q[3][e, h, p], "crps": crps[e, h, p]})
+
+
+def _events(model: str, origin: int, econ: np.ndarray, held: np.ndarray, parts: tuple, act: np.ndarray,
+            prob_paths: np.ndarray, actual: np.ndarray, prob_map=None) -> pd.DataFrame:
+    """Pairwise 'A above B' and threshold events for active parts: probability from the paths, outcome."""
+    rows = []
+    E, n, H, P = prob_paths.shape
+    for name, a, b in pairwise_events(parts):
+        ok = act[:, a] & act[:, b]
+        prob = (prob_paths[..., a] > prob_paths[..., b]).mean(axis=1)  # (E, H)
+        out = actual[..., a] > actual[..., b]
+        rows.append(("pairwise", name, ok, prob, out, ~np.isnan(actual[..., a])))
+    for j, part in enumerate(parts):
+        if part == "rest":
+            continue
+        for thr in THRESHOLDS:
+            prob = (prob_paths[..., j] > thr).mean(axis=1)
+            rows.append(("threshold", f"{part}_above_{round(100 * thr)}pct", act[:, j], prob, actual[..., j] > thr,
+                         ~np.isnan(actual[..., j])))
+    frames = []
+    for kind, name, ok, prob, out, have in rows:
+        m = ok[:, None] & have
+        e, h = np.nonzero(m)
+        pr = prob[e, h]
+        if prob_map is not None:
+            pr = prob_map(pr)
+        frames.append(pd.DataFrame({"model": model, "origin": origin, "economy": econ[e], "held_out": held[e],
+                                    "horizon": h + 1, "kind": kind, "event": name, "probability": pr,
+                                    "outcome": out[e, h].astype(int)}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _conformal(records: pd.DataFrame, origin: int, levels=(0.8, 0.9), min_n: int = 200) -> dict:
+    """Interval factors by (horizon, level) from the world model's earlier forecasts known by ``origin`` on the
+    training economies: the factor that scales each interval's half-widths (above and below the median) so that
+    the ``level`` share of those forecasts would have been covered (split conformal, finite-sample quantile)."""
+    known = records[(records["origin"] + records["horizon"] <= origin) & ~records["held_out"]]
+    out = {}
+    for h, g in known.groupby("horizon"):
+        for lv in levels:
+            tag = round(100 * lv)
+            up = np.maximum(g[f"upper_{tag}"] - g["median"], 1e-9)
+            dn = np.maximum(g["median"] - g[f"lower_{tag}"], 1e-9)
+            s = np.where(g["actual"] > g["median"], (g["actual"] - g["median"]) / up,
+                         (g["median"] - g["actual"]) / dn)
+            n = len(s)
+            if n >= min_n:
+                out[(int(h), lv)] = float(np.quantile(s, min(1.0, np.ceil((n + 1) * lv) / n)))
+    return out
+
+
+def _isotonic(events: pd.DataFrame, origin: int, min_n: int = 500):
+    """A monotone map of probabilities fitted on the world model's earlier events known by ``origin``."""
+    from sklearn.isotonic import IsotonicRegression
+
+    known = events[(events["origin"] + events["horizon"] <= origin) & ~events["held_out"]]
+    if len(known) < min_n:
+        return None
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    iso.fit(known["probability"].to_numpy(), known["outcome"].to_numpy())
+    return iso.predict
+
+
+def _recalibrate_paths(paths: np.ndarray, factors: dict, level: float = 0.9) -> np.ndarray:
+    """Scale each path's deviation from the median by the horizon's conformal factor (the 90% one)."""
+    if not factors:
+        return paths
+    med = np.median(paths, axis=1, keepdims=True)
+    out = paths.copy()
+    for h in range(paths.shape[2]):
+        c = factors.get((h + 1, level))
+        if c is not None:
+            out[:, :, h] = med[:, :, h] + c * (paths[:, :, h] - med[:, :, h])
+    out = np.clip(out, 0.0, 1.0)
+    return out
+
+
+def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int] = range(1990, 2016),
+                   horizon: int = 5, n_paths: int = 500, seed: int = 2026, held_out_share: float = 0.2,
+                   min_years: int = 15, models: Sequence[str] = MODELS, statsforecast: bool = True,
+                   progress=None) -> WorldBacktest:
+    """The world backtest of the module notes. Returns the per-forecast records and the events."""
+    import time
+
+    t0 = time.perf_counter()
+    panel = world_panel(parts)
+    parts = panel.parts
+    rng_split = np.random.default_rng(seed)
+    E = len(panel.economies)
+    held = np.zeros(E, bool)
+    held[rng_split.choice(E, size=int(round(held_out_share * E)), replace=False)] = True
+    comps = [j for j, p in enumerate(parts) if p != "rest"]
+    recs, evs = [], []
+    world_recs, world_evs = [], []
+    origins = [o for o in origins if o - LAGS >= panel.years[0] and o < panel.years[-1]]
+    for i, o in enumerate(origins):
+        t = int(o - panel.years[0])
+        act = _active(panel, t)
+        z = _logratios(panel, act)
+        win, ok = _state(z, t)
+        n_hist = (~np.isnan(panel.shares[:, :t + 1, parts.index("rest")])).sum(axis=1)
+        actual = _actual(panel, act, t, horizon)
+        last = _origin_shares(panel, act, t)
+        sel = (n_hist >= min_years) & ~np.isnan(panel.shares[:, t, parts.index("rest")]) \
+            & (ok | ~act[:, comps]).all(axis=1) & ~np.isnan(actual[:, 0, parts.index("rest")])
+        if not sel.any():
+            continue
+        idx = np.flatnonzero(sel)
+        econ, hsel, a_sel = panel.economies[idx], held[idx], act[idx]
+        okc = ok[idx] & a_sel[:, comps]
+        rng = np.random.default_rng(seed + o)
+        want = set(models)
+        if want & {"world", "world_cal"}:
+            params = fit_global(panel, t, train=~held)
+            params.scale = params.scale[idx]
+            zp = simulate_global(params, win[idx], okc, horizon=horizon, n_paths=n_paths, rng=rng)
+            sp = to_shares(zp, okc, parts)
+            if "world" in want:
+                r = _records("world", o, econ, hsel, parts, a_sel, sp, actual[idx], last[idx])
+                ev = _events("world", o, econ, hsel, parts, a_sel, sp, actual[idx])
+                recs.append(r)
+                evs.append(ev)
+                world_recs.append(r)
+                world_evs.append(ev)
+            if "world_cal" in want:
+                past_r = pd.concat(world_recs[:-1], ignore_index=True) if len(world_recs) > 1 else None
+                past_e = pd.concat(world_evs[:-1], ignore_index=True) if len(world_evs) > 1 else None
+                factors = _conformal(past_r, o) if past_r is not None else {}
+                pmap = _isotonic(past_e, o) if past_e is not None else None
+                spc = _recalibrate_paths(sp, factors)
+                recs.append(_records("world_cal", o, econ, hsel, parts, a_sel, spc, actual[idx], last[idx]))
+                evs.append(_events("world_cal", o, econ, hsel, parts, a_sel, sp, actual[idx], prob_map=pmap))
+        for m, kw in (("rw", {}), ("drift", {"drift": True}), ("mean5", {"mean5": True})):
+            if m in want:
+                zp = simulate_rw(win[idx], okc, horizon=horizon, n_paths=n_paths, rng=rng, **kw)
+                sp = to_shares(zp, okc, parts)
+                recs.append(_records(m, o, econ, hsel, parts, a_sel, sp, actual[idx], last[idx]))
+                evs.append(_events(m, o, econ, hsel, parts, a_sel, sp, actual[idx]))
+        if statsforecast:
+            sp = _statsforecast_paths(z[idx, :t + 1], okc, horizon=horizon, n_paths=n_paths, rng=rng)
+            sp = to_shares(sp, okc, parts)
+            recs.append(_records("statsforecast_ets", o, econ, hsel, parts, a_sel, sp, actual[idx], last[idx]))
+            evs.append(_events("statsforecast_ets", o, econ, hsel, parts, a_sel, sp, actual[idx]))
+        if progress:
+            progress(i + 1, len(origins))
+    records = pd.concat(recs, ignore_index=True)
+    events = pd.concat(evs, ignore_index=True)
+    return WorldBacktest(records=records, events=events, seconds=time.perf_counter() - t0,
+                         held_out=tuple(panel.economies[held]),
+                         info={"parts": parts, "origins": (origins[0], origins[-1]), "horizon": horizon,
+                               "n_paths": n_paths, "seed": seed, "economies": int(E), "min_years": min_years})
+
+
+def _statsforecast_paths(z: np.ndarray, ok: np.ndarray, *, horizon: int, n_paths: int, rng) -> np.ndarray:
+    """statsforecast's AutoETS on each log-ratio series (its whole history to the origin) with conformal 80/90%
+    intervals; paths drawn as independent normals matching each forecast's median and 90% interval (the library
+    gives intervals, not joint paths): (E, n, H, K)."""
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS, Naive
+    from statsforecast.utils import ConformalIntervals
+
+    E, T, K = z.shape
+    rows = []
+    for e in range(E):
+        for k in range(K):
+            if not ok[e, k]:
+                continue
+            s = z[e, :, k]
+            good = ~np.isnan(s)
+            first = int(np.argmax(good))
+            s = s[first:]
+            if np.isnan(s).any() or len(s) < 12:
+                s = s[-11:] if not np.isnan(s[-11:]).any() else None
+            if s is None:
+                continue
+            rows.append(pd.DataFrame({"unique_id": f"{e}_{k}", "ds": np.arange(len(s)), "y": s}))
+    out = np.full((E, n_paths, horizon, K), np.nan)
+    if not rows:
+        return out
+    df = pd.concat(rows, ignore_index=True)
+    # a series AutoETS cannot take (statsforecast fails on some flat conformal windows) gets the naive forecast
+    sf = StatsForecast(models=[AutoETS(season_length=1, model="ZZN")], freq=1, n_jobs=1,
+                       fallback_model=Naive(alias="AutoETS"))
+    fc = sf.forecast(df=df, h=horizon, level=[90], prediction_intervals=ConformalIntervals(h=horizon, n_windows=2))
+    fc = fc.reset_index() if "unique_id" not in fc.columns else fc
+    fc["step"] = fc.groupby("unique_id").cumcount()
+    ids = fc["unique_id"].str.split("_", expand=True).astype(int)
+    mid = fc["AutoETS"].to_numpy()
+    sd = np.maximum((fc["AutoETS-hi-90"] - fc["AutoETS-lo-90"]).to_numpy() / (2 * 1.6448536), 1e-6)
+    draws = mid[:, None] + sd[:, None] * rng.standard_normal((len(fc), n_paths))
+    out[ids[0].to_numpy(), :, fc["step"].to_numpy(), ids[1].to_numpy()] = draws
+    for e in range(E):  # series statsforecast could not take: a random walk on the last step's spread
+        miss = ok[e] & np.isnan(out[e, 0, 0])
+        if miss.any():
+            out[e][:, :, miss] = np.nan_to_num(z[e, -1, miss])
+    return out
+
+
+# --------------------------------------------------------------------------------------------- one composition
+
+
+def _own_scale(params: GlobalParams, z: np.ndarray, shares_now: np.ndarray) -> np.ndarray:
+    """A composition's innovation scale per component: its residuals under the global coefficients over its last
+    15 years, shrunk towards the pooled scale of its current share sizes (as :func:`fit_global` does for every
+    economy of the panel)."""
+    Y, K = z.shape
+    X, y, k, _, _ = _design(z[None], Y - 1)
+    resid = np.clip(y, *params.clip) - np.einsum("nj,nj->n", X, params.coef[k])
+    recent = np.arange(len(y)) >= 0
+    if len(y):
+        ty = _design(z[None], Y - 1)[4]
+        recent = ty > (Y - 1) - 15
+    out = np.zeros(K)
+    size = _size_class(shares_now)
+    for kk in range(K):
+        m = (k == kk) & recent
+        prior = params.pooled_scale[kk, size[kk]] ** 2
+        out[kk] = np.sqrt((np.sum(resid[m] ** 2) + SHRINK_NU * prior) / (m.sum() + SHRINK_NU))
+    return out
+
+
+def world_parts_of(labels) -> dict[str, str]:
+    """{label: world part} for a composition whose every part is one of kzecon's known parts (any spelling), with
+    a rest; else a CoverageError naming what the world panel cannot provide."""
+    from .parts import canonical
+
+    canon = {lab: canonical(lab) for lab in labels}
+    unknown = [lab for lab, c in canon.items() if c is None]
+    if unknown:
+        raise CoverageError(f"the world model knows the parts {', '.join(KNOWN_PARTS)} (any spelling: CHN, china, "
+                            f"EU, EUR, REST …); not {', '.join(map(repr, unknown))}")
+    dup = [c for c in set(canon.values()) if list(canon.values()).count(c) > 1]
+    if dup:
+        raise SchemaError(f"two parts of the composition mean the same {dup[0]!r}: "
+                          f"{', '.join(lab for lab, c in canon.items() if c == dup[0])}")
+    if "rest" not in canon.values():
+        raise CoverageError("the world model needs a 'rest' part (the trade with every other partner)")
+    return canon
+
+
+def forecast_composition(wide: pd.DataFrame, *, horizon: int, n_paths: int, seed: int,
+                         calibrated: bool = True) -> tuple[np.ndarray, dict]:
+    """Paths (n_paths × horizon × parts, in ``wide``'s column order) of a composition (years × parts summing to one)
+    under the global model learned from the world panel up to the composition's last year (no later data), and,
+    with ``calibrated``, the recalibration learned from the world backtest's forecasts known by then."""
+    canon = world_parts_of(wide.columns)
+    order = tuple(p for p in KNOWN_PARTS if p in canon.values())
+    panel = world_panel(order)
+    origin = int(wide.index[-1])
+    if origin < panel.years[0] + LAGS + 10:
+        raise CoverageError(f"the world model needs world history before {origin}; the panel starts in "
+                            f"{panel.years[0]}")
+    t = int(min(origin, panel.years[-1]) - panel.years[0])
+    params = fit_global(panel, t)
+    cols = [next(lab for lab, c in canon.items() if c == p) for p in order]
+    s = wide[cols].to_numpy(dtype=float)
+    r = order.index("rest")
+    comps = [j for j in range(len(order)) if j != r]
+    z = np.log(np.maximum(s[:, comps], FLOOR) / np.maximum(s[:, [r]], FLOOR))
+    if len(z) < LAGS + 1:
+        raise CoverageError(f"the world model needs the last {LAGS + 1} years of the composition; it has {len(z)}")
+    params.scale = _own_scale(params, z, s[-1, comps])[None]
+    ok = np.ones((1, len(comps)), bool)
+    zp = simulate_global(params, z[None, -(LAGS + 1):], ok, horizon=horizon, n_paths=n_paths,
+                         rng=np.random.default_rng(seed))
+    paths = to_shares(zp, ok, order)[0]  # (n, H, P) in world order
+    info = {"world_params_to": int(panel.years[t]), "world_nobs": params.nobs, "parts": dict(canon)}
+    prob_map = None
+    if calibrated:
+        factors, prob_map, cal_origin = stored_calibration(origin)
+        if factors:
+            last = max(h for h, _ in factors)
+            full = {(h + 1, lv): factors.get((min(h + 1, last), lv)) for h in range(horizon) for lv in (0.8, 0.9)}
+            paths = _recalibrate_paths(paths[None], full)[0]
+            info["calibration_origin"] = cal_origin
+    back = [order.index(canon[lab]) for lab in wide.columns]
+    return paths[:, :, back], {**info, "prob_map": prob_map}
+
+
+CALIBRATION_FILE = "world_calibration.csv"
+
+
+def stored_calibration(origin: int):
+    """The recalibration the world backtest learned by ``origin`` (or by the latest origin it covers):
+    ({(horizon, level): factor}, probability map or None, the origin used). Read from
+    ``kzecon/data/reference/world_calibration.csv`` (written by analyses/world_backtest.py)."""
+    from kzecon.data import read_reference
+
+    try:
+        cal = read_reference(CALIBRATION_FILE)
+    except FileNotFoundError:
+        return {}, None, None
+    o = int(min(origin, cal["origin"].max()))
+    if o < cal["origin"].min():
+        return {}, None, None
+    c = cal[cal["origin"] == o]
+    factors = {(int(r.horizon), float(r.level)): float(r.value) for r in c[c["kind"] == "interval"].itertuples()}
+    iso = c[c["kind"] == "isotonic"].sort_values("x")
+    prob_map = None
+    if len(iso) >= 2:
+        xs, ys = iso["x"].to_numpy(), iso["value"].to_numpy()
+        def prob_map(p, xs=xs, ys=ys):
+            return np.interp(p, xs, ys)
+    return factors, prob_map, o
