@@ -385,13 +385,43 @@ def _gravity_frame(args) -> tuple[pd.DataFrame, str]:
     return frame, label
 
 
+def _dask_client(args):
+    """--scheduler ADDRESS, else a local cluster of --workers (None: this process, where the caller allows it)."""
+    return args.scheduler if args.scheduler else ("local" if args.workers else None)
+
+
+def _gravity_by(args, cluster) -> int:
+    """--by GROUP: one PPML per group on Dask (kzecon.gravity.distributed)."""
+    from kzecon.gravity import distributed
+
+    years = _parse_years(args.years)
+    source = args.data if args.data else None
+    if source is None:
+        raise UsageError("--by needs --data (a file, a glob or a folder of files of the panel)")
+    client = args.scheduler if args.scheduler else None
+    est = distributed.ppml_by(source, args.formula, by=args.by, cluster=cluster, client=client,
+                              workers=args.workers, years=years, backend=args.backend)
+    failed = est[est["status"] == "failed"]
+    print(f"PPML {args.formula} by {args.by}: {est['sector'].nunique()} groups, {len(failed)} not fitted")
+    print(est[["sector", "term", "estimate", "std_error", "nobs", "status"]].to_string(
+        index=False, float_format=lambda x: f"{x:.4f}"))
+    if len(failed):
+        print("not fitted: " + "; ".join(f"{r.sector}: {r.reason}" for r in failed.itertuples())[:2000],
+              file=sys.stderr)
+    if args.out:
+        with Output(args.out) as out:
+            out.csv(est, "estimates.csv")
+        out.report()
+    return 0
+
+
 def _gravity_world(args) -> int:
     """--panel dots: the annual world gravity models (kzecon.gravity.world) with their inference."""
     from kzecon.gravity import world
     from kzecon.report import figures
 
-    res = world.eaeu_models(ri_reps=args.ri, score_reps=args.score_reps, seed=args.seed,
-                            progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    res = world.eaeu_models(ri_reps=args.ri, score_reps=args.score_reps, seed=args.seed, client=_dask_client(args),
+                            workers=args.workers, progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     est = res.to_frame()
     print(res.summary())
     if args.out:
@@ -430,6 +460,8 @@ def cmd_gravity(args) -> int:
     if args.replicate:
         res = gravity.replicate.yotov2016()
         label = "Yotov et al. (2016) chapter 1, Tables 1 and 3, on the bundled Advanced Guide panel"
+    elif args.formula and args.by:
+        return _gravity_by(args, cluster)
     elif args.formula:
         frame, where = _gravity_frame(args)
         res = {"ppml": gravity.ppml(frame, args.formula, cluster=cluster, backend=args.backend)}
@@ -629,6 +661,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--score-reps", dest="score_reps", type=_int_in(0, 10**6, "--score-reps"), default=9999,
                    help="--panel dots: wild score bootstrap draws (default 9999; 0 skips it)")
     g.add_argument("--seed", type=SEED, default=2026, help="random seed of the placebo draws and the bootstrap")
+    g.add_argument("--by", default=None, help="one PPML per group of this column (e.g. sector), on Dask; --data may "
+                   "be a file, a glob or a folder of CSV/Parquet files (ITPD-E and BACI layouts are recognised)")
+    g.add_argument("--workers", type=_int_in(1, 4096, "--workers"), default=None,
+                   help="--by / --panel dots: worker processes of a local Dask cluster (default: the machine's cores)")
+    g.add_argument("--scheduler", default=None, help="--by / --panel dots: address of an existing Dask scheduler "
+                   "(tcp://host:8786) instead of a local cluster")
     g.add_argument("--backend", choices=["kzecon", "pyfixest"], default="kzecon",
                    help="PPML estimator: kzecon's fast one (default) or pyfixest's fepois, same sample and answer")
     g.add_argument("--out", default=None, help="folder for estimates.csv, dropped.csv and a figure")

@@ -80,7 +80,12 @@ class ConvergenceError(EstimationError):
 
 
 class SpecificationError(EstimationError):
-    """A model specification that cannot be estimated (collinear, absorbed, too short)."""
+    """A model specification that cannot be estimated (collinear, absorbed, too short). ``terms``: the regressors
+    at fault, when the fault is theirs (absorbed by the fixed effects or collinear)."""
+
+    def __init__(self, message: str = "", *, terms: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.terms = tuple(terms)
 
 
 class KzeconWarning(UserWarning):

@@ -92,11 +92,13 @@ def _refit(model: PPML, term: str, columns: list[np.ndarray]) -> list[float]:
 
 
 def randomization_inference(model: PPML, term: str, draw: Callable, *, reps: int = 99, seed: int = 2026,
-                            client=None, batch: int = 10, progress: Callable[[int, int], None] | None = None
-                            ) -> RandomizationResult:
+                            client=None, workers: int | None = None, batch: int = 10,
+                            progress: Callable[[int, int], None] | None = None) -> RandomizationResult:
     """Refit ``model`` with ``term`` replaced by ``reps`` placebo columns from ``draw(rng)`` (see :func:`bloc_draw`);
-    returns the placebo distribution and the exact p-value. ``client``: run the refits on Dask (a Client or a
-    scheduler address), in batches of ``batch`` draws per task (each task rebuilds the model once)."""
+    returns the placebo distribution and the exact p-value. ``client``: run the refits on Dask (a Client, a
+    scheduler address, or "local" for a local cluster of ``workers``), in batches of ``batch`` draws per task (the
+    model is sent once to each worker); the placebo draws are made here, so the result does not depend on how the
+    refits are spread."""
     if reps < 1:
         raise UsageError(f"reps must be at least 1, got {reps}")
     if term not in model.terms:
@@ -117,7 +119,7 @@ def randomization_inference(model: PPML, term: str, draw: Callable, *, reps: int
     else:
         from .distributed import map_batches
 
-        placebo = map_batches(client, _refit_task, model, term, cols, batch=batch, progress=progress)
+        placebo = map_batches(client, _refit_task, model, term, cols, batch=batch, progress=progress, workers=workers)
     return RandomizationResult(term=term, estimate=estimate, placebo=np.asarray(placebo, dtype=float),
                                draws=tuple(draws), seed=seed)
 

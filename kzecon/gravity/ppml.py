@@ -276,7 +276,7 @@ class PPML:
                 if np.all(np.abs(x - mean[c]) <= 1e-12 * scale):
                     raise SpecificationError(f"regressor '{t}' is collinear with (absorbed by) the {fname} fixed "
                                              f"effect: it does not vary within {fname} groups, so its effect is not "
-                                             "identified")
+                                             "identified", terms=(t,))
 
     # estimation ---------------------------------------------------------------------------------------------
     def fit(self, *, backend: str = "kzecon", tol: float = DEFAULT_TOL, maxiter: int = 100,
@@ -306,7 +306,8 @@ class PPML:
         if res.collinear:
             names = [self.terms[i] for i in res.collinear]
             raise SpecificationError(f"regressor(s) {', '.join(names)} collinear with (absorbed by) the fixed effects "
-                                     f"({' + '.join(self.fe.names)}) or each other: their effect is not identified")
+                                     f"({' + '.join(self.fe.names)}) or each other: their effect is not identified",
+                                     terms=tuple(names))
         if not res.converged:
             raise ConvergenceError(f"{self.name}: PPML (IRLS) did not converge in {maxiter} iterations")
         if self._state is None:
@@ -348,7 +349,8 @@ class PPML:
         lost = [self.terms[int(c[1:-2])] for c in xs if c not in coef.index]
         if lost:
             raise SpecificationError(f"regressor(s) {', '.join(lost)} collinear with (absorbed by) the fixed effects "
-                                     f"({' + '.join(self.fe.names)}) or each other: their effect is not identified")
+                                     f"({' + '.join(self.fe.names)}) or each other: their effect is not identified",
+                                     terms=tuple(lost))
         if not pyfixest_attr(m, "convergence"):
             raise ConvergenceError(f"{self.name}: PPML (IRLS) did not converge in {maxiter} iterations")
         nobs = int(pyfixest_attr(m, "_N"))

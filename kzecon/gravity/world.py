@@ -169,7 +169,8 @@ class WorldGravityResults:
 
 
 def eaeu_models(frame: pd.DataFrame | None = None, *, ri_reps: int = 99, score_reps: int = 9999, seed: int = 2026,
-                client=None, progress: Callable[[str], None] | None = None) -> WorldGravityResults:
+                client=None, workers: int | None = None,
+                progress: Callable[[str], None] | None = None) -> WorldGravityResults:
     """Fit the module's models on the preferred flow and on each reporting side, with randomization inference
     (``ri_reps`` placebo blocs; 0 skips it) and the wild score bootstrap (``score_reps``) for ``eaeu``."""
     import time
@@ -210,7 +211,7 @@ def eaeu_models(frame: pd.DataFrame | None = None, *, ri_reps: int = 99, score_r
         say(f"randomization inference: {ri_reps} placebo blocs from {len(pool)} comparable countries")
         draw = bloc_draw(f, pool, EAEU_WAVES)
         ri[("ppml_static", "eaeu")] = randomization_inference(base, "eaeu", draw, reps=ri_reps, seed=seed,
-                                                              client=client)
+                                                              client=client, workers=workers)
         timing["randomization_inference"] = time.perf_counter() - t0
     if score_reps:
         t0 = time.perf_counter()
