@@ -31,7 +31,7 @@ CAL = Path(kzecon.__file__).parent / "data" / "reference" / world.CALIBRATION_FI
 
 def calibration_table(bt: world.WorldBacktest, origins=range(1990, 2021)) -> pd.DataFrame:
     rec = bt.records[bt.records["model"] == "world"]
-    ev = bt.events[bt.events["model"] == "world"]
+    ev = bt.events[bt.events["model"] == "world_cal"]  # the map applies to the recalibrated paths' probabilities
     rows = []
     grid = np.linspace(0, 1, 101)
     for o in origins:

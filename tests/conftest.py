@@ -8,8 +8,18 @@ REPO = Path(__file__).resolve().parent.parent
 REFS = Path(__file__).resolve().parent / "references"
 RAW = REPO.parent / "shared" / "data" / "raw"
 
-needs_raw = pytest.mark.skipif(not (RAW / "README.md").exists(),
-                               reason="../shared/data/raw not beside the checkout")
+# a marker (``pytest -m needs_raw`` selects these tests, ``-m "not needs_raw"`` leaves them out), skipped with its
+# reason when the raw sources are not beside the checkout
+needs_raw = pytest.mark.needs_raw
+
+
+def pytest_collection_modifyitems(config, items):
+    if (RAW / "README.md").exists():
+        return
+    skip = pytest.mark.skip(reason="../shared/data/raw not beside the checkout")
+    for item in items:
+        if "needs_raw" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -20,11 +20,43 @@ from kzecon.cli import main
 REF = Path(__file__).parent / "references"
 
 
+BLOCKED = r"""
+import socket, sys
+def _no(*a, **k):
+    raise OSError("network access attempted during kzecon brief")
+socket.socket.connect = _no
+socket.create_connection = _no
+socket.getaddrinfo = _no
+from kzecon.cli import main
+sys.exit(main(["brief", "--out", sys.argv[1], "--reps", "99", "--paths", "500"]))
+"""
+
+
+def _snapshot(root: Path) -> dict:
+    return {str(p): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
 @pytest.fixture(scope="module")
-def brief_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("brief")
-    assert main(["brief", "--out", str(out)]) == 0
-    return out
+def offline_build(tmp_path_factory):
+    """The one brief build of the suite: in a fresh process with sockets blocked, HOME and the data folder
+    redirected, recording what it wrote outside its own folder."""
+    tmp = tmp_path_factory.mktemp("brief")
+    pkg = Path(kzecon.__file__).parent
+    home = tmp / "home"
+    home.mkdir()
+    before = _snapshot(pkg), _snapshot(home)
+    # Python's bytecode and numba's compiled-kernel caches are the interpreter's, not kzecon's: kept elsewhere here
+    env = dict(os.environ, HOME=str(home), PYTHONDONTWRITEBYTECODE="1", KZECON_DATA_DIR=str(home / "nodata"),
+               MPLCONFIGDIR=str(tmp / "mpl"), NUMBA_CACHE_DIR=str(tmp / "numba"))
+    out = tmp / "out"
+    r = subprocess.run([sys.executable, "-c", BLOCKED, str(out)], env=env, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return {"out": out, "before": before, "after": (_snapshot(pkg), _snapshot(home)), "home": home}
+
+
+@pytest.fixture(scope="module")
+def brief_dir(offline_build):
+    return offline_build["out"]
 
 
 def test_contract_and_referenced_files(brief_dir):
@@ -66,7 +98,7 @@ def test_key_numbers_equal_independent_results(brief_dir):
 
 
 def test_second_run_uses_the_cache(brief_dir, capsys):
-    assert main(["brief", "--out", str(brief_dir)]) == 0
+    assert main(["brief", "--out", str(brief_dir), "--reps", "99", "--paths", "500"]) == 0
     assert "(cached results)" in capsys.readouterr().out
 
 
@@ -113,35 +145,10 @@ def test_brief_renders_in_headless_chromium(brief_dir, tmp_path):
     assert "Key findings" in dom.stdout and dom.stdout.count("<img") >= 10
 
 
-BLOCKED = r"""
-import socket, sys
-def _no(*a, **k):
-    raise OSError("network access attempted during kzecon brief")
-socket.socket.connect = _no
-socket.create_connection = _no
-socket.getaddrinfo = _no
-from kzecon.cli import main
-sys.exit(main(["brief", "--out", sys.argv[1], "--reps", "99", "--paths", "500"]))
-"""
 
-
-def _snapshot(root: Path) -> dict:
-    return {str(p): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
-
-
-def test_brief_runs_offline_and_writes_only_its_folder(tmp_path):
-    pkg = Path(kzecon.__file__).parent
-    home = tmp_path / "home"
-    home.mkdir()
-    before_pkg, before_home = _snapshot(pkg), _snapshot(home)
-    # Python's bytecode and numba's compiled-kernel caches are the interpreter's, not kzecon's: kept elsewhere here
-    env = dict(os.environ, HOME=str(home), PYTHONDONTWRITEBYTECODE="1", KZECON_DATA_DIR=str(home / "nodata"),
-               MPLCONFIGDIR=str(tmp_path / "mpl"), NUMBA_CACHE_DIR=str(tmp_path / "numba"))
-    out = tmp_path / "out"
-    r = subprocess.run([sys.executable, "-c", BLOCKED, str(out)], env=env, capture_output=True, text=True, timeout=600)
-    assert r.returncode == 0, r.stderr[-3000:]
+def test_brief_runs_offline_and_writes_only_its_folder(offline_build):
+    out = offline_build["out"]
     assert (out / "index.html").exists()
-    assert _snapshot(pkg) == before_pkg
-    assert _snapshot(home) == before_home
-    assert not (home / "nodata").exists()
+    assert offline_build["after"] == offline_build["before"]  # nothing written in the package or HOME
+    assert not (offline_build["home"] / "nodata").exists()
     assert np.isfinite(json.loads((out / "findings.json").read_text())["did_est"]["value"])

@@ -9,6 +9,10 @@ given beside them.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -362,6 +366,13 @@ DOTS_GRAVITY_YEARS = (2000, 2020)
 DOTS_KNOWN_DEFECTS = [("RUS", "BLR", 2006), ("RUS", "BLR", 2011), ("KAZ", "RUS", 2010)]  # importer, exporter, year
 
 
+def _float_or_nan(v: str) -> float:
+    try:
+        return float(v)
+    except ValueError:
+        return np.nan
+
+
 def _dots_sheet(df: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     """One sheet of a DOTS workbook → (reporter name, long frame partner, year, value_musd, estimated)."""
     reporter, unit = df.iat[3, 1], df.iat[4, 1]
@@ -373,15 +384,32 @@ def _dots_sheet(df: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     body = body[body.iloc[:, 0].map(lambda v: isinstance(v, str))]
     long = body.melt(id_vars=body.columns[0], var_name="col", value_name="cell").dropna(subset=["cell"])
     long = long.rename(columns={body.columns[0]: "partner"})
-    cell = long["cell"].astype(str).str.strip()
-    est = cell.str.endswith("e")
-    num = pd.to_numeric(cell.str.removesuffix("e").str.strip().str.replace(",", ""), errors="coerce")  # 1,247.27
-    if num.isna().any():
-        raise SystemExit(f"IMF DOTS {reporter}: unreadable cell(s) {cell[num.isna()].unique()[:5]}")
+    # numbers arrive as numbers; estimates as text "1,247.27e" (IMF's 'e' flag) and are parsed from the text
+    cells = long["cell"].to_numpy(dtype=object)
+    is_text = np.fromiter((isinstance(v, str) for v in cells), bool, len(cells))
+    num = np.full(len(cells), np.nan)
+    num[~is_text] = cells[~is_text].astype(float)
+    text = pd.Series(cells[is_text], dtype=object).str.strip()
+    est = np.zeros(len(cells), bool)
+    est[is_text] = text.str.endswith("e").to_numpy(dtype=bool)
+    # Python's float() rounds decimal text correctly (pandas' fast parser can be one unit in the last place off)
+    num[is_text] = [_float_or_nan(v) for v in text.str.removesuffix("e").str.strip().str.replace(",", "")]
+    if np.isnan(num).any():
+        raise SystemExit(f"IMF DOTS {reporter}: unreadable cell(s) {pd.unique(cells[np.isnan(num)])[:5]}")
     out = pd.DataFrame({"partner": long["partner"].str.strip().to_numpy(),
                         "year": long["col"].map(years).astype("int64").to_numpy(),
-                        "value_musd": num.to_numpy(), "estimated": est.to_numpy()})
+                        "value_musd": num, "estimated": est})
     return str(reporter).strip(), out
+
+
+def _dots_workbook(f: Path) -> tuple[str, pd.DataFrame]:
+    """One workbook (exports and imports sheets) → (reporter name, long frame with ``flow``)."""
+    sheets = pd.read_excel(f, sheet_name=None, header=None, engine="calamine")
+    parts = []
+    for name, df in sheets.items():
+        rep, d = _dots_sheet(df)
+        parts.append(d.assign(reporter=rep, flow=DOTS_SHEETS[name]))
+    return rep, pd.concat(parts, ignore_index=True)
 
 
 def _dots_long(raw: Path) -> pd.DataFrame:
@@ -392,13 +420,11 @@ def _dots_long(raw: Path) -> pd.DataFrame:
     files = sorted((raw / "imf_dots_annual").glob("DOTS_*.xlsx"), key=lambda p: int(p.stem.split("_")[1]))
     seen: dict[str, pd.DataFrame] = {}
     frames = []
-    for f in files:
-        sheets = pd.read_excel(f, sheet_name=None, header=None, engine="calamine")
-        parts = []
-        for name, df in sheets.items():
-            rep, d = _dots_sheet(df)
-            parts.append(d.assign(reporter=rep, flow=DOTS_SHEETS[name]))
-        wb = pd.concat(parts, ignore_index=True)
+    # the workbooks are read in parallel (forked workers see this module), results in file order
+    ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=ctx) as pool:
+        workbooks = list(pool.map(_dots_workbook, files, chunksize=8))
+    for f, (rep, wb) in zip(files, workbooks, strict=True):
         if rep in seen:
             if not seen[rep].reset_index(drop=True).equals(wb.reset_index(drop=True)):
                 raise SystemExit(f"IMF DOTS: two different workbooks for {rep} ({f.name})")

@@ -452,12 +452,11 @@ def _events(model: str, origin: int, econ: np.ndarray, held: np.ndarray, parts: 
     for kind, name, ok, prob, out, have in rows:
         m = ok[:, None] & have
         e, h = np.nonzero(m)
-        pr = prob[e, h]
-        if prob_map is not None:
-            pr = prob_map(pr)
+        raw = prob[e, h]
+        pr = prob_map(raw) if prob_map is not None else raw
         frames.append(pd.DataFrame({"model": model, "origin": origin, "economy": econ[e], "held_out": held[e],
                                     "horizon": h + 1, "kind": kind, "event": name, "probability": pr,
-                                    "outcome": out[e, h].astype(int)}))
+                                    "raw_probability": raw, "outcome": out[e, h].astype(int)}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -485,7 +484,9 @@ def _conformal(records: pd.DataFrame, origin: int, levels=(0.8, 0.9), min_n: int
 
 
 def _isotonic(events: pd.DataFrame, origin: int, min_n: int = 500):
-    """A monotone map of probabilities fitted on the world model's earlier events known by ``origin``."""
+    """A monotone map of probabilities fitted on earlier events known by ``origin`` (their probabilities before
+    any map, ``raw_probability``): the recalibrated model's own, so that the map applies to the paths a forecast
+    gives."""
     from sklearn.isotonic import IsotonicRegression
 
     known = events[(events["origin"] + events["horizon"] <= origin) & ~events["held_out"]
@@ -493,12 +494,14 @@ def _isotonic(events: pd.DataFrame, origin: int, min_n: int = 500):
     if len(known) < min_n:
         return None
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
-    iso.fit(known["probability"].to_numpy(), known["outcome"].to_numpy())
+    iso.fit(known["raw_probability"].to_numpy(), known["outcome"].to_numpy())
     return iso.predict
 
 
 def _recalibrate_paths(paths: np.ndarray, factors: dict, level: float = 0.9) -> np.ndarray:
-    """Scale each path's deviation from the median by the horizon's conformal factor (the 90% one)."""
+    """Scale each path's deviation from the median by the horizon's conformal factor (the 90% one); every path
+    stays a composition (clipped at zero, divided by its sum, which moves it by less than the rounding of a
+    share: the deviations from the medians sum to about zero)."""
     if not factors:
         return paths
     med = np.median(paths, axis=1, keepdims=True)
@@ -507,8 +510,9 @@ def _recalibrate_paths(paths: np.ndarray, factors: dict, level: float = 0.9) -> 
         c = factors.get((h + 1, level))
         if c is not None:
             out[:, :, h] = med[:, :, h] + c * (paths[:, :, h] - med[:, :, h])
-    out = np.clip(out, 0.0, 1.0)
-    return out
+    out = np.clip(out, 0.0, None)
+    total = out.sum(axis=-1, keepdims=True)
+    return np.divide(out, total, out=np.zeros_like(out), where=total > 0)
 
 
 def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int] = range(1990, 2016),
@@ -527,7 +531,7 @@ def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int]
     held[rng_split.choice(E, size=int(round(held_out_share * E)), replace=False)] = True
     comps = [j for j, p in enumerate(parts) if p != "rest"]
     recs, evs = [], []
-    world_recs, world_evs = [], []
+    world_recs, cal_evs = [], []
     origins = [o for o in origins if o - LAGS >= panel.years[0] and o < panel.years[-1]]
     for i, o in enumerate(origins):
         t = int(o - panel.years[0])
@@ -551,21 +555,22 @@ def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int]
             params.scale = params.scale[idx]
             zp = simulate_global(params, win[idx], okc, horizon=horizon, n_paths=n_paths, rng=rng)
             sp = to_shares(zp, okc, parts)
+            r = _records("world", o, econ, hsel, parts, a_sel, sp, actual[idx], last[idx])
+            world_recs.append(r)  # the interval factors learn from the uncalibrated model's past forecasts
             if "world" in want:
-                r = _records("world", o, econ, hsel, parts, a_sel, sp, actual[idx], last[idx])
-                ev = _events("world", o, econ, hsel, parts, a_sel, sp, actual[idx])
                 recs.append(r)
-                evs.append(ev)
-                world_recs.append(r)
-                world_evs.append(ev)
+                evs.append(_events("world", o, econ, hsel, parts, a_sel, sp, actual[idx]))
             if "world_cal" in want:
                 past_r = pd.concat(world_recs[:-1], ignore_index=True) if len(world_recs) > 1 else None
-                past_e = pd.concat(world_evs[:-1], ignore_index=True) if len(world_evs) > 1 else None
+                past_e = pd.concat(cal_evs, ignore_index=True) if cal_evs else None
                 factors = _conformal(past_r, o) if past_r is not None else {}
+                # the probability map learns from the recalibrated paths' own past events, as a forecast uses it
                 pmap = _isotonic(past_e, o) if past_e is not None else None
                 spc = _recalibrate_paths(sp, factors)
                 recs.append(_records("world_cal", o, econ, hsel, parts, a_sel, spc, actual[idx], last[idx]))
-                evs.append(_events("world_cal", o, econ, hsel, parts, a_sel, sp, actual[idx], prob_map=pmap))
+                ev = _events("world_cal", o, econ, hsel, parts, a_sel, spc, actual[idx], prob_map=pmap)
+                evs.append(ev)
+                cal_evs.append(ev)
         for m, kw in (("rw", {}), ("drift", {"drift": True}), ("mean5", {"mean5": True})):
             if m in want:
                 zp = simulate_rw(win[idx], okc, horizon=horizon, n_paths=n_paths, rng=rng, **kw)
