@@ -23,10 +23,22 @@ Conventions
   calls on resolutions they overcount resolutions by up to several votes each. ``duplicates="first"``
   (default) keeps one record per (``unres``, ``date``): the lowest rcid, the vote on the resolution as
   a whole; ``duplicates="keep"`` keeps every record. What was removed is in ``attrs["duplicates"]``.
+* **Record types.** Not every roll call is a vote on a resolution: some are separate votes on a paragraph
+  (or a few words) of a draft, on an amendment, or on a procedural motion (no action, adjournment, priority,
+  a separate vote). :func:`classify_records` reads the type from the record's own text — the object of
+  "put to the vote …" / "take a decision on …" in the meeting-record descriptions (rcid 5640 onwards), the
+  object of "TO ADOPT …" in the catalogue descriptions of 1946–1985 — and falls back on Voeten's ``amend`` /
+  ``para`` flags only where the text does not say (its ``record_type_basis`` is then ``"flag"``).
+  ``records="resolutions"`` (default) counts votes on whole resolutions and decisions; the records set
+  aside are in ``attrs["set_aside"]``; ``records="all"`` counts every roll call. Rcid 5924 (R/677/46, a typo
+  for R/67/46) is the separate vote on the eighth preambular paragraph of resolution 67/46: a paragraph.
+* **Member years.** Without ``start``/``end`` a country's measures cover the years in which it voted at all
+  (a UN member: the data hold no records for non-members), not 1946 onwards.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable
 from typing import Literal
@@ -43,6 +55,8 @@ VOTE_CODES = {"yes": 1, "abstain": 2, "no": 3}
 VOTE_NAMES = {v: k for k, v in VOTE_CODES.items()}
 Abstain = Literal["half", "category", "drop"]
 Duplicates = Literal["first", "keep"]
+Records = Literal["resolutions", "all"]
+RECORD_TYPES = ("resolution", "paragraph", "amendment", "procedural")
 DEFAULT_TRIAD = ("KAZ", "CHN", "RUS")
 PERIODS = ((1992, 2006), (2007, 2013), (2014, 2019))
 
@@ -126,6 +140,80 @@ def _codes(s: pd.Series) -> pd.Series:
 
 
 # --------------------------------------------------------------------------------------------------------
+# Record types, read from the record text
+# --------------------------------------------------------------------------------------------------------
+_SPEECH = re.compile(r"^\s*(?:the\s+)?(?:acting\s+)?(?:president|chair(?:man|person)?|vice-president)\b", re.I)
+_OBJECT = re.compile(  # what the presiding officer puts to the vote (the last one named before the vote)
+    r"(?:put\s*to\s*the\s*vote|putto\s*the\s*vote|take\s+(?:a\s+)?decisions?\s+on|take\s+action\s+on"
+    r"|\bvote\s+on|votes?\s+(?:has|have)\s+been\s+requested\s+on)\s+(?P<obj>[^.]{0,160})", re.I)
+_PROCEDURAL = re.compile(r"\b(?:motions?|adjourn\w*|appeal\w*\s+against|ruling|point\s+of\s+order|no[- ]action"
+                         r"|no\s+action|priority|closure\s+of|(?:simple|two-thirds)\s+majority|important\s+question"
+                         r"|(?:suspend\w*|postpon\w*|defer\w*)\s+(?:any\s+)?(?:further\s+)?(?:the\s+)?"
+                         r"(?:consideration|debate|discussion))\b", re.I)
+_AMEND = re.compile(r"\bamend(?:ment)?s?\b", re.I)
+_PART = re.compile(r"paragraph|\bparag\b|\bparas?\b|preambular|\bpream\b|(?<![-\w])operative|\bop\b|\bwords?\b"
+                   r"|\bphrase\b|\bsentence\b|\bclause\b|\bpoint\b|\bsection\b|\bpart\b|retention|deletion"
+                   r"|\bretain|\bdelete", re.I)
+_DRAFT = re.compile(r"draft\s+resol|\bresol(?:ution)?s?\b|\bres\b|\(a/", re.I)
+_ADOPT = re.compile(r"^\s*(?:TO\s+(?:ADOPT|APPROVE|ACCEPT)\b|ADOPTION\b)")
+
+
+def _object_type(obj: str) -> str:
+    if _PROCEDURAL.search(obj):
+        return "procedural"
+    if _AMEND.search(obj):
+        return "amendment"
+    if _PART.search(obj):
+        return "paragraph"
+    return "resolution"
+
+
+def classify_record(descr, amend=None, para=None) -> tuple[str, str]:
+    """(record type, basis) of one roll call from its description; see the module notes. Types: resolution,
+    paragraph, amendment, procedural; basis: ``text``, ``flag`` (Voeten's amend/para, where the text is silent)
+    or ``default`` (no text, no flag: a resolution)."""
+    text = descr.strip() if isinstance(descr, str) else ""
+    if text and _SPEECH.match(text):  # meeting-record text: the object of the last "put to the vote …"
+        objs = list(_OBJECT.finditer(text))
+        if objs:
+            return _object_type(objs[-1].group("obj")), "text"
+    elif text and text.upper() == text and re.search(r"[A-Z]{3}", text):  # catalogue text: "TO ADOPT <object> …"
+        m = _DRAFT.search(text)
+        head = text[:m.start()] if m else text
+        kind = _object_type(head)
+        if kind != "resolution":
+            return kind, "text"
+        if m and _ADOPT.match(head) and len(head.split()) <= 9:
+            return "resolution", "text"
+    elif text and re.search(r"[a-z]", text):  # a title: "… : resolution / adopted by the General Assembly"
+        return "resolution", "text"
+
+    def flag(v) -> bool:
+        try:
+            return float(v) == 1.0
+        except (TypeError, ValueError):
+            return False
+    if flag(amend):
+        return "amendment", "flag"
+    if flag(para):
+        return "paragraph", "flag"
+    return "resolution", "default"
+
+
+def classify_records(roll_calls: pd.DataFrame) -> pd.DataFrame:
+    """``rcid``, ``record_type``, ``record_type_basis`` for every roll call (from ``descr``, with ``amend`` and
+    ``para`` where present)."""
+    require_columns(roll_calls, ["rcid"], "roll calls")
+    n = len(roll_calls)
+    descr = roll_calls["descr"] if "descr" in roll_calls else pd.Series([None] * n, index=roll_calls.index)
+    amend = roll_calls["amend"] if "amend" in roll_calls else pd.Series([None] * n, index=roll_calls.index)
+    para = roll_calls["para"] if "para" in roll_calls else pd.Series([None] * n, index=roll_calls.index)
+    res = [classify_record(d, a, p) for d, a, p in zip(descr, amend, para, strict=True)]
+    return pd.DataFrame({"rcid": roll_calls["rcid"].to_numpy(), "record_type": [r[0] for r in res],
+                         "record_type_basis": [r[1] for r in res]})
+
+
+# --------------------------------------------------------------------------------------------------------
 # Roll calls and the vote matrix
 # --------------------------------------------------------------------------------------------------------
 def resolve_duplicates(roll_calls: pd.DataFrame, rule: Duplicates = "first") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -174,16 +262,30 @@ def _check_countries(countries: Iterable[str], votes: pd.DataFrame) -> list[str]
     return codes
 
 
+def _member_years(codes: list[str], votes: pd.DataFrame, rc: pd.DataFrame) -> tuple[int, int]:
+    """The years in which every one of ``codes`` voted at least once (first to last): their common membership."""
+    years = rc.set_index("rcid")["year"]
+    sub = votes[votes["country"].isin(codes)]
+    y = sub["rcid"].map(years)
+    span = y.groupby(sub["country"]).agg(["min", "max"])
+    return int(span["min"].max()), int(span["max"].min())
+
+
 def vote_matrix(countries: Iterable[str], *, start: int | None = None, end: int | None = None,
-                duplicates: Duplicates = "first", votes: pd.DataFrame | None = None,
-                roll_calls: pd.DataFrame | None = None) -> pd.DataFrame:
+                duplicates: Duplicates = "first", records: Records = "resolutions",
+                votes: pd.DataFrame | None = None, roll_calls: pd.DataFrame | None = None) -> pd.DataFrame:
     """Roll calls × countries: roll-call metadata plus one ``vote_<ISO3>`` column per country.
 
-    Votes are ``"yes"``/``"abstain"``/``"no"`` or missing (did not vote). ``votes``/``roll_calls``
-    default to the bundled Voeten data; pass your own frames in the same layout to use a newer release
-    (an ``issue`` column in your roll calls is kept; the bundled issue codes are added only to the
-    bundled roll calls).
+    Votes are ``"yes"``/``"abstain"``/``"no"`` or missing (did not vote). ``start``/``end`` default to the
+    years in which every country voted (their common UN membership). ``records``: ``"resolutions"`` keeps
+    votes on whole resolutions and decisions (paragraph, amendment and procedural votes set aside, listed in
+    ``attrs["set_aside"]``), ``"all"`` keeps every roll call; ``record_type`` says which each is.
+    ``votes``/``roll_calls`` default to the bundled Voeten data; pass your own frames in the same layout to
+    use a newer release (an ``issue`` column in your roll calls is kept; the bundled issue codes are added
+    only to the bundled roll calls).
     """
+    if records not in ("resolutions", "all"):
+        raise SchemaError(f"records must be 'resolutions' or 'all', got {records!r}")
     bundled = roll_calls is None
     votes = _data.load_un_votes() if votes is None else votes
     roll_calls = _data.load_un_roll_calls() if roll_calls is None else roll_calls
@@ -193,9 +295,18 @@ def vote_matrix(countries: Iterable[str], *, start: int | None = None, end: int 
     if "year" not in rc:
         rc["year"] = pd.to_datetime(rc["date"]).dt.year
     codes = _check_countries(countries, votes)
+    if start is None or end is None:
+        lo, hi = _member_years(codes, votes, rc)
+        start = lo if start is None else start
+        end = hi if end is None else end
     start, end = _check_years(start, end, rc["year"])
     rc = rc[rc["year"].between(start, end)]
     rc, removed = resolve_duplicates(rc, duplicates)
+    rc = rc.merge(classify_records(rc), on="rcid", how="left")
+    aside = rc[rc["record_type"] != "resolution"]
+    if records == "resolutions":
+        rc = rc[rc["record_type"] == "resolution"]
+    set_aside = aside[["rcid", "unres", "date", "record_type", "record_type_basis"]].reset_index(drop=True)
     bad = ~votes["vote"].isin(list(VOTE_CODES))
     if bad.any():
         row = votes[bad].iloc[0]
@@ -215,6 +326,8 @@ def vote_matrix(countries: Iterable[str], *, start: int | None = None, end: int 
         iss = issues.groupby("rcid")["issue"].agg(lambda s: "; ".join(sorted(s)))
         out = out.merge(iss.rename("issue"), left_on="rcid", right_index=True, how="left")
     out.attrs["duplicates"] = removed
+    out.attrs["set_aside"] = set_aside if records == "resolutions" else set_aside.iloc[:0]
+    out.attrs["records"] = records
     out.attrs["period"] = (start, end)
     return out.reset_index(drop=True)
 
@@ -224,7 +337,7 @@ def vote_matrix(countries: Iterable[str], *, start: int | None = None, end: int 
 # --------------------------------------------------------------------------------------------------------
 def agreement(a: str, b: str, *, by: Literal["year", "period", "all"] = "year", start: int | None = None,
               end: int | None = None, abstain: Abstain = "half", periods=PERIODS,
-              duplicates: Duplicates = "first", **data) -> pd.DataFrame:
+              duplicates: Duplicates = "first", records: Records = "resolutions", **data) -> pd.DataFrame:
     """Vote agreement between two countries by year, by period, or over the whole span.
 
     Returns columns ``country_a``, ``country_b``, the grouping (``year`` or ``period``), ``n``,
@@ -235,7 +348,7 @@ def agreement(a: str, b: str, *, by: Literal["year", "period", "all"] = "year", 
     --------
     >>> agreement("KAZ", "RUS", by="all", start=2010, end=2012)  # doctest: +SKIP
     """
-    m = vote_matrix([a, b], start=start, end=end, duplicates=duplicates, **data)
+    m = vote_matrix([a, b], start=start, end=end, duplicates=duplicates, records=records, **data)
     a, b = (str(c).strip().upper() for c in (a, b))
     if by == "year":
         key = m["year"]
@@ -290,7 +403,8 @@ def alignment_series(country: str = "KAZ", powers: tuple[str, str] = ("CHN", "RU
 # Divergent votes of a triad
 # --------------------------------------------------------------------------------------------------------
 def divergent_votes(triad: Iterable[str] = DEFAULT_TRIAD, *, start: int | None = None, end: int | None = None,
-                    strict: bool = False, duplicates: Duplicates = "first", **data) -> pd.DataFrame:
+                    strict: bool = False, duplicates: Duplicates = "first", records: Records = "resolutions",
+                    **data) -> pd.DataFrame:
     """Roll calls on which the two powers of a triad voted differently, and whom the third sided with.
 
     ``triad = (C, P1, P2)``: the roll calls where both P1 and P2 voted and their votes differ
@@ -306,7 +420,7 @@ def divergent_votes(triad: Iterable[str] = DEFAULT_TRIAD, *, start: int | None =
     if len(codes) != 3:
         raise SchemaError(f"a triad has three countries (C,P1,P2), got {len(codes)}: {','.join(codes)}")
     c, p1, p2 = codes
-    m = vote_matrix(codes, start=start, end=end, duplicates=duplicates, **data)
+    m = vote_matrix(codes, start=start, end=end, duplicates=duplicates, records=records, **data)
     v1, v2 = m[f"vote_{p1}"], m[f"vote_{p2}"]
     split = v1.notna() & v2.notna() & (v1 != v2)
     if strict:
@@ -315,7 +429,7 @@ def divergent_votes(triad: Iterable[str] = DEFAULT_TRIAD, *, start: int | None =
     d["sided_with"] = np.select(
         [d[f"vote_{c}"].isna(), d[f"vote_{c}"] == d[f"vote_{p1}"], d[f"vote_{c}"] == d[f"vote_{p2}"]],
         ["absent", p1, p2], default="neither")
-    cols = ["rcid", "year", "date", "session", "unres", "issue", "importantvote", "short", "descr",
+    cols = ["rcid", "year", "date", "session", "unres", "record_type", "issue", "importantvote", "short", "descr",
             f"vote_{c}", f"vote_{p1}", f"vote_{p2}", "sided_with"]
     out = d[[k for k in cols if k in d.columns]].sort_values("rcid").reset_index(drop=True)
     out.attrs.update(m.attrs, triad=(c, p1, p2), strict=strict)

@@ -131,7 +131,7 @@ def cmd_alignment(args) -> int:
         raise UsageError(f"--to {args.end} is before --from {args.start}")
     triad = [c.strip().upper() for c in args.triad.split(",") if c.strip()]
     div = alignment.divergent_votes(triad, start=args.start, end=args.end, strict=args.strict,
-                                    duplicates=args.duplicates)
+                                    duplicates=args.duplicates, records=args.records)
     c, p1, p2 = div.attrs["triad"]
     s, e = div.attrs["period"]
     summary = alignment.divergence_summary(div)
@@ -142,6 +142,11 @@ def cmd_alignment(args) -> int:
     if len(removed):
         print(f"({len(removed)} repeated resolution records set aside: same symbol and date as a lower rcid; "
               f"--duplicates keep counts them)")
+    aside = div.attrs["set_aside"]
+    if len(aside):
+        kinds = ", ".join(f"{n} {k}" for k, n in aside["record_type"].value_counts().sort_index().items())
+        print(f"({len(aside)} roll calls that were not votes on a resolution set aside ({kinds}), read from the "
+              f"record text; --records all counts them)")
     if args.out:
         series = alignment.alignment_series(c, (p1, p2), start=s, end=e, abstain=args.abstain,
                                             duplicates=args.duplicates)
@@ -153,6 +158,7 @@ def cmd_alignment(args) -> int:
             out.csv(by_issue, "summary_by_issue.csv")
             out.csv(series, "agreement_by_year.csv")
             out.csv(removed, "duplicates_set_aside.csv")
+            out.csv(aside, "records_set_aside.csv")
             out.figure(fig, "agreement_by_year.png")
         out.report()
     return 0
@@ -576,13 +582,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("alignment", help="UN General Assembly vote alignment and divergent roll calls")
     a.add_argument("--triad", default="KAZ,CHN,RUS", help="C,P1,P2: whom C sides with when P1 and P2 split")
-    a.add_argument("--from", dest="start", type=YEAR, default=None, help="first year (default: all)")
-    a.add_argument("--to", dest="end", type=YEAR, default=None, help="last year (default: all)")
+    a.add_argument("--from", dest="start", type=YEAR, default=None,
+                   help="first year (default: the first year all three voted, i.e. were UN members)")
+    a.add_argument("--to", dest="end", type=YEAR, default=None,
+                   help="last year (default: the last year all three voted)")
     a.add_argument("--strict", action="store_true", help="only yes-vs-no splits (default: any difference)")
     a.add_argument("--abstain", choices=["half", "category", "drop"], default="half",
                    help="abstentions in the agreement series (default: half agreement)")
     a.add_argument("--duplicates", choices=["first", "keep"], default="first",
                    help="repeated resolution records: keep the lowest rcid (default) or keep all")
+    a.add_argument("--records", choices=["resolutions", "all"], default="resolutions",
+                   help="count votes on whole resolutions (default; paragraph, amendment and procedural votes, "
+                        "read from the record text, are set aside and listed) or every roll call")
     a.add_argument("--out", default=None, help="folder for CSV tables and the figure")
     a.set_defaults(func=cmd_alignment)
 

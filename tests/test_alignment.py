@@ -8,11 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kzecon
 from kzecon import alignment
 from kzecon.cli import main
 from kzecon.errors import CountryCodeError, CoverageError, SchemaError
 
-REF = Path(__file__).parent / "references" / "alignment"
+REFS = Path(__file__).parent / "references"
+REF = REFS / "alignment"
 
 
 @pytest.fixture(scope="module")
@@ -76,18 +78,59 @@ def test_repeated_resolution_records_are_set_aside_and_reported():
     assert len(kept_all) == 5 and removed_all.empty
 
 
-@pytest.mark.parametrize("period,strict,n,chn,rus", [((2007, 2013), True, 14, 8, 4), ((2014, 2019), True, 28, 25, 3)])
+@pytest.mark.parametrize("period,strict,n,chn,rus", [((2007, 2013), True, 13, 7, 4), ((2014, 2019), True, 28, 25, 3)])
 def test_real_triad_counts(period, strict, n, chn, rus):
-    """Regression pins on the bundled Voeten data, not an independent reference: the 2007–2013 list (14 roll
-    calls) was read row by row against the votes; the 2014–2019 counts are the code's output. The counting logic
-    itself is checked against the hand fixture in test_divergent_votes_match_hand_computation."""
+    """2007–2013: 13 resolutions on which China and Russia voted yes against no, Kazakhstan with China 7 times,
+    with Russia 4, with neither 2 — the count of the published analysis the project started from (its 14th
+    record, rcid 5924, is a separate vote on a paragraph of resolution 67/46). 2014–2019: a regression pin on
+    the bundled data (the code's output). The counting logic itself is checked against the hand fixture in
+    test_divergent_votes_match_hand_computation."""
     d = alignment.divergent_votes(start=period[0], end=period[1], strict=strict)
     assert len(d) == n
-    assert d["rcid"].is_unique
+    assert d["rcid"].is_unique and (d["record_type"] == "resolution").all()
     assert set(d["vote_CHN"]) | set(d["vote_RUS"]) <= {"yes", "no"}
     assert ((d["vote_CHN"] == "yes") ^ (d["vote_RUS"] == "yes")).all()
     counts = d["sided_with"].value_counts()
     assert counts.get("CHN", 0) == chn and counts.get("RUS", 0) == rus
+    assert counts.get("neither", 0) + counts.get("absent", 0) == n - chn - rus
+
+
+def test_record_types_match_the_hand_labels():
+    """31 roll calls of every description style, labelled by a person from the record text
+    (tests/references/un_votes/hand_record_types.csv, with the deciding words)."""
+    hand = pd.read_csv(REFS / "un_votes" / "hand_record_types.csv", comment="#")
+    rc = kzecon.data.load_un_roll_calls()
+    got = alignment.classify_records(rc[rc["rcid"].isin(hand["rcid"])]).merge(hand, on="rcid")
+    assert len(got) == len(hand)
+    wrong = got[got["record_type_x"] != got["record_type_y"]]
+    assert wrong.empty, wrong[["rcid", "record_type_x", "record_type_y"]].to_string()
+    assert (got["record_type_basis"] == "text").all()
+
+
+def test_paragraph_vote_is_set_aside_and_listed_and_all_records_keeps_it():
+    d = alignment.divergent_votes(start=2007, end=2013, strict=True)
+    aside = d.attrs["set_aside"].set_index("rcid")
+    assert aside.loc[5924, "record_type"] == "paragraph" and 5924 not in set(d["rcid"])
+    every = alignment.divergent_votes(start=2007, end=2013, strict=True, records="all")
+    assert len(every) == 14 and every.set_index("rcid").loc[5924, "record_type"] == "paragraph"
+
+
+def test_record_types_of_a_users_roll_calls_without_text():
+    """A newer release without descriptions: Voeten's amend/para flags decide, else a resolution."""
+    rc = pd.DataFrame({"rcid": [1, 2, 3, 4], "amend": [1, 0, None, 0], "para": [0, 1, None, 0]})
+    got = alignment.classify_records(rc)
+    assert got["record_type"].tolist() == ["amendment", "paragraph", "resolution", "resolution"]
+    assert got["record_type_basis"].tolist() == ["flag", "flag", "default", "default"]
+
+
+def test_default_window_is_the_member_years():
+    """Kazakhstan's first recorded UN vote is in 1992 (admitted 2 March 1992): without --from the triad's
+    window starts there, and 'absent' counts no year before membership."""
+    d = alignment.divergent_votes(strict=True)
+    assert d.attrs["period"][0] == 1992 and d["year"].min() >= 1992
+    votes = kzecon.data.load_un_votes()
+    years = kzecon.data.load_un_roll_calls().set_index("rcid")["year"]
+    assert int(votes[votes["country"] == "KAZ"]["rcid"].map(years).min()) == 1992
 
 
 def test_alignment_series_is_difference():
@@ -122,10 +165,13 @@ def test_cli_contract(tmp_path, capsys):
     d = pd.read_csv(out / "divergent_votes.csv")
     for c in ("rcid", "year", "unres", "issue", "vote_KAZ", "vote_CHN", "vote_RUS", "sided_with"):
         assert c in d.columns
-    assert d["year"].between(2007, 2013).all() and len(d) == 14
+    assert d["year"].between(2007, 2013).all() and len(d) == 13 and d["rcid"].is_unique
     s = pd.read_csv(out / "summary.csv")
     assert {"sided_with", "count"} <= set(s.columns)
     assert s["count"].sum() == len(d)
+    assert s.set_index("sided_with")["count"].to_dict() == {"CHN": 7, "RUS": 4, "neither": 2, "absent": 0}
+    aside = pd.read_csv(out / "records_set_aside.csv")
+    assert 5924 in set(aside["rcid"])
     assert (out / "agreement_by_year.png").exists()
 
 

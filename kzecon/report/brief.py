@@ -327,10 +327,12 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     out["text_alignment"] = (
         f"In the UN General Assembly, Kazakhstan voted with China {F.add('agree_chn', a['agreement_CHN'].mean(), '{:.0f}', 100)}% "
         f"and with Russia {F.add('agree_rus', a['agreement_RUS'].mean(), '{:.0f}', 100)}% of the time in 2014–2019 "
-        f"(abstention = half agreement). Where China and Russia voted yes against no, Kazakhstan sided with China "
-        f"{F.add('side_chn_1', int(c1['CHN']), '{:d}')} times and with Russia {F.add('side_rus_1', int(c1['RUS']), '{:d}')} "
-        f"times in 2007–2013, and {F.add('side_chn_2', int(c2['CHN']), '{:d}')} and "
-        f"{F.add('side_rus_2', int(c2['RUS']), '{:d}')} times in 2014–2019.")
+        f"(abstention = half agreement). Of the {F.add('split_n_1', len(s1), '{:d}')} resolutions of 2007–2013 on which China and "
+        f"Russia voted yes against no, Kazakhstan sided with China on {F.add('side_chn_1', int(c1['CHN']), '{:d}')}, with Russia on "
+        f"{F.add('side_rus_1', int(c1['RUS']), '{:d}')} and with neither on {F.add('side_neither_1', int(c1['neither'] + c1['absent']), '{:d}')}; "
+        f"of the {F.add('split_n_2', len(s2), '{:d}')} of 2014–2019, with China on {F.add('side_chn_2', int(c2['CHN']), '{:d}')} and with Russia on "
+        f"{F.add('side_rus_2', int(c2['RUS']), '{:d}')}. Separate votes on a paragraph, an amendment or a procedural motion are "
+        f"not counted as resolutions (read from each record's text).")
     fig("alignment.png", figures.alignment_series(series), "UN General Assembly agreement of Kazakhstan with China "
         "and with Russia, by year.")
     out["findings"] = F.values
