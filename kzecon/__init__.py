@@ -1,17 +1,33 @@
 """kzecon: measuring and forecasting trade dependence — Kazakhstan between China, Russia and the EU.
 
-Public API: :mod:`kzecon.data` (bundled real datasets, readers, validation), :mod:`kzecon.measures`
-(shares, tilt, concentration, balance, asymmetry), :mod:`kzecon.alignment` (UN vote alignment),
-:mod:`kzecon.errors`, :mod:`kzecon.results` (the results shape every estimator returns).
+Public API, each family imported on first use: :mod:`kzecon.data` (bundled real datasets, readers, validation),
+:mod:`kzecon.measures` (shares, tilt, concentration, balance, asymmetry), :mod:`kzecon.alignment` (UN vote
+alignment), :mod:`kzecon.gravity` (PPML, world gravity, Dask), :mod:`kzecon.panel`, :mod:`kzecon.timeseries`,
+:mod:`kzecon.forecast` (compositions, world risk), :mod:`kzecon.products`, :mod:`kzecon.report`,
+:mod:`kzecon.hdfe` (fixed-effects demeaning), :mod:`kzecon.errors`, :mod:`kzecon.results`.
 """
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
-
-from . import alignment, data, errors, measures, results
 
 try:
     __version__ = version("kzecon")
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.1.0"
 
-__all__ = ["alignment", "data", "errors", "measures", "results", "__version__"]
+# every family, imported on first use (``kzecon.gravity`` …): ``import kzecon`` and ``kzecon --help`` stay fast
+_FAMILIES = ("alignment", "data", "errors", "measures", "results", "gravity", "panel", "timeseries", "forecast",
+             "products", "report", "hdfe")
+__all__ = [*_FAMILIES, "__version__"]
+
+
+def __getattr__(name: str):
+    if name in _FAMILIES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'kzecon' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_FAMILIES))

@@ -10,12 +10,14 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 import kzecon
 from kzecon.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, DataError, DataFileError, KzeconError, UsageError, plain
 from kzecon.report.output import Output
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TRADE_SOURCE = "COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 (2020–25)"
 EXIT_USAGE = UsageError.exit_code
@@ -165,6 +167,8 @@ def cmd_alignment(args) -> int:
 
 
 def cmd_products(args) -> int:
+    import pandas as pd
+
     from kzecon import products
     from kzecon.report import figures
 
@@ -194,6 +198,7 @@ def cmd_products(args) -> int:
 
 def _china_share(flow: str = "total") -> tuple[pd.DataFrame, str]:
     """The bundled default series: China's share of Kazakhstan's trade (spliced, 2010 interpolated)."""
+
     from kzecon import measures
 
     trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
@@ -251,6 +256,8 @@ def _composition_input(path: str | None):
 
 
 def cmd_forecast(args) -> int:
+    import pandas as pd
+
     from kzecon import forecast
     from kzecon.report import figures
 
@@ -291,6 +298,8 @@ def cmd_forecast(args) -> int:
 
 def _world_backtest(args) -> int:
     """--world: the world backtest of the dependence-risk models (kzecon.forecast.world)."""
+    import pandas as pd
+
     from kzecon.forecast import world
     from kzecon.report import figures
     from kzecon.report.progress import bar
@@ -370,6 +379,7 @@ def _parse_years(text: str | None) -> list[int] | None:
 def _gravity_frame(args) -> tuple[pd.DataFrame, str]:
     """The frame a --formula is fitted on: the user's file (every column kept) or the bundled penppml panel with
     kzecon's policy terms; restricted to --years."""
+
     from kzecon import gravity
 
     if args.data:
@@ -423,6 +433,8 @@ def _gravity_by(args, cluster) -> int:
 
 def _gravity_world(args) -> int:
     """--panel dots: the annual world gravity models (kzecon.gravity.world) with their inference."""
+    import pandas as pd
+
     from kzecon.gravity import world
     from kzecon.report import figures
 
@@ -456,6 +468,8 @@ def _gravity_world(args) -> int:
 
 
 def cmd_gravity(args) -> int:
+    import pandas as pd
+
     from kzecon import gravity
     from kzecon.report import figures
 
@@ -498,6 +512,8 @@ def cmd_gravity(args) -> int:
 
 
 def cmd_panel(args) -> int:
+    import pandas as pd
+
     from kzecon import panel
     from kzecon.report import figures
 

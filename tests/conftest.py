@@ -1,3 +1,4 @@
+import os
 import warnings
 from pathlib import Path
 
@@ -11,6 +12,15 @@ RAW = REPO.parent / "shared" / "data" / "raw"
 # a marker (``pytest -m needs_raw`` selects these tests, ``-m "not needs_raw"`` leaves them out), skipped with its
 # reason when the raw sources are not beside the checkout
 needs_raw = pytest.mark.needs_raw
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # the suite runs in one worker process per core (pytest-xdist): each worker computes on one thread, or the
+    # BLAS and numba thread pools of the workers oversubscribe the cores and spin against each other
+    import numba
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    numba.set_num_threads(1)
 
 
 def pytest_collection_modifyitems(config, items):

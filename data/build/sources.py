@@ -517,15 +517,20 @@ COMPOSITION_GROUPS = ("china", "russia", "usa", "eu", "central_asia", "rest")
 def _partner_groups_by_year(codes: pd.Series, years: pd.Series) -> np.ndarray:
     """china / russia (the Soviet Union before 1992) / usa / eu (membership by year) / central_asia / rest."""
     pg = pd.read_csv(REFERENCE / "partner_groups.csv", comment="#")
-    out = np.full(len(codes), "rest", dtype=object)
-    c, y = codes.to_numpy(), years.to_numpy()
+    # on the distinct (code, year) pairs, mapped back to the rows
+    ci, cu = pd.factorize(codes)
+    yv = years.to_numpy().astype(np.int64)
+    keys, idx = np.unique(ci.astype(np.int64) * 10_000 + yv, return_inverse=True)
+    c = np.asarray(cu, dtype=object)[keys // 10_000]
+    y = keys % 10_000
+    out = np.full(len(keys), "rest", dtype=object)
     for grp in ("CENTRAL_ASIA", "EU"):
         for m in pg[pg["group"] == grp].itertuples(index=False):
             out[(c == m.iso3) & (y >= m.from_year) & (y <= m.to_year)] = grp.lower()
     out[c == "USA"] = "usa"
     out[(c == "RUS") | ((c == "SUN") & (y < 1992))] = "russia"
     out[c == "CHN"] = "china"
-    return out
+    return out[idx]
 
 
 def _dots_compositions(d: pd.DataFrame) -> pd.DataFrame:

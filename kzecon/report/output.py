@@ -6,10 +6,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kzecon.errors import DataFileError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Output:
