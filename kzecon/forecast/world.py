@@ -246,21 +246,23 @@ def simulate_global(params: GlobalParams, win: np.ndarray, ok: np.ndarray, *, ho
                     rng: np.random.Generator) -> np.ndarray:
     """Paths of the log-ratios for every economy at once: (E, n_paths, horizon, K); NaN where not forecast."""
     E, L1, K = win.shape
-    hist = np.repeat(np.nan_to_num(win)[:, None], n_paths, axis=1)  # (E, n, L+1, K)
+    # one buffer of history then forecasts (time on the third axis): each step reads the last values it needs
+    # (last change, mean change over five years = difference over five years / 5, level less its recent mean)
+    buf = np.empty((E, n_paths, L1 + horizon, K))
+    buf[:, :, :L1] = np.nan_to_num(win)[:, None]
     chol = np.linalg.cholesky(params.corr + 1e-10 * np.eye(K))
-    out = np.empty((E, n_paths, horizon, K))
     lo, hi = params.clip
+    c = params.coef
     for h in range(horizon):
-        dz = np.diff(hist, axis=2)
-        x1 = np.clip(dz[:, :, -1], lo, hi)
-        x2 = dz[:, :, -5:].mean(axis=2)
-        x3 = hist[:, :, -1] - hist[:, :, -LAGS:].mean(axis=2)
-        c = params.coef
+        p = L1 + h
+        last = buf[:, :, p - 1]
+        x1 = np.clip(last - buf[:, :, p - 2], lo, hi)
+        x2 = (last - buf[:, :, p - 6]) / 5.0
+        x3 = last - buf[:, :, p - LAGS:p].mean(axis=2)
         mean = c[:, 0] + c[:, 1] * x1 + c[:, 2] * x2 + c[:, 3] * x3
         shock = (rng.standard_normal((E, n_paths, K)) @ chol.T) * params.scale[:, None, :]
-        znew = hist[:, :, -1] + mean + shock
-        out[:, :, h] = znew
-        hist = np.concatenate([hist[:, :, 1:], znew[:, :, None]], axis=2)
+        buf[:, :, p] = last + mean + shock
+    out = buf[:, :, L1:].copy()
     out[np.broadcast_to(~ok[:, None, None, :], out.shape)] = np.nan
     return out
 

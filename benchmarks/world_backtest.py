@@ -1,0 +1,63 @@
+"""The world backtest of the dependence-risk models, timed by model family (run by hand:
+python benchmarks/world_backtest.py [--paths 500]).
+
+Rolling origins 1990–2015, horizons 1–5, every economy of the IMF DOTS composition panel with 15 years of
+history (about 190 economies a year), 500 paths per forecast: the global model and its recalibration, the
+per-series baselines (random walk, drift, five-year mean), and statsforecast's AutoETS per log-ratio. The
+simulation is vectorised over economies (one array per origin: economies × paths × horizons × parts); statsforecast
+fits one model per economy and log-ratio. Also timed: one origin's global-model simulation for every economy.
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+from kzecon.forecast import world
+
+
+def _timed(label: str, **kw) -> float:
+    t0 = time.perf_counter()
+    bt = world.world_backtest(**kw)
+    secs = time.perf_counter() - t0
+    print(f"| {label} | {secs:.0f} s | {len(bt.records):,} | {len(bt.events):,} |")
+    return secs
+
+
+def _one_origin(n_paths: int) -> None:
+    panel = world.world_panel()
+    o = 2010
+    t = o - int(panel.years[0])
+    act = world._active(panel, t)
+    z = world._logratios(panel, act)
+    win, ok = world._state(z, t)
+    comps = [j for j, p in enumerate(panel.parts) if p != "rest"]
+    sel = (ok | ~act[:, comps]).all(axis=1) & ~np.isnan(win).all(axis=(1, 2))
+    idx = np.flatnonzero(sel)
+    params = world.fit_global(panel, t)
+    params.scale = params.scale[idx]
+    okc = ok[idx] & act[idx][:, comps]
+    runs = []
+    for r in range(5):
+        t0 = time.perf_counter()
+        world.simulate_global(params, win[idx], okc, horizon=5, n_paths=n_paths, rng=np.random.default_rng(r))
+        runs.append(time.perf_counter() - t0)
+    print(f"global-model simulation at origin {o}, {len(idx)} economies × {n_paths} paths × 5 years "
+          f"× {len(comps)} log-ratios: {1000 * float(np.median(runs)):.0f} ms (median of 5)")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--paths", type=int, default=500)
+    args = ap.parse_args(argv)
+    print("| models | wall time | forecast records | events |\n|---|---|---|---|")
+    total = _timed("world, world_cal (fit + simulate + recalibrate)", models=("world", "world_cal"),
+                   statsforecast=False, n_paths=args.paths)
+    total += _timed("rw, drift, mean5", models=("rw", "drift", "mean5"), statsforecast=False, n_paths=args.paths)
+    total += _timed("statsforecast AutoETS", models=(), statsforecast=True, n_paths=args.paths)
+    print(f"all models: {total:.0f} s")
+    _one_origin(args.paths)
+
+
+if __name__ == "__main__":
+    main()
