@@ -56,6 +56,8 @@ def main(argv=None):
                                                           flush=True))
     OUT.mkdir(parents=True, exist_ok=True)
     summary = bt.summary_table(subset="held_out", min_origin=2000)
+    held = bt.records[bt.records["held_out"] & (bt.records["origin"] >= 2000)]
+    summary["economies"] = held["economy"].nunique()  # distinct held-out economies scored
     summary.to_csv(OUT / "summary.csv", index=False)
     bt.summary_table(subset="all", min_origin=2000).to_csv(OUT / "summary_all.csv", index=False)
     bt.coverage(subset="held_out", min_origin=2000).to_csv(OUT / "coverage.csv", index=False)
@@ -70,6 +72,14 @@ def main(argv=None):
               "# Each origin's rows use only forecasts of the world model whose outcomes were known by that origin "
               "(origin + horizon ≤ it), on the training economies.\n")
     CAL.write_text(header + cal.to_csv(index=False, lineterminator="\n", float_format="%.6g"), encoding="utf-8")
+    # the held-out scores the brief shows beside Kazakhstan's own backtest (the brief does not rerun this)
+    about = (f"# Held-out economies of the world backtest (origins 2000–2015, horizons 1–5), written by "
+             f"analyses/world_backtest.py (seed {args.seed}, {args.paths} paths, kzecon {kzecon.__version__}, "
+             f"compositions_dots sha256 {digest[:16]}…; {len(bt.held_out)} held-out economies).\n")
+    for name, table in (("world_backtest_summary.csv", summary),
+                        ("world_backtest_reliability.csv", bt.reliability(subset="held_out", min_origin=2000))):
+        (CAL.parent / name).write_text(about + table.to_csv(index=False, lineterminator="\n", float_format="%.6g"),
+                                       encoding="utf-8")
     print(summary[["model", "horizon", "coverage_90", "width_90", "mae_ratio", "crps", "brier_pairwise",
                    "ece"]].round(3).to_string(index=False))
     print(f"world backtest {bt.seconds:.0f} s; written to {OUT} and {CAL}")

@@ -111,6 +111,10 @@ def cmd_measures(args) -> int:
     wide = wide.join(bal[bal["flow"] == flow].set_index("year")[["balance"]])
     wide = wide.join(hhi[hhi["flow"] == flow].set_index("year")[["hhi_norm"]])
     print(f"Partner shares of {reporter}'s {args.flow} ({shares['side'].iloc[0]} figures); {vintage}")
+    if not args.data:
+        print("Russia and Belarus 2010 (customs-union undercount): "
+              + ("flagged, kept as reported; the brief interpolates them (--russia-2010 interpolate)"
+                 if args.russia_2010 == "flag" else "interpolated (geometric mean of 2009 and 2011), as in the brief"))
     print(wide.round(3).to_string())
     if args.out:
         fig = figures.share_paths(shares, flow=flow, vintage=vintage if not args.data else None,
@@ -719,8 +723,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+_SHOWN: set[str] = set()
+
+
 def _one_line_warning(message, category, filename, lineno, file=None, line=None):
-    print(f"kzecon: warning: {message}", file=sys.stderr)
+    """Each distinct warning once per command (a model refitted at every backtest origin warns once)."""
+    text = str(message)
+    if text in _SHOWN:
+        return
+    _SHOWN.add(text)
+    print(f"kzecon: warning: {text}", file=sys.stderr)
 
 
 def main(argv=None) -> int:
@@ -729,6 +741,7 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as done:  # --help, --version (0) or a usage error (64, already printed in one line)
         return int(done.code or 0)
+    _SHOWN.clear()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")

@@ -66,8 +66,11 @@ def test_contract_and_referenced_files(brief_dir):
     for s in srcs:
         assert not s.startswith(("/", "http")), s  # relative paths only
         assert (brief_dir / s).is_file() and (brief_dir / s).stat().st_size > 10_000, s
-    for h in ("Customs-union difference-in-differences", "Policy gravity for Kazakhstan", "Backtest"):
-        assert h in html
+    for h in ("The top line", "Customs-union difference-in-differences", "Annual world gravity", "World backtest",
+              "Glossary", "One headline forecast"):
+        assert h in html, h
+    assert (brief_dir / "figures" / "summary.png").stat().st_size > 50_000
+    assert (brief_dir / "figures" / "summary.pdf").read_bytes()[:5] == b"%PDF-"
     assert 'class="regtable"' in html and "SHA-256" in html and "pyfixest" in html
 
 
@@ -93,8 +96,64 @@ def test_key_numbers_equal_independent_results(brief_dir):
     assert f["did_est"] == pytest.approx(d.params["treat_post"], rel=1e-9)
     s = alignment.divergence_summary(alignment.divergent_votes(start=2007, end=2013, strict=True))
     assert f["side_chn_1"] == s.set_index("sided_with").loc["CHN", "count"]
-    assert f["yotov_maxdiff"] <= 0.0005 + 1e-9
     assert 0 <= f["p_cr_1"] <= 1 and 0 <= f["cov_h1"] <= 1
+
+
+def _cache(brief_dir) -> dict:
+    (path,) = (brief_dir / ".kzecon-cache").glob("brief-*.json")
+    return json.loads(path.read_text())
+
+
+def test_top_line_numbers_are_the_findings(brief_dir):
+    """The three top-line sentences as printed carry the findings' numbers (rounded as shown)."""
+    f = {k: v["value"] for k, v in json.loads((brief_dir / "findings.json").read_text()).items()}
+    top = _cache(brief_dir)["top_line"]
+    assert len(top) == 3
+    assert f"In {int(f['last_year'])} China took {100 * f['china_share_last']:.1f}%" in top[0]
+    assert f"Russia {100 * f['russia_share_last']:.1f}%" in top[0]
+    assert f"since {int(f['china_above_since'])}" in top[0]
+    assert f"({100 * f['p_cr_5']:.0f}%)" in top[1] and f"about {100 * f['china_5y']:.0f}%" in top[1]
+    assert f"{100 * f['china_5y_lo']:.0f}–{100 * f['china_5y_hi']:.0f}%" in top[1]
+    assert f"off by {100 * f['world_ece']:.1f} points" in top[2]
+    html = (brief_dir / "index.html").read_text(encoding="utf-8")
+    for sentence in top:
+        assert sentence.replace("'", "&#39;") in html
+
+
+def test_every_brief_figure_passes_the_layout_check(brief_dir):
+    """No text over another text or over data, no clipped text, in any figure of the brief (the check runs on
+    each figure as the brief saves it, from matplotlib's bounding boxes)."""
+    c = _cache(brief_dir)
+    assert len(c["figures"]) >= 12
+    assert c["layout"] == {}
+
+
+def test_layout_check_finds_overlaps_and_covered_data():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from kzecon.report import figures
+
+    fig = Figure(figsize=(6, 4))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.plot([0, 1, 2], [0, 1, 2], label="data line")
+    ax.legend(loc="upper left")  # over the line's points? not at (0,0)…(2,2) in the upper left: add one that is
+    ax.plot([0.05], [1.9], "o", label="a point under the legend")
+    ax.legend(loc="upper left")
+    ax.text(1.0, 0.5, "first label")
+    ax.text(1.02, 0.5, "second label")  # on top of the first
+    ax.text(2.5, 1.0, "clipped", clip_on=True)
+    problems = figures.layout_problems(fig)
+    assert any("overlaps text" in p and "first label" in p for p in problems)
+    assert any("legend covers data" in p for p in problems)
+    assert any("clipped" in p for p in problems)
+    clean = Figure(figsize=(6, 4))
+    FigureCanvasAgg(clean)
+    a = clean.add_subplot()
+    a.plot([0, 1], [0, 1], label="x")
+    a.legend(**figures.RIGHT)
+    assert figures.layout_problems(clean) == []
 
 
 def test_second_run_uses_the_cache(brief_dir, capsys):
@@ -142,7 +201,7 @@ def test_brief_renders_in_headless_chromium(brief_dir, tmp_path):
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 100_000
     dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
                           (brief_dir / "index.html").as_uri()], capture_output=True, text=True, timeout=120)
-    assert "Key findings" in dom.stdout and dom.stdout.count("<img") >= 10
+    assert "The top line" in dom.stdout and dom.stdout.count("<img") >= 10
 
 
 

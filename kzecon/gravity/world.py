@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from kzecon.data.dots import CIF_FOB_FACTOR
-from kzecon.errors import CoverageError
+from kzecon.errors import CoverageError, UsageError
 from kzecon.results import EstimationResults
 
 from .inference import RandomizationResult, ScoreBootstrapResult, bloc_draw, randomization_inference, score_bootstrap
@@ -169,10 +169,13 @@ class WorldGravityResults:
 
 
 def eaeu_models(frame: pd.DataFrame | None = None, *, ri_reps: int = 99, score_reps: int = 9999, seed: int = 2026,
-                client=None, workers: int | None = None,
+                client=None, workers: int | None = None, specs=tuple(SPECS), sides: bool = True,
                 progress: Callable[[str], None] | None = None) -> WorldGravityResults:
     """Fit the module's models on the preferred flow and on each reporting side, with randomization inference
-    (``ri_reps`` placebo blocs; 0 skips it) and the wild score bootstrap (``score_reps``) for ``eaeu``."""
+    (``ri_reps`` placebo blocs; 0 skips it) and the wild score bootstrap (``score_reps``) for ``eaeu``.
+    ``specs``: which of ``SPECS`` (``ppml_static`` and ``ppml_event`` are always fitted: the inference and the
+    pre-trend test use them); ``sides=False`` leaves out the fits on each reporting side and with the known
+    defects kept."""
     import time
 
     say = progress or (lambda msg: None)
@@ -181,7 +184,13 @@ def eaeu_models(frame: pd.DataFrame | None = None, *, ri_reps: int = 99, score_r
         raise CoverageError("no customs-union pairs in the panel: the EAEU terms are not identified")
     models, timing = {}, {}
     base = None
+    unknown = set(specs) - set(SPECS)
+    if unknown:
+        raise UsageError(f"specs: unknown model(s) {', '.join(sorted(unknown))}; known: {', '.join(SPECS)}")
+    wanted = {"ppml_static", "ppml_event", *specs}
     for name, rhs in SPECS.items():
+        if name not in wanted:
+            continue
         t0 = time.perf_counter()
         say(f"fitting {name}")
         m = PPML(f, f"flow ~ {rhs} | {FE}", name=name)
@@ -189,13 +198,13 @@ def eaeu_models(frame: pd.DataFrame | None = None, *, ri_reps: int = 99, score_r
         timing[name] = time.perf_counter() - t0
         if name == "ppml_static":
             base = m
-    for side in ("exporter_reported", "importer_reported"):
+    for side in ("exporter_reported", "importer_reported") if sides else ():
         name = f"ppml_static_{side}"
         t0 = time.perf_counter()
         say(f"fitting {name}")
         models[name] = PPML(f, f"{SIDES[side]} ~ {SPECS['ppml_static']} | {FE}", name=name).fit()
         timing[name] = time.perf_counter() - t0
-    if "flow_source" in f.columns and (f["flow_source"] == "exporter_known_defect").any():
+    if sides and "flow_source" in f.columns and (f["flow_source"] == "exporter_known_defect").any():
         # the filling rule matters exactly for the bloc's pairs: the preferred flow with the known defects left in
         name = "ppml_static_defects_kept"
         say(f"fitting {name}")

@@ -25,16 +25,17 @@ import numpy as np
 import pandas as pd
 
 import kzecon
-from kzecon.data._store import manifest, read_reference
+from kzecon.data._store import manifest
 
 from . import figures, tables
 
 DATASETS_USED = ("trade_cow", "trade_wits", "trade_bns", "trade_mirror_penppml", "comtrade_kaz_chn_hs2",
-                 "products_kaz_chn", "brent_annual", "wdi_gdp", "gravity_penppml", "gravity_agtpa", "un_votes",
-                 "un_roll_calls", "un_roll_call_issues")
+                 "products_kaz_chn", "brent_annual", "wdi_gdp", "gravity_dots", "compositions_dots", "cepii_dist",
+                 "gravity_penppml", "un_votes", "un_roll_calls", "un_roll_call_issues")
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "linearmodels", "pyfixest", "pmdarima", "arch", "matplotlib",
             "jinja2", "scoringrules", "wildboottest")
-STEPS = ("measures", "time series", "forecasts", "products", "panel", "gravity", "alignment")
+STEPS = ("where we are", "how we got here", "where we are heading", "trade policy", "oil", "politics",
+         "top line")
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def cache_key(options: dict) -> str:
     return h.hexdigest()[:20]
 
 
-CACHE_KEYS = {"tables", "figures", "notes", "findings", "warnings"}
+CACHE_KEYS = {"tables", "figures", "notes", "findings", "warnings", "sections", "top_line", "layout"}
 
 
 def _read_cache(path: Path, fig_dir: Path) -> dict | None:
@@ -135,120 +136,218 @@ def _compute(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable
     return out
 
 
-def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable) -> dict:
+def likelihood(p: float) -> str:
+    """A probability in words (the IPCC's calibrated language)."""
+    return ("virtually certain" if p >= 0.99 else "very likely" if p >= 0.9 else "likely" if p >= 0.66
+            else "about as likely as not" if p > 0.33 else "unlikely" if p > 0.1 else "very unlikely")
 
-    from kzecon import alignment, forecast, gravity, measures, panel, products, timeseries
+
+def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable) -> dict:
+    """Call the library's one function per result (:mod:`kzecon.pipeline`) and render each: text with every
+    number recorded, figures, tables. No statistics here."""
+    import warnings
+
+    from kzecon import pipeline
 
     F = _Findings()
-    out: dict = {"tables": {}, "figures": {}, "notes": {}}
+    out: dict = {"tables": {}, "figures": {}, "notes": {}, "sections": {}}
     n = len(STEPS)
 
-    def fig(name, f, caption):
+    out["layout"] = {}
+
+    def fig(name, f, caption, section):
+        problems = figures.layout_problems(f)  # text over text or data, clipped text: recorded and warned
+        if problems:
+            out["layout"][name] = problems
+            warnings.warn(f"figure {name}: {'; '.join(problems[:3])}", stacklevel=2)
         figures.save(f, fig_dir / name)
-        import matplotlib.pyplot as plt
-
-        plt.close(f)
         out["figures"][name] = caption
+        out["sections"].setdefault(section, []).append(name)
 
-    # 1 measures --------------------------------------------------------------------------------------------
+    # 1 where we are -----------------------------------------------------------------------------------------
     progress(1, n, STEPS[0])
-    trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
-    vintage = "; ".join(trade.attrs.get("vintage", []))
-    shares = measures.partner_shares(trade, flow="all")
-    tot = shares[shares["flow"] == "total"].pivot_table(index="year", columns="group", values="share")
-    last = int(tot.index.max())
-    ahead = tot["china"] > tot["russia"]
-    durable = next((int(y) for y in tot.index if ahead.loc[y:].all()), None)
-    bal = measures.balance_index(shares)
-    hhi = measures.concentration(trade, flow="all")
-    everything = kzecon.data.load_trade()  # every source and side, for the reported-vs-mirror comparison
-    gaps = measures.reported_vs_mirror(everything, partner="CHN")
-    g18 = gaps[(gaps["year"] == 2018) & (gaps["flow"] == "export")].iloc[0]
+    ts = pipeline.trade_shares()
+    tot, last = ts.total, ts.last_year
+    g18 = ts.mirror[(ts.mirror["partner"] == "CHN") & (ts.mirror["year"] == 2018) & (ts.mirror["flow"] == "export")].iloc[0]
+    chn_last, rus_last = tot.loc[last, "china"], tot.loc[last, "russia"]
     out["text_measures"] = (
-        f"In {F.add('last_year', last, '{:d}')} China took {F.add('china_share_last', tot.loc[last, 'china'], scale=100)}% "
-        f"of Kazakhstan's total trade and Russia {F.add('russia_share_last', tot.loc[last, 'russia'], scale=100)}% "
+        f"In {F.add('last_year', last, '{:d}')} China took {F.add('china_share_last', chn_last, scale=100)}% "
+        f"of Kazakhstan's total trade and Russia {F.add('russia_share_last', rus_last, scale=100)}% "
         f"(Kazakhstan's own figures, spliced series); in 2000 the shares were "
         f"{F.add('china_share_2000', tot.loc[2000, 'china'], scale=100)}% and "
         f"{F.add('russia_share_2000', tot.loc[2000, 'russia'], scale=100)}%. China's share has stayed above Russia's "
-        f"every year since {F.add('china_above_since', durable, '{:d}')}. The multi-vector balance index is "
-        f"{F.add('balance_last', bal[(bal['flow'] == 'total') & (bal['year'] == last)]['balance'].iloc[0], '{:.2f}')} "
-        f"(1 = even across China, Russia, the EU and the rest). Which side reports matters: for 2018 China records "
-        f"{F.add('mirror_2018_bn', g18['mirror_usd'] / 1e9, '{:.2f}')} bn USD of imports from Kazakhstan, "
-        f"Kazakhstan {F.add('reported_2018_bn', g18['reported_usd'] / 1e9, '{:.2f}')} bn USD of exports to China.")
-    src = "kzecon from COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 (2020–25); Russia 2010 interpolated"
-    fig("shares_total.png", figures.share_paths(shares, flow="total", source=src, vintage=vintage),
-        "Partner shares of Kazakhstan's total trade, with the 2010, 2013 and 2015 events marked.")
-    fig("tilt.png", figures.tilt(measures.china_russia_tilt(shares), source=src, vintage=vintage),
-        "China–Russia tilt: China's share minus Russia's, by flow (above zero: tilted toward China).")
-    fig("balance.png", figures.balance_concentration(bal, hhi, source=src),
-        "Multi-vector balance index and normalised partner concentration (HHI).")
-    fig("mirror_gap.png", figures.mirror_gap(pd.concat([gaps, measures.reported_vs_mirror(everything,
-                                                                                       partner="RUS")])),
-        "Kazakhstan's reported trade with China and Russia against the partners' mirror figures.")
+        f"every year since {F.add('china_above_since', ts.china_ahead_since, '{:d}')}. The multi-vector balance index is "
+        f"{F.add('balance_last', ts.balance_in(last), '{:.2f}')} (1 = even across China, Russia, the EU and the rest). "
+        f"Which side reports matters: for 2018 China records {F.add('mirror_2018_bn', g18['mirror_usd'] / 1e9, '{:.2f}')} "
+        f"bn USD of imports from Kazakhstan, Kazakhstan {F.add('reported_2018_bn', g18['reported_usd'] / 1e9, '{:.2f}')} "
+        f"bn USD of exports to China; the shares above use Kazakhstan's side throughout.")
+    src = "kzecon from " + pipeline.TRADE_SOURCE
+    fig("shares_total.png", figures.share_paths(ts.shares, flow="total", source=src, vintage=ts.vintage),
+        "Partner shares of Kazakhstan's total trade (Kazakhstan's figures), with the 2010, 2013 and 2015 events.",
+        "where")
+    fig("tilt.png", figures.tilt(ts.tilt, source=src, vintage=ts.vintage),
+        "China–Russia tilt: China's share minus Russia's, by flow (above zero: tilted toward China).", "where")
+    fig("balance.png", figures.balance_concentration(ts.balance, ts.concentration, source=src),
+        "Multi-vector balance index and normalised partner concentration (HHI).", "where")
+    fig("mirror_gap.png", figures.mirror_gap(ts.mirror),
+        "Kazakhstan's reported trade with China and Russia against the partners' own (mirror) figures; partner "
+        "figures before 2017 exist every 4th year only and are shown as points.", "where")
 
-    # 2 time series -----------------------------------------------------------------------------------------
+    # 2 how we got here ---------------------------------------------------------------------------------------
     progress(2, n, STEPS[1])
-    ch = shares[(shares["flow"] == "total") & (shares["group"] == "china")][["year", "share"]]
-    bat = timeseries.share_battery(ch)
-    br = bat["breaks"]
-    tt = bat["tests"]
-    adf_p = tt[(tt["test"] == "ADF") & (tt["regression"] == "c")]["p_value"].iloc[0]
-    kpss_p = tt[(tt["test"] == "KPSS") & (tt["regression"] == "c")]["p_value"].iloc[0]
+    sb = pipeline.share_breaks(ts)
+    br = sb.breaks
     out["text_timeseries"] = (
-        f"On the logit of China's share, the ADF test does not reject a unit root (p = {F.add('adf_p', adf_p, '{:.2f}')})"
-        f" and KPSS rejects stationarity (p = {F.add('kpss_p', kpss_p, '{:.2f}')}); "
+        f"The rise was not steady. On the logit of China's share, the ADF test does not reject a unit root "
+        f"(p = {F.add('adf_p', sb.p_value('ADF'), '{:.2f}')}) and KPSS rejects stationarity "
+        f"(p = {F.add('kpss_p', sb.p_value('KPSS'), '{:.2f}')}): the share wanders rather than returning to a level. "
         f"Bai–Perron finds {F.add('n_breaks', int(len(br)), '{:d}')} shifts in its level (BIC), the new regimes starting in "
         + ", ".join(f"{F.add(f'break_{i}', int(r['year']), '{:d}')} (95% interval {int(r['lower'])}–{int(r['upper'])})"
                     for i, (_, r) in enumerate(br.iterrows())) + ".")
-    fig("share_breaks.png", figures.share_breaks(bat["series"], br, bat["forecast"], source=src,
-                                                 title="China's share of Kazakhstan's trade: breaks and forecast"),
-        "China's share with its Bai–Perron regimes (shaded: 95% break-date intervals) and the ARIMA forecast.")
-    t = bat["tests"]
-    out["tables"]["tests"] = t[["test", "regression", "statistic", "p_value", "decision"]].to_html(
+    fig("share_breaks.png", figures.share_breaks(sb.series, br, source=src,
+                                                 title="China's share of Kazakhstan's trade: structural breaks"),
+        "China's share with its Bai–Perron regimes (shaded: 95% break-date intervals).", "history")
+    out["tables"]["tests"] = sb.tests[["test", "regression", "statistic", "p_value", "decision"]].to_html(
         index=False, float_format=lambda x: f"{x:.3f}", classes="data", border=0)
 
-    # 3 forecasts -------------------------------------------------------------------------------------------
+    # 3 where we are heading ----------------------------------------------------------------------------------
     progress(3, n, STEPS[2])
-    comp = forecast.kazakhstan_composition()
-    bt = forecast.backtest.run(comp, n_paths=1000, seed=seed)
-    crps = bt["accuracy"].groupby("model")["crps"].mean().sort_values()
-    best = str(crps.index[0])
-    fc = forecast.simulate(comp, model=best, horizon=10, n_paths=paths, seed=seed)
-    risk = fc.risk()
-    cr = risk[risk["event"] == "china_above_russia"].set_index("year")
-    summ = fc.summary()
-    c5 = summ[(summ["partner"] == "china") & (summ["year"] == last + 5)].iloc[0]
-    cov = bt["coverage"]
-    cb = cov[(cov["model"] == best) & np.isclose(cov["nominal"], 0.9)].set_index("horizon")
+    dr = pipeline.dependence_risk(paths=paths, seed=seed)
+    y5, y10 = last + 5, last + 10
+    c5 = dr.share("china", y5)
+    ws = dr.world_summary
+    wcal = ws[ws["model"] == dr.model].set_index("horizon")
+    wrw = ws[ws["model"] == "rw"].set_index("horizon")
+    econ = int(wcal["economies"].iloc[0]) if "economies" in wcal else None
+    cov_lo, cov_hi = wcal["coverage_90"].min(), wcal["coverage_90"].max()
+    ece = float(wcal["ece"].iloc[0])
+    brier_gain = 1 - wcal["brier_pairwise"] / wrw["brier_pairwise"]
+    mae = wcal["mae_ratio"]
+    kaz = dr.backtest["coverage"]
+    kc = kaz[(kaz["model"] == dr.model) & np.isclose(kaz["nominal"], 0.9)].set_index("horizon")
+    p = {k: dr.probability("china_above_russia", last + k) for k in (1, 3, 5, 10)}
+    out["headline_model"] = figures.label(dr.model)
     out["text_forecast"] = (
-        f"The model with the best backtest score (mean CRPS, origins 2005–{last - 1}) is "
-        f"<em>{best}</em>. It gives China's share a {F.add('p_cr_1', cr.loc[last + 1, 'probability'], '{:.0f}', 100)}% "
-        f"chance of exceeding Russia's in {last + 1}, {F.add('p_cr_3', cr.loc[last + 3, 'probability'], '{:.0f}', 100)}% "
-        f"in {last + 3}, {F.add('p_cr_5', cr.loc[last + 5, 'probability'], '{:.0f}', 100)}% in {last + 5} and "
-        f"{F.add('p_cr_10', cr.loc[last + 10, 'probability'], '{:.0f}', 100)}% in {last + 10}; China's share in "
-        f"{last + 5}: {F.add('china_5y', c5['mean'], scale=100)}% (90% interval "
+        f"The headline forecast comes from the model that did best on the world backtest: a "
+        f"{figures.label(dr.model)} whose dynamics were learned from about 200 economies' partner shares since 1960. "
+        f"It makes it {likelihood(p[5])} that China's share is still above Russia's in {y5} "
+        f"({F.add('p_cr_1', p[1], '{:.0f}', 100)}% for {last + 1}, {F.add('p_cr_3', p[3], '{:.0f}', 100)}% for {last + 3}, "
+        f"{F.add('p_cr_5', p[5], '{:.0f}', 100)}% for {y5}, {F.add('p_cr_10', p[10], '{:.0f}', 100)}% for {y10}); China's "
+        f"share in {y5}: {F.add('china_5y', c5['mean'], scale=100)}% (90% interval "
         f"{F.add('china_5y_lo', c5['lower_90'], scale=100)}–{F.add('china_5y_hi', c5['upper_90'], scale=100)}%). "
-        f"In the backtest its nominal 90% intervals covered {F.add('cov_h1', cb.loc[1, 'empirical'], '{:.0f}', 100)}% "
-        f"of outcomes one year ahead and {F.add('cov_h5', cb.loc[5, 'empirical'], '{:.0f}', 100)}% five years ahead "
-        f"(n = {int(cb.loc[1, 'n'])} and {int(cb.loc[5, 'n'])}; with about 30 annual points these coverages are "
-        "themselves uncertain: see the table).")
-    fig("fan_chart.png", figures.composition_fan(comp, summ, source=f"kzecon, model {best}, seed {seed}"),
-        "Composition forecast: history and 90% bands of the simulated closed paths.")
-    fig("risk.png", figures.risk_probabilities(risk, source=f"kzecon, model {best}, {paths} paths, seed {seed}"),
-        "Probability of each risk event by year.")
-    fig("reliability.png", figures.reliability(bt["reliability"]), "Reliability of the event probabilities in "
-        "the rolling-origin backtest.")
-    fig("coverage.png", figures.coverage(bt["coverage"]), "Empirical coverage of the 90% intervals by horizon "
-        "(bars: Wilson 95% intervals).")
-    out["tables"]["coverage"] = cov[np.isclose(cov["nominal"], 0.9)].pivot_table(
-        index="model", columns="horizon", values="empirical").to_html(float_format=lambda x: f"{x:.2f}",
+        f"<strong>How far to trust it.</strong> On {econ if econ else 'the'} economies the model never saw "
+        f"(forecasts from 2000–2015, 1–5 years ahead), events it gave a probability to happened about as often as it said "
+        f"(average gap {F.add('world_ece', ece, '{:.1f}', 100)} percentage points), and its Brier score on crossing events "
+        f"was {F.add('world_brier_gain_h5', brier_gain.loc[5], '{:.0f}', 100)}% better than the random walk's five years "
+        f"ahead; but its 90% intervals held {F.add('world_cov_lo', cov_lo, '{:.0f}', 100)}–{F.add('world_cov_hi', cov_hi, '{:.0f}', 100)}% "
+        f"of outcomes (wider than they need be) and its central forecasts were no more accurate than assuming no change "
+        f"(mean absolute error {F.add('world_mae_lo', mae.min(), '{:.2f}')}–{F.add('world_mae_hi', mae.max(), '{:.2f}')} "
+        f"times the no-change forecast's). On Kazakhstan's own ~30 years its 90% intervals covered "
+        f"{F.add('cov_h1', kc.loc[1, 'empirical'], '{:.0f}', 100)}% of outcomes one year ahead and "
+        f"{F.add('cov_h5', kc.loc[5, 'empirical'], '{:.0f}', 100)}% five years ahead (n = {int(kc.loc[1, 'n'])} and "
+        f"{int(kc.loc[5, 'n'])} part-years). Read the probabilities as well-calibrated odds, not as a prediction of the "
+        f"year of any crossing.")
+    comp_rows = []
+    for _, r in dr.comparison.iterrows():
+        head = r["model"] == dr.model
+        comp_rows.append({
+            "model": ("<strong>" if head else "") + r["name"] + (" (headline)</strong>" if head else ""),
+            "how it forecasts": r["how"],
+            f"China {y5}, % (90% interval)": f"{100 * r['china_mean']:.1f} ({100 * r['china_lower_90']:.1f}–"
+                                             f"{100 * r['china_upper_90']:.1f})",
+            f"P(China > Russia) {y5}": f"{100 * r['p_china_above_russia']:.0f}%",
+            "Kazakhstan backtest: CRPS (lower is better)": f"{r['kaz_crps']:.4f}",
+            "coverage of 90% intervals, 1 / 5 years ahead": f"{100 * r['kaz_cov90_h1']:.0f}% / {100 * r['kaz_cov90_h5']:.0f}%",
+        })
+    out["tables"]["forecast_comparison"] = pd.DataFrame(comp_rows).to_html(index=False, escape=False,
+                                                                          classes="data", border=0)
+    wt = ws[ws["model"].isin([dr.model, "world", "rw", "statsforecast_ets"])].copy()
+    wt["model"] = wt["model"].map(figures.label)
+    out["tables"]["world_backtest"] = wt[["model", "horizon", "coverage_90", "width_90", "mae_ratio", "crps",
+                                          "brier_pairwise", "ece"]].rename(columns={
+        "coverage_90": "coverage of 90% interval", "width_90": "mean width", "mae_ratio": "MAE / no change",
+        "brier_pairwise": "Brier (crossings)", "ece": "ECE"}).to_html(index=False, float_format=lambda x: f"{x:.3f}",
                                                                       classes="data", border=0)
+    hist = dr.composition
+    msrc = f"kzecon, {figures.label(dr.model)}, {dr.paths} paths, seed {dr.seed}"
+    fig("fan_chart.png", figures.composition_fan(hist, dr.paths_summary, source=msrc,
+                                                 title=f"Partner shares: history and the {y10} forecast"),
+        f"The headline forecast ({figures.label(dr.model)}): history and 90% bands of the simulated compositions.",
+        "heading")
+    ev = kzecon.forecast.core.load_events().set_index("event")["description"].to_dict()
+    fig("risk.png", figures.risk_probabilities(dr.risk, source=msrc, labels=ev,
+                                               title="Probability of each event in each year"),
+        "Probability of each risk event by year, headline model.", "heading")
+    fig("reliability_world.png", figures.reliability_world(dr.world_reliability),
+        "Reliability of event probabilities on economies held out of the world backtest (2000–2015 origins).",
+        "heading")
+    fig("reliability.png", figures.reliability(dr.backtest["reliability"], source="kzecon backtest on Kazakhstan",
+                                               title="Reliability on Kazakhstan's own backtest"),
+        "The same check on Kazakhstan's own rolling-origin backtest (2005 onwards): few events per bin, so each "
+        "point is uncertain.", "heading")
+    fig("coverage.png", figures.coverage(dr.backtest["coverage"], source="kzecon backtest on Kazakhstan"),
+        "Empirical coverage of the 90% intervals on Kazakhstan's backtest, by horizon (bars: Wilson 95% intervals).",
+        "heading")
 
-    # 4 products --------------------------------------------------------------------------------------------
+    # 4 why: trade policy -------------------------------------------------------------------------------------
     progress(4, n, STEPS[3])
-    pc = products.composition()
-    fm = products.fuels_metals_share(pc).set_index("year")
-    el = products.brent_exposure("exports_to_china")
+    cu = pipeline.customs_union(reps=reps, seed=seed)
+    d = cu.did
+    wg = pipeline.world_gravity(seed=seed)
+    st = wg.models["ppml_static"]
+    es = wg.event_study()
+    esi = es.set_index("event_time")
+    lead = int(es["event_time"].min())
+    pre = wg.pretrend
+    sc = wg.score[("ppml_static", "eaeu")]
+    out["text_policy"] = (
+        f"<em>Customs union and EAEU.</em> On the annual IMF DOTS panel ({F.add('dots_nobs', st.nobs, '{:,d}')} country "
+        f"pairs × years, 2000–2020, PPML with exporter-year, importer-year and pair effects), trade between EAEU members "
+        f"after they joined is {F.add('eaeu', st.params['eaeu'], '{:.2f}')} log points from what the model expects "
+        f"(clustered p = {F.add('eaeu_p', st.pvalues['eaeu'], '{:.3f}')}; with five members clustered errors overstate "
+        f"precision — the wild score bootstrap gives p = {F.add('eaeu_p_score', sc.p_value, '{:.2f}')}). The event study "
+        f"says why no single number will do: members' trade was already "
+        f"{F.add('eaeu_lead5', esi.loc[lead, 'estimate'], '{:.2f}')} log points above its path {abs(lead)} or more years "
+        f"before entry, and the leads are jointly different from zero (χ²({pre['df']}) = "
+        f"{F.add('pretrend_chi2', pre['statistic'], '{:.1f}')}, p {'< 0.001' if pre['p_value'] < 0.001 else '= ' + format(pre['p_value'], '.3f')}): "
+        f"a pre-trend, so the terms after entry (year 0: {F.add('eaeu_lag0', esi.loc[0, 'estimate'], '{:.2f}')}, years 5–7: "
+        f"{F.add('eaeu_lag5', esi.loc[5, 'estimate'], '{:.2f}')} to {F.add('eaeu_lag7', esi.loc[7, 'estimate'], '{:.2f}')}) do not "
+        f"isolate the union's effect. The difference-in-differences on Kazakhstan's and Belarus's own trade with "
+        f"Russia against nine other post-Soviet economies and Mongolia (COW v4, 1995–2014) agrees: "
+        f"{F.add('did_est', d.params['treat_post'], '{:.3f}')} log points, clustered p = "
+        f"{F.add('did_p', d.pvalues['treat_post'], '{:.2f}')}, wild cluster bootstrap p = "
+        f"{F.add('did_p_wild', d.stats['p_wild'], '{:.2f}')} with {d.stats['treated_clusters']} treated of "
+        f"{d.stats['clusters']} clusters. Both say: no evidence that the union raised Kazakhstan's trade with Russia "
+        f"beyond what was under way before it. <em>Belt and Road.</em> Kazakhstan–China trade after the 2013 "
+        f"announcement is {F.add('bri', st.params['bri_kaz_chn'], '{:.2f}')} log points (s.e. "
+        f"{F.add('bri_se', st.std_errors['bri_kaz_chn'], '{:.2f}')}) from the model's expectation: it grew less than "
+        f"the two countries' trade with everyone else would predict; China's trade with all BRI signatories after "
+        f"signing: {F.add('bri_chn', st.params['bri_chn'], '{:.2f}')} (s.e. {F.add('bri_chn_se', st.std_errors['bri_chn'], '{:.2f}')}).")
+    fig("gravity_event_study.png", figures.event_study(
+        es.assign(model="PPML, DOTS 2000–2020"), binned=True, reference=-0.5,
+        title="EAEU members' trade around entry (annual world gravity)",
+        ylabel="log points, relative to the year before entry",
+        source="kzecon from IMF DOTS (preferred flow: importer-reported / 1.10, else exporter-reported); 95% "
+               "intervals clustered by pair"),
+        "Event study on the annual world panel: leads (before entry) beside lags; the first and last points bin "
+        "all earlier and later years.", "policy")
+    fig("event_study.png", figures.event_study(cu.events, reference=-0.5, title="Customs union and trade with Russia",
+                                               ylabel="log trade with Russia, relative to 2009",
+                                               source="kzecon from COW v4 (1995–2014); 95% intervals"),
+        "Difference-in-differences event study (Kazakhstan and Belarus against post-Soviet controls): two-way FE "
+        "and the two-stage DiD (Gardner) side by side; 2010–11 customs statistics inside the union are incomplete.",
+        "policy")
+    out["tables"]["did"] = tables.regression_table(
+        {"log trade with Russia": cu.did, "China's share": cu.did_share},
+        info_rows=("fixed_effects", "covariance"), stats=("p_wild",)).to_html()
+    out["tables"]["gravity"] = tables.regression_table(
+        {"PPML": st}, info_rows=("fixed_effects", "covariance"), stats=("pseudo_r2",)).to_html()
+
+    # 5 why: oil ----------------------------------------------------------------------------------------------
+    progress(5, n, STEPS[4])
+    pr = pipeline.products()
+    fm = pr.fuels_metals.set_index("year")
+    el = pr.brent
     ci = el.conf_int(0.90).loc["log_brent"]
     out["text_products"] = (
         f"Fuels and metals were {F.add('fm_2018', fm.loc[2018, 'share'], '{:.2f}', 100)}% of Kazakhstan's exports to "
@@ -256,87 +355,85 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
         f"metals: copper was not reported). Exports to China move with the oil price: an elasticity of "
         f"{F.add('brent_el', el.params['log_brent'], '{:.2f}')} (90% interval {F.add('brent_el_lo', ci['lower'], '{:.2f}')}"
         f" to {F.add('brent_el_hi', ci['upper'], '{:.2f}')}, 1995–2023, trend-adjusted, HAC errors).")
-    fig("products.png", figures.sector_composition(pc), "Kazakhstan's exports to China by sector, with the fuels + "
-        "metals share (flagged years shaded).")
-    out["tables"]["fuels_metals"] = (fm[["share"]].assign(share=lambda d: (100 * d["share"]).round(2),
-                                                          flag=fm["flag"].map(lambda s: "copper missing" if s else ""))
+    fig("products.png", figures.sector_composition(pr.composition), "Kazakhstan's exports to China by sector, with "
+        "the fuels + metals share (flagged years shaded).", "oil")
+    out["tables"]["fuels_metals"] = (fm[["share"]].assign(share=lambda x: (100 * x["share"]).round(2),
+                                                          flag=fm["flag"].map(lambda v: "copper missing" if v else ""))
                                      .T.to_html(classes="data", border=0))
 
-    # 5 panel ----------------------------------------------------------------------------------------------
-    progress(5, n, STEPS[4])
-    cu = panel.analysis.customs_union(reps=reps, seed=seed)
-    d = cu["did_log_trade_rus"]
-    out["text_panel"] = (
-        f"Joining the customs union (Kazakhstan and Belarus, 2010) is not associated with more trade with Russia "
-        f"relative to nine other post-Soviet economies and Mongolia: DiD {F.add('did_est', d.params['treat_post'], '{:.3f}')} "
-        f"log points, clustered p = {F.add('did_p', d.pvalues['treat_post'], '{:.2f}')}, wild cluster bootstrap "
-        f"p = {F.add('did_p_wild', d.stats['p_wild'], '{:.2f}')} with only {d.stats['treated_clusters']} treated of "
-        f"{d.stats['clusters']} clusters (COW v4 1995–2014; 2010–11 customs statistics within the union are "
-        "incomplete, which the event study shows as a dip).")
-    fig("event_study.png", figures.event_study(panel.analysis.event_frame(cu), reference=-0.5,
-                                               title="Customs union and trade with Russia",
-                                               ylabel="log trade with Russia, relative to 2009",
-                                               source="kzecon from COW v4 (1995–2014); 95% intervals"),
-        "Event study: two-way FE and the two-stage DiD (Gardner) side by side.")
-    out["tables"]["did"] = tables.regression_table(
-        {"log trade with Russia": cu["did_log_trade_rus"], "China's share": cu["did_share_chn"]},
-        info_rows=("fixed_effects", "covariance"), stats=("p_wild",)).to_html()
-
-    # 6 gravity --------------------------------------------------------------------------------------------
+    # 6 why: politics -----------------------------------------------------------------------------------------
     progress(6, n, STEPS[5])
-    kres = gravity.kazakhstan.policy_models()
-    kp = kres["ppml_policy"]
-    yres = gravity.replicate.yotov2016()
-    yest = gravity.replicate.estimates_table(yres)
-    pub = read_reference("yotov2016_published.csv")
-    m = pub.merge(yest, on=["model", "term"], suffixes=("_published", ""))
-    maxdiff = float((m["estimate"] - m["estimate_published"]).abs().max())
-    out["text_gravity"] = (
-        f"In a PPML gravity model with exporter-year, importer-year and pair fixed effects (all country pairs, every "
-        f"4th year 1964–2016), the customs-union term is {F.add('cu_now', kp.params['customs_union'], '{:.2f}')} on "
-        f"entry and {F.add('cu_lag', kp.params['customs_union_lag4'], '{:.2f}')} four years later, over and above "
-        f"RTAs; the Kazakhstan–China term after the 2013 BRI announcement is "
-        f"{F.add('bri', kp.params['bri_kaz_chn'], '{:.2f}')} (s.e. {F.add('bri_se', kp.std_errors['bri_kaz_chn'], '{:.2f}')}). "
-        f"The same code reproduces all {F.add('yotov_cells', len(m), '{:d}')} published cells of the Advanced "
-        f"Guide's Tables 1 and 3 to within {F.add('yotov_maxdiff', maxdiff, '{:.4f}')} (rounding of the published "
-        "three decimals).")
-    fig("gravity_policy.png", figures.coefficients(gravity.replicate.estimates_table(kres),
-                                                   terms=gravity.kazakhstan.TERMS, title="Policy terms, Kazakhstan gravity",
-                                                   source="kzecon; penppml panel; 95% intervals clustered by pair"),
-        "Customs union (with lead and lag) and the Kazakhstan–China BRI term: PPML and OLS.")
-    beta = yres["ppml_pair_fe"].params["rta"]
-    g06 = kzecon.data.load_gravity("agtpa")
-    ge = gravity.counterfactual(g06[g06["year"] == 2006].assign(d=lambda x: -beta * x["rta"]), "d", kind="full",
-                                reference="DEU")
-    fig("ge_no_rta.png", figures.ge_bars(ge.countries, "real_gdp_pct", title="Real GDP without RTAs, 2006 (GE)",
-                                         source="kzecon; Advanced Guide panel, σ = 7"),
-        "General-equilibrium demonstration on the Advanced Guide panel (Kazakhstan is not in it; the bundled "
-        "Kazakhstan panel has no intra-national flows, which GE needs).")
-    out["tables"]["gravity"] = tables.regression_table(
-        {"PPML": kres["ppml_policy"], "PPML, no lead": kres["ppml_policy_nolead"], "OLS (log)": kres["ols_policy"]},
-        info_rows=("fixed_effects", "covariance"), stats=("pseudo_r2", "r2")).to_html()
-
-    # 7 alignment ------------------------------------------------------------------------------------------
-    progress(7, n, STEPS[6])
-    series = alignment.alignment_series(start=1992, end=2019)
-    s1 = alignment.divergent_votes(start=2007, end=2013, strict=True)
-    s2 = alignment.divergent_votes(start=2014, end=2019, strict=True)
-    c1 = alignment.divergence_summary(s1).set_index("sided_with")["count"]
-    c2 = alignment.divergence_summary(s2).set_index("sided_with")["count"]
-    a = series[series["year"].between(2014, 2019)]
+    un = pipeline.un_alignment()
+    (k1, s1), (k2, s2) = un.divergent.items()
+    c1, c2 = un.counts(k1), un.counts(k2)
+    a = un.series[un.series["year"].between(2014, 2019)]
     out["text_alignment"] = (
         f"In the UN General Assembly, Kazakhstan voted with China {F.add('agree_chn', a['agreement_CHN'].mean(), '{:.0f}', 100)}% "
         f"and with Russia {F.add('agree_rus', a['agreement_RUS'].mean(), '{:.0f}', 100)}% of the time in 2014–2019 "
-        f"(abstention = half agreement). Of the {F.add('split_n_1', len(s1), '{:d}')} resolutions of 2007–2013 on which China and "
+        f"(abstention = half agreement). Of the {F.add('split_n_1', len(s1), '{:d}')} resolutions of {k1} on which China and "
         f"Russia voted yes against no, Kazakhstan sided with China on {F.add('side_chn_1', int(c1['CHN']), '{:d}')}, with Russia on "
         f"{F.add('side_rus_1', int(c1['RUS']), '{:d}')} and with neither on {F.add('side_neither_1', int(c1['neither'] + c1['absent']), '{:d}')}; "
-        f"of the {F.add('split_n_2', len(s2), '{:d}')} of 2014–2019, with China on {F.add('side_chn_2', int(c2['CHN']), '{:d}')} and with Russia on "
+        f"of the {F.add('split_n_2', len(s2), '{:d}')} of {k2}, with China on {F.add('side_chn_2', int(c2['CHN']), '{:d}')} and with Russia on "
         f"{F.add('side_rus_2', int(c2['RUS']), '{:d}')}. Separate votes on a paragraph, an amendment or a procedural motion are "
         f"not counted as resolutions (read from each record's text).")
-    fig("alignment.png", figures.alignment_series(series), "UN General Assembly agreement of Kazakhstan with China "
-        "and with Russia, by year.")
+    fig("alignment.png", figures.alignment_series(un.series), "UN General Assembly agreement of Kazakhstan with China "
+        "and with Russia, by year (full 0–1 scale).", "politics")
+
+    # the top line: three sentences, each with its uncertainty in words -------------------------------------------
+    progress(7, n, STEPS[6])
+    out["top_line"] = [
+        f"In {last} China took {100 * chn_last:.1f}% of Kazakhstan's trade and Russia {100 * rus_last:.1f}% "
+        f"(Kazakhstan's own figures); China has been ahead every year since {ts.china_ahead_since}.",
+        f"It is {likelihood(p[5])} ({100 * p[5]:.0f}%) that China's share is still above Russia's in {y5}, when "
+        f"China's share is expected to be about {100 * c5['mean']:.0f}% (90% interval {100 * c5['lower_90']:.0f}–"
+        f"{100 * c5['upper_90']:.0f}%).",
+        f"Such probabilities have been reliable on {econ if econ else 'many'} other economies (off by "
+        f"{100 * ece:.1f} points on average), but the intervals are on the wide side and no model here beats "
+        f"'no change' at predicting the level itself.",
+    ]
     out["findings"] = F.values
+    problems = _one_pager(fig_dir, out["top_line"], ts, dr)
+    if problems:
+        out["layout"]["summary.png"] = problems
     return out
+
+
+def _one_pager(fig_dir: Path, top_line: list[str], ts, dr) -> list[str]:
+    """summary.png and summary.pdf: the top line and the two key figures on one A4 page, for a memo."""
+    import textwrap
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with figures.rc_context():
+        f = Figure(figsize=(8.27, 11.69), dpi=110)
+        FigureCanvasAgg(f)
+        gs = f.add_gridspec(3, 1, height_ratios=(1.1, 1.2, 1.2), hspace=0.55, left=0.09, right=0.78, top=0.95,
+                            bottom=0.07)
+        t = f.add_subplot(gs[0])
+        t.axis("off")
+        t.text(0, 1, "Kazakhstan's trade dependence: the top line", fontsize=14, fontweight="bold", va="top")
+        body = "\n\n".join(textwrap.fill(s, 95) for s in top_line)
+        t.text(0, 0.78, body, fontsize=9.5, va="top", linespacing=1.35)
+        a1 = f.add_subplot(gs[1])
+        figures.share_paths(ts.shares, flow="total", ax=a1)
+        a2 = f.add_subplot(gs[2])
+        figures.composition_fan(dr.composition, dr.paths_summary, ax=a2,
+                                title=f"The headline forecast ({figures.label(dr.model)})")
+        for txt in list(f.texts):  # one source line for the page instead of each panel's
+            txt.remove()
+        f.text(0.09, 0.02, textwrap.fill(f"Source: kzecon brief; {pipeline_source()}. Forecast: "
+                                         f"{figures.label(dr.model)}, {dr.paths} paths, seed {dr.seed}.", 130),
+               fontsize=7, color="#555555", va="bottom")
+        problems = figures.layout_problems(f)
+        figures.save(f, fig_dir / "summary.png", formats=("png", "pdf"))
+    return problems
+
+
+def pipeline_source() -> str:
+    from kzecon import pipeline
+
+    return pipeline.TRADE_SOURCE
 
 
 def _versions() -> dict:

@@ -1,35 +1,68 @@
 """Policy-brief figures in one matplotlib style.
 
-Each function takes tidy results, draws on ``ax`` (or a new figure) and returns the Figure; every
-figure carries a title, units, a source line and the data vintage.
+Each function takes tidy results, draws on ``ax`` (or a new figure) and returns the Figure; every figure carries
+a title, units, a source line and the data vintage. Figures are drawn on their own Agg canvas
+(``matplotlib.figure.Figure``), never through pyplot: importing this module does not change anyone's backend.
+
+Layout rules (checked by :func:`layout_problems` on every figure of the brief): human labels (:data:`LABELS`,
+:func:`label`), legends outside the axes (to the right), event labels above the axes, the source line below
+everything, no text over another text or over the data.
 """
 
 from __future__ import annotations
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display on servers; figures are written to files
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 EVENTS = {2010: "Customs union", 2013: "BRI announced", 2015: "EAEU"}
 COLORS = {"china": "#c0392b", "russia": "#2c3e80", "eu": "#f1c40f", "central_asia": "#16a085",
-          "rest": "#95a5a6", "other": "#95a5a6"}
-LABELS = {"china": "China", "russia": "Russia", "eu": "EU", "central_asia": "Central Asia",
-          "rest": "Rest of world", "other": "Other"}
+          "rest": "#95a5a6", "other": "#95a5a6", "usa": "#8e44ad"}
+LABELS = {"china": "China", "russia": "Russia", "eu": "EU", "central_asia": "Central Asia", "usa": "United States",
+          "rest": "Rest of world", "other": "Other",
+          # models
+          "world_cal": "global model, recalibrated", "world": "global model", "rw": "random walk",
+          "drift": "random walk with drift", "mean5": "mean of the last 5 years", "var": "VAR on log-ratios",
+          "ensemble": "equal-weight ensemble", "statsforecast_ets": "statsforecast AutoETS",
+          "ppml_policy": "PPML", "ppml_policy_nolead": "PPML, no lead term", "ols_policy": "OLS on log trade",
+          "ppml_static": "PPML", "ppml_event": "PPML, event study",
+          # terms
+          "rta": "Regional trade agreement", "customs_union": "Customs union, on entry",
+          "customs_union_lead4": "Customs union, 4 years before entry",
+          "customs_union_lag4": "Customs union, 4 years after entry",
+          "bri_kaz_chn": "Kazakhstan–China after the BRI (2013)", "bri_chn": "China with BRI partners",
+          "eaeu": "EAEU member pairs", "eaeu_kaz": "EAEU, Kazakhstan's pairs",
+          # risk events
+          "china_above_russia": "China's share above Russia's", "china_above_25pct": "China's share above 25%",
+          "china_above_30pct": "China's share above 30%", "russia_below_15pct": "Russia's share below 15%",
+          "balance_below_90pct": "Balance index below 0.90"}
 STYLE = {"figure.figsize": (8, 4.5), "figure.dpi": 110, "axes.spines.top": False,
          "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "font.size": 10,
          "axes.titlesize": 12, "axes.titleweight": "bold", "legend.frameon": False,
          "savefig.bbox": "tight", "svg.hashsalt": "kzecon", "path.simplify": False}
+RIGHT = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0}  # legends beside the axes
 
 
-def _new(ax):
+def label(name) -> str:
+    """A reader's label for an identifier (model code, term, event, partner group); unknown names are tidied."""
+    key = str(name)
+    if key in LABELS:
+        return LABELS[key]
+    return key.replace("_", " ")
+
+
+def rc_context():
+    return matplotlib.rc_context(STYLE)
+
+
+def _new(ax, figsize=None):
     if ax is not None:
         return ax.figure, ax
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots()
+    fig = Figure(figsize=figsize or STYLE["figure.figsize"], dpi=STYLE["figure.dpi"])
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
     return fig, ax
 
 
@@ -37,16 +70,36 @@ def _footer(fig, source: str, vintage: str | None):
     text = f"Source: {source}."
     if vintage:
         text += f" Data vintage: {vintage}."
-    fig.text(0.01, -0.02, text, fontsize=7.5, color="#555555", ha="left", va="top", wrap=True)
+    # below everything the axes draw (tick labels, x label), left-aligned, wrapped to the figure's width
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    bottom = min((a.get_tightbbox(renderer).y0 for a in fig.axes), default=0.0)
+    y = min(bottom / fig.bbox.height, 0.0) - 0.02
+    fig.text(0.01, y, _wrap(text, fig), fontsize=7.5, color="#555555", ha="left", va="top")
+
+
+def _wrap(text: str, fig, fontsize: float = 7.5) -> str:
+    import textwrap
+
+    width_in = fig.get_figwidth()
+    chars = max(40, int(width_in * 72 / (0.5 * fontsize)))  # average glyph ≈ half the font size
+    return "\n".join(textwrap.wrap(text, chars))
 
 
 def mark_events(ax, events: dict[int, str] = EVENTS, years=None):
+    """Dashed lines at the events, their labels above the axes (two rows, so that labels of close years do not
+    meet), never over the data."""
     lo, hi = (min(years), max(years)) if years is not None else ax.get_xlim()
-    for year, label in events.items():
-        if lo <= year <= hi:
-            ax.axvline(year, color="#555555", lw=0.8, ls="--", zorder=0)
-            ax.text(year + 0.2, 0.98, label, transform=ax.get_xaxis_transform(), fontsize=7.5,
-                    va="top", ha="left", color="#555555", rotation=90)
+    shown = [(y, t) for y, t in sorted(events.items()) if lo <= y <= hi]
+    for i, (year, text) in enumerate(shown):
+        ax.axvline(year, color="#555555", lw=0.8, ls="--", zorder=0)
+        ax.text(year, 1.015 + 0.06 * (i % 2), text, transform=ax.get_xaxis_transform(), fontsize=7.5,
+                va="bottom", ha="center", color="#555555", clip_on=False)
+    return len(shown)
+
+
+def _title(ax, text: str, events: int = 0):
+    ax.set_title(text, pad=28 if events > 1 else (16 if events else 6))
 
 
 def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, title: str | None = None,
@@ -56,19 +109,19 @@ def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, title: st
     d = shares[shares["flow"] == flow]
     if d.empty:
         raise ValueError(f"no shares for flow {flow!r}")
-    with plt.rc_context(STYLE):
+    with rc_context():
         fig, ax = _new(ax)
         for group, g in d.groupby("group", sort=False):
             ax.plot(g["year"], 100 * g["share"], marker="o", ms=2.5, lw=1.8,
-                    color=COLORS.get(group), label=LABELS.get(group, group))
-        mark_events(ax, years=d["year"])
-        reporter = d["reporter"].iloc[0]
+                    color=COLORS.get(group), label=label(group))
+        n = mark_events(ax, years=d["year"])
+        reporter = {"KAZ": "Kazakhstan"}.get(d["reporter"].iloc[0], d["reporter"].iloc[0])
         side = d["side"].iloc[0] if "side" in d else ""
         what = {"total": "total trade", "export": "exports", "import": "imports"}[flow]
-        ax.set_title(title or f"Partner shares of {reporter}'s {what}")
+        _title(ax, title or f"Partner shares of {reporter}'s {what}", n)
         ax.set_ylabel(f"% of {what} ({side} figures)")
-        ax.set_xlabel("")
-        ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
+        ax.set_ylim(0, None)
+        ax.legend(fontsize=8.5, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
@@ -84,29 +137,48 @@ def save(fig, path, formats=("png",)):
         meta = {"Software": None} if fmt == "png" else ({"Date": None} if fmt in ("svg", "pdf") else {})
         fig.savefig(p, format=fmt, metadata=meta, bbox_inches="tight")
         out.append(p)
-    plt.close(fig)
     return out
+
+
+def _annual(g: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Years and values on an annual grid, NaN in the missing years: a line is drawn only between adjacent
+    years, so a series observed every 4th year appears as points, never as a line across the gaps."""
+    years = np.arange(int(g["year"].min()), int(g["year"].max()) + 1)
+    v = g.set_index("year")[column].reindex(years)
+    return years, v.to_numpy(dtype=float)
 
 
 def mirror_gap(gaps: pd.DataFrame, *, ax=None, title: str | None = None,
                source: str = "kzecon from WITS/UN Comtrade (KAZ-reported), penppml/UN Comtrade (partner-reported)",
                vintage: str | None = None):
-    """Kazakhstan-reported vs partner-reported (mirror) trade by year and partner.
+    """Kazakhstan-reported vs partner-reported (mirror) trade by year and partner: exports and imports in two
+    panels, the partner by colour, the reporting side by line style and marker (solid, filled: Kazakhstan's
+    figures; dashed, open: the partner's). Years without data are gaps, not lines.
 
     Takes the stacked output of :func:`kzecon.measures.reported_vs_mirror` for one or more partners.
     """
-    with plt.rc_context(STYLE):
-        fig, ax = _new(ax)
-        for (partner, flow), g in gaps.groupby(["partner", "flow"]):
-            color = COLORS.get({"CHN": "china", "RUS": "russia"}.get(partner, "rest"))
-            what = "KAZ exports to" if flow == "export" else "KAZ imports from"
-            ax.plot(g["year"], g["reported_usd"] / 1e9, marker="o", color=color, lw=1.6,
-                    label=f"{what} {partner}: KAZ-reported")
-            ax.plot(g["year"], g["mirror_usd"] / 1e9, marker="s", color=color, lw=1.6, ls="--",
-                    label=f"{what} {partner}: {partner}-reported (mirror)")
-        ax.set_title(title or "Which side reports matters: Kazakhstan's vs partners' figures")
-        ax.set_ylabel("billion current US$")
-        ax.legend(fontsize=7.5, loc="upper left")
+    with rc_context():
+        if ax is None:
+            fig = Figure(figsize=(9, 4.2), dpi=STYLE["figure.dpi"])
+            FigureCanvasAgg(fig)
+            axes = fig.subplots(1, 2, sharey=True)
+        else:
+            fig, axes = ax.figure, [ax, ax]
+        for k, flow in enumerate(("export", "import")):
+            a = axes[k]
+            for partner, g in gaps[gaps["flow"] == flow].groupby("partner"):
+                color = COLORS.get({"CHN": "china", "RUS": "russia"}.get(partner, "rest"))
+                name = {"CHN": "China", "RUS": "Russia"}.get(partner, partner)
+                y, rep = _annual(g, "reported_usd")
+                _, mir = _annual(g, "mirror_usd")
+                a.plot(y, rep / 1e9, color=color, lw=1.6, marker="o", ms=3.5,
+                       label=f"{name}: Kazakhstan's figures")
+                a.plot(y, mir / 1e9, color=color, lw=1.4, ls="--", marker="o", ms=4.5, mfc="white",
+                       label=f"{name}: {name}'s figures (mirror)")
+            a.set_title("Kazakhstan's exports" if flow == "export" else "Kazakhstan's imports", fontsize=10)
+        axes[0].set_ylabel("billion current US$")
+        fig.suptitle(title or "Which side reports matters: Kazakhstan's vs partners' figures", fontweight="bold")
+        axes[-1].legend(fontsize=8, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
@@ -114,24 +186,28 @@ def mirror_gap(gaps: pd.DataFrame, *, ax=None, title: str | None = None,
 def alignment_series(series: pd.DataFrame, *, ax=None, title: str | None = None,
                      source: str = "kzecon from Voeten, Strezhnev & Bailey UNGA votes (unvotes 2021 release)",
                      vintage: str | None = None):
-    """Agreement of a country with two powers by year (output of :func:`kzecon.alignment.alignment_series`)."""
+    """Agreement of a country with two powers by year (output of :func:`kzecon.alignment.alignment_series`),
+    on the full 0–1 scale (an axis cut at 0.7 would exaggerate the gap)."""
     # <measure>_<ISO3> columns; n_<ISO3> are counts
     measure_cols = [c for c in series.columns if not c.startswith("n_") and c.rsplit("_", 1)[-1].isupper()]
     if len(measure_cols) != 2:
         raise ValueError("expected the output of kzecon.alignment.alignment_series")
     palette = {"CHN": COLORS["china"], "RUS": COLORS["russia"]}
-    with plt.rc_context(STYLE):
+    names = {"CHN": "China", "RUS": "Russia"}
+    with rc_context():
         fig, ax = _new(ax)
         for col in measure_cols:
             power = col.rsplit("_", 1)[-1]
             ax.plot(series["year"], series[col], marker="o", ms=2.5, lw=1.8, color=palette.get(power),
-                    label=f"with {power}")
-        mark_events(ax, years=series["year"])
+                    label=f"with {names.get(power, power)}")
+        n = mark_events(ax, years=series["year"])
         measure = measure_cols[0].rsplit("_", 1)[0].replace("_", " ")
         who = series.attrs.get("country", "")
-        ax.set_title(title or f"{who + chr(39) + 's ' if who else ''}UN General Assembly vote {measure}")
+        _title(ax, title or f"{who + chr(39) + 's ' if who else ''}UN General Assembly vote {measure}", n)
         ax.set_ylabel(f"{measure} (abstention = half agreement)" if measure == "agreement" else measure)
-        ax.legend(ncol=2, loc="lower left", fontsize=8.5)
+        if measure == "agreement":
+            ax.set_ylim(0, 1)
+        ax.legend(fontsize=8.5, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
@@ -158,17 +234,17 @@ def sector_composition(comp: pd.DataFrame, *, flow: str = "export", partner: str
     wide = wide[order]
     fm = d[d["sector"].isin(["fuels", "metals"])].groupby("year")["share"].sum()
     flagged = sorted(d.loc[d["flag"].fillna("") != "", "year"].unique())
-    with plt.rc_context(STYLE):
+    with rc_context():
         fig, ax = _new(ax)
         ax.stackplot(wide.index, wide.T.to_numpy(), labels=[s.replace("_", " ") for s in order],
                      colors=[SECTOR_COLORS.get(s, "#cccccc") for s in order], alpha=0.9)
         for y in flagged:
             ax.axvspan(y - 0.5, y + 0.5, color="#f5b7b1", alpha=0.35, zorder=0, lw=0)
         if flagged:
-            ax.text(np.mean(flagged), 0.98, "copper not reported\nto China (flagged)",
-                    transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=7.5, color="#922b21")
+            ax.text(np.mean(flagged), 1.015, "copper not reported to China (flagged)",
+                    transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=7.5, color="#922b21")
         what = "exports to" if flow == "export" else "imports from"
-        ax.set_title(title or f"Kazakhstan's {what} {partner} by sector")
+        _title(ax, title or f"Kazakhstan's {what} {partner} by sector", 1 if flagged else 0)
         ax.set_ylabel("billion US$ (current)")
         ax2 = ax.twinx()
         ax2.plot(fm.index, 100 * fm.to_numpy(), color="black", lw=2, marker="o", ms=3, label="fuels + metals (%)")
@@ -180,19 +256,20 @@ def sector_composition(comp: pd.DataFrame, *, flow: str = "export", partner: str
         ax2.grid(False)
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, ncol=1, loc="upper left", bbox_to_anchor=(1.1, 1.0), fontsize=8)
+        ax.legend(h1 + h2, l1 + l2, ncol=1, loc="upper left", bbox_to_anchor=(1.12, 1.0), fontsize=8)
         _footer(fig, source, vintage)
     return fig
 
 
 def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFrame | None = None, *, ax=None,
                  title: str | None = None, source: str = "kzecon", vintage: str | None = None, level: int = 90):
-    """A share with its Bai–Perron regimes (mean of each regime, break-date intervals shaded) and a forecast fan.
+    """A share with its Bai–Perron regimes (mean of each regime, break-date intervals shaded) and, optionally,
+    a forecast fan.
 
     ``series``: year, share[, logit_share]; ``breaks``: year, lower, upper (first year of each new regime);
     ``forecast``: year, mean, lower_<level>, upper_<level> on the share scale.
     """
-    with plt.rc_context(STYLE):
+    with rc_context():
         fig, ax = _new(ax)
         years = series["year"].to_numpy()
         ax.plot(years, 100 * series["share"], color=COLORS["china"], marker="o", ms=3, lw=1.8, label="share")
@@ -203,8 +280,9 @@ def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFr
             m = 1 / (1 + np.exp(-z[seg].mean()))
             ax.hlines(100 * m, a - 0.4, b - 0.6, color="#333333", lw=1.4,
                       label="regime mean" if a == edges[0] else None)
-        for _, r in breaks.iterrows():
-            ax.axvspan(r["lower"] - 0.5, r["upper"] - 0.5, color="#aab7b8", alpha=0.35, lw=0)
+        for i, (_, r) in enumerate(breaks.iterrows()):
+            ax.axvspan(r["lower"] - 0.5, r["upper"] - 0.5, color="#aab7b8", alpha=0.35, lw=0,
+                       label="95% break-date interval" if i == 0 else None)
             ax.axvline(r["year"] - 0.5, color="#333333", lw=0.8, ls=":")
         if forecast is not None and len(forecast):
             lo, hi = forecast[f"lower_{level}"], forecast[f"upper_{level}"]
@@ -212,10 +290,11 @@ def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFr
                             label=f"{level}% forecast interval")
             ax.plot(forecast["year"], 100 * forecast["mean"], color=COLORS["china"], ls="--", lw=1.5,
                     label="forecast mean")
-        mark_events(ax, years=years)
-        ax.set_title(title or "Share with structural breaks and forecast")
-        ax.set_ylabel("% (shaded: 95% break-date intervals)")
-        ax.legend(ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
+        n = mark_events(ax, years=years)
+        _title(ax, title or "Share with structural breaks", n)
+        ax.set_ylabel("% of total trade")
+        ax.set_ylim(0, None)
+        ax.legend(fontsize=8.5, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
@@ -225,7 +304,7 @@ def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, t
                     parts: tuple = ("china", "russia", "eu")):
     """Fan chart of a composition forecast: history (year, partner, share) and forecast
     (year, partner, mean, lower_<level>, upper_<level>) for the listed parts."""
-    with plt.rc_context(STYLE):
+    with rc_context():
         fig, ax = _new(ax)
         for part in parts:
             h = history[history["partner"] == part]
@@ -233,53 +312,81 @@ def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, t
             if h.empty or f.empty:
                 continue
             col = COLORS.get(part, "#555555")
-            ax.plot(h["year"], 100 * h["share"], color=col, lw=1.8, label=LABELS.get(part, part))
+            ax.plot(h["year"], 100 * h["share"], color=col, lw=1.8, label=label(part))
             ax.fill_between(f["year"], 100 * f[f"lower_{level}"], 100 * f[f"upper_{level}"], color=col, alpha=0.18,
                             lw=0)
             ax.plot(f["year"], 100 * f["mean"], color=col, lw=1.5, ls="--")
-        mark_events(ax, years=history["year"])
-        ax.set_title(title or "Partner shares: history and forecast")
-        ax.set_ylabel(f"% of total trade (dashed: forecast mean, band: {level}%)")
-        ax.legend(ncol=len(parts), loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
+        n = mark_events(ax, years=history["year"])
+        _title(ax, title or "Partner shares: history and forecast", n)
+        ax.set_ylabel("% of total trade")
+        ax.set_ylim(0, None)
+        ax.plot([], [], color="#555555", ls="--", lw=1.5, label="forecast mean")
+        ax.fill_between([], [], [], color="#555555", alpha=0.18, lw=0, label=f"{level}% interval")
+        ax.legend(fontsize=8.5, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
 
 def risk_probabilities(risk: pd.DataFrame, *, ax=None, title: str | None = None, source: str = "kzecon",
-                       vintage: str | None = None, cumulative: bool = False):
-    """Probability of each risk event by forecast year (output of ``CompositionForecast.risk``)."""
+                       vintage: str | None = None, cumulative: bool = False, labels: dict | None = None):
+    """Probability of each risk event by forecast year (output of ``CompositionForecast.risk``); ``labels``:
+    event → description (default: :data:`LABELS`)."""
     col = "probability_by_year" if cumulative else "probability"
-    with plt.rc_context(STYLE):
+    with rc_context():
         fig, ax = _new(ax)
         for ev, g in risk.groupby("event", sort=False):
-            ax.plot(g["year"], 100 * g[col], marker="o", ms=3, lw=1.8, label=ev.replace("_", " "))
+            ax.plot(g["year"], 100 * g[col], marker="o", ms=3, lw=1.8, label=(labels or {}).get(ev, label(ev)))
         ax.set_ylim(0, 100)
-        ax.set_title(title or ("Probability the event has happened by each year" if cumulative
-                               else "Probability of each event, by year"))
+        _title(ax, title or ("Probability the event has happened by each year" if cumulative
+                             else "Probability of each event, by year"))
         ax.set_ylabel("probability (%)")
-        ax.legend(ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
+        ax.legend(fontsize=8.5, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
 
+def _reliability_axes(fig):
+    gs = fig.add_gridspec(2, 1, height_ratios=(3, 1), hspace=0.08)
+    top = fig.add_subplot(gs[0])
+    bottom = fig.add_subplot(gs[1], sharex=top)
+    return top, bottom
+
+
 def reliability(rel: pd.DataFrame, *, ax=None, title: str | None = None, source: str = "kzecon backtest",
-                vintage: str | None = None):
-    """Reliability diagram: predicted probability vs observed frequency by model (backtest ``reliability``)."""
-    with plt.rc_context(STYLE):
-        fig, ax = _new(ax)
-        ax.plot([0, 1], [0, 1], color="#888888", lw=1, ls="--", label="perfect calibration")
-        for model, g in rel.groupby("model", sort=False):
-            ax.plot(g["predicted"], g["observed"], marker="o", lw=1.5, label=model)
-            for _, r in g.iterrows():
-                ax.annotate(str(int(r["n"])), (r["predicted"], r["observed"]), fontsize=6.5, color="#555555",
-                            xytext=(3, 3), textcoords="offset points")
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
-        ax.set_xlabel("forecast probability (bin mean)")
-        ax.set_ylabel("observed frequency")
-        ax.set_title(title or "Reliability of event probabilities (numbers: forecasts per bin)")
-        ax.legend(fontsize=8, loc="upper left")
-        _footer(fig, source, vintage)
+                vintage: str | None = None, models=None):
+    """Reliability diagram: observed frequency against forecast probability by model (backtest ``reliability``:
+    model, predicted, observed, n), and below it the number of forecasts in each bin (bars), so that no count
+    label sits on the curve."""
+    return _reliability(rel.rename(columns={"predicted": "forecast"}), title=title or
+                        "Reliability of event probabilities", source=source, vintage=vintage, models=models)
+
+
+def _reliability(rel: pd.DataFrame, *, title: str, source: str, vintage: str | None, models=None,
+                 note: str | None = None):
+    models = list(models) if models is not None else list(dict.fromkeys(rel["model"]))
+    with rc_context():
+        fig = Figure(figsize=(7.5, 5.6), dpi=STYLE["figure.dpi"])
+        FigureCanvasAgg(fig)
+        top, bottom = _reliability_axes(fig)
+        top.plot([0, 1], [0, 1], color="#888888", lw=0.8, ls="--", label="perfect calibration")
+        width = 0.08 / max(len(models), 1)
+        for i, m in enumerate(models):
+            d = rel[rel["model"] == m]
+            if d.empty:
+                continue
+            (line,) = top.plot(d["forecast"], d["observed"], "o-", ms=3.5, lw=1.3, label=label(m))
+            bottom.bar(d["forecast"] + (i - (len(models) - 1) / 2) * width, d["n"], width=width,
+                       color=line.get_color(), alpha=0.8)
+        top.set_xlim(0, 1)
+        top.set_ylim(0, 1)
+        top.set_ylabel("observed frequency")
+        top.tick_params(labelbottom=False)
+        top.set_title(title)
+        top.legend(fontsize=8, **RIGHT)
+        bottom.set_xlabel("forecast probability")
+        bottom.set_ylabel("forecasts")
+        bottom.grid(False)
+        _footer(fig, source + (f"; {note}" if note else ""), vintage)
     return fig
 
 
@@ -287,20 +394,19 @@ def coverage(cov: pd.DataFrame, *, nominal: float = 0.9, ax=None, title: str | N
              source: str = "kzecon backtest", vintage: str | None = None):
     """Empirical coverage of the nominal interval by horizon and model, with Wilson intervals."""
     d = cov[np.isclose(cov["nominal"], nominal)]
-    with plt.rc_context(STYLE):
+    with rc_context():
         fig, ax = _new(ax)
         models = list(dict.fromkeys(d["model"]))
         width = 0.8 / max(len(models), 1)
         for i, (m, g) in enumerate(d.groupby("model", sort=False)):
             x = g["horizon"].to_numpy() + (i - (len(models) - 1) / 2) * width
             yerr = np.clip([100 * (g["empirical"] - g["lower"]), 100 * (g["upper"] - g["empirical"])], 0, None)
-            ax.errorbar(x, 100 * g["empirical"], yerr=yerr,
-                        fmt="o", ms=4, capsize=2, label=m)
-        ax.axhline(100 * nominal, color="#333333", lw=1, ls="--")
+            ax.errorbar(x, 100 * g["empirical"], yerr=yerr, fmt="o", ms=4, capsize=2, label=label(m))
+        ax.axhline(100 * nominal, color="#333333", lw=1, ls="--", label=f"nominal {round(100 * nominal)}%")
         ax.set_xlabel("horizon (years)")
-        ax.set_ylabel(f"empirical coverage of the {round(100 * nominal)}% interval (%)")
-        ax.set_title(title or "Interval coverage in the rolling-origin backtest")
-        ax.legend(ncol=len(models), loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8)
+        ax.set_ylabel(f"coverage of the {round(100 * nominal)}% interval (%)")
+        _title(ax, title or "Interval coverage in the rolling-origin backtest")
+        ax.legend(fontsize=8, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
@@ -312,7 +418,7 @@ def coefficients(table: pd.DataFrame, *, terms=None, labels: dict | None = None,
     d = table if terms is None else table[table["term"].isin(terms)]
     if d.empty:
         raise ValueError("no coefficients to plot")
-    with plt.rc_context(STYLE):
+    with rc_context():
         fig, ax = _new(ax)
         groups = list(dict.fromkeys(d[by])) if by in d else [None]
         terms_order = list(dict.fromkeys(d["term"]))
@@ -321,38 +427,46 @@ def coefficients(table: pd.DataFrame, *, terms=None, labels: dict | None = None,
             sub = d[d[by] == g] if g is not None else d
             y = np.array([terms_order.index(t) for t in sub["term"]]) + (gi - (len(groups) - 1) / 2) * step
             xerr = [sub["estimate"] - sub["conf_low"], sub["conf_high"] - sub["estimate"]]
-            ax.errorbar(sub["estimate"], y, xerr=xerr, fmt="o", ms=4, capsize=2, label=g)
+            ax.errorbar(sub["estimate"], y, xerr=xerr, fmt="o", ms=4, capsize=2,
+                        label=label(g) if g is not None else None)
         ax.axvline(0, color="#333333", lw=0.8)
         ax.set_yticks(range(len(terms_order)))
-        ax.set_yticklabels([(labels or {}).get(t, t) for t in terms_order])
+        ax.set_yticklabels([(labels or {}).get(t, label(t)) for t in terms_order])
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
-        ax.set_title(title or "Estimates")
+        _title(ax, title or "Estimates")
         if len(groups) > 1:
-            ax.legend(fontsize=8, loc="best")
+            ax.legend(fontsize=8, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
 
 def event_study(table: pd.DataFrame, *, ax=None, title: str | None = None, source: str = "kzecon",
-                vintage: str | None = None, ylabel: str = "effect (log points)", reference: float | None = None):
-    """Event-study plot: columns event_time, estimate, conf_low, conf_high[, model]."""
-    with plt.rc_context(STYLE):
+                vintage: str | None = None, ylabel: str = "effect (log points)", reference: float | None = None,
+                binned: bool = False):
+    """Event-study plot: columns event_time, estimate, conf_low, conf_high[, model]. ``binned``: the first and
+    last event times bin all earlier / later years (their tick labels say so: "≤ −5", "≥ 10")."""
+    with rc_context():
         fig, ax = _new(ax)
         models = list(dict.fromkeys(table["model"])) if "model" in table else [None]
         for i, m in enumerate(models):
             d = table[table["model"] == m] if m is not None else table
             x = d["event_time"].to_numpy() + (i - (len(models) - 1) / 2) * 0.15
             ax.errorbar(x, d["estimate"], yerr=[d["estimate"] - d["conf_low"], d["conf_high"] - d["estimate"]],
-                        fmt="o-", ms=4, capsize=2, lw=1.2, label=m)
+                        fmt="o-", ms=4, capsize=2, lw=1.2, label=label(m) if m is not None else None)
         ax.axhline(0, color="#333333", lw=0.8)
         if reference is not None:
             ax.axvline(reference, color="#888888", lw=0.8, ls="--")
+        if binned:
+            t = np.sort(table["event_time"].unique())
+            ax.set_xticks(t)
+            ax.set_xticklabels([f"≤{int(v)}" if v == t[0] else (f"≥{int(v)}" if v == t[-1] else str(int(v)))
+                                for v in t])
         ax.set_xlabel("years relative to the policy")
         ax.set_ylabel(ylabel)
-        ax.set_title(title or "Event study")
+        _title(ax, title or "Event study")
         if len(models) > 1:
-            ax.legend(fontsize=8)
+            ax.legend(fontsize=8, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
@@ -361,13 +475,13 @@ def ge_bars(table: pd.DataFrame, column: str = "real_gdp_pct", *, top: int = 15,
             source: str = "kzecon", vintage: str | None = None):
     """Bar chart of a GE counterfactual's country changes (largest |change| first)."""
     d = table.reindex(table[column].abs().sort_values(ascending=False).index).head(top)
-    with plt.rc_context(STYLE):
+    with rc_context():
         fig, ax = _new(ax)
         ax.barh(d["country"], d[column], color=np.where(d[column] >= 0, "#16a085", "#c0392b"))
         ax.invert_yaxis()
         ax.axvline(0, color="#333333", lw=0.8)
         ax.set_xlabel(column.replace("_pct", " (% change)").replace("_", " "))
-        ax.set_title(title or "General-equilibrium effects")
+        _title(ax, title or "General-equilibrium effects")
         _footer(fig, source, vintage)
     return fig
 
@@ -377,17 +491,17 @@ def balance_concentration(balance: pd.DataFrame, hhi: pd.DataFrame, *, flow: str
     """Multi-vector balance index and normalised partner HHI over time (measures outputs)."""
     b = balance[balance["flow"] == flow]
     h = hhi[hhi["flow"] == flow]
-    with plt.rc_context(STYLE):
+    with rc_context():
         fig, ax = _new(ax)
         ax.plot(b["year"], b["balance"], color="#16a085", lw=1.8, marker="o", ms=2.5,
-                label="multi-vector balance (1 = even across China, Russia, EU, rest)")
+                label="multi-vector balance\n(1 = even across China,\nRussia, EU, rest)")
         ax.plot(h["year"], h["hhi_norm"], color="#8e44ad", lw=1.8, marker="o", ms=2.5,
-                label="partner concentration (normalised HHI)")
-        mark_events(ax, years=b["year"])
+                label="partner concentration\n(normalised HHI)")
+        n = mark_events(ax, years=b["year"])
         ax.set_ylim(0, 1)
-        ax.set_title(title or "Balance and concentration of Kazakhstan's trade")
+        _title(ax, title or "Balance and concentration of Kazakhstan's trade", n)
         ax.set_ylabel("index (0–1)")
-        ax.legend(loc="center right", fontsize=8.5, ncol=1)
+        ax.legend(fontsize=8.5, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
@@ -396,17 +510,17 @@ def tilt(tilt_frame: pd.DataFrame, *, ax=None, title: str | None = None, source:
          vintage: str | None = None):
     """China–Russia tilt (China's share minus Russia's, percentage points) by flow (``china_russia_tilt`` output)."""
     styles = {"total": ("#333333", "-"), "export": ("#c0392b", "--"), "import": ("#2c3e80", ":")}
-    with plt.rc_context(STYLE):
+    with rc_context():
         fig, ax = _new(ax)
         for flow, g in tilt_frame.groupby("flow", sort=False):
             col, ls = styles.get(flow, ("#777777", "-"))
             ax.plot(g["year"], 100 * g["difference"], color=col, ls=ls, lw=1.8, label={"total": "total trade",
                     "export": "exports", "import": "imports"}.get(flow, flow))
         ax.axhline(0, color="#333333", lw=0.8)
-        mark_events(ax, years=tilt_frame["year"])
-        ax.set_title(title or "China–Russia tilt of Kazakhstan's trade")
+        n = mark_events(ax, years=tilt_frame["year"])
+        _title(ax, title or "China–Russia tilt of Kazakhstan's trade", n)
         ax.set_ylabel("China's share minus Russia's (pp)")
-        ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
+        ax.legend(fontsize=8.5, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
@@ -415,16 +529,16 @@ def placebo_distribution(placebo: pd.DataFrame, estimate: float, *, p_value: flo
                          title: str | None = None, source: str = "kzecon", vintage: str | None = None,
                          label: str = "estimate"):
     """Histogram of randomization-inference placebo estimates (column placebo_estimate) with the actual one."""
-    with plt.rc_context(STYLE):
+    with rc_context():
         fig, ax = _new(ax)
-        ax.hist(placebo["placebo_estimate"], bins=30, color="#95a5a6", edgecolor="white")
-        ax.axvline(estimate, color="#c0392b", lw=2)
-        text = f"{label} {estimate:.3f}" + (f"\nrandomization p = {p_value:.3f}" if p_value is not None else "")
-        ax.annotate(text, xy=(0.98, 0.95), xycoords="axes fraction", ha="right", va="top", fontsize=9,
-                    color="#c0392b")
+        ax.hist(placebo["placebo_estimate"], bins=30, color="#95a5a6", edgecolor="white", label="placebo blocs")
+        ax.axvline(estimate, color="#c0392b", lw=2,
+                   label=f"{label} {estimate:.3f}" + (f"\nrandomization p = {p_value:.3f}" if p_value is not None
+                                                      else ""))
         ax.set_xlabel("placebo estimates (log points)")
         ax.set_ylabel("placebo draws")
-        ax.set_title(title or "Randomization inference")
+        _title(ax, title or "Randomization inference")
+        ax.legend(fontsize=8.5, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
@@ -433,23 +547,74 @@ def reliability_world(rel: pd.DataFrame, *, models=("world_cal", "world", "rw", 
                       title: str | None = None, source: str = "kzecon world backtest (IMF DOTS compositions)",
                       vintage: str | None = None):
     """Reliability diagram of event probabilities across many economies: observed frequency against forecast
-    probability per bin, one line per model (columns model, forecast, observed, n)."""
-    names = {"world_cal": "global model, recalibrated", "world": "global model", "rw": "random walk",
-             "statsforecast_ets": "statsforecast AutoETS", "drift": "random walk with drift",
-             "mean5": "mean of 5 years"}
-    with plt.rc_context(STYLE):
-        fig, ax = _new(ax)
-        ax.plot([0, 1], [0, 1], color="#888888", lw=0.8, ls="--", label="perfect calibration")
-        for m in models:
-            d = rel[rel["model"] == m]
-            if len(d):
-                ax.plot(d["forecast"], d["observed"], "o-", ms=3, lw=1.3, label=names.get(m, m))
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
-        ax.set_xlabel("forecast probability")
-        ax.set_ylabel("observed frequency")
-        ax.set_title(title or "Reliability of event probabilities, held-out economies")
-        ax.legend(fontsize=8, loc="upper left")
-        n = int(rel[rel["model"] == models[0]]["n"].sum()) if len(rel) else 0
-        _footer(fig, f"{source}; {n:,} events per model", vintage)
-    return fig
+    probability per bin, one line per model (columns model, forecast, observed, n), forecasts per bin below."""
+    n = int(rel[rel["model"] == models[0]]["n"].sum()) if len(rel) else 0
+    return _reliability(rel, title=title or "Reliability of event probabilities, held-out economies",
+                        source=source, vintage=vintage, models=[m for m in models if (rel["model"] == m).any()],
+                        note=f"{n:,} events per model")
+
+
+# ---------------------------------------------------------------------------------------------- layout check
+def layout_problems(fig, *, tolerance: float = 1.0) -> list[str]:
+    """What a reader would trip on, from matplotlib's own bounding boxes after drawing: a text that overlaps
+    another text; a legend over another text or over plotted data (line vertices); a text clipped by its axes;
+    a text outside the saved canvas. Empty when the figure reads cleanly."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    legends = [lg for a in fig.axes for lg in ([a.get_legend()] if a.get_legend() else [])] + list(fig.legends)
+    in_legend = {id(t) for lg in legends for t in lg.get_texts() + [lg.get_title()]}
+    for a in fig.axes:  # tick labels of ticks outside the view are not drawn
+        for axis in (a.xaxis, a.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            span = (hi - lo) * 1e-9
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not (lo - span <= tick.get_loc() <= hi + span):
+                    in_legend.update({id(tick.label1), id(tick.label2)})
+    texts = []
+    for t in fig.findobj(Text):
+        if not t.get_visible() or not t.get_text().strip() or id(t) in in_legend:
+            continue
+        bb = t.get_window_extent(r)
+        if bb.width <= 0 or bb.height <= 0:
+            continue
+        texts.append((t, bb))
+    problems = []
+
+    def name(t):
+        return repr(t.get_text()[:40])
+
+    shrink = -tolerance
+    for i, (a, ba) in enumerate(texts):
+        for b, bb in texts[i + 1:]:
+            if ba.expanded(1, 1).padded(shrink).overlaps(bb.padded(shrink)):
+                problems.append(f"text {name(a)} overlaps text {name(b)}")
+    for lg in legends:
+        lb = lg.get_window_extent(r)
+        for t, bb in texts:
+            if lb.padded(shrink).overlaps(bb.padded(shrink)):
+                problems.append(f"legend overlaps text {name(t)}")
+        for a in fig.axes:
+            for line in a.get_lines():
+                xy = line.get_xydata()
+                if not len(xy):
+                    continue
+                pts = line.get_transform().transform(np.asarray(xy, dtype=float))
+                pts = pts[np.isfinite(pts).all(axis=1)]
+                inside = ((pts[:, 0] > lb.x0) & (pts[:, 0] < lb.x1) & (pts[:, 1] > lb.y0) & (pts[:, 1] < lb.y1))
+                if inside.any() and line.get_label() and not line.get_label().startswith("_"):
+                    problems.append(f"legend covers data of {line.get_label()!r}")
+                elif inside.any():
+                    problems.append("legend covers plotted data")
+    for t, bb in texts:
+        if t.get_clip_on() and t.get_clip_box() is not None:
+            cb = t.get_clip_box()
+            if bb.x0 < cb.x0 - tolerance or bb.x1 > cb.x1 + tolerance or bb.y0 < cb.y0 - tolerance \
+                    or bb.y1 > cb.y1 + tolerance:
+                problems.append(f"text {name(t)} is clipped by its axes")
+    canvas = fig.get_tightbbox(r).transformed(fig.dpi_scale_trans)
+    for t, bb in texts:
+        if bb.x1 > canvas.x1 + tolerance or bb.x0 < canvas.x0 - tolerance:
+            problems.append(f"text {name(t)} leaves the canvas")
+    return sorted(set(problems))

@@ -379,8 +379,9 @@ def composition_var(comp: pd.DataFrame, *, reference: str | None = None, extra: 
     se = pd.Series(np.asarray(res.bse).T.ravel(), index=names)
     stable = bool(res.is_stable())
     if not stable:
-        warnings.warn("VAR is not stable (a root on or outside the unit circle): long forecasts explode; "
-                      "consider composition_vecm", DataQualityWarning, stacklevel=2)
+        warnings.warn("VAR is not stable (a root on or outside the unit circle): its long forecasts explode; "
+                      "prefer --model auto (the world model) or rw for horizons beyond a few years",
+                      DataQualityWarning, stacklevel=2)
     return CompositionModelResults(
         model=f"VAR({p}) on alr composition", params=params, std_errors=se, nobs=int(res.nobs),
         df_resid=float(res.df_resid),
