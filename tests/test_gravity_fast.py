@@ -138,6 +138,22 @@ def test_refit_with_replaced_regressor_equals_a_fresh_fit(panel_a):
     assert base.params["rta"] != pytest.approx(refit.params["rta"], rel=1e-3)
 
 
+def test_start_from_another_specification_equals_a_cold_fit(panel_a):
+    """A model started at another specification's fitted means (the event model after the static one) reaches
+    the cold fit's estimate in fewer IRLS iterations; a different sample is refused."""
+    static = gravity.PPML(panel_a, "flow ~ rta | ey + iy + pair", cluster="pair")
+    static.fit()
+    warm = gravity.PPML(panel_a, "flow ~ rta + bri | ey + iy + pair", cluster="pair")
+    assert warm.start_from(static)
+    w = warm.fit()
+    cold = gravity.ppml(panel_a, "flow ~ rta + bri | ey + iy + pair", cluster="pair")
+    np.testing.assert_allclose(w.params, cold.params, rtol=1e-8)
+    np.testing.assert_allclose(w.std_errors, cold.std_errors, rtol=1e-6)
+    assert w.stats["iterations"] < cold.stats["iterations"]
+    other = gravity.PPML(panel_a.iloc[1:], "flow ~ rta + bri | ey + iy + pair", cluster="pair")
+    assert not other.start_from(static)
+
+
 def test_formula_errors_are_usage_errors(panel_a):
     with pytest.raises(UsageError, match="no '~'"):
         gravity.ppml(panel_a, "flow rta | ey")

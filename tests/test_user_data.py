@@ -266,7 +266,8 @@ def test_brief_cache_is_plain_json_and_refuses_what_it_did_not_write(tmp_path):
     planted.write_text(json.dumps({"tables": {"t": 1}, "figures": {}, "notes": {}, "findings": {}, "warnings": []}))
     with pytest.warns(UserWarning, match="not a cache"):
         assert brief._read_cache(planted, figs) is None
-    ok = {"tables": {"t": "<table/>"}, "figures": {}, "notes": {}, "findings": {"x": {"value": 1}}, "warnings": []}
+    ok = {"tables": {"t": "<table/>"}, "figures": {}, "notes": {}, "findings": {"x": {"value": 1}}, "warnings": [],
+          "sections": {}, "top_line": [], "layout": {}}
     planted.write_text(json.dumps(ok))
     assert brief._read_cache(planted, figs) == ok
 

@@ -246,6 +246,7 @@ class PPML:
         self.cluster_codes = cl[keep] if cl is not None else None
         self.dropped = dropped_table(*drops)
         self._state: dict | None = None
+        self._borrowed = False  # _state came from another specification (start_from), not from this model
         self._check_absorbed()
 
     # validation ---------------------------------------------------------------------------------------------
@@ -279,6 +280,17 @@ class PPML:
                                              "identified", terms=(t,))
 
     # estimation ---------------------------------------------------------------------------------------------
+    def start_from(self, other: PPML) -> bool:
+        """Start this model's first fit from ``other``'s fitted means (another specification fitted on the same
+        rows and fixed effects, e.g. the event-study model after the static one): fewer IRLS iterations, the same
+        estimate. Returns whether it applies (same sample)."""
+        same = (other._state is not None and len(other.keep) == len(self.keep)
+                and np.array_equal(other.keep, self.keep) and other.fe.names == self.fe.names)
+        if same:
+            self._state = {"eta": other._state["eta"]}
+            self._borrowed = True
+        return same
+
     def fit(self, *, backend: str = "kzecon", tol: float = DEFAULT_TOL, maxiter: int = 100,
             replace: Mapping[str, np.ndarray] | None = None, warm: bool = True) -> EstimationResults:
         """Estimate. ``replace``: new values for some regressors (full-length arrays aligned with the frame, e.g. a
@@ -310,8 +322,9 @@ class PPML:
                                      terms=tuple(names))
         if not res.converged:
             raise ConvergenceError(f"{self.name}: PPML (IRLS) did not converge in {maxiter} iterations")
-        if self._state is None:
+        if self._state is None or self._borrowed:
             self._state = res.state
+            self._borrowed = False
         vcov, G = poisson.sandwich(res, self.cluster_codes)
         se = np.sqrt(np.diag(vcov)) if len(res.beta) else np.zeros(0)
         with np.errstate(divide="ignore", invalid="ignore"):

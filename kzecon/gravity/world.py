@@ -194,6 +194,8 @@ def eaeu_models(frame: pd.DataFrame | None = None, *, ri_reps: int = 99, score_r
         t0 = time.perf_counter()
         say(f"fitting {name}")
         m = PPML(f, f"flow ~ {rhs} | {FE}", name=name)
+        if base is not None:
+            m.start_from(base)  # same rows and fixed effects: start at the static model's fitted means
         models[name] = m.fit()
         timing[name] = time.perf_counter() - t0
         if name == "ppml_static":
