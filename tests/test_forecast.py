@@ -162,12 +162,12 @@ def test_cli_composition_not_summing_to_one(tmp_path, capsys, comp):
 def test_balance_event_matches_measures_balance_index(comp):
     """The balance event uses measures.balance_index's formula: check it on the observed history."""
     from kzecon import measures
-    from kzecon.forecast.core import _event_hits
+    from kzecon.forecast.core import event_hits
 
     wide = comp.pivot(index="year", columns="partner", values="share")
     long = comp.rename(columns={"partner": "group"}).assign(flow="total")
     b = measures.balance_index(long).set_index("year")["balance"]
     for thr in (0.95, 0.99):
         ev = pd.Series({"event": "b", "kind": "balance_below", "threshold": thr})
-        hits = _event_hits(wide.to_numpy()[None], list(wide.columns), ev)[0]
+        hits = event_hits(wide.to_numpy()[None], list(wide.columns), ev)[0]
         assert list(hits) == list((b.reindex(wide.index) < thr).to_numpy())

@@ -179,3 +179,24 @@ def test_builtin_fixed_effects_equal_explicit_columns():
     np.testing.assert_allclose(a.params, b.params, rtol=1e-10)
     np.testing.assert_allclose(a.std_errors, b.std_errors, rtol=1e-10)
     np.testing.assert_allclose(c.params, b.params, rtol=1e-10)
+
+
+def test_pyfixest_attributes_kzecon_reads_are_still_there(panel_a):
+    """Every private pyfixest attribute kzecon reads (``PYFIXEST_ATTRIBUTES``) exists on a fitted fepois: a
+    pyfixest release that renames one fails here, not silently in a result; a missing one is an
+    EstimationError naming it."""
+    import pyfixest as pf
+
+    from kzecon.errors import EstimationError
+    from kzecon.gravity.ppml import PYFIXEST_ATTRIBUTES, pyfixest_attr
+
+    m = pf.fepois("flow ~ rta + bri | ey + iy", data=panel_a, vcov={"CRV1": "pair"})
+    missing = [a for a in PYFIXEST_ATTRIBUTES if not hasattr(m, a)]
+    assert not missing, f"pyfixest {pf.__version__} lacks {missing}"
+    assert pyfixest_attr(m, "_N") == m._N > 0
+
+    class Renamed:
+        pass
+
+    with pytest.raises(EstimationError, match="_vcov"):
+        pyfixest_attr(Renamed(), "_vcov")

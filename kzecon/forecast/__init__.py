@@ -1,13 +1,13 @@
 """Dependence-risk forecasts: simulated composition paths, risk probabilities, rolling-origin backtests."""
 
 from . import backtest, parts, scores, world
+from .backtest import choose_model
 from .core import (
                    EVENT_KINDS,
                    MODELS,
                    WORLD_CHOICE,
                    WORLD_MODELS,
                    CompositionForecast,
-                   choose_model,
                    kazakhstan_composition,
                    load_events,
                    read_events,

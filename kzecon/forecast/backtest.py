@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from kzecon.errors import CoverageError, DataQualityWarning, EstimationError
+from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, SchemaError
 
-from .core import MODELS, _event_hits, events_for, simulate
+from .core import MODELS, WORLD_CHOICE, event_hits, events_for, simulate
 
 
 def wilson(k: float, n: float, level: float = 0.95) -> tuple[float, float]:
@@ -97,8 +97,8 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
                                  "lower_90": np.quantile(x, 0.05), "upper_90": np.quantile(x, 0.95),
                                  "crps": float(sr.crps_ensemble(actual[i, j], x))})
             for _, e in ev.iterrows():
-                p = _event_hits(paths, list(fc.parts), e).mean(axis=0)
-                obs = _event_hits(actual[None], list(fc.parts), e)[0]
+                p = event_hits(paths, list(fc.parts), e).mean(axis=0)
+                obs = event_hits(actual[None], list(fc.parts), e)[0]
                 for i in range(h):
                     ev_recs.append({"model": m, "event": e["event"], "origin": o, "horizon": i + 1,
                                     "probability": float(p[i]), "outcome": int(obs[i])})
@@ -140,3 +140,31 @@ def text_progress(done: int, total: int, stream=sys.stderr) -> None:
     if done == total:
         stream.write("\n")
     stream.flush()
+
+
+def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = None, n_paths: int = 1000,
+                 seed: int = 0, events: pd.DataFrame | None = None) -> tuple[str, pd.DataFrame | None]:
+    """The model for ``comp``: :data:`WORLD_CHOICE` where the world model applies (parts that are kzecon's known
+    parts, with world history before the composition's last year); otherwise the per-series model with the lowest
+    mean CRPS in a rolling-origin backtest of ``comp`` itself (origins from ``start``, default the 12th year,
+    scored with ``events`` or the default events that apply), or ``("rw", None)`` when the series is too short
+    for any origin."""
+    from kzecon.timeseries import composition_frame
+
+    from .world import LAGS, world_parts_of
+
+    wide = composition_frame(comp, min_years=8)
+    try:
+        world_parts_of(wide.columns)
+        if len(wide) >= LAGS + 1 and int(wide.index[-1]) >= 1981:
+            return WORLD_CHOICE, None
+    except (CoverageError, SchemaError):
+        pass
+    first = int(wide.index[0])
+    start = first + 11 if start is None else start
+    if int(wide.index[-1]) - start < 2:
+        return "rw", None
+    acc = run(wide, models=MODELS, start=start, horizon=horizon, n_paths=n_paths, seed=seed,
+              events=events)["accuracy"]
+    best = acc.groupby("model")["crps"].mean().idxmin()
+    return str(best), acc

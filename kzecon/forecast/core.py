@@ -128,7 +128,7 @@ def events_for(events: pd.DataFrame | None, parts) -> pd.DataFrame:
     return validate_events(events, parts)
 
 
-def _event_hits(paths: np.ndarray, parts: list, ev: pd.Series) -> np.ndarray:
+def event_hits(paths: np.ndarray, parts: list, ev: pd.Series) -> np.ndarray:
     if ev["kind"] == "balance_below":
         # the multi-vector balance index of kzecon.measures.balance_index, over the composition's K parts
         k = paths.shape[-1]
@@ -183,7 +183,7 @@ class CompositionForecast:
         pmap = self.info.get("prob_map") if isinstance(self.info, dict) else None
         rows = []
         for _, e in ev.iterrows():
-            hit = _event_hits(self.paths, list(self.parts), e)
+            hit = event_hits(self.paths, list(self.parts), e)
             raw = hit.mean(axis=0)
             p = np.asarray(pmap(raw), dtype=float) if pmap is not None else raw
             ever = np.logical_or.accumulate(hit, axis=1).mean(axis=0)
@@ -199,7 +199,7 @@ class CompositionForecast:
         row = ev[ev["event"] == event]
         if row.empty:
             raise SchemaError(f"unknown risk event {event!r}; defined: {', '.join(ev['event'])}")
-        hit = _event_hits(self.paths, list(self.parts), row.iloc[0])
+        hit = event_hits(self.paths, list(self.parts), row.iloc[0])
         first = np.where(hit.any(axis=1), hit.argmax(axis=1), -1)
         out = [{"year": str(y), "probability": float((first == i).mean())} for i, y in enumerate(self.years)]
         out.append({"year": f"after {self.years[-1]}", "probability": float((first == -1).mean())})
@@ -357,33 +357,6 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
 WORLD_CHOICE = "world_cal"
 """The model chosen on the world backtest (origins 2000–2015, held-out economies; analyses/world_backtest.py,
 table in BENCHMARKS.md): the lowest CRPS and Brier score at every horizon with 90% coverage nearest to nominal."""
-
-
-def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = None, n_paths: int = 1000,
-                 seed: int = 0, events: pd.DataFrame | None = None) -> tuple[str, pd.DataFrame | None]:
-    """The model for ``comp``: :data:`WORLD_CHOICE` where the world model applies (parts that are kzecon's known
-    parts, with world history before the composition's last year); otherwise the per-series model with the lowest
-    mean CRPS in a rolling-origin backtest of ``comp`` itself (origins from ``start``, default the 12th year,
-    scored with ``events`` or the default events that apply), or ``("rw", None)`` when the series is too short
-    for any origin."""
-    from .backtest import run
-    from .world import LAGS, world_parts_of
-
-    wide = composition_frame(comp, min_years=8)
-    try:
-        world_parts_of(wide.columns)
-        if len(wide) >= LAGS + 1 and int(wide.index[-1]) >= 1981:
-            return WORLD_CHOICE, None
-    except (CoverageError, SchemaError):
-        pass
-    first = int(wide.index[0])
-    start = first + 11 if start is None else start
-    if int(wide.index[-1]) - start < 2:
-        return "rw", None
-    acc = run(wide, models=MODELS, start=start, horizon=horizon, n_paths=n_paths, seed=seed,
-              events=events)["accuracy"]
-    best = acc.groupby("model")["crps"].mean().idxmin()
-    return str(best), acc
 
 
 def kazakhstan_composition(flow: str = "total", *, side: str | None = None) -> pd.DataFrame:
