@@ -55,6 +55,17 @@ def test_equal_to_one_process_and_failures_are_rows(client, tmp_path):
         assert row["nobs"] == one.nobs
 
 
+def test_a_group_column_with_another_name(client):
+    """A panel grouped by ``industry`` (ITPD-E's word): the table keeps ``sector`` and names the column too."""
+    panel = sectors(2).rename(columns={"sector": "industry"})
+    res = distributed.ppml_by(panel, FORMULA, by="industry", client=client)
+    assert list(res.columns[:3]) == ["sector", "industry", "model"]
+    assert (res["sector"] == res["industry"]).all() and sorted(res["industry"].unique()) == ["S000", "S001"]
+    one = gravity.ppml(panel[panel["industry"] == "S001"], FORMULA)
+    assert res.set_index(["industry", "term"]).loc[("S001", "policy"), "estimate"] == pytest.approx(
+        one.params["policy"], rel=1e-10)
+
+
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(client, tmp_path):
     panel = sectors(6)
     marker = tmp_path / "killed_once"

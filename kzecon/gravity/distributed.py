@@ -170,8 +170,9 @@ def ppml_by(frame_or_path, formula: str, *, by: str = "sector", cluster: str | N
             workers: int | None = None, npartitions: int | None = None, prepare: Callable | None = None,
             **ppml_kwargs) -> pd.DataFrame:
     """One PPML per group of ``by`` on Dask; returns the tidy table (``RESULT_COLUMNS``: sector, model, term,
-    estimate, std_error, nobs, n_dropped, dropped (rows by reason), status, reason), one row per term of each
-    fitted group and one row with its reason per group that could not be fitted, sorted by group and term.
+    estimate, std_error, nobs, n_dropped, dropped (rows by reason), status, reason; the group is in ``sector``
+    whatever ``by`` is called, and also in a column named ``by`` when that is not ``sector``), one row per term of
+    each fitted group and one row with its reason per group that could not be fitted, sorted by group and term.
 
     ``frame_or_path``: a pandas or Dask DataFrame, or CSV/Parquet file(s) (a path, a glob, a folder) read by the
     workers. ``prepare``: a function applied to each group's frame before fitting (on the worker). Other keywords
@@ -204,8 +205,10 @@ def ppml_by(frame_or_path, formula: str, *, by: str = "sector", cluster: str | N
         out = c.compute(res, retries=3).result()
     order = {t: i for i, t in enumerate(parse(formula).terms)}
     out = out.assign(_o=out["term"].map(order)).sort_values(["sector", "_o"], na_position="first", kind="mergesort")
-    out = out.drop(columns="_o").reset_index(drop=True)
-    return out[RESULT_COLUMNS]
+    out = out.drop(columns="_o").reset_index(drop=True)[RESULT_COLUMNS]
+    if by not in out.columns:  # the group column keeps its own name too (``sector`` stays: the table's fixed layout)
+        out.insert(1, by, out["sector"])
+    return out
 
 
 def map_batches(client, fn: Callable, model, term: str, columns: list, *, batch: int = 10,
