@@ -30,7 +30,7 @@ def main() -> None:
     best = str(crps.index[0])
     print("mean CRPS by model (lower is better):", crps.round(4).to_dict())
     fc = forecast.simulate(comp, model=best, horizon=10, n_paths=10_000, seed=SEED)
-    summ = fc.summary(levels=(0.8, 0.9))
+    summ = fc.to_frame(levels=(0.8, 0.9))
     risk = fc.risk()
     summ.to_csv(OUT / "paths_summary.csv", index=False, lineterminator="\n")
     risk.to_csv(OUT / "risk.csv", index=False, lineterminator="\n")
@@ -42,7 +42,7 @@ def main() -> None:
         sc = forecast.simulate_scenario(comp, pd.DataFrame({"year": range(2026, 2031), "brent": float(price)}),
                                         horizon=5, n_paths=10_000, seed=SEED)
         r = sc.risk().query("event == 'china_above_russia' and year == 2030")["probability"].iloc[0]
-        m = sc.summary().query("partner == 'china' and year == 2030")["mean"].iloc[0]
+        m = sc.to_frame().query("partner == 'china' and year == 2030")["mean"].iloc[0]
         rows.append({"brent": price, "year": 2030, "p_china_above_russia": r, "china_share_mean": m})
     pd.DataFrame(rows).to_csv(OUT / "scenario_brent.csv", index=False, lineterminator="\n")
     c = bt["coverage"]

@@ -5,11 +5,13 @@ exporter-year, importer-year and pair effects and pair shocks that persist (AR(1
 (size) and a bloc effect of 0.3 log points (power); for each: PPML with errors clustered by country pair (Wald
 p), randomization inference (99 placebo blocs of the same size and timing, members in the pool) and the wild
 score bootstrap (Kline & Santos 2012; 999 Webb draws). Writes analyses/output/gravity_inference/size_power.csv.
-Run: python analyses/gravity_inference.py [n_panels]
+Run: python analyses/gravity_inference.py [n_panels] [processes]  (panels in parallel processes, one thread each)
 """
 
+import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +33,18 @@ def one(effect: float, seed: int) -> dict:
             "p_score": inference.score_bootstrap(model, "bloc", reps=999, seed=seed).p_value}
 
 
-def main(n: int = 200) -> pd.DataFrame:
+def _one(args) -> dict:
+    import numba
+
+    numba.set_num_threads(1)  # one thread per process: the processes share the cores
+    return one(*args)
+
+
+def main(n: int = 200, processes: int | None = None) -> pd.DataFrame:
     t0 = time.perf_counter()
-    rows = [one(effect, s) for effect in (0.0, 0.3) for s in range(n)]
+    jobs = [(effect, s) for effect in (0.0, 0.3) for s in range(n)]
+    with ProcessPoolExecutor(processes or os.cpu_count()) as pool:
+        rows = list(pool.map(_one, jobs))
     d = pd.DataFrame(rows)
     out = []
     for effect, g in d.groupby("effect"):
@@ -51,4 +62,4 @@ def main(n: int = 200) -> pd.DataFrame:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200, int(sys.argv[2]) if len(sys.argv) > 2 else None)

@@ -278,7 +278,7 @@ def cmd_forecast(args) -> int:
                 else "this composition's own backtest (mean CRPS)" if acc is not None else "default (short series)"
             print(f"model: {model}, chosen on {how}")
         fc = forecast.simulate(comp, model=model, horizon=args.horizon, n_paths=args.paths, seed=args.seed)
-    summ = fc.summary(levels=(0.8, 0.9))
+    summ = fc.to_frame(levels=(0.8, 0.9))
     risk = fc.risk(events)
     print(f"{label}: {fc.model} forecast from {fc.origin}, {fc.n_paths} paths, seed {fc.seed}")
     print(summ[["year", "partner", "mean", "lower_90", "upper_90"]].round(3).to_string(index=False))

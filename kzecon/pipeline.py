@@ -187,7 +187,7 @@ def dependence_risk(*, paths: int = 4000, seed: int = 2026, backtest_paths: int 
     cov = bt["coverage"]
     rows = []
     for m, fc in fcs.items():
-        s = fc.summary()
+        s = fc.to_frame()
         c = s[(s["partner"] == "china") & (s["year"] == last + 5)].iloc[0]
         r = fc.risk()
         p = r[(r["event"] == "china_above_russia") & (r["year"] == last + 5)]["probability"].iloc[0]
@@ -197,7 +197,7 @@ def dependence_risk(*, paths: int = 4000, seed: int = 2026, backtest_paths: int 
                      "p_china_above_russia": p, "kaz_crps": crps.get(m, np.nan),
                      "kaz_cov90_h1": c90.get(1, np.nan), "kaz_cov90_h5": c90.get(5, np.nan)})
     return DependenceRisk(composition=comp, model=WORLD_CHOICE, forecast=head, risk=head.risk(),
-                          paths_summary=head.summary(), comparison=pd.DataFrame(rows), backtest=bt,
+                          paths_summary=head.to_frame(), comparison=pd.DataFrame(rows), backtest=bt,
                           world_summary=read_reference("world_backtest_summary.csv"),
                           world_reliability=read_reference("world_backtest_reliability.csv"), seed=seed, paths=paths)
 

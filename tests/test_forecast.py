@@ -31,7 +31,7 @@ def test_paths_are_closed_compositions(comp, model):
     assert fc.paths.shape == (500, 6, 4)
     np.testing.assert_allclose(fc.paths.sum(axis=2), 1.0, atol=1e-12)
     assert (fc.paths > 0).all() and (fc.paths < 1).all()
-    s = fc.summary()
+    s = fc.to_frame()
     assert (s["lower_90"] <= s["mean"]).all() and (s["mean"] <= s["upper_90"]).all()
     np.testing.assert_allclose(s.groupby("year")["mean"].sum(), 1.0, atol=1e-12)
 
@@ -86,7 +86,7 @@ def test_intervals_are_calibrated_on_a_known_process():
         for t in range(1, 51):
             z[t] = -1.0 * 0.4 + 0.6 * z[t - 1] + rng.normal(0, 0.2)
         fc = forecast.simulate(_two_part(z[:50]), model="var", horizon=1, n_paths=400, seed=i)
-        s = fc.summary().set_index("partner").loc["a"]
+        s = fc.to_frame().set_index("partner").loc["a"]
         actual = transforms.inv_logit(z[50])
         inside += s["lower_90"] <= actual <= s["upper_90"]
     assert 0.87 <= inside / n_series <= 0.93
@@ -119,7 +119,7 @@ def test_scenario_moves_paths_in_the_estimated_direction(comp):
     hi = forecast.simulate_scenario(comp, pd.DataFrame({"year": range(2026, 2029), "brent": 120.0}), horizon=3,
                                     n_paths=2000, seed=1)
     np.testing.assert_allclose(hi.paths.sum(axis=2), 1.0, atol=1e-12)
-    assert not np.allclose(lo.summary()["mean"], hi.summary()["mean"])
+    assert not np.allclose(lo.to_frame()["mean"], hi.to_frame()["mean"])
     with pytest.raises(SchemaError, match="2040"):
         forecast.simulate_scenario(comp, pd.DataFrame({"year": [2040], "brent": [80.0]}), horizon=3)
 

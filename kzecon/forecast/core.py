@@ -161,7 +161,22 @@ class CompositionForecast:
     def n_paths(self) -> int:
         return self.paths.shape[0]
 
-    def summary(self, levels=(0.90,)) -> pd.DataFrame:
+    def summary(self) -> str:
+        """The forecast in words: model, origin, horizon, paths and each part's mean and 90% interval in the last
+        year."""
+        t = self.to_frame().query("year == @self.years[-1]")
+        parts = "; ".join(f"{r.partner} {r.mean:.3f} [{r.lower_90:.3f}, {r.upper_90:.3f}]" for r in t.itertuples())
+        return (f"{self.model} forecast from {self.origin}, {len(self.years)} years ahead, {self.n_paths} paths "
+                f"(seed {self.seed}); {self.years[-1]}: {parts}")
+
+    def conf_int(self, level: float = 0.90) -> pd.DataFrame:
+        """year, partner, lower, upper: the equal-tailed ``level`` interval of each part's share."""
+        t = self.to_frame(levels=(level,))
+        tag = round(100 * level)
+        return t[["year", "partner", f"lower_{tag}", f"upper_{tag}"]].rename(
+            columns={f"lower_{tag}": "lower", f"upper_{tag}": "upper"})
+
+    def to_frame(self, levels=(0.90,)) -> pd.DataFrame:
         """year, partner, mean, median, lower_<L>, upper_<L> (equal-tailed quantiles of the paths)."""
         rows = []
         for j, part in enumerate(self.parts):

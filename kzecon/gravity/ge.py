@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kzecon.data.validate import require_columns
-from kzecon.errors import ConvergenceError, CoverageError, SchemaError
+from kzecon.errors import ConvergenceError, CoverageError, SchemaError, UsageError
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,20 @@ class GEResult:
     iterations: int
     info: Any = field(default_factory=dict)
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.countries.copy()
+    def to_frame(self, table: str = "countries") -> pd.DataFrame:
+        """The country table (changes in %, the default) or ``table="flows"`` (every pair's baseline and
+        counterfactual flow)."""
+        if table not in ("countries", "flows"):
+            raise UsageError(f"table must be 'countries' or 'flows', got {table!r}")
+        return (self.countries if table == "countries" else self.flows).copy()
+
+    def summary(self) -> str:
+        c = self.countries
+        col = "real_gdp_pct" if c["real_gdp_pct"].notna().any() else "exports_pct"  # no welfare in a conditional run
+        lo, hi = c.loc[c[col].idxmin()], c.loc[c[col].idxmax()]
+        return (f"GE counterfactual ({self.kind}, σ = {self.sigma:g}): {len(c)} countries, {len(self.flows)} flows, "
+                f"converged in {self.iterations} iterations; {col} change from {lo[col]:.2f}% ({lo['country']}) to "
+                f"{hi[col]:.2f}% ({hi['country']})")
 
 
 def _matrix(flows: pd.DataFrame, value: str) -> tuple[list, np.ndarray]:

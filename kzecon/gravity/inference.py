@@ -138,6 +138,11 @@ class ScoreBootstrapResult:
     clusters: int
     seed: int
 
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{"term": self.term, "statistic": self.statistic, "p_value": self.p_value,
+                              "reps": self.reps, "weights": self.weights, "clusters": self.clusters,
+                              "seed": self.seed}])
+
     def summary(self) -> str:
         return (f"wild score bootstrap (Kline & Santos 2012) for {self.term}: score statistic {self.statistic:.3f}, "
                 f"{self.reps} draws ({self.weights} weights, {self.clusters} clusters), p = {self.p_value:.4f}")

@@ -59,6 +59,15 @@ class TestResult:
     def decision(self) -> str:
         return f"{'reject' if self.reject else 'do not reject'} H0 ({self.null}) at {self.level:.0%}"
 
+    def summary(self) -> str:
+        lags = f", {self.lags} lags" if self.lags is not None else ""
+        n = f", n = {self.nobs}" if self.nobs is not None else ""
+        return f"{self.test}: statistic {self.statistic:.4g}, p = {self.p_value:.4g}{lags}{n}: {self.decision}"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: the columns of :meth:`to_dict`."""
+        return pd.DataFrame([self.to_dict()])
+
     def to_dict(self) -> dict:
         d = {"test": self.test, "statistic": self.statistic, "p_value": self.p_value, "lags": self.lags,
              "nobs": self.nobs, "null": self.null, "level": self.level, "decision": self.decision}
@@ -256,6 +265,12 @@ class BreakResult:
         df = (k + 1) * (m + 1)
         return pd.DataFrame({"m": m, "ssr": ssr, "bic": -2 * ll + np.log(n) * df,
                              "lwz": -2 * ll + 0.299 * np.log(n) ** 2.1 * df})
+
+    def summary(self) -> str:
+        years = ", ".join(map(str, self.break_years())) or "none"
+        return (f"Bai–Perron: {self.nobs} observations, minimum segment {self.h}, up to {self.max_breaks} breaks; "
+                f"BIC selects {self.selected_bic} (new regimes from {years}), LWZ {self.selected_lwz}, sequential "
+                f"sup-F {self.selected_sequential} at {self.level:.0%}; {self.sup_f.summary()}")
 
     def break_years(self, m: int | None = None) -> list[int]:
         """Calendar year in which each new regime starts (the observation after each break)."""

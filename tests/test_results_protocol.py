@@ -1,0 +1,72 @@
+"""One results protocol across families: ``summary()`` is text naming the result's numbers, ``to_frame()`` a tidy
+table, ``conf_int()`` where an interval applies — each checked against an independent computation (numpy on the
+simulated paths, statsmodels' ADF called directly, the GE flows by hand)."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.tsa.stattools import adfuller
+
+from kzecon.errors import UsageError
+from kzecon.forecast import simulate
+from kzecon.gravity import ge
+from kzecon.timeseries import tests
+
+
+def _composition():
+    rng = np.random.default_rng(5)
+    years = range(1995, 2021)
+    z = np.cumsum(rng.normal(0, 0.1, (len(years), 2)), axis=0)
+    ez = np.exp(z)
+    sh = np.c_[ez, np.ones(len(years))] / (1 + ez.sum(axis=1, keepdims=True))
+    return pd.DataFrame([{"year": y, "partner": p, "share": sh[i, j]} for i, y in enumerate(years)
+                         for j, p in enumerate(["CHN", "RUS", "OTHER"])])
+
+
+def test_composition_forecast_frame_interval_and_summary():
+    fc = simulate(_composition(), model="rw", horizon=3, n_paths=400, seed=3)
+    t = fc.to_frame()
+    assert list(t.columns) == ["year", "partner", "mean", "median", "lower_90", "upper_90"]
+    j = list(fc.parts).index(t["partner"].iloc[0])
+    np.testing.assert_allclose(t["lower_90"].iloc[:3], np.quantile(fc.paths[:, :, j], 0.05, axis=0))
+    ci = fc.conf_int(0.8)
+    np.testing.assert_allclose(ci["upper"].iloc[:3], np.quantile(fc.paths[:, :, j], 0.9, axis=0))
+    text = fc.summary()
+    assert isinstance(text, str) and "rw" in text and "2020" in text and "400 paths" in text
+    last = t[t["year"] == 2023].iloc[0]
+    assert f"{last['mean']:.3f}" in text and f"{last['upper_90']:.3f}" in text
+
+
+def test_test_result_frame_and_summary_equal_statsmodels():
+    y = np.cumsum(np.random.default_rng(2).normal(size=40))
+    r = tests.unit_root(y, "adf", regression="c", lags=1)
+    with warnings.catch_warnings():  # statsmodels ≥ 0.15 announces a result object; the tuple is what we read
+        warnings.simplefilter("ignore", FutureWarning)
+        ref = adfuller(y, maxlag=1, autolag=None, regression="c")
+    row = r.to_frame().iloc[0]
+    assert row["statistic"] == pytest.approx(ref[0], rel=1e-10) and row["p_value"] == pytest.approx(ref[1], rel=1e-10)
+    assert f"{ref[0]:.4g}" in r.summary() and r.decision in r.summary()
+
+
+def test_break_result_summary_names_the_selected_breaks():
+    y = np.r_[np.zeros(20), np.full(20, 2.0)] + np.random.default_rng(1).normal(0, 0.2, 40)
+    b = tests.bai_perron(pd.Series(y, index=range(1981, 2021)), max_breaks=2)
+    assert b.selected_bic == 1 and b.break_years() == [2001]
+    assert "BIC selects 1" in b.summary() and "2001" in b.summary()
+    assert b.to_frame()["year"].tolist() == [2001]
+
+
+def test_ge_result_keeps_the_flow_table():
+    c = ["A", "B", "C"]
+    flows = pd.DataFrame([{"exporter": i, "importer": j, "flow": 10.0 if i == j else 1.0 + k,
+                           "delta": -0.5 if {i, j} == {"A", "B"} else 0.0}
+                          for k, (i, j) in enumerate((i, j) for i in c for j in c)])
+    res = ge.counterfactual(flows, "delta", kind="conditional", sigma=5.0)
+    f = res.to_frame("flows")
+    assert len(f) == 9 and {"exporter", "importer", "baseline", "counterfactual"} <= set(f.columns)
+    assert f["baseline"].sum() == pytest.approx(flows["flow"].sum())  # the baseline is the data, by hand
+    assert res.to_frame().equals(res.countries) and "3 countries, 9 flows" in res.summary()
+    with pytest.raises(UsageError):
+        res.to_frame("pairs")
