@@ -27,6 +27,7 @@ import pandas as pd
 
 from kzecon.errors import CountryCodeError, UpdateError
 
+from . import readers
 from .countries import is_known_iso3
 from .updates import (
     COMTRADE_FILE,
@@ -39,7 +40,7 @@ from .updates import (
 )
 
 IMF_FLOW = "IMTS"
-IMF_INDICATORS = {"XG_FOB_USD": "export", "MG_CIF_USD": "import"}
+IMF_INDICATORS = {k: readers.IMF_INDICATORS[k] for k in ("XG_FOB_USD", "MG_CIF_USD")}  # what the update asks for
 _DIMS = ["COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY", "FREQUENCY", "TIME_PERIOD"]
 
 

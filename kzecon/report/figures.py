@@ -17,7 +17,9 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-EVENTS = {2010: "Customs union", 2013: "BRI announced", 2015: "EAEU"}
+from kzecon.timeseries.tests import EVENTS as _POLICY_EVENTS
+
+EVENTS = {y: label[:1].upper() + label[1:] for y, label in _POLICY_EVENTS.items()}  # the policy events, as labels
 COLORS = {"china": "#c0392b", "russia": "#2c3e80", "eu": "#f1c40f", "central_asia": "#16a085",
           "rest": "#95a5a6", "other": "#95a5a6", "usa": "#8e44ad"}
 LABELS = {"china": "China", "russia": "Russia", "eu": "EU", "central_asia": "Central Asia", "usa": "United States",
