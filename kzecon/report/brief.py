@@ -142,31 +142,60 @@ def likelihood(p: float) -> str:
             else "about as likely as not" if p > 0.33 else "unlikely" if p > 0.1 else "very unlikely")
 
 
-def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable) -> dict:
-    """Call the library's one function per result (:mod:`kzecon.pipeline`) and render each: text with every
-    number recorded, figures, tables. No statistics here."""
-    import warnings
+class _Brief:
+    """What the sections write into: the recorded numbers (``F``), texts, tables, figures by section, layout
+    problems."""
 
-    from kzecon import pipeline
+    def __init__(self, fig_dir: Path):
+        self.F = _Findings()
+        self.fig_dir = fig_dir
+        self.out: dict = {"tables": {}, "figures": {}, "notes": {}, "sections": {}, "layout": {}}
 
-    F = _Findings()
-    out: dict = {"tables": {}, "figures": {}, "notes": {}, "sections": {}}
-    n = len(STEPS)
+    def fig(self, name, f, caption, section):
+        import warnings
 
-    out["layout"] = {}
-
-    def fig(name, f, caption, section):
         problems = figures.layout_problems(f)  # text over text or data, clipped text: recorded and warned
         if problems:
-            out["layout"][name] = problems
+            self.out["layout"][name] = problems
             warnings.warn(f"figure {name}: {'; '.join(problems[:3])}", stacklevel=2)
-        figures.save(f, fig_dir / name)
-        out["figures"][name] = caption
-        out["sections"].setdefault(section, []).append(name)
+        figures.save(f, self.fig_dir / name)
+        self.out["figures"][name] = caption
+        self.out["sections"].setdefault(section, []).append(name)
 
-    # 1 where we are -----------------------------------------------------------------------------------------
+
+def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable) -> dict:
+    """Call the library's one function per result (:mod:`kzecon.pipeline`) and render each section: text with
+    every number recorded, figures, tables. No statistics here."""
+    from kzecon import pipeline
+
+    b = _Brief(fig_dir)
+    n = len(STEPS)
     progress(1, n, STEPS[0])
     ts = pipeline.trade_shares()
+    _where_we_are(b, ts)
+    progress(2, n, STEPS[1])
+    _how_we_got_here(b, pipeline.share_breaks(ts))
+    progress(3, n, STEPS[2])
+    dr = pipeline.dependence_risk(paths=paths, seed=seed)
+    _where_we_are_heading(b, dr, ts.last_year)
+    progress(4, n, STEPS[3])
+    _trade_policy(b, pipeline.customs_union(reps=reps, seed=seed), pipeline.world_gravity(seed=seed))
+    progress(5, n, STEPS[4])
+    _oil(b, pipeline.products())
+    progress(6, n, STEPS[5])
+    _politics(b, pipeline.un_alignment())
+    progress(7, n, STEPS[6])
+    out = b.out
+    out["top_line"] = _top_line(ts, dr)
+    out["findings"] = b.F.values
+    problems = _one_pager(fig_dir, out["top_line"], ts, dr)
+    if problems:
+        out["layout"]["summary.png"] = problems
+    return out
+
+
+def _where_we_are(b: _Brief, ts) -> None:
+    F, out, fig = b.F, b.out, b.fig
     tot, last = ts.total, ts.last_year
     g18 = ts.mirror[(ts.mirror["partner"] == "CHN") & (ts.mirror["year"] == 2018) & (ts.mirror["flow"] == "export")].iloc[0]
     chn_last, rus_last = tot.loc[last, "china"], tot.loc[last, "russia"]
@@ -181,7 +210,7 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
         f"Which side reports matters: for 2018 China records {F.add('mirror_2018_bn', g18['mirror_usd'] / 1e9, '{:.2f}')} "
         f"bn USD of imports from Kazakhstan, Kazakhstan {F.add('reported_2018_bn', g18['reported_usd'] / 1e9, '{:.2f}')} "
         f"bn USD of exports to China; the shares above use Kazakhstan's side throughout.")
-    src = "kzecon from " + pipeline.TRADE_SOURCE
+    src = "kzecon from " + _trade_source()
     fig("shares_total.png", figures.share_paths(ts.shares, flow="total", source=src, vintage=ts.vintage),
         "Partner shares of Kazakhstan's total trade (Kazakhstan's figures), with the 2010, 2013 and 2015 events.",
         "where")
@@ -193,10 +222,11 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
         "Kazakhstan's reported trade with China and Russia against the partners' own (mirror) figures; partner "
         "figures before 2017 exist every 4th year only and are shown as points.", "where")
 
-    # 2 how we got here ---------------------------------------------------------------------------------------
-    progress(2, n, STEPS[1])
-    sb = pipeline.share_breaks(ts)
+
+def _how_we_got_here(b: _Brief, sb) -> None:
+    F, out, fig = b.F, b.out, b.fig
     br = sb.breaks
+    src = "kzecon from " + _trade_source()
     out["text_timeseries"] = (
         f"The rise was not steady. On the logit of China's share, the ADF test does not reject a unit root "
         f"(p = {F.add('adf_p', sb.p_value('ADF'), '{:.2f}')}) and KPSS rejects stationarity "
@@ -210,17 +240,16 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     out["tables"]["tests"] = sb.tests[["test", "regression", "statistic", "p_value", "decision"]].to_html(
         index=False, float_format=lambda x: f"{x:.3f}", classes="data", border=0)
 
-    # 3 where we are heading ----------------------------------------------------------------------------------
-    progress(3, n, STEPS[2])
-    dr = pipeline.dependence_risk(paths=paths, seed=seed)
+
+def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
+    F, out, fig = b.F, b.out, b.fig
     y5, y10 = last + 5, last + 10
     c5 = dr.share("china", y5)
     ws = dr.world_summary
     wcal = ws[ws["model"] == dr.model].set_index("horizon")
     wrw = ws[ws["model"] == "rw"].set_index("horizon")
-    econ = int(wcal["economies"].iloc[0]) if "economies" in wcal else None
+    econ, ece = _world_reliability(dr)
     cov_lo, cov_hi = wcal["coverage_90"].min(), wcal["coverage_90"].max()
-    ece = float(wcal["ece"].iloc[0])
     brier_gain = 1 - wcal["brier_pairwise"] / wrw["brier_pairwise"]
     mae = wcal["mae_ratio"]
     kaz = dr.backtest["coverage"]
@@ -289,11 +318,10 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
         "Empirical coverage of the 90% intervals on Kazakhstan's backtest, by horizon (bars: Wilson 95% intervals).",
         "heading")
 
-    # 4 why: trade policy -------------------------------------------------------------------------------------
-    progress(4, n, STEPS[3])
-    cu = pipeline.customs_union(reps=reps, seed=seed)
+
+def _trade_policy(b: _Brief, cu, wg) -> None:
+    F, out, fig = b.F, b.out, b.fig
     d = cu.did
-    wg = pipeline.world_gravity(seed=seed)
     st = wg.models["ppml_static"]
     es = wg.event_study()
     esi = es.set_index("event_time")
@@ -345,9 +373,9 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     out["tables"]["gravity"] = tables.regression_table(
         {"PPML": st}, info_rows=("fixed_effects", "covariance"), stats=("pseudo_r2",)).to_html()
 
-    # 5 why: oil ----------------------------------------------------------------------------------------------
-    progress(5, n, STEPS[4])
-    pr = pipeline.products()
+
+def _oil(b: _Brief, pr) -> None:
+    F, out, fig = b.F, b.out, b.fig
     fm = pr.fuels_metals.set_index("year")
     el = pr.brent
     ci = el.conf_int(0.90).loc["log_brent"]
@@ -363,9 +391,9 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
                                                           flag=fm["flag"].map(lambda v: "copper missing" if v else ""))
                                      .T.to_html(classes="data", border=0))
 
-    # 6 why: politics -----------------------------------------------------------------------------------------
-    progress(6, n, STEPS[5])
-    un = pipeline.un_alignment()
+
+def _politics(b: _Brief, un) -> None:
+    F, out, fig = b.F, b.out, b.fig
     (k1, s1), (k2, s2) = un.divergent.items()
     c1, c2 = un.counts(k1), un.counts(k2)
     a = un.series[un.series["year"].between(2014, 2019)]
@@ -381,23 +409,38 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     fig("alignment.png", figures.alignment_series(un.series), "UN General Assembly agreement of Kazakhstan with China "
         "and with Russia, by year (full 0–1 scale).", "politics")
 
-    # the top line: three sentences, each with its uncertainty in words -------------------------------------------
-    progress(7, n, STEPS[6])
-    out["top_line"] = [
+
+def _top_line(ts, dr) -> list[str]:
+    """Three sentences, each with its uncertainty in words, from the same results as the sections."""
+    last = ts.last_year
+    chn_last, rus_last = ts.total.loc[last, "china"], ts.total.loc[last, "russia"]
+    y5 = last + 5
+    p5 = dr.probability("china_above_russia", y5)
+    c5 = dr.share("china", y5)
+    econ, ece = _world_reliability(dr)
+    return [
         f"In {last} China took {100 * chn_last:.1f}% of Kazakhstan's trade and Russia {100 * rus_last:.1f}% "
         f"(Kazakhstan's own figures); China has been ahead every year since {ts.china_ahead_since}.",
-        f"It is {likelihood(p[5])} ({100 * p[5]:.0f}%) that China's share is still above Russia's in {y5}, when "
+        f"It is {likelihood(p5)} ({100 * p5:.0f}%) that China's share is still above Russia's in {y5}, when "
         f"China's share is expected to be about {100 * c5['mean']:.0f}% (90% interval {100 * c5['lower_90']:.0f}–"
         f"{100 * c5['upper_90']:.0f}%).",
         f"Such probabilities have been reliable on {econ if econ else 'many'} other economies (off by "
         f"{100 * ece:.1f} points on average), but the intervals are on the wide side and no model here beats "
         f"'no change' at predicting the level itself.",
     ]
-    out["findings"] = F.values
-    problems = _one_pager(fig_dir, out["top_line"], ts, dr)
-    if problems:
-        out["layout"]["summary.png"] = problems
-    return out
+
+
+def _trade_source() -> str:
+    from kzecon import pipeline
+
+    return pipeline.TRADE_SOURCE
+
+
+def _world_reliability(dr) -> tuple[int | None, float]:
+    """Held-out economies scored in the world backtest and the headline model's ECE there."""
+    ws = dr.world_summary
+    wcal = ws[ws["model"] == dr.model].set_index("horizon")
+    return (int(wcal["economies"].iloc[0]) if "economies" in wcal else None), float(wcal["ece"].iloc[0])
 
 
 def _one_pager(fig_dir: Path, top_line: list[str], ts, dr) -> list[str]:
