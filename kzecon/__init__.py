@@ -4,7 +4,8 @@ Public API, each family imported on first use: :mod:`kzecon.data` (bundled real 
 :mod:`kzecon.measures` (shares, tilt, concentration, balance, asymmetry), :mod:`kzecon.alignment` (UN vote
 alignment), :mod:`kzecon.gravity` (PPML, world gravity, Dask), :mod:`kzecon.panel`, :mod:`kzecon.timeseries`,
 :mod:`kzecon.forecast` (compositions, world risk), :mod:`kzecon.products`, :mod:`kzecon.report`,
-:mod:`kzecon.hdfe` (fixed-effects demeaning), :mod:`kzecon.errors`, :mod:`kzecon.results`.
+:mod:`kzecon.hdfe` (fixed-effects demeaning), :mod:`kzecon.errors`, :mod:`kzecon.results`, :mod:`kzecon.pipeline`
+(each result of the brief computed once).
 """
 
 import importlib
@@ -17,7 +18,7 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 # every family, imported on first use (``kzecon.gravity`` …): ``import kzecon`` and ``kzecon --help`` stay fast
 _FAMILIES = ("alignment", "data", "errors", "measures", "results", "gravity", "panel", "timeseries", "forecast",
-             "products", "report", "hdfe")
+             "products", "report", "hdfe", "pipeline")
 __all__ = [*_FAMILIES, "__version__"]
 
 
