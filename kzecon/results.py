@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
+from kzecon.errors import EstimationError
+
 
 def _frozen_series(s: pd.Series) -> pd.Series:
     s = s.astype(float).copy()
@@ -142,3 +144,22 @@ def dropped_table(*pairs: tuple[str, int]) -> pd.DataFrame:
     """A ``dropped`` frame from (reason, rows) pairs, keeping only reasons with rows > 0."""
     rows = [{"reason": r, "rows": int(n)} for r, n in pairs if n]
     return pd.DataFrame(rows, columns=["reason", "rows"])
+
+
+PYFIXEST_ATTRIBUTES = ("_N", "_vcov", "_loglik", "_pseudo_r2", "_r2", "deviance", "convergence")
+"""pyfixest results attributes kzecon reads (no public accessor exists for them in pyfixest 0.60); a test checks
+that they are still there, so a pyfixest release that renames one fails the suite instead of a result."""
+
+
+def pyfixest_attr(model, name: str):
+    """One of :data:`PYFIXEST_ATTRIBUTES` of a pyfixest result, or an :class:`EstimationError` saying that this
+    pyfixest version no longer has it (never a silent default)."""
+    if name not in PYFIXEST_ATTRIBUTES:
+        raise KeyError(name)
+    try:
+        return getattr(model, name)
+    except AttributeError:
+        import pyfixest
+
+        raise EstimationError(f"pyfixest {pyfixest.__version__} results have no attribute {name!r}, which kzecon "
+                              "reads; use backend='kzecon' or a pyfixest version kzecon supports") from None

@@ -48,7 +48,7 @@ from kzecon.errors import (
     SpecificationError,
     UsageError,
 )
-from kzecon.results import EstimationResults, dropped_table
+from kzecon.results import PYFIXEST_ATTRIBUTES, EstimationResults, dropped_table, pyfixest_attr  # noqa: F401  (re-exported)
 
 from . import poisson
 from .formula import GravityFormula, key, parse
@@ -395,25 +395,6 @@ class PPML:
                                  std_errors=pd.Series(se, index=self.terms), nobs=len(self.y) - extra_dropped,
                                  dropped=drops, stats=stats, info=info,
                                  vcov=pd.DataFrame(vcov, index=self.terms, columns=self.terms), backend=raw)
-
-
-PYFIXEST_ATTRIBUTES = ("_N", "_vcov", "_loglik", "_pseudo_r2", "_r2", "deviance", "convergence")
-"""pyfixest results attributes kzecon reads (no public accessor exists for them in pyfixest 0.60); a test checks
-that they are still there, so a pyfixest release that renames one fails the suite instead of a result."""
-
-
-def pyfixest_attr(model, name: str):
-    """One of :data:`PYFIXEST_ATTRIBUTES` of a pyfixest result, or an :class:`EstimationError` saying that this
-    pyfixest version no longer has it (never a silent default)."""
-    if name not in PYFIXEST_ATTRIBUTES:
-        raise KeyError(name)
-    try:
-        return getattr(model, name)
-    except AttributeError:
-        import pyfixest
-
-        raise EstimationError(f"pyfixest {pyfixest.__version__} results have no attribute {name!r}, which kzecon "
-                              "reads; use backend='kzecon' or a pyfixest version kzecon supports") from None
 
 
 def _pyfixest_vcov(m, xs: list[str], terms: list[str]) -> pd.DataFrame:

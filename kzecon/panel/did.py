@@ -21,7 +21,7 @@ from scipy import stats
 
 from kzecon.data.validate import require_columns
 from kzecon.errors import CoverageError, DataQualityWarning, SchemaError, SpecificationError
-from kzecon.results import EstimationResults, dropped_table
+from kzecon.results import EstimationResults, dropped_table, pyfixest_attr
 
 
 def _prepare(data, outcome, entity, time, treat_start, controls):
@@ -81,8 +81,9 @@ def did(data: pd.DataFrame, outcome: str, *, entity: str, time: str, treat_start
     params = pd.Series(np.asarray(m.coef()), index=[str(i) for i in m.coef().index])
     G = df[entity].nunique()
     return EstimationResults(
-        model=name, params=params, std_errors=pd.Series(np.asarray(m.se()), index=params.index), nobs=int(m._N),
-        df_resid=float(G - 1), dropped=dropped_table(("missing or infinite values", n_miss)),
+        model=name, params=params, std_errors=pd.Series(np.asarray(m.se()), index=params.index),
+        nobs=int(pyfixest_attr(m, "_N")), df_resid=float(G - 1),
+        dropped=dropped_table(("missing or infinite values", n_miss)),
         stats={"p_wild": p_w, "t_wild": t_w, "clusters": G, "treated_clusters": len(treated),
                "control_clusters": n_ctrl, "reps": reps, "seed": seed},
         info={"outcome": outcome, "fixed_effects": f"{entity} + {time}",
@@ -120,13 +121,17 @@ def event_study(data: pd.DataFrame, outcome: str, *, entity: str, time: str, tre
     G = df[entity].nunique()
     st = {"clusters": G, "treated_clusters": len(treated)}
     if leads:
-        V = m._vcov[np.ix_([list(params.index).index(t) for t in leads], [list(params.index).index(t) for t in leads])]
+        # pyfixest's public wald_test reports W with its own denominator df; the test here is W/q against F(q, G−1)
+        # (few clusters), so the covariance is read through the guarded accessor
+        at = [list(params.index).index(t) for t in leads]
+        V = pyfixest_attr(m, "_vcov")[np.ix_(at, at)]
         b = params[leads].to_numpy()
         F = float(b @ np.linalg.pinv(V) @ b) / len(leads)
         st.update(pretrend_F=F, pretrend_p=float(stats.f.sf(F, len(leads), G - 1)), pretrend_df=len(leads))
     for t in params.index:
         st[f"p_wild_{t}"] = _wild(m, t, reps, seed, weights)[1]
-    return EstimationResults(model=name, params=params, std_errors=se, nobs=int(m._N), df_resid=float(G - 1),
+    return EstimationResults(model=name, params=params, std_errors=se, nobs=int(pyfixest_attr(m, "_N")),
+                             df_resid=float(G - 1),
                              dropped=dropped_table(("missing or infinite values", n_miss)), stats=st,
                              info={"outcome": outcome, "window": f"{lo}…{hi} (endpoints binned)",
                                    "reference": reference, "covariance": f"clustered by {entity}"}, backend=m)
@@ -164,7 +169,7 @@ def staggered(data: pd.DataFrame, outcome: str, *, entity: str, time: str, treat
     names = [f"rel_{'m' if rel_of[i] < 0 else 'p'}{abs(rel_of[i])}" for i in keep]
     params = pd.Series(np.asarray(m.coef())[keep], index=names)
     se = pd.Series(np.asarray(m.se())[keep], index=names)
-    return EstimationResults(model=name, params=params, std_errors=se, nobs=int(m._N),
+    return EstimationResults(model=name, params=params, std_errors=se, nobs=int(pyfixest_attr(m, "_N")),
                              dropped=dropped_table(("missing or infinite values", n_miss)),
                              stats={"clusters": int(df[entity].nunique()), "treated_clusters": len(treated)},
                              info={"outcome": outcome, "estimator": "two-stage DiD (Gardner 2021, pyfixest did2s)",
