@@ -7,7 +7,7 @@ the years it is scored on — and forecasts 1…H years ahead. Scores per model 
 * interval coverage: share of realised values inside the equal-tailed 80% and 90% intervals, with a Wilson
   95% interval for the coverage itself (n is small; forecasts at neighbouring origins overlap, so the
   effective n is smaller still and the Wilson interval is optimistic);
-* CRPS of each part's predictive distribution (``scoringrules.crps_ensemble`` on the simulated paths);
+* CRPS of each part's predictive distribution on the simulated paths (``scores.crps_ensemble``);
 * Brier score of each risk event's probability, and reliability (binned predicted vs observed frequency);
 * skill relative to the naive random walk: 1 − score / score_rw.
 """
@@ -62,9 +62,9 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
     """Rolling-origin backtest. Returns ``records`` (one row per model × origin × horizon × part),
     ``coverage``, ``accuracy`` (model, horizon, mae, rmse, crps, skill_*), ``brier`` (model, event,
     horizon, brier, n) and ``reliability`` (model, bin, predicted, observed, n)."""
-    import scoringrules as sr
-
     from kzecon.timeseries import composition_frame
+
+    from .scores import crps_ensemble
 
     wide = composition_frame(comp, min_years=8)
     years = [int(y) for y in wide.index]
@@ -95,7 +95,7 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
                                  "actual": actual[i, j], "mean": x.mean(),
                                  "lower_80": np.quantile(x, 0.1), "upper_80": np.quantile(x, 0.9),
                                  "lower_90": np.quantile(x, 0.05), "upper_90": np.quantile(x, 0.95),
-                                 "crps": float(sr.crps_ensemble(actual[i, j], x))})
+                                 "crps": float(crps_ensemble(actual[i, j], x))})
             for _, e in ev.iterrows():
                 p = event_hits(paths, list(fc.parts), e).mean(axis=0)
                 obs = event_hits(actual[None], list(fc.parts), e)[0]

@@ -414,13 +414,13 @@ def point_forecast(paths: np.ndarray, parts: tuple) -> np.ndarray:
 def _records(model: str, origin: int, econ: np.ndarray, held: np.ndarray, parts: tuple, act: np.ndarray,
              paths: np.ndarray, actual: np.ndarray, last: np.ndarray) -> pd.DataFrame:
     """Tidy records from share paths (E, n, H, P): one row per economy × horizon × active part with data."""
-    import scoringrules as sr
+    from .scores import crps_ensemble
 
     q = np.quantile(paths, [0.05, 0.1, 0.5, 0.9, 0.95], axis=1)  # (5, E, H, P)
     point = point_forecast(paths, parts)
     mean = paths.mean(axis=1)
     obs = np.nan_to_num(actual)
-    crps = sr.crps_ensemble(obs, np.moveaxis(paths, 1, -1))
+    crps = crps_ensemble(obs, np.moveaxis(paths, 1, -1))
     E, H, P = actual.shape
     e, h, p = np.meshgrid(np.arange(E), np.arange(H), np.arange(P), indexing="ij")
     m = (~np.isnan(actual)) & act[:, None, :]

@@ -33,7 +33,7 @@ DATASETS_USED = ("trade_cow", "trade_wits", "trade_bns", "trade_mirror_penppml",
                  "products_kaz_chn", "brent_annual", "wdi_gdp", "gravity_dots", "compositions_dots", "cepii_dist",
                  "gravity_penppml", "un_votes", "un_roll_calls", "un_roll_call_issues")
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "linearmodels", "pyfixest", "pmdarima", "arch", "matplotlib",
-            "jinja2", "scoringrules", "wildboottest")
+            "jinja2", "wildboottest")
 STEPS = ("where we are", "how we got here", "where we are heading", "trade policy", "oil", "politics",
          "top line")
 
