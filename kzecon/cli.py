@@ -441,9 +441,13 @@ def _gravity_world(args) -> int:
 
     from kzecon.gravity import world
     from kzecon.report import figures
+    from kzecon.report.progress import bar
 
-    res = world.eaeu_models(ri_reps=args.ri, score_reps=args.score_reps, seed=args.seed, client=_dask_client(args),
-                            workers=args.workers, progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    with bar(total=args.ri, desc="placebo refits") as pb:  # the longest step: 99 refits take about 100 s here
+        res = world.eaeu_models(ri_reps=args.ri, score_reps=args.score_reps, seed=args.seed,
+                                client=_dask_client(args), workers=args.workers,
+                                progress=lambda msg: print(msg, file=sys.stderr, flush=True),
+                                ri_progress=lambda done, total: pb.update(done - pb.n))
     est = res.to_frame()
     print(res.summary())
     if args.out:

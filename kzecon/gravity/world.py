@@ -170,12 +170,13 @@ class WorldGravityResults:
 
 def eaeu_models(frame: pd.DataFrame | None = None, *, ri_reps: int = 99, score_reps: int = 9999, seed: int = 2026,
                 client=None, workers: int | None = None, specs=tuple(SPECS), sides: bool = True,
-                progress: Callable[[str], None] | None = None) -> WorldGravityResults:
+                progress: Callable[[str], None] | None = None,
+                ri_progress: Callable[[int, int], None] | None = None) -> WorldGravityResults:
     """Fit the module's models on the preferred flow and on each reporting side, with randomization inference
     (``ri_reps`` placebo blocs; 0 skips it) and the wild score bootstrap (``score_reps``) for ``eaeu``.
     ``specs``: which of ``SPECS`` (``ppml_static`` and ``ppml_event`` are always fitted: the inference and the
     pre-trend test use them); ``sides=False`` leaves out the fits on each reporting side and with the known
-    defects kept."""
+    defects kept. ``progress(message)`` is told each step; ``ri_progress(done, total)`` each placebo refit."""
     import time
 
     say = progress or (lambda msg: None)
@@ -222,7 +223,7 @@ def eaeu_models(frame: pd.DataFrame | None = None, *, ri_reps: int = 99, score_r
         say(f"randomization inference: {ri_reps} placebo blocs from {len(pool)} comparable countries")
         draw = bloc_draw(f, pool, EAEU_WAVES)
         ri[("ppml_static", "eaeu")] = randomization_inference(base, "eaeu", draw, reps=ri_reps, seed=seed,
-                                                              client=client, workers=workers)
+                                                              client=client, workers=workers, progress=ri_progress)
         timing["randomization_inference"] = time.perf_counter() - t0
     if score_reps:
         t0 = time.perf_counter()
