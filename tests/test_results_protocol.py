@@ -70,3 +70,31 @@ def test_ge_result_keeps_the_flow_table():
     assert res.to_frame().equals(res.countries) and "3 countries, 9 flows" in res.summary()
     with pytest.raises(UsageError):
         res.to_frame("pairs")
+
+
+def test_maketables_table_of_kzecon_results_beside_a_pyfixest_model():
+    """kzecon results go into maketables' ETable through kzecon's extractor, beside a pyfixest model in the
+    same table; the numbers printed are pyfixest's own (fepois called directly on the same frame)."""
+    import importlib.util
+    from pathlib import Path
+
+    import pyfixest as pf
+
+    from kzecon import gravity
+    from kzecon.report import tables
+
+    spec = importlib.util.spec_from_file_location(
+        "gp", Path(__file__).parent / "references" / "gravity" / "gravity_panels.py")
+    gp = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gp)
+    df = gp.generate(*gp.SIZES["a"])[0]
+    ours = gravity.ppml(df, "flow ~ rta + bri | ey + iy + pair", cluster="pair")
+    ref = pf.fepois("flow ~ rta + bri | ey + iy + pair", data=df, vcov={"CRV1": "pair"},
+                    ssc=pf.ssc(k_adj=False))  # G/(G-1) only: kzecon's convention
+    tex = tables.etable({"kzecon": ours, "pyfixest": ref}).make("tex")
+    for t in ("rta", "bri"):
+        b, se = float(ref.coef()[t]), float(ref.se()[t])
+        assert tex.count(f"{b:.3f}") >= 2 and tex.count(f"({se:.3f})") >= 2, t  # both columns, same digits
+    assert f"{ours.nobs:,d}" in tex and "kzecon" in tex and "pyfixest" in tex
+    html = tables.etable([ours]).make("html")
+    assert f"{float(ref.coef()['rta']):.3f}" in html

@@ -3,8 +3,9 @@
 One function, :func:`regression_table`, lays out coefficients with standard errors in parentheses under them
 (significance stars optional), then rows for fixed effects and clustering (from each result's ``info``), N and
 fit statistics, and notes. pandas' ``Styler`` writes the LaTeX (``hrules`` → booktabs rules) and HTML; the
-Markdown is a pipe table. (pyfixest's ``etable`` formats only pyfixest models; kzecon tables mix linearmodels,
-statsmodels and pyfixest results, so the layout is built here from the common results shape.)
+Markdown is a pipe table. :func:`etable` hands kzecon results to maketables (through :class:`KzeconExtractor`) for
+tables that mix kzecon, pyfixest, statsmodels and linearmodels fits and for Word, Typst and Quarto output; the
+brief still uses :func:`regression_table`.
 """
 
 from __future__ import annotations
@@ -150,3 +151,73 @@ def regression_table(results: Mapping | Sequence, *, terms: Sequence[str] | None
     body = pd.DataFrame(rows, index=index, columns=[str(k) for k, _ in items])
     default_notes = "Standard errors in parentheses." + (" * p<0.10, ** p<0.05, *** p<0.01." if stars else "")
     return RegressionTable(body=body, notes=notes if notes is not None else default_notes, n_coef_rows=n_coef)
+
+
+# ---------------------------------------------------------------------------------------------- maketables
+class KzeconExtractor:
+    """maketables' extractor protocol for :class:`kzecon.results.EstimationResults`: every kzecon estimate (fast
+    PPML, panel models, DiD, Brent elasticities) goes into maketables' ETable beside pyfixest, statsmodels and
+    linearmodels results, and out as Markdown, LaTeX, HTML, Word or Typst from one place."""
+
+    def can_handle(self, model) -> bool:
+        from kzecon.results import EstimationResults
+
+        return isinstance(model, EstimationResults)
+
+    def coef_table(self, model) -> pd.DataFrame:
+        ci = model.conf_int(0.95)
+        return pd.DataFrame({"b": model.params, "se": model.std_errors, "t": model.tstats, "p": model.pvalues,
+                             "ci95l": ci.iloc[:, 0], "ci95u": ci.iloc[:, 1]})
+
+    def depvar(self, model) -> str:
+        return str(model.info.get("dependent") or model.info.get("outcome") or model.model)
+
+    def fixef_string(self, model) -> str | None:
+        fe = model.info.get("fixed_effects")
+        return "+".join(f.strip() for f in str(fe).split("+")) if fe else None
+
+    def stat(self, model, key: str):
+        if key == "N":
+            return int(model.nobs)
+        v = model.stats.get(key)
+        return v if isinstance(v, (int, float, np.number)) else None
+
+    def vcov_info(self, model) -> dict:
+        return {"vcov_type": model.info.get("covariance"), "clustervar": None}
+
+    def var_labels(self, model):
+        return None
+
+    def supported_stats(self, model) -> set:
+        return {"N"} | {k for k, v in model.stats.items() if isinstance(v, (int, float, np.number))}
+
+    def stat_labels(self, model):
+        return {"pseudo_r2": "Pseudo R²", "p_wild": "Wild bootstrap p"}
+
+    def default_stat_keys(self, model):
+        return ["N"] + [k for k in ("r2", "pseudo_r2") if k in model.stats]
+
+    def sample_split(self, model):
+        return None
+
+
+_REGISTERED = False
+
+
+def etable(results: Mapping | Sequence, **kwargs):
+    """A maketables ``ETable`` of kzecon results (``{column title: result}`` or a list), mixable with pyfixest,
+    statsmodels and linearmodels results: ``etable(fits).make("md" | "tex" | "html" | "docx")`` or ``.save(...)``.
+    Keyword arguments go to ``maketables.ETable`` (``model_stats``, ``labels``, ``keep``, ``digits``, …)."""
+    import maketables
+
+    global _REGISTERED
+    if not _REGISTERED:
+        maketables.register_extractor(KzeconExtractor())
+        _REGISTERED = True
+    items = list(results.items()) if isinstance(results, Mapping) else [(None, r) for r in results]
+    if not items:
+        raise ValueError("no results to tabulate")
+    heads = [h for h, _ in items]
+    if all(h is not None for h in heads):
+        kwargs.setdefault("model_heads", [str(h) for h in heads])
+    return maketables.ETable([r for _, r in items], **kwargs)
