@@ -147,6 +147,9 @@ def test_start_from_another_specification_equals_a_cold_fit(panel_a):
     assert warm.start_from(static)
     w = warm.fit()
     cold = gravity.ppml(panel_a, "flow ~ rta + bri | ey + iy + pair", cluster="pair")
+    ref = pd.read_csv(REF / "pyfixest_panels.csv").query("panel == 'a'").set_index("term")  # pyfixest, stored
+    np.testing.assert_allclose(w.params[ref.index], ref["estimate"], rtol=1e-8)
+    np.testing.assert_allclose(w.std_errors[ref.index], ref["std_error"], rtol=1e-6)
     np.testing.assert_allclose(w.params, cold.params, rtol=1e-8)
     np.testing.assert_allclose(w.std_errors, cold.std_errors, rtol=1e-6)
     assert w.stats["iterations"] < cold.stats["iterations"]

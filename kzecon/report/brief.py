@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 import kzecon
+from kzecon import pipeline
 from kzecon.data._store import manifest
 
 from . import figures, tables
@@ -166,8 +167,6 @@ class _Brief:
 def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable) -> dict:
     """Call the library's one function per result (:mod:`kzecon.pipeline`) and render each section: text with
     every number recorded, figures, tables. No statistics here."""
-    from kzecon import pipeline
-
     b = _Brief(fig_dir)
     n = len(STEPS)
     progress(1, n, STEPS[0])
@@ -210,7 +209,7 @@ def _where_we_are(b: _Brief, ts) -> None:
         f"Which side reports matters: for 2018 China records {F.add('mirror_2018_bn', g18['mirror_usd'] / 1e9, '{:.2f}')} "
         f"bn USD of imports from Kazakhstan, Kazakhstan {F.add('reported_2018_bn', g18['reported_usd'] / 1e9, '{:.2f}')} "
         f"bn USD of exports to China; the shares above use Kazakhstan's side throughout.")
-    src = "kzecon from " + _trade_source()
+    src = "kzecon from " + pipeline.TRADE_SOURCE
     fig("shares_total.png", figures.share_paths(ts.shares, flow="total", source=src, vintage=ts.vintage),
         "Partner shares of Kazakhstan's total trade (Kazakhstan's figures), with the 2010, 2013 and 2015 events.",
         "where")
@@ -226,7 +225,7 @@ def _where_we_are(b: _Brief, ts) -> None:
 def _how_we_got_here(b: _Brief, sb) -> None:
     F, out, fig = b.F, b.out, b.fig
     br = sb.breaks
-    src = "kzecon from " + _trade_source()
+    src = "kzecon from " + pipeline.TRADE_SOURCE
     out["text_timeseries"] = (
         f"The rise was not steady. On the logit of China's share, the ADF test does not reject a unit root "
         f"(p = {F.add('adf_p', sb.p_value('ADF'), '{:.2f}')}) and KPSS rejects stationarity "
@@ -430,12 +429,6 @@ def _top_line(ts, dr) -> list[str]:
     ]
 
 
-def _trade_source() -> str:
-    from kzecon import pipeline
-
-    return pipeline.TRADE_SOURCE
-
-
 def _world_reliability(dr) -> tuple[int | None, float]:
     """Held-out economies scored in the world backtest and the headline model's ECE there."""
     ws = dr.world_summary
@@ -476,8 +469,6 @@ def _one_pager(fig_dir: Path, top_line: list[str], ts, dr) -> list[str]:
 
 
 def pipeline_source() -> str:
-    from kzecon import pipeline
-
     return pipeline.TRADE_SOURCE
 
 
