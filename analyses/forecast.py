@@ -24,10 +24,10 @@ def main() -> None:
     comp = forecast.kazakhstan_composition()
     bt = forecast.backtest.run(comp, models=(*forecast.MODELS, *forecast.WORLD_MODELS), n_paths=2000, seed=SEED)
     for k in ("coverage", "accuracy", "brier", "reliability"):
-        bt[k].to_csv(OUT / f"{k}.csv", index=False, lineterminator="\n")
-    figures.save(figures.coverage(bt["coverage"]), OUT / "coverage.png")
-    figures.save(figures.reliability(bt["reliability"]), OUT / "reliability.png")
-    crps = bt["accuracy"].groupby("model")["crps"].mean().sort_values()
+        getattr(bt, k).to_csv(OUT / f"{k}.csv", index=False, lineterminator="\n")
+    figures.save(figures.coverage(bt.coverage), OUT / "coverage.png")
+    figures.save(figures.reliability(bt.reliability), OUT / "reliability.png")
+    crps = bt.mean_crps()
     best, _ = forecast.choose_model(comp, seed=SEED)
     print("mean CRPS on Kazakhstan's backtest by model (lower is better):", crps.round(4).to_dict())
     print(f"chosen model: {best}")
@@ -47,7 +47,7 @@ def main() -> None:
         m = sc.to_frame().query("partner == 'china' and year == 2030")["mean"].iloc[0]
         rows.append({"brent": price, "year": 2030, "p_china_above_russia": r, "china_share_mean": m})
     pd.DataFrame(rows).to_csv(OUT / "scenario_brent.csv", index=False, lineterminator="\n")
-    c = bt["coverage"]
+    c = bt.coverage
     print(c[c["model"] == best].round(3).to_string(index=False))
     sel = risk[(risk["event"] == "china_above_russia") & risk["year"].isin([2026, 2028, 2030, 2035])]
     print(sel.round(3).to_string(index=False))

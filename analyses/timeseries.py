@@ -29,14 +29,14 @@ def main() -> None:
         s = shares[(shares["flow"] == flow) & (shares["group"] == "china")][["year", "share"]]
         b = timeseries.share_battery(s)
         for name in ("tests", "breaks", "forecast", "criteria"):
-            b[name].to_csv(OUT / f"{name}_{flow}.csv", index=False, lineterminator="\n")
-        figures.save(figures.share_breaks(b["series"], b["breaks"], b["forecast"], source=SOURCE,
+            getattr(b, name).to_csv(OUT / f"{name}_{flow}.csv", index=False, lineterminator="\n")
+        figures.save(figures.share_breaks(b.series, b.breaks, b.forecast, source=SOURCE,
                                           title=f"China's share of Kazakhstan's {flow} trade"),
                      OUT / f"share_breaks_{flow}.png")
         if flow == "total":
-            print(b["tests"][["test", "regression", "statistic", "p_value"]].to_string(index=False))
-            print(b["breaks"][["year", "lower", "upper"]].to_string(index=False))
-            print(b["forecast"].to_string(index=False))
+            print(b.tests[["test", "regression", "statistic", "p_value"]].to_string(index=False))
+            print(b.breaks[["year", "lower", "upper"]].to_string(index=False))
+            print(b.forecast.to_string(index=False))
             series = s.set_index("year")["share"]
     uc = timeseries.unobserved_components(series)
     timeseries.trend(uc).to_csv(OUT / "uc_trend.csv", index=False, lineterminator="\n")

@@ -223,24 +223,19 @@ def cmd_timeseries(args) -> int:
         label = f"share in {args.data}"
     else:
         df, label = _china_share()
-    out_tabs = timeseries.share_battery(df, horizon=args.horizon, interventions=args.interventions)
-    tests, breaks, fc = out_tabs["tests"], out_tabs["breaks"], out_tabs["forecast"]
-    print(f"{label}: {out_tabs['nobs']} years; model {out_tabs['arima'].model}")
-    print(tests[["test", "regression", "statistic", "p_value", "decision"]].to_string(
-        index=False, float_format=lambda x: f"{x:.4g}"))
-    if len(breaks):
-        print("Bai–Perron breaks (BIC), first year of each new regime [95% interval]: " + ", ".join(
-            f"{int(r['year'])} [{r['lower']:.0f}–{r['upper']:.0f}]" for _, r in breaks.iterrows()))
-    print(fc.round(4).to_string(index=False))
+    bat = timeseries.share_battery(df, horizon=args.horizon, interventions=args.interventions)
+    print(f"{label}: {bat.nobs} years; model {bat.arima.model}")
+    print(bat.summary().split("\n", 1)[1])
+    print(bat.forecast.round(4).to_string(index=False))
     if args.out:
-        fig = figures.share_breaks(out_tabs["series"], breaks, fc, title=label,
+        fig = figures.share_breaks(bat.series, bat.breaks, bat.forecast, title=label,
                                    source=f"kzecon; {'user file ' + args.data if args.data else TRADE_SOURCE}")
         with Output(args.out) as out:
-            out.csv(tests, "tests.csv")
-            out.csv(breaks, "breaks.csv")
-            out.csv(fc, "forecast.csv")
-            out.csv(out_tabs["criteria"], "break_criteria.csv")
-            out.csv(out_tabs["arima"].to_frame(), "arima_params.csv")
+            out.csv(bat.tests, "tests.csv")
+            out.csv(bat.breaks, "breaks.csv")
+            out.csv(bat.forecast, "forecast.csv")
+            out.csv(bat.criteria, "break_criteria.csv")
+            out.csv(bat.arima.to_frame(), "arima_params.csv")
             out.figure(fig, "share_breaks.png")
         out.report()
     return 0
@@ -345,16 +340,20 @@ def cmd_backtest(args) -> int:
         return _world_backtest(args)
     comp, label = _composition_input(args.data)
     models = [m.strip() for m in args.models.split(",")] if args.models else list(forecast.backtest.DEFAULT_MODELS)
-    res = forecast.backtest.run(comp, models=models, start=args.start, horizon=args.horizon, n_paths=args.paths or 2000,
-                                seed=args.seed, progress=None if args.quiet else forecast.backtest.text_progress)
+    from kzecon.report.progress import bar
+
+    with bar(total=len(models), desc="backtest (model × origin)", quiet=args.quiet) as pb:
+        res = forecast.backtest.run(comp, models=models, start=args.start, horizon=args.horizon,
+                                    n_paths=args.paths or 2000, seed=args.seed,
+                                    progress=lambda done, total: (setattr(pb, "total", total), pb.update(1)))
     print(f"{label}: rolling origins {args.start}–, horizons 1–{args.horizon}")
-    print(res["coverage"].round(3).to_string(index=False))
-    print(res["accuracy"].round(4).to_string(index=False))
+    print(res.coverage.round(3).to_string(index=False))
+    print(res.accuracy.round(4).to_string(index=False))
     if args.out:
-        rel, cov = figures.reliability(res["reliability"]), figures.coverage(res["coverage"])
+        rel, cov = figures.reliability(res.reliability), figures.coverage(res.coverage)
         with Output(args.out) as out:
             for name in ("coverage", "accuracy", "brier", "reliability", "records"):
-                out.csv(res[name], f"{name}.csv")
+                out.csv(getattr(res, name), f"{name}.csv")
             out.figure(rel, "reliability.png")
             out.figure(cov, "coverage.png")
         out.report()

@@ -112,7 +112,7 @@ def share_breaks(shares: TradeShares | None = None) -> ShareBreaks:
     s = (shares or trade_shares()).shares
     ch = s[(s["flow"] == "total") & (s["group"] == "china")][["year", "share"]]
     bat = timeseries.share_battery(ch)
-    return ShareBreaks(series=bat["series"], tests=bat["tests"], breaks=bat["breaks"])
+    return ShareBreaks(series=bat.series, tests=bat.tests, breaks=bat.breaks)
 
 
 # ---------------------------------------------------------------------------------------------- risk
@@ -139,7 +139,7 @@ class DependenceRisk:
     risk: pd.DataFrame
     paths_summary: pd.DataFrame
     comparison: pd.DataFrame
-    backtest: dict = field(repr=False)
+    backtest: object = field(repr=False)  # kzecon.forecast.backtest.Backtest
     world_summary: pd.DataFrame = field(repr=False)
     world_reliability: pd.DataFrame = field(repr=False)
     seed: int = 2026
@@ -183,8 +183,8 @@ def dependence_risk(*, paths: int = 4000, seed: int = 2026, backtest_paths: int 
     bt = forecast.backtest.run(comp, models=models, n_paths=backtest_paths, seed=seed)
     fcs = {m: forecast.simulate(comp, model=m, horizon=10, n_paths=paths, seed=seed) for m in models}
     head = fcs[WORLD_CHOICE]
-    crps = bt["accuracy"].groupby("model")["crps"].mean()
-    cov = bt["coverage"]
+    crps = bt.accuracy.groupby("model")["crps"].mean()
+    cov = bt.coverage
     rows = []
     for m, fc in fcs.items():
         s = fc.to_frame()

@@ -21,6 +21,17 @@ from scipy import stats as _st
 from kzecon.errors import EstimationError
 
 
+def reduce_frozen(obj):
+    """``__reduce__`` for kzecon's frozen results dataclasses: rebuilt from their fields (read-only mappings passed
+    as plain dicts, frozen again by ``__post_init__``), so results can cross process boundaries (Dask, process
+    pools)."""
+    from dataclasses import fields
+
+    args = tuple(dict(v) if isinstance(v, MappingProxyType) else v
+                 for v in (getattr(obj, f.name) for f in fields(obj) if f.init))
+    return (type(obj), args)
+
+
 def _frozen_series(s: pd.Series) -> pd.Series:
     s = s.astype(float).copy()
     s.values.flags.writeable = False
@@ -67,6 +78,8 @@ class EstimationResults:
     pvalues_override: pd.Series | None = None
     vcov: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     backend: Any = field(default=None, repr=False, compare=False)
+
+    __reduce__ = reduce_frozen
 
     def __post_init__(self):
         params = _frozen_series(pd.Series(self.params))
@@ -146,7 +159,8 @@ def dropped_table(*pairs: tuple[str, int]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["reason", "rows"])
 
 
-PYFIXEST_ATTRIBUTES = ("_N", "_vcov", "_loglik", "_pseudo_r2", "_r2", "deviance", "convergence")
+PYFIXEST_ATTRIBUTES = ("_N", "_vcov", "_loglik", "_pseudo_r2", "_r2", "deviance", "convergence", "_data", "_clustervar",
+                       "_model_matrix_one_hot")
 """pyfixest results attributes kzecon reads (no public accessor exists for them in pyfixest 0.60); a test checks
 that they are still there, so a pyfixest release that renames one fails the suite instead of a result."""
 

@@ -94,7 +94,7 @@ def test_intervals_are_calibrated_on_a_known_process():
 
 def test_backtest_never_uses_future_data(comp):
     res = backtest.run(comp, models=["rw"], start=2015, horizon=2, n_paths=300)
-    rec = res["records"]
+    rec = res.records
     assert (rec["year"] > rec["origin"]).all() and (rec["year"] - rec["origin"] == rec["horizon"]).all()
     # a random walk's forecast mean at origin o is the last observed composition, up to simulation noise and
     # the convexity of the inverse log-ratio (about one share point here)

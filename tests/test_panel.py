@@ -148,6 +148,29 @@ def test_did_recovers_known_effect_and_bootstrap_is_reproducible():
     assert 0 <= r.stats["p_wild"] <= 1
 
 
+@pytest.mark.parametrize("weights,effect,seed", [("webb", 0.3, 7), ("rademacher", 0.0, 3), ("webb", 0.05, 11)])
+def test_wild_bootstrap_equals_pyfixest_wildboottest(weights, effect, seed):
+    """kzecon's wild cluster bootstrap (wildboottest's class, denominator without per-call compilation) gives
+    exactly what pyfixest's ``Feols.wildboottest`` gives on the same model, for the DiD and an event-study term."""
+    import pyfixest as pf
+
+    from kzecon.panel.did import _prepare, _wild
+
+    df, *_ = _prepare(_did_panel(effect=effect, seed=seed), "y", "unit", "year", "start", [])
+    df["x"] = np.random.default_rng(seed).normal(size=len(df))
+    m = pf.feols("y ~ treat_post + x | unit + year", data=df, vcov={"CRV1": "_cluster"})
+    for param in ("treat_post", "x"):
+        ref = m.wildboottest(param=param, reps=999, seed=seed, weights_type=weights)
+        t, p = _wild(m, param, 999, seed, weights)
+        assert p == float(ref["Pr(>|t|)"])
+        assert t == pytest.approx(float(ref["t value"]), rel=1e-12)
+    r = panel.did(df.drop(columns=["x"]), "y", entity="unit", time="year", treat_start="start", reps=999, seed=seed,
+                  weights=weights)
+    m1 = pf.feols("y ~ treat_post | unit + year", data=df, vcov={"CRV1": "_cluster"})
+    assert r.stats["p_wild"] == float(m1.wildboottest(param="treat_post", reps=999, seed=seed,
+                                                      weights_type=weights)["Pr(>|t|)"])
+
+
 def test_event_study_has_flat_pre_trends_under_parallel_trends():
     df = _did_panel(seed=4)
     e = panel.event_study(df, "y", entity="unit", time="year", treat_start="start", window=(-3, 3), reps=499)

@@ -98,3 +98,42 @@ def test_maketables_table_of_kzecon_results_beside_a_pyfixest_model():
     assert f"{ours.nobs:,d}" in tex and "kzecon" in tex and "pyfixest" in tex
     html = tables.etable([ours]).make("html")
     assert f"{float(ref.coef()['rta']):.3f}" in html
+
+
+def test_results_cross_a_process_boundary_unchanged():
+    """Results objects pickle (Dask, the brief's second process) and come back frozen with the same numbers:
+    a PPML fit (against statsmodels' Poisson GLM with the fixed effects as dummies), a unit-root test and
+    Bai–Perron breaks."""
+    import pickle
+
+    import statsmodels.api as sm
+
+    from kzecon import gravity
+
+    rng = np.random.default_rng(11)
+    rows = [(e, i, y) for e in "ABCDE" for i in "ABCDE" if e != i for y in range(2000, 2006)]
+    d = pd.DataFrame(rows, columns=["exporter", "importer", "year"])
+    d["x"] = rng.normal(size=len(d))
+    d["flow"] = rng.poisson(np.exp(1 + 0.4 * d["x"] + 0.1 * (d["exporter"] < "C")))
+    r = gravity.ppml(d, "flow ~ x | exporter + importer", cluster=None)
+    back = pickle.loads(pickle.dumps(r))
+    X = pd.get_dummies(d[["exporter", "importer"]], drop_first=True, dtype=float).assign(x=d["x"], const=1.0)
+    glm = sm.GLM(d["flow"], X, family=sm.families.Poisson()).fit(tol=1e-12)
+    assert back.params["x"] == pytest.approx(glm.params["x"], rel=1e-7)
+    assert back.params.equals(r.params) and back.std_errors.equals(r.std_errors) and back.nobs == r.nobs
+    with pytest.raises(TypeError):
+        back.stats["nobs"] = 0  # still read-only
+    z = pd.Series(np.cumsum(np.random.default_rng(2).normal(size=40)))
+    t = tests.unit_root(z, "adf", regression="c", lags=1)
+    t2 = pickle.loads(pickle.dumps(t))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        ref = adfuller(z, maxlag=1, autolag=None, regression="c")
+    assert t2.statistic == pytest.approx(ref[0], rel=1e-10)
+    assert dict(t2.critical_values) == dict(t.critical_values)
+    shifted = pd.Series(np.r_[np.zeros(20), np.ones(20) * 3] + np.random.default_rng(3).normal(0, 0.3, 40),
+                        index=range(1980, 2020))
+    bp = tests.bai_perron(shifted, trend=False)
+    bp2 = pickle.loads(pickle.dumps(bp))
+    assert bp2.selected_bic == bp.selected_bic == 1 and dict(bp2.breaks) == dict(bp.breaks)
+    assert bp2.breaks[1] == (20,)  # the shift after the 20th observation (strucchange's convention)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -71,8 +71,21 @@ def _verified(name: str) -> Path:
 
 
 def read_bundled(name: str, **read_csv_kwargs) -> pd.DataFrame:
-    """Read a bundled dataset after checking its hash; ``attrs['dataset']`` names it."""
+    """Read a bundled dataset after checking its hash; ``attrs['dataset']`` names it. The parsed file is kept for
+    the process, keyed by its verified path (bundled files do not change while it runs), and each call returns a
+    copy of it, so callers may change what they get."""
     path = _verified(name)
+    if read_csv_kwargs:
+        return _parse(path, name, **read_csv_kwargs)
+    return _parsed(path, name).copy()
+
+
+@lru_cache(maxsize=12)
+def _parsed(path: Path, name: str) -> pd.DataFrame:
+    return _parse(path, name)
+
+
+def _parse(path: Path, name: str, **read_csv_kwargs) -> pd.DataFrame:
     df = pd.read_csv(path, keep_default_na=False, na_values=[""], **read_csv_kwargs)
     df.attrs["dataset"] = name
     df.attrs["sha256"] = describe(name).sha256

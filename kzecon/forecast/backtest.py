@@ -14,9 +14,9 @@ the years it is scored on — and forecasts 1…H years ahead. Scores per model 
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -56,12 +56,43 @@ def coverage_table(records: pd.DataFrame, levels: Sequence[float] = (0.8, 0.9)) 
 DEFAULT_MODELS = (*MODELS, "ensemble")  # the ensemble: equal weights of the four (core.ENSEMBLE), not tuned
 
 
+@dataclass(frozen=True)
+class Backtest:
+    """A rolling-origin backtest of one composition (:func:`run`): ``records`` (one row per model × origin ×
+    horizon × part, with the interval bounds and CRPS), ``event_records`` (one row per model × event × origin ×
+    horizon: probability, outcome), ``coverage`` (model, horizon, nominal, empirical, n, Wilson 95% bounds),
+    ``accuracy`` (model, horizon, mae, rmse, crps, n, skill_* against the random walk), ``brier`` (model, event,
+    horizon, brier, base_rate, n) and ``reliability`` (model, bin, predicted, observed, n)."""
+
+    records: pd.DataFrame
+    event_records: pd.DataFrame
+    coverage: pd.DataFrame
+    accuracy: pd.DataFrame
+    brier: pd.DataFrame
+    reliability: pd.DataFrame
+
+    def mean_crps(self) -> pd.Series:
+        """Mean CRPS by model over every horizon and part, lowest first."""
+        return self.accuracy.groupby("model")["crps"].mean().sort_values()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The accuracy table (model × horizon)."""
+        return self.accuracy.copy()
+
+    def summary(self) -> str:
+        o = self.records["origin"]
+        c90 = self.coverage[np.isclose(self.coverage["nominal"], 0.9)].groupby("model")["empirical"].mean()
+        lines = [f"Rolling-origin backtest: origins {int(o.min())}–{int(o.max())}, horizons 1–"
+                 f"{int(self.records['horizon'].max())}; mean CRPS (lower is better) and mean 90% coverage by model"]
+        lines += [f"  {m:<18} CRPS {v:.4f}  coverage_90 {c90.get(m, np.nan):.2f}" for m, v in self.mean_crps().items()]
+        return "\n".join(lines)
+
+
 def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: int = 2005, horizon: int = 5,
         n_paths: int = 2000, seed: int = 0, events: pd.DataFrame | None = None, reference: str = "rest",
-        progress: Callable[[int, int], None] | None = None) -> dict[str, pd.DataFrame]:
-    """Rolling-origin backtest. Returns ``records`` (one row per model × origin × horizon × part),
-    ``coverage``, ``accuracy`` (model, horizon, mae, rmse, crps, skill_*), ``brier`` (model, event,
-    horizon, brier, n) and ``reliability`` (model, bin, predicted, observed, n)."""
+        progress: Callable[[int, int], None] | None = None) -> Backtest:
+    """Rolling-origin backtest of ``models`` on ``comp``: a :class:`Backtest`. ``progress(done, total)`` is told
+    after each model × origin."""
     from kzecon.timeseries import composition_frame
 
     from .scores import crps_ensemble
@@ -128,18 +159,8 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
                                                          observed=("outcome", "mean"),
                                                          n=("outcome", "size")).reset_index()
     rel["bin"] = rel["bin"].astype(str)
-    return {"records": records, "event_records": evr, "coverage": coverage_table(records), "accuracy": acc,
-            "brier": brier, "reliability": rel}
-
-
-def text_progress(done: int, total: int, stream=sys.stderr) -> None:
-    """A one-line progress bar for the CLI (stderr)."""
-    width = 30
-    filled = int(width * done / total)
-    stream.write(f"\rbacktest [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if done == total:
-        stream.write("\n")
-    stream.flush()
+    return Backtest(records=records, event_records=evr, coverage=coverage_table(records), accuracy=acc,
+                    brier=brier, reliability=rel)
 
 
 def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = None, n_paths: int = 1000,
@@ -165,6 +186,6 @@ def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = No
     if int(wide.index[-1]) - start < 2:
         return "rw", None
     acc = run(wide, models=MODELS, start=start, horizon=horizon, n_paths=n_paths, seed=seed,
-              events=events)["accuracy"]
+              events=events).accuracy
     best = acc.groupby("model")["crps"].mean().idxmin()
     return str(best), acc

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kzecon.data._store import read_reference
+from kzecon.data import read_reference
 from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, SchemaError
 from kzecon.timeseries import composition_frame, composition_var, transforms
 

@@ -265,16 +265,12 @@ class PPML:
     def _check_absorbed(self) -> None:
         """A regressor constant within every group of one fixed effect is absorbed by it: say which, before
         fitting (the numerical collinearity check after the first demeaning catches combinations)."""
+        if not self.terms:
+            return
+        absorbed = {k: v for k, v in hdfe.constant_within(self.fe, self.X).items() if k != INTERCEPT}
         for j, t in enumerate(self.terms):
-            x = self.X[:, j]
-            scale = max(float(np.abs(x).max(initial=0.0)), 1e-300)
-            for q, fname in enumerate(self.fe.names):
-                if fname == INTERCEPT:
-                    continue
-                c = self.fe.local(q)
-                n = self.fe.n_groups[q]
-                mean = np.bincount(c, weights=x, minlength=n) / np.bincount(c, minlength=n)
-                if np.all(np.abs(x - mean[c]) <= 1e-12 * scale):
+            for fname, a in absorbed.items():
+                if a[j]:
                     raise SpecificationError(f"regressor '{t}' is collinear with (absorbed by) the {fname} fixed "
                                              f"effect: it does not vary within {fname} groups, so its effect is not "
                                              "identified", terms=(t,))

@@ -106,52 +106,68 @@ def add_policy(frame: pd.DataFrame, policy: str, *, table: pd.DataFrame | None =
     ``add_policy(f, "bri_mou", with_country="CHN")``). Default table: kzecon's ``policy_membership.csv`` (customs
     union, EAEU, BRI announcement, Belt and Road MoUs signed at the 2017 and 2019 Forums), a source per row.
     """
+    col = policy_indicator(frame, policy, table=table, pairs=pairs, with_country=with_country)
+    out = frame.copy()
+    out[name or policy] = col
+    return out
+
+
+def policy_indicator(frame: pd.DataFrame, policy: str, *, table: pd.DataFrame | None = None, pairs: str = "both",
+                     with_country: str | None = None) -> np.ndarray:
+    """The 0/1 column :func:`add_policy` adds, as an array aligned with ``frame``'s rows."""
     t = load_policy_membership() if table is None else table
     require_columns(t, ["policy", "iso3", "from_year", "to_year"], "policy table")
     t = t[t["policy"] == policy]
     if t.empty:
         raise SchemaError(f"policy {policy!r} is not in the membership table")
-    col = name or policy
-    members = {}
-    for _, r in t.iterrows():
-        members.setdefault(r["iso3"], []).append((int(r["from_year"]), int(r["to_year"])))
+    if pairs not in ("both", "either"):
+        raise SchemaError(f"pairs must be 'both' or 'either', got {pairs!r}")
+    years = frame["year"].to_numpy()
+    exp_, imp_ = frame["exporter"].to_numpy(), frame["importer"].to_numpy()
+    codes, uniques = pd.factorize(np.concatenate([exp_, imp_]))
+    pos = {c: k for k, c in enumerate(uniques)}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for r in t.itertuples(index=False):
+        if r.iso3 in pos:
+            spans.setdefault(pos[r.iso3], []).append((int(r.from_year), int(r.to_year)))
 
-    def member(codes, years):
-        out = np.zeros(len(codes), dtype=bool)
-        for code, spans in members.items():
-            m = codes == code
-            for lo, hi in spans:
+    def member(c):  # integer codes: one comparison per member country, not one per string
+        out = np.zeros(len(c), dtype=bool)
+        for k, sp in spans.items():
+            m = c == k
+            for lo, hi in sp:
                 out |= m & (years >= lo) & (years <= hi)
         return out
 
-    exp_, imp_ = frame["exporter"].to_numpy(), frame["importer"].to_numpy()
-    e = member(exp_, frame["year"].to_numpy())
-    i = member(imp_, frame["year"].to_numpy())
-    if pairs not in ("both", "either"):
-        raise SchemaError(f"pairs must be 'both' or 'either', got {pairs!r}")
+    n = len(frame)
+    e, i = member(codes[:n]), member(codes[n:])
     if with_country is not None:
         on = ((exp_ == with_country) & i) | ((imp_ == with_country) & e)
     else:
         on = (e & i) if pairs == "both" else (e | i)
-    out = frame.copy()
-    out[col] = (on & (frame["exporter"] != frame["importer"]).to_numpy()).astype(int)
-    return out
+    return (on & (codes[:n] != codes[n:])).astype(int)
 
 
 def add_pair_term(frame: pd.DataFrame, a: str, b: str, from_year: int, *, name: str | None = None,
                   directions: str = "both") -> pd.DataFrame:
     """A pair-specific policy term: 1 for flows between ``a`` and ``b`` from ``from_year`` on (e.g. KAZ–CHN BRI)."""
-    col = name or f"{a}_{b}_{from_year}".lower()
-    ab = (frame["exporter"] == a) & (frame["importer"] == b)
-    ba = (frame["exporter"] == b) & (frame["importer"] == a)
+    col = pair_indicator(frame, a, b, from_year, directions=directions)
+    out = frame.copy()
+    out[name or f"{a}_{b}_{from_year}".lower()] = col
+    return out
+
+
+def pair_indicator(frame: pd.DataFrame, a: str, b: str, from_year: int, *, directions: str = "both") -> np.ndarray:
+    """The 0/1 column :func:`add_pair_term` adds, as an array aligned with ``frame``'s rows."""
+    exp_, imp_ = frame["exporter"].to_numpy(), frame["importer"].to_numpy()
+    ab = (exp_ == a) & (imp_ == b)
+    ba = (exp_ == b) & (imp_ == a)
     sel = {"both": ab | ba, "a_to_b": ab, "b_to_a": ba}.get(directions)
     if sel is None:
         raise SchemaError(f"directions must be both, a_to_b or b_to_a, got {directions!r}")
     if not sel.any():
         raise CoverageError(f"no flows between {a} and {b} in the frame")
-    out = frame.copy()
-    out[col] = (sel & (frame["year"] >= from_year)).astype(int)
-    return out
+    return (sel & (frame["year"].to_numpy() >= from_year)).astype(int)
 
 
 def add_leads_lags(frame: pd.DataFrame, var: str, *, leads: Sequence[int] = (),

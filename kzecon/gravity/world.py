@@ -37,7 +37,7 @@ from kzecon.results import EstimationResults
 
 from .inference import RandomizationResult, ScoreBootstrapResult, bloc_draw, randomization_inference, score_bootstrap
 from .ppml import PPML
-from .spec import add_pair_term, add_policy
+from .spec import pair_indicator, policy_indicator
 
 FE = "exp_year + imp_year + pair"
 SIDES = {"preferred": "flow", "exporter_reported": "flow_exporter_reported",
@@ -49,21 +49,26 @@ LAGS = tuple(range(0, 11))
 BRI_LEADS, BRI_LAGS = (3, 2), tuple(range(0, 8))
 
 
-def _event_terms(frame: pd.DataFrame, on: str, prefix: str, leads, lags) -> pd.DataFrame:
-    """Event-time dummies of a 0/1 policy that switches on once per pair: ``<prefix>_lead<k>`` (k years before;
-    the largest lead bins all earlier years), ``<prefix>_lag<k>`` (k years after; the largest bins the later)."""
-    first = frame[frame[on] == 1].groupby(["exporter", "importer"])["year"].min().rename("_start")
-    f = frame.join(first, on=["exporter", "importer"])
-    e = f["year"] - f["_start"]
-    out = frame.copy()
-    has = f["_start"].notna().to_numpy()
+def _event_columns(frame: pd.DataFrame, on: np.ndarray, prefix: str, leads, lags) -> dict[str, np.ndarray]:
+    """Event-time dummies of a 0/1 policy ``on`` (aligned with ``frame``) that switches on once per pair:
+    ``<prefix>_lead<k>`` (k years before; the largest lead bins all earlier years), ``<prefix>_lag<k>`` (k years
+    after; the largest bins the later)."""
+    pair = pd.factorize(frame["exporter"].astype(str) + "\x1f" + frame["importer"].astype(str))[0] \
+        if len(frame) else np.zeros(0, dtype=np.int64)
+    year = frame["year"].to_numpy()
+    start = np.full(pair.max(initial=-1) + 1, np.inf)
+    np.minimum.at(start, pair[on == 1], year[on == 1].astype(float))
+    s = start[pair]
+    has = np.isfinite(s)
+    e = np.where(has, year - np.where(has, s, 0), 0)
+    cols = {}
     for k in leads:
         sel = (e <= -k) if k == max(leads) else (e == -k)
-        out[f"{prefix}_lead{k}"] = (has & sel.to_numpy()).astype(int)
+        cols[f"{prefix}_lead{k}"] = (has & sel).astype(int)
     for k in lags:
         sel = (e >= k) if k == max(lags) else (e == k)
-        out[f"{prefix}_lag{k}"] = (has & sel.to_numpy()).astype(int)
-    return out
+        cols[f"{prefix}_lag{k}"] = (has & sel).astype(int)
+    return cols
 
 
 def eaeu_frame(panel: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -71,13 +76,19 @@ def eaeu_frame(panel: pd.DataFrame | None = None) -> pd.DataFrame:
     import kzecon
 
     g = kzecon.data.load_gravity("dots") if panel is None else panel
-    g = add_policy(g, "customs_union", name="eaeu")
-    g["eaeu_kaz"] = g["eaeu"] * ((g["exporter"] == "KAZ") | (g["importer"] == "KAZ")).astype(int)
-    g = _event_terms(g, "eaeu", "eaeu", LEADS, LAGS)
-    g = add_pair_term(g, "KAZ", "CHN", 2013, name="bri_kaz_chn")
-    g = _event_terms(g, "bri_kaz_chn", "bri_kaz_chn", BRI_LEADS, BRI_LAGS)
-    g = add_policy(g, "bri_mou", with_country="CHN", name="bri_chn")
-    return g
+    cols = {"eaeu": policy_indicator(g, "customs_union")}
+    cols["eaeu_kaz"] = cols["eaeu"] * ((g["exporter"] == "KAZ") | (g["importer"] == "KAZ")).to_numpy().astype(int)
+    cols.update(_event_columns(g, cols["eaeu"], "eaeu", LEADS, LAGS))
+    cols["bri_kaz_chn"] = pair_indicator(g, "KAZ", "CHN", 2013)
+    cols.update(_event_columns(g, cols["bri_kaz_chn"], "bri_kaz_chn", BRI_LEADS, BRI_LAGS))
+    cols["bri_chn"] = policy_indicator(g, "bri_mou", with_country="CHN")
+    block = np.empty((len(g), len(cols)), dtype=np.int64, order="F")  # one block: no consolidation copies
+    for j, v in enumerate(cols.values()):
+        block[:, j] = v
+    new = pd.DataFrame(block, index=g.index, columns=list(cols), copy=False)
+    out = pd.concat([g.drop(columns=[c for c in cols if c in g.columns]), new], axis=1, copy=False)
+    out.attrs = dict(g.attrs)
+    return out
 
 
 EVENT_TERMS = [f"eaeu_lead{k}" for k in LEADS] + [f"eaeu_lag{k}" for k in LAGS]

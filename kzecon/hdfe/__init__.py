@@ -118,6 +118,15 @@ def zero_groups_once(y: np.ndarray, fe: FixedEffects, keep: np.ndarray) -> np.nd
     return drop
 
 
+def constant_within(fe: FixedEffects, X: np.ndarray, rtol: float = 1e-12) -> dict[str, np.ndarray]:
+    """For each fixed effect (by name), which columns of ``X`` (N × K) are constant within every one of its groups
+    (to ``rtol`` times the column's largest absolute value): the regressors that fixed effect absorbs."""
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    tol = rtol * np.maximum(np.abs(X).max(axis=0, initial=0.0), 1e-300)
+    return {name: ~_kernels.varies_within(fe.codes[q] - fe.offsets[q], fe.n_groups[q], X, tol)
+            for q, name in enumerate(fe.names)}
+
+
 # demeaning ---------------------------------------------------------------------------------------------------
 
 
@@ -150,8 +159,7 @@ class Demeaner:
         r = np.empty_like(v)
         _kernels.residual(self.fe.codes, v, alpha, r)
         wn = self.w / self.w.sum()
-        mean = wn @ v
-        scale = np.sqrt(np.maximum(wn @ (v - mean) ** 2, 0.0))
+        scale = _kernels.weighted_sd(v, wn)
         scale = np.where(scale > 0, scale, 1.0)
         thresh = tol * scale
         means = np.empty((G, K))

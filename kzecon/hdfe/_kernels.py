@@ -137,3 +137,45 @@ def group_sums(codes_q, n_groups, w):
     for i in range(codes_q.shape[0]):
         out[codes_q[i]] += w[i]
     return out
+
+
+@njit(cache=True, nogil=True)
+def varies_within(codes_q, n_groups, X, tol):
+    """For each column of X (N × K): does it differ, by more than ``tol[k]``, from the first value of its group in
+    some group of this fixed effect? One pass over the rows; stops once every column is known to vary."""
+    N, K = X.shape
+    first = np.empty((n_groups, K))
+    seen = np.zeros(n_groups, dtype=np.bool_)
+    varies = np.zeros(K, dtype=np.bool_)
+    left = K
+    for i in range(N):
+        g = codes_q[i]
+        if not seen[g]:
+            seen[g] = True
+            for k in range(K):
+                first[g, k] = X[i, k]
+            continue
+        for k in range(K):
+            if not varies[k] and abs(X[i, k] - first[g, k]) > tol[k]:
+                varies[k] = True
+                left -= 1
+        if left == 0:
+            break
+    return varies
+
+
+@njit(cache=True, nogil=True)
+def weighted_sd(v, wn):
+    """Weighted standard deviation of each column of ``v`` (N × K, C order; weights ``wn`` summing to one), in
+    two passes over the rows without temporaries."""
+    N, K = v.shape
+    mean = np.zeros(K)
+    for i in range(N):
+        for k in range(K):
+            mean[k] += wn[i] * v[i, k]
+    ss = np.zeros(K)
+    for i in range(N):
+        for k in range(K):
+            d = v[i, k] - mean[k]
+            ss[k] += wn[i] * d * d
+    return np.sqrt(np.maximum(ss, 0.0))

@@ -26,7 +26,6 @@ import pandas as pd
 
 import kzecon
 from kzecon import pipeline
-from kzecon.data._store import manifest
 
 from . import figures, tables
 
@@ -55,8 +54,7 @@ def cache_key(options: dict) -> str:
     """SHA-256 over kzecon's code and templates, the data files the brief reads (each bundled file hashed as it
     is on disk — a file that no longer matches the manifest raises IntegrityError here — and the user's
     downloads in the data folder), the options and the version."""
-    from kzecon.data._store import verified_path
-    from kzecon.data.updates import user_data_dir
+    from kzecon.data import user_data_dir, verified_path
 
     h = hashlib.sha256()
     root = Path(kzecon.__file__).parent
@@ -164,9 +162,67 @@ class _Brief:
         self.out["sections"].setdefault(section, []).append(name)
 
 
+def _in_child(name: str, kwargs: dict):
+    """Run ``kzecon.pipeline.<name>(**kwargs)`` in a worker process: the result without the fitted models' working
+    arrays (``backend``; the brief renders estimates, not fits), and the warnings raised on the way."""
+    import dataclasses
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = getattr(pipeline, name)(**kwargs)
+    models = getattr(res, "models", None)
+    if isinstance(models, dict):
+        res = dataclasses.replace(res, models={k: dataclasses.replace(m, backend=None) for k, m in models.items()})
+    return res, [(w.category, str(w.message)) for w in caught]
+
+
+class _Background:
+    """One pipeline function run in a second process while this one computes and renders the other sections (the
+    sections are independent; on one core it runs in place, when its result is asked for). An error or an
+    interrupt in either process stops both."""
+
+    def __init__(self, name: str, **kwargs):
+        import multiprocessing
+        import os
+
+        self.name, self.kwargs, self.pool = name, kwargs, None
+        if (os.cpu_count() or 1) > 1:
+            self.pool = multiprocessing.get_context("spawn").Pool(1)
+            self.job = self.pool.apply_async(_in_child, (name, kwargs))
+
+    def result(self):
+        import warnings
+
+        if self.pool is None:
+            return getattr(pipeline, self.name)(**self.kwargs)
+        res, caught = self.job.get()
+        for category, message in caught:
+            warnings.warn(message, category, stacklevel=2)
+        return res
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.pool is not None:
+            if exc_type is None:
+                self.pool.close()
+                self.pool.join()
+            else:
+                self.pool.terminate()
+        return False
+
+
 def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable) -> dict:
     """Call the library's one function per result (:mod:`kzecon.pipeline`) and render each section: text with
-    every number recorded, figures, tables. No statistics here."""
+    every number recorded, figures, tables. No statistics here. The annual world gravity (the longest result)
+    runs in a second process meanwhile."""
+    with _Background("world_gravity", seed=seed) as world_gravity:
+        return _sections(fig_dir, reps, paths, seed, progress, world_gravity)
+
+
+def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, world_gravity) -> dict:
     b = _Brief(fig_dir)
     n = len(STEPS)
     progress(1, n, STEPS[0])
@@ -178,7 +234,7 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     dr = pipeline.dependence_risk(paths=paths, seed=seed)
     _where_we_are_heading(b, dr, ts.last_year)
     progress(4, n, STEPS[3])
-    _trade_policy(b, pipeline.customs_union(reps=reps, seed=seed), pipeline.world_gravity(seed=seed))
+    _trade_policy(b, pipeline.customs_union(reps=reps, seed=seed), world_gravity.result())
     progress(5, n, STEPS[4])
     _oil(b, pipeline.products())
     progress(6, n, STEPS[5])
@@ -251,7 +307,7 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
     cov_lo, cov_hi = wcal["coverage_90"].min(), wcal["coverage_90"].max()
     brier_gain = 1 - wcal["brier_pairwise"] / wrw["brier_pairwise"]
     mae = wcal["mae_ratio"]
-    kaz = dr.backtest["coverage"]
+    kaz = dr.backtest.coverage
     kc = kaz[(kaz["model"] == dr.model) & np.isclose(kaz["nominal"], 0.9)].set_index("horizon")
     p = {k: dr.probability("china_above_russia", last + k) for k in (1, 3, 5, 10)}
     out["headline_model"] = figures.label(dr.model)
@@ -309,11 +365,11 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
     fig("reliability_world.png", figures.reliability_world(dr.world_reliability),
         "Reliability of event probabilities on economies held out of the world backtest (2000–2015 origins).",
         "heading")
-    fig("reliability.png", figures.reliability(dr.backtest["reliability"], source="kzecon backtest on Kazakhstan",
+    fig("reliability.png", figures.reliability(dr.backtest.reliability, source="kzecon backtest on Kazakhstan",
                                                title="Reliability on Kazakhstan's own backtest"),
         "The same check on Kazakhstan's own rolling-origin backtest (2005 onwards): few events per bin, so each "
         "point is uncertain.", "heading")
-    fig("coverage.png", figures.coverage(dr.backtest["coverage"], source="kzecon backtest on Kazakhstan"),
+    fig("coverage.png", figures.coverage(dr.backtest.coverage, source="kzecon backtest on Kazakhstan"),
         "Empirical coverage of the 90% intervals on Kazakhstan's backtest, by horizon (bars: Wilson 95% intervals).",
         "heading")
 
@@ -505,12 +561,11 @@ def build(out_dir, *, reps: int = 9999, paths: int = 4000, seed: int = 2026, use
             fig_dir.mkdir(parents=True, exist_ok=True)
             res = _compute(fig_dir, reps, paths, seed, progress)
             out.path(cache_name).write_text(json.dumps(res, sort_keys=True), encoding="utf-8")
-        man = manifest()
         data_rows = []
         for name in DATASETS_USED:
             info = kzecon.data.describe(name)
-            data_rows.append({"name": name, "title": info.title, "source": info.source, "rows": man[name]["rows"],
-                              "sha256": man[name]["sha256"]})
+            data_rows.append({"name": name, "title": info.title, "source": info.source, "rows": info.rows,
+                              "sha256": info.sha256})
         tdir = resources.files("kzecon.report") / "templates"
         env = Environment(loader=FileSystemLoader(str(tdir)), autoescape=select_autoescape(["html", "j2"]))
         html = env.get_template("brief.html.j2").render(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,7 @@ import pandas as pd
 from kzecon.errors import CoverageError, DataQualityWarning, KzeconError, SchemaError
 
 from . import models, transforms
-from .tests import EVENTS, TestResult, bai_perron, chow, cusum, unit_root
+from .tests import EVENTS, BreakResult, TestResult, bai_perron, chow, cusum, unit_root
 
 MIN_YEARS = 12
 """The shortest series the battery runs on (consecutive years); shorter ones are refused with this number."""
@@ -25,17 +26,52 @@ def _not_computable(test: str, null: str, err: Exception) -> dict:
             "note": reason}
 
 
+@dataclass(frozen=True)
+class ShareBattery:
+    """The standard battery on one share series (:func:`share_battery`): ``tests`` (test, regression, statistic,
+    p_value, lags, nobs, null, decision, note, …), ``breaks`` (Bai–Perron: one row per break of the BIC choice, with
+    its interval, and the number of breaks each criterion selects), ``criteria`` (SSR/BIC/LWZ by m), ``forecast``
+    (year, mean, lower_<L>, upper_<L>, median on the share scale), ``arima`` (its results object), ``series``
+    (year, share, logit_share), ``bai_perron`` (the :class:`BreakResult`, or None when it could not be computed)."""
+
+    tests: pd.DataFrame
+    breaks: pd.DataFrame
+    criteria: pd.DataFrame
+    forecast: pd.DataFrame
+    arima: object
+    series: pd.DataFrame
+    bai_perron: BreakResult | None = None
+
+    @property
+    def nobs(self) -> int:
+        return len(self.series)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tests table."""
+        return self.tests.copy()
+
+    def summary(self) -> str:
+        t = self.tests
+        lines = [f"{self.nobs} years ({int(self.series['year'].iloc[0])}–{int(self.series['year'].iloc[-1])}), "
+                 "tests on the logit of the share",
+                 t[["test", "regression", "statistic", "p_value", "decision"]].to_string(
+                     index=False, float_format=lambda x: f"{x:.4g}")]
+        if len(self.breaks):
+            lines.append("Bai–Perron breaks (BIC), first year of each new regime [95% interval]: " + ", ".join(
+                f"{int(r['year'])} [{r['lower']:.0f}–{r['upper']:.0f}]" for _, r in self.breaks.iterrows()))
+        else:
+            lines.append("Bai–Perron (BIC): no break")
+        return "\n".join(lines)
+
+
 def share_battery(share: pd.Series | pd.DataFrame, *, horizon: int = 5, level: float = 0.90,
-                  interventions: bool = False) -> dict[str, pd.DataFrame | object]:
+                  interventions: bool = False) -> ShareBattery:
     """Unit-root/stationarity tests, Chow tests at 2010/2013/2015, CUSUM, Bai–Perron, ARIMA forecast.
 
     All on the logit of the share, which must have at least :data:`MIN_YEARS` consecutive years. A test that
     cannot be computed on the series (a singular regression, a segment too short) is a row with decision
-    "not computable" and its reason in ``note``, named in one warning; the rest is computed. Returns a dict:
-    ``tests`` (test, statistic, p_value, lags, nobs, null, decision, note, …), ``breaks`` (Bai–Perron: one row
-    per break of the BIC choice, with its interval, and the number of breaks each criterion selects),
-    ``criteria`` (SSR/BIC/LWZ by m), ``forecast`` (year, mean, lower_<L>, upper_<L> on the share scale),
-    ``arima`` (the results object), ``series``.
+    "not computable" and its reason in ``note``, named in one warning; the rest is computed. Returns a
+    :class:`ShareBattery`.
     """
     if share is None or (hasattr(share, "__len__") and len(share) == 0):
         raise CoverageError(f"the share series is empty: the battery needs at least {MIN_YEARS} consecutive years")
@@ -46,9 +82,30 @@ def share_battery(share: pd.Series | pd.DataFrame, *, horizon: int = 5, level: f
         share = transforms.annual_series(share, min_years=MIN_YEARS)
     s = models._prepare_share(share, min_years=MIN_YEARS)
     z = pd.Series(transforms.logit(s.to_numpy()), index=s.index, name="logit_share")
-    years = s.index
-    rows: list[tuple[dict, str]] = []
     failed: list[str] = []
+    tab, bp = _tests_table(z, failed)
+    tag = round(100 * level)
+    try:
+        fit = models.arima(s, interventions=interventions)
+    except NOT_COMPUTABLE as err:
+        # the automatic order search failed: a random walk with drift on the logit, said so
+        failed.append(f"auto-ARIMA ({str(err).splitlines()[0][:120]}); forecast from ARIMA(0,1,0) with drift")
+        fit = models.arima(s, interventions=interventions, order=(0, 1, 0))
+    fc = fit.forecast(horizon, level)
+    if failed:
+        warnings.warn(f"not computable on this series (reported in the tables, the rest is computed): "
+                      f"{'; '.join(failed)}", DataQualityWarning, stacklevel=2)
+    criteria = bp.criteria() if bp is not None else pd.DataFrame(columns=["m", "ssr", "bic", "lwz"])
+    return ShareBattery(tests=tab, breaks=_breaks_table(bp), criteria=criteria, bai_perron=bp,
+                        forecast=fc[["year", "mean", f"lower_{tag}", f"upper_{tag}", "median"]], arima=fit,
+                        series=pd.DataFrame({"year": s.index, "share": s.to_numpy(), "logit_share": z.to_numpy()}))
+
+
+def _tests_table(z: pd.Series, failed: list[str]) -> tuple[pd.DataFrame, BreakResult | None]:
+    """Every test of the battery on the logit share ``z``: one row each (a failed one with its reason, also added
+    to ``failed``), and the Bai–Perron result."""
+    years = z.index
+    rows: list[tuple[dict, str]] = []
 
     def attempt(name: str, null: str, regression: str, fn):
         try:
@@ -87,26 +144,14 @@ def share_battery(share: pd.Series | pd.DataFrame, *, horizon: int = 5, level: f
     if "note" not in tab.columns:
         tab["note"] = ""
     tab["note"] = tab["note"].fillna("")
+    return tab, bp
+
+
+def _breaks_table(bp: BreakResult | None) -> pd.DataFrame:
     cols = ["m", "break", "index", "year", "lower", "upper", "level"]
     m = bp.selected_bic if bp is not None else 0
     breaks = bp.to_frame(m) if m else pd.DataFrame(columns=cols)
-    breaks = breaks.assign(model="mean shifts in logit share (Bai–Perron, h=15%)", selected_by="BIC",
-                           n_breaks_bic=bp.selected_bic if bp is not None else np.nan,
-                           n_breaks_lwz=bp.selected_lwz if bp is not None else np.nan,
-                           n_breaks_sequential=bp.selected_sequential if bp is not None else np.nan)
-    tag = round(100 * level)
-    try:
-        fit = models.arima(s, interventions=interventions)
-    except NOT_COMPUTABLE as err:
-        # the automatic order search failed: a random walk with drift on the logit, said so
-        failed.append(f"auto-ARIMA ({str(err).splitlines()[0][:120]}); forecast from ARIMA(0,1,0) with drift")
-        fit = models.arima(s, interventions=interventions, order=(0, 1, 0))
-    fc = fit.forecast(horizon, level)
-    if failed:
-        warnings.warn(f"not computable on this series (reported in the tables, the rest is computed): "
-                      f"{'; '.join(failed)}", DataQualityWarning, stacklevel=2)
-    criteria = bp.criteria() if bp is not None else pd.DataFrame(columns=["m", "ssr", "bic", "lwz"])
-    return {"tests": tab, "breaks": breaks, "criteria": criteria, "bai_perron": bp,
-            "forecast": fc[["year", "mean", f"lower_{tag}", f"upper_{tag}", "median"]], "arima": fit,
-            "series": pd.DataFrame({"year": years, "share": s.to_numpy(), "logit_share": z.to_numpy()}),
-            "nobs": int(np.size(z))}
+    return breaks.assign(model="mean shifts in logit share (Bai–Perron, h=15%)", selected_by="BIC",
+                         n_breaks_bic=bp.selected_bic if bp is not None else np.nan,
+                         n_breaks_lwz=bp.selected_lwz if bp is not None else np.nan,
+                         n_breaks_sequential=bp.selected_sequential if bp is not None else np.nan)

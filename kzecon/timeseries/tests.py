@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from kzecon.errors import ConvergenceError, CoverageError, DataQualityWarning, EstimationError, SchemaError
+from kzecon.results import reduce_frozen
 
 EVENTS = {2010: "customs union", 2013: "BRI announced", 2015: "EAEU"}
 
@@ -46,6 +47,9 @@ class TestResult:
     nobs: int | None = None
     critical_values: Any = field(default_factory=dict)
     detail: Any = field(default_factory=dict)
+
+    def __reduce__(self):
+        return reduce_frozen(self)
 
     def __post_init__(self):
         object.__setattr__(self, "critical_values", MappingProxyType(dict(self.critical_values)))
@@ -252,6 +256,9 @@ class BreakResult:
     sequential: Any  # DataFrame: l, statistic (supF(l+1|l)), p_value
     sup_f: TestResult
     level: float = 0.05
+
+    def __reduce__(self):
+        return reduce_frozen(self)
 
     def __post_init__(self):
         object.__setattr__(self, "breaks", MappingProxyType(dict(self.breaks)))
