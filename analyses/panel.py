@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kzecon import panel
+from kzecon import panel, pipeline
 from kzecon.report import figures
 
 OUT = Path(__file__).resolve().parent / "output" / "panel"
@@ -56,10 +56,10 @@ def main() -> None:
     h = pm.pop("hausman")
     pd.concat([r.to_frame() for r in pm.values()]).to_csv(OUT / "partner_models.csv", index=False, lineterminator="\n")
     pd.DataFrame([h.to_dict()]).to_csv(OUT / "hausman.csv", index=False, lineterminator="\n")
-    cu = panel.analysis.customs_union()
-    dtab = panel.analysis.did_table(cu)
+    cu = pipeline.customs_union()
+    dtab = cu.did_table()
     dtab.to_csv(OUT / "did.csv", index=False, lineterminator="\n")
-    es = panel.analysis.event_frame(cu)
+    es = cu.events
     es.to_csv(OUT / "event_study.csv", index=False, lineterminator="\n")
     figures.save(figures.event_study(es, title="Customs union and trade with Russia (KAZ, BLR vs controls)",
                                      source="kzecon from COW v4 (1995–2014); 95% intervals clustered by country",

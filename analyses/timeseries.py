@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 import kzecon
-from kzecon import measures, timeseries
+from kzecon import forecast, pipeline, timeseries
 from kzecon.report import figures
 
 OUT = Path(__file__).resolve().parent / "output" / "timeseries"
@@ -23,8 +23,7 @@ SOURCE = "kzecon from COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
-    shares = measures.partner_shares(trade, flow="all")
+    shares = pipeline.trade_shares().shares
     for flow in ("total", "export", "import"):
         s = shares[(shares["flow"] == flow) & (shares["group"] == "china")][["year", "share"]]
         b = timeseries.share_battery(s)
@@ -42,8 +41,7 @@ def main() -> None:
     timeseries.trend(uc).to_csv(OUT / "uc_trend.csv", index=False, lineterminator="\n")
     timeseries.arima(series, interventions=True).to_frame().to_csv(OUT / "arima_interventions.csv", index=False,
                                                                      lineterminator="\n")
-    tot = shares[shares["flow"] == "total"].assign(partner=lambda d: d["group"].replace({"central_asia": "rest"}))
-    comp = tot.groupby(["year", "partner"], as_index=False)["share"].sum()
+    comp = forecast.kazakhstan_composition()
     var = timeseries.composition_var(comp, reference="rest")
     fc = var.forecast(10, n_paths=4000, seed=2026)
     fc.to_csv(OUT / "composition_forecast.csv", index=False, lineterminator="\n")

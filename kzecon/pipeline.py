@@ -237,6 +237,12 @@ class CustomsUnion:
     def to_frame(self) -> pd.DataFrame:
         return pd.concat([self.did.to_frame(), self.did_share.to_frame()], ignore_index=True)
 
+    def did_table(self) -> pd.DataFrame:
+        """Both DiDs with the wild-bootstrap p-value and the cluster counts beside the clustered inference."""
+        from kzecon.panel import analysis
+
+        return analysis.did_table({"did_log_trade_rus": self.did, "did_share_chn": self.did_share})
+
     def summary(self) -> str:
         return (f"DiD {self.did.params['treat_post']:.3f} (clustered p {self.did.pvalues['treat_post']:.2f}, "
                 f"wild p {self.did.stats['p_wild']:.2f})")
