@@ -156,6 +156,29 @@ def test_layout_check_finds_overlaps_and_covered_data():
     assert figures.layout_problems(clean) == []
 
 
+def test_saved_figures_carry_no_timestamp(tmp_path):
+    """The same figure saved twice, a second apart, gives the same bytes in PNG, PDF and SVG (matplotlib writes a
+    creation date into PDF and SVG unless told not to): a rebuilt brief is byte-for-byte the same."""
+    import time
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from kzecon.report import figures
+
+    fig = Figure(figsize=(3, 2))
+    FigureCanvasAgg(fig)
+    fig.add_subplot().plot([0, 1], [1, 0])
+    first = figures.save(fig, tmp_path / "f.png", formats=("png", "pdf", "svg"))
+    time.sleep(1.1)
+    (tmp_path / "b").mkdir()
+    second = figures.save(fig, tmp_path / "b" / "f.png", formats=("png", "pdf", "svg"))
+    assert len(first) == 3
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.suffix
+    assert b"CreationDate" not in first[1].read_bytes()
+
+
 def test_second_run_uses_the_cache(brief_dir, capsys):
     assert main(["brief", "--out", str(brief_dir), "--reps", "99", "--paths", "500"]) == 0
     assert "(cached results)" in capsys.readouterr().out

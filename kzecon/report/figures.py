@@ -136,8 +136,10 @@ def save(fig, path, formats=("png",)):
     out = []
     for fmt in formats:
         p = base.with_suffix(f".{fmt}")
-        meta = {"Software": None} if fmt == "png" else ({"Date": None} if fmt in ("svg", "pdf") else {})
-        fig.savefig(p, format=fmt, metadata=meta, bbox_inches="tight")
+        # no timestamps: the same figure gives the same bytes (the PDF backend's key is CreationDate, SVG's Date)
+        meta = {"png": {"Software": None}, "pdf": {"CreationDate": None}, "svg": {"Date": None}}.get(fmt, {})
+        with matplotlib.rc_context({"svg.hashsalt": "kzecon"}):  # SVG element ids from a fixed salt, not random
+            fig.savefig(p, format=fmt, metadata=meta, bbox_inches="tight")
         out.append(p)
     return out
 
