@@ -18,31 +18,12 @@ import argparse
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 import kzecon
 from kzecon.forecast import world
 
 HERE = Path(__file__).parent
 OUT = HERE / "output" / "world_backtest"
 CAL = Path(kzecon.__file__).parent / "data" / "reference" / world.CALIBRATION_FILE
-
-
-def calibration_table(bt: world.WorldBacktest, origins=range(1990, 2021)) -> pd.DataFrame:
-    rec = bt.records[bt.records["model"] == "world"]
-    ev = bt.events[bt.events["model"] == "world_cal"]  # the map applies to the recalibrated paths' probabilities
-    rows = []
-    grid = np.linspace(0, 1, 101)
-    for o in origins:
-        for (h, lv), c in sorted(world._conformal(rec, o).items()):
-            rows.append({"origin": o, "kind": "interval", "horizon": h, "level": lv, "x": np.nan, "value": c})
-        pmap = world._isotonic(ev, o)
-        if pmap is not None:
-            for x, y in zip(grid, pmap(grid), strict=True):
-                rows.append({"origin": o, "kind": "isotonic", "horizon": np.nan, "level": np.nan, "x": x,
-                             "value": float(y)})
-    return pd.DataFrame(rows)
 
 
 def main(argv=None):
@@ -62,7 +43,7 @@ def main(argv=None):
     bt.summary_table(subset="all", min_origin=2000).to_csv(OUT / "summary_all.csv", index=False)
     bt.coverage(subset="held_out", min_origin=2000).to_csv(OUT / "coverage.csv", index=False)
     bt.reliability(subset="held_out", min_origin=2000).to_csv(OUT / "reliability.csv", index=False)
-    cal = calibration_table(bt)
+    cal = world.calibration_table(bt)
     digest = kzecon.data.describe("compositions_dots").sha256
     header = (f"# Recalibration of kzecon's world model (world_cal), learned on the world backtest by "
               f"analyses/world_backtest.py (seed {args.seed}, {args.paths} paths, kzecon {kzecon.__version__}, "

@@ -531,12 +531,12 @@ def cmd_panel(args) -> int:
     print(fe_tab[["model", "term", "estimate", "std_error", "p_value", "nobs"]].round(4).to_string(index=False))
     print(f"{h.test}: chi2 = {h.statistic:.3f}, p = {h.p_value:.3f} ({h.decision})")
     cu = panel.analysis.customs_union(reps=args.reps, seed=args.seed)
-    dtab = panel.analysis.did_table(cu)
+    dtab = cu.did_table()
     print("Customs union (KAZ, BLR from 2010) vs other post-Soviet economies, 1995–2014 (COW v4):")
     print(dtab[["model", "term", "estimate", "std_error", "p_value", "p_wild", "treated_clusters", "clusters"]]
           .round(4).to_string(index=False))
-    es = panel.analysis.event_frame(cu)
-    pre = cu["es_log_trade_rus"].stats
+    es = cu.events
+    pre = cu.event_twfe.stats
     print(f"pre-trend test (leads jointly zero): F = {pre['pretrend_F']:.3f}, p = {pre['pretrend_p']:.3f}")
     if args.out:
         fig = figures.event_study(es, title="Customs union and trade with Russia (KAZ, BLR vs controls)",

@@ -225,34 +225,11 @@ def products() -> Products:
 
 
 # ---------------------------------------------------------------------------------------------- customs union
-@dataclass(frozen=True)
-class CustomsUnion:
-    """DiD of joining the customs union (KAZ, BLR 2010) on log trade with Russia and on China's share, and the
-    event study (two-way FE and two-stage DiD)."""
-
-    did: object  # EstimationResults, log trade with Russia
-    did_share: object  # EstimationResults, China's share
-    events: pd.DataFrame
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.concat([self.did.to_frame(), self.did_share.to_frame()], ignore_index=True)
-
-    def did_table(self) -> pd.DataFrame:
-        """Both DiDs with the wild-bootstrap p-value and the cluster counts beside the clustered inference."""
-        from kzecon.panel import analysis
-
-        return analysis.did_table({"did_log_trade_rus": self.did, "did_share_chn": self.did_share})
-
-    def summary(self) -> str:
-        return (f"DiD {self.did.params['treat_post']:.3f} (clustered p {self.did.pvalues['treat_post']:.2f}, "
-                f"wild p {self.did.stats['p_wild']:.2f})")
-
-
-def customs_union(*, reps: int = 9999, seed: int = 2026) -> CustomsUnion:
+def customs_union(*, reps: int = 9999, seed: int = 2026):
+    """The customs-union DiD and event studies: a :class:`kzecon.panel.analysis.CustomsUnion`."""
     from kzecon.panel import analysis
 
-    cu = analysis.customs_union(reps=reps, seed=seed)
-    return CustomsUnion(did=cu["did_log_trade_rus"], did_share=cu["did_share_chn"], events=analysis.event_frame(cu))
+    return analysis.customs_union(reps=reps, seed=seed)
 
 
 # ---------------------------------------------------------------------------------------------- world gravity

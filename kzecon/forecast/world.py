@@ -500,6 +500,26 @@ def _isotonic(events: pd.DataFrame, origin: int, min_n: int = 500):
     return iso.predict
 
 
+def calibration_table(bt: WorldBacktest, origins=range(1990, 2021)) -> pd.DataFrame:
+    """The recalibration ``world_cal`` applies at each origin, as the table :data:`CALIBRATION_FILE` stores: the
+    interval factors (kind ``interval``: horizon, level, value) and the isotonic probability map on a grid of 101
+    points (kind ``isotonic``: x, value), each learned only from the world model's forecasts whose outcomes were
+    known by that origin."""
+    rec = bt.records[bt.records["model"] == "world"]
+    ev = bt.events[bt.events["model"] == "world_cal"]  # the map applies to the recalibrated paths' probabilities
+    rows = []
+    grid = np.linspace(0, 1, 101)
+    for o in origins:
+        for (h, lv), c in sorted(_conformal(rec, o).items()):
+            rows.append({"origin": o, "kind": "interval", "horizon": h, "level": lv, "x": np.nan, "value": c})
+        pmap = _isotonic(ev, o)
+        if pmap is not None:
+            for x, y in zip(grid, pmap(grid), strict=True):
+                rows.append({"origin": o, "kind": "isotonic", "horizon": np.nan, "level": np.nan, "x": x,
+                             "value": float(y)})
+    return pd.DataFrame(rows)
+
+
 def _recalibrate_paths(paths: np.ndarray, factors: dict, level: float = 0.9) -> np.ndarray:
     """Scale each path's deviation from the median by the horizon's conformal factor (the 90% one); every path
     stays a composition (clipped at zero, divided by its sum, which moves it by less than the rounding of a

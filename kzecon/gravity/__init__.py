@@ -1,4 +1,5 @@
-"""Structural gravity: estimation frames with policy terms, PPML with high-dimensional fixed effects (pyfixest),
+"""Structural gravity: estimation frames with policy terms, PPML with high-dimensional fixed effects
+(kzecon's estimator by default, pyfixest as the other backend), many fits on Dask,
 general-equilibrium counterfactuals, and the Advanced Guide's published results reproduced."""
 
 from . import ge, inference, kazakhstan, replicate, world

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from kzecon.data import load_gdp
+from kzecon.results import EstimationResults
 
 from .data import country_partner_panel, kazakhstan_partner_panel
 from .did import did, event_study, event_table, staggered
@@ -46,7 +48,48 @@ def _partner_fits(p: pd.DataFrame, kw: dict) -> dict:
     return out
 
 
-def customs_union(reps: int = 9999, seed: int = 2026) -> dict:
+@dataclass(frozen=True)
+class CustomsUnion:
+    """Joining the customs union (KAZ, BLR 2010) against the other post-Soviet economies and Mongolia, 1995–2014
+    (COW v4): the DiD on log trade with Russia (``did``) and on China's share (``did_share``), the two-way FE event
+    study (``event_twfe``, with its pre-trend test in ``stats``) and Gardner's two-stage DiD (``event_did2s``)."""
+
+    did: EstimationResults
+    did_share: EstimationResults
+    event_twfe: EstimationResults
+    event_did2s: EstimationResults
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """event_time, estimate, conf_low, conf_high, p_value, p_wild, model: both event studies, stacked."""
+        a = event_table(self.event_twfe).assign(model="two-way FE")
+        b = self.event_did2s.to_frame()
+        b["event_time"] = [(-1 if s.startswith("rel_m") else 1) * int(s[5:]) for s in b["term"]]
+        b["model"] = "two-stage DiD (Gardner)"
+        return pd.concat([a, b], ignore_index=True)
+
+    def did_table(self) -> pd.DataFrame:
+        """Both DiDs with the wild-bootstrap p-value and the cluster counts beside the clustered inference."""
+        rows = []
+        for r in (self.did, self.did_share):
+            t = r.to_frame()
+            t["p_wild"] = r.stats["p_wild"]
+            t["clusters"] = r.stats["clusters"]
+            t["treated_clusters"] = r.stats["treated_clusters"]
+            rows.append(t)
+        return pd.concat(rows, ignore_index=True)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.concat([self.did.to_frame(), self.did_share.to_frame()], ignore_index=True)
+
+    def summary(self) -> str:
+        pre = self.event_twfe.stats
+        return (f"DiD {self.did.params['treat_post']:.3f} (clustered p {self.did.pvalues['treat_post']:.2f}, "
+                f"wild p {self.did.stats['p_wild']:.2f}); pre-trend F = {pre['pretrend_F']:.3f}, "
+                f"p = {pre['pretrend_p']:.3f}")
+
+
+def customs_union(reps: int = 9999, seed: int = 2026) -> CustomsUnion:
     """Customs-union DiD (treated KAZ, BLR from 2010; controls: the other post-Soviet economies and Mongolia,
     ARM and KGZ not yet members in 1995–2014) on log trade with Russia and on China's share of trade."""
     p = country_partner_panel()
@@ -55,32 +98,8 @@ def customs_union(reps: int = 9999, seed: int = 2026) -> dict:
     chn = p[p["partner"] == "CHN"].assign(
         treat_start=lambda d: d["reporter"].map(rus.groupby("reporter")["treat_start"].first()))
     kw = {"entity": "reporter", "time": "year", "treat_start": "treat_start"}
-    res = {
-        "did_log_trade_rus": did(rus, "log_trade", reps=reps, seed=seed, name="did_log_trade_rus", **kw),
-        "did_share_chn": did(chn, "share", reps=reps, seed=seed, name="did_share_chn", **kw),
-        "es_log_trade_rus": event_study(rus, "log_trade", window=(-5, 4), reps=reps, seed=seed,
-                                        name="event_twfe", **kw),
-        "es_did2s_log_trade_rus": staggered(rus, "log_trade", window=(-5, 4), name="event_did2s", **kw),
-    }
-    return res
-
-
-def did_table(res: dict) -> pd.DataFrame:
-    rows = []
-    for k, r in res.items():
-        if not k.startswith("did"):
-            continue
-        t = r.to_frame()
-        t["p_wild"] = r.stats["p_wild"]
-        t["clusters"] = r.stats["clusters"]
-        t["treated_clusters"] = r.stats["treated_clusters"]
-        rows.append(t)
-    return pd.concat(rows, ignore_index=True)
-
-
-def event_frame(res: dict) -> pd.DataFrame:
-    a = event_table(res["es_log_trade_rus"]).assign(model="two-way FE")
-    b = res["es_did2s_log_trade_rus"].to_frame()
-    b["event_time"] = [(-1 if s.startswith("rel_m") else 1) * int(s[5:]) for s in b["term"]]
-    b["model"] = "two-stage DiD (Gardner)"
-    return pd.concat([a, b], ignore_index=True)
+    return CustomsUnion(
+        did=did(rus, "log_trade", reps=reps, seed=seed, name="did_log_trade_rus", **kw),
+        did_share=did(chn, "share", reps=reps, seed=seed, name="did_share_chn", **kw),
+        event_twfe=event_study(rus, "log_trade", window=(-5, 4), reps=reps, seed=seed, name="event_twfe", **kw),
+        event_did2s=staggered(rus, "log_trade", window=(-5, 4), name="event_did2s", **kw))
