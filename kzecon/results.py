@@ -24,11 +24,12 @@ from kzecon.errors import EstimationError
 def reduce_frozen(obj):
     """``__reduce__`` for kzecon's frozen results dataclasses: rebuilt from their fields (read-only mappings passed
     as plain dicts, frozen again by ``__post_init__``), so results can cross process boundaries (Dask, process
-    pools)."""
+    pools). The wrapped library's own result (``backend``: working arrays, or objects such as pyfixest's that do
+    not pickle) stays behind: the copy has ``backend=None``."""
     from dataclasses import fields
 
-    args = tuple(dict(v) if isinstance(v, MappingProxyType) else v
-                 for v in (getattr(obj, f.name) for f in fields(obj) if f.init))
+    args = tuple(None if f.name == "backend" else dict(v) if isinstance(v, MappingProxyType) else v
+                 for f, v in ((f, getattr(obj, f.name)) for f in fields(obj) if f.init))
     return (type(obj), args)
 
 
@@ -151,6 +152,47 @@ class EstimationResults:
 
     def __repr__(self) -> str:  # pragma: no cover - convenience
         return self.summary()
+
+
+class ResultsSet(Mapping):
+    """Several fits under names (``{name: EstimationResults}``, read-only, in order): ``to_frame()`` stacks their
+    tidy tables with the rows each dropped, ``summary()`` sets their estimates side by side (a comparison table
+    across fits; :func:`kzecon.report.tables.regression_table` and ``tables.etable`` lay it out for a paper)."""
+
+    def __init__(self, fits: Mapping[str, EstimationResults]):
+        self._fits = dict(fits)
+
+    def __getitem__(self, name: str) -> EstimationResults:
+        return self._fits[name]
+
+    def __iter__(self):
+        return iter(self._fits)
+
+    def __len__(self) -> int:
+        return len(self._fits)
+
+    def __reduce__(self):
+        return (ResultsSet, (self._fits,))
+
+    def to_frame(self, level: float = 0.95) -> pd.DataFrame:
+        """model (the set's name for the fit), term, estimate, std_error, nobs, p_value, conf_low, conf_high,
+        n_dropped."""
+        rows = [r.to_frame(level).assign(model=name, n_dropped=r.n_dropped) for name, r in self._fits.items()]
+        cols = ["model", "term", "estimate", "std_error", "nobs", "p_value", "conf_low", "conf_high", "n_dropped"]
+        return pd.concat(rows, ignore_index=True)[cols]
+
+    def summary(self, digits: int = 3) -> str:
+        """Estimates (standard errors) by term × fit, then N."""
+        t = self.to_frame()
+        cell = t.assign(cell=[f"{e:.{digits}f} ({s:.{digits}f})" for e, s in zip(t["estimate"], t["std_error"],
+                                                                                    strict=True)])
+        wide = cell.pivot(index="term", columns="model", values="cell").reindex(
+            index=list(dict.fromkeys(t["term"])), columns=list(self._fits)).fillna("")
+        wide.loc["N"] = [f"{self._fits[m].nobs:,d}" for m in wide.columns]
+        return wide.to_string()
+
+    def __repr__(self) -> str:  # pragma: no cover - convenience
+        return f"ResultsSet({', '.join(self._fits)})"
 
 
 def dropped_table(*pairs: tuple[str, int]) -> pd.DataFrame:

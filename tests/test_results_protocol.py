@@ -121,6 +121,7 @@ def test_results_cross_a_process_boundary_unchanged():
     glm = sm.GLM(d["flow"], X, family=sm.families.Poisson()).fit(tol=1e-12)
     assert back.params["x"] == pytest.approx(glm.params["x"], rel=1e-7)
     assert back.params.equals(r.params) and back.std_errors.equals(r.std_errors) and back.nobs == r.nobs
+    assert r.backend is not None and back.backend is None  # the working arrays stay behind
     with pytest.raises(TypeError):
         back.stats["nobs"] = 0  # still read-only
     z = pd.Series(np.cumsum(np.random.default_rng(2).normal(size=40)))
@@ -137,3 +138,32 @@ def test_results_cross_a_process_boundary_unchanged():
     bp2 = pickle.loads(pickle.dumps(bp))
     assert bp2.selected_bic == bp.selected_bic == 1 and dict(bp2.breaks) == dict(bp.breaks)
     assert bp2.breaks[1] == (20,)  # the shift after the 20th observation (strucchange's convention)
+
+
+def test_results_set_compares_fits_side_by_side():
+    """A ResultsSet (the Advanced Guide models, the policy models) stacks its fits' tidy tables and sets their
+    estimates side by side; checked against statsmodels' Poisson GLM and OLS fitted on the same data."""
+    import statsmodels.api as sm
+
+    from kzecon import gravity
+    from kzecon.results import ResultsSet
+
+    rng = np.random.default_rng(4)
+    rows = [(e, i, y) for e in "ABCD" for i in "ABCD" if e != i for y in range(2000, 2008)]
+    d = pd.DataFrame(rows, columns=["exporter", "importer", "year"])
+    d["x"] = rng.normal(size=len(d))
+    d["flow"] = rng.poisson(np.exp(2 + 0.3 * d["x"])) + 1.0
+    fits = ResultsSet({"ppml": gravity.ppml(d, "flow ~ x | exporter + importer", cluster=None),
+                       "ols": gravity.ols_log(d, ["x"], fe=("exporter", "importer"), cluster=None, name="ols")})
+    X = pd.get_dummies(d[["exporter", "importer"]], drop_first=True, dtype=float).assign(x=d["x"], const=1.0)
+    glm = sm.GLM(d["flow"], X, family=sm.families.Poisson()).fit(tol=1e-12)
+    ols = sm.OLS(np.log(d["flow"]), X).fit()
+    t = fits.to_frame().set_index(["model", "term"])
+    assert t.loc[("ppml", "x"), "estimate"] == pytest.approx(glm.params["x"], rel=1e-7)
+    assert t.loc[("ols", "x"), "estimate"] == pytest.approx(ols.params["x"], rel=1e-9)
+    assert list(fits) == ["ppml", "ols"] and len(fits) == 2 and fits["ols"].nobs == len(d)
+    text = fits.summary()
+    assert f"{glm.params['x']:.3f}" in text and f"{ols.params['x']:.3f}" in text and f"{len(d):,d}" in text
+    import pickle
+
+    assert list(pickle.loads(pickle.dumps(fits))) == ["ppml", "ols"]

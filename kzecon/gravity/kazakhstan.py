@@ -11,6 +11,7 @@ No intra-national flows in this panel: no globalisation terms and no GE counterf
 from __future__ import annotations
 
 from kzecon.data import load_gravity
+from kzecon.results import ResultsSet
 
 from .ppml import ols_log, ppml
 from .spec import add_leads_lags, add_pair_term, add_policy, estimation_frame
@@ -26,13 +27,13 @@ def policy_frame(panel=None):
     return add_leads_lags(f, "customs_union", leads=[4], lags=[4])
 
 
-def policy_models(panel=None) -> dict:
-    """{name: EstimationResults}: ``ppml_policy`` (three-way FE with leads/lags and the KAZ–CHN term),
+def policy_models(panel=None) -> ResultsSet:
+    """A :class:`~kzecon.results.ResultsSet`: ``ppml_policy`` (three-way FE with leads/lags and the KAZ–CHN term),
     ``ppml_policy_nolead`` (without anticipation), ``ols_policy`` (log flows, same fixed effects)."""
     f = policy_frame(panel)
-    return {
+    return ResultsSet({
         "ppml_policy": ppml(f, TERMS, name="ppml_policy"),
         "ppml_policy_nolead": ppml(f, ["rta", "customs_union", "customs_union_lag4", "bri_kaz_chn"],
                                    name="ppml_policy_nolead"),
         "ols_policy": ols_log(f, TERMS, fe=("exp_year", "imp_year", "pair"), name="ols_policy"),
-    }
+    })

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from kzecon.data import load_gravity
+from kzecon.results import ResultsSet
 
 from .ppml import ols_log, ppml
 from .spec import estimation_frame
@@ -37,8 +38,9 @@ def _with_size_and_remoteness(panel: pd.DataFrame) -> pd.DataFrame:
     return a.drop(columns=["_re", "_ri"])
 
 
-def yotov2016(panel: pd.DataFrame | None = None) -> dict:
-    """Estimate the chapter-1 specifications; returns {model name: EstimationResults}.
+def yotov2016(panel: pd.DataFrame | None = None) -> ResultsSet:
+    """Estimate the chapter-1 specifications; returns a :class:`~kzecon.results.ResultsSet` (model name →
+    EstimationResults).
 
     Models: ``ols``, ``ols_remoteness``, ``ols_fe``, ``ppml_fe`` (Table 1); ``ols_rta``, ``ppml_rta``,
     ``ppml_border_unconfirmed`` (Table 3 col. 3, see tests/references/gravity/README.md), ``ppml_pair_fe``,
@@ -70,16 +72,10 @@ def yotov2016(panel: pd.DataFrame | None = None) -> dict:
     glob = estimation_frame(g, interval=4, pair="symmetric", globalisation=True)
     out["ppml_globalisation"] = ppml(glob, [*lags, *[c for c in glob.columns if c.startswith("intl_")]], fe=fe3,
                                      name="ppml_globalisation")
-    return out
+    return ResultsSet(out)
 
 
-def estimates_table(results: dict) -> pd.DataFrame:
-    """model, term, estimate, std_error, nobs (+ p_value, conf_low, conf_high, n_dropped) for every model."""
-    rows = []
-    for name, r in results.items():
-        t = r.to_frame()
-        t["model"] = name
-        t["n_dropped"] = r.n_dropped
-        rows.append(t)
-    cols = ["model", "term", "estimate", "std_error", "nobs", "p_value", "conf_low", "conf_high", "n_dropped"]
-    return pd.concat(rows, ignore_index=True)[cols]
+def estimates_table(results) -> pd.DataFrame:
+    """model, term, estimate, std_error, nobs (+ p_value, conf_low, conf_high, n_dropped) for every model of
+    ``results`` (a ResultsSet or a mapping name → EstimationResults)."""
+    return ResultsSet(results).to_frame()

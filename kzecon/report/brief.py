@@ -163,17 +163,13 @@ class _Brief:
 
 
 def _in_child(name: str, kwargs: dict):
-    """Run ``kzecon.pipeline.<name>(**kwargs)`` in a worker process: the result without the fitted models' working
-    arrays (``backend``; the brief renders estimates, not fits), and the warnings raised on the way."""
-    import dataclasses
+    """Run ``kzecon.pipeline.<name>(**kwargs)`` in a worker process: the result (it travels without the fitted
+    models' working arrays, see :func:`kzecon.results.reduce_frozen`) and the warnings raised on the way."""
     import warnings
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = getattr(pipeline, name)(**kwargs)
-    models = getattr(res, "models", None)
-    if isinstance(models, dict):
-        res = dataclasses.replace(res, models={k: dataclasses.replace(m, backend=None) for k, m in models.items()})
     return res, [(w.category, str(w.message)) for w in caught]
 
 
