@@ -151,6 +151,7 @@ class CompositionForecast:
     paths: Any = field(repr=False)  # n_paths × horizon × parts
     seed: int = 0
     info: Any = field(default_factory=dict)
+    prob_map: Any = field(default=None, repr=False, compare=False)  # the recalibration of event probabilities
 
     def __post_init__(self):
         p = np.asarray(self.paths, dtype=float)
@@ -195,7 +196,7 @@ class CompositionForecast:
         calibration map, ``raw_probability`` beside it), probability_by_year (at least once by then), mc_se
         (Monte Carlo standard error of the raw probability)."""
         ev = events_for(events, list(self.parts))
-        pmap = self.info.get("prob_map") if isinstance(self.info, dict) else None
+        pmap = self.prob_map
         rows = []
         for _, e in ev.iterrows():
             hit = event_hits(self.paths, list(self.parts), e)
@@ -305,8 +306,9 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
         raise SchemaError(f"unknown forecast model {model!r}; choose {', '.join(MODELS + WORLD_MODELS)} or "
                           "ensemble")
     years = tuple(range(origin + 1, origin + horizon + 1))
+    prob_map = info.pop("prob_map", None)
     return CompositionForecast(model=model, origin=origin, years=years, parts=tuple(parts), paths=paths, seed=seed,
-                               info=info)
+                               info=info, prob_map=prob_map)
 
 
 def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: int = 5, n_paths: int = 4000,

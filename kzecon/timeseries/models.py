@@ -64,6 +64,7 @@ class ShareModelResults(EstimationResults):
     years: tuple = ()
     exog_events: tuple = ()
     fitted_logit: Any = field(default=None, repr=False, compare=False)
+    engine: str = "statsmodels"  # which library's model is in ``backend``: "statsmodels" or "pmdarima"
 
     @property
     def last_year(self) -> int:
@@ -74,8 +75,7 @@ class ShareModelResults(EstimationResults):
             raise SchemaError(f"horizon must be at least 1 year, got {horizon}")
         fut = np.arange(self.last_year + 1, self.last_year + horizon + 1)
         X = step_dummies(fut, self.exog_events).to_numpy() if self.exog_events else None
-        kind = self.info.get("backend_kind")
-        if kind == "pmdarima":
+        if self.engine == "pmdarima":
             mean, ci = self.backend.predict(n_periods=horizon, X=X, return_conf_int=True, alpha=0.05)
             sd = (np.asarray(ci)[:, 1] - np.asarray(mean)) / stats.norm.ppf(0.975)
             return fut, np.asarray(mean), sd
@@ -95,7 +95,7 @@ class ShareModelResults(EstimationResults):
         """Simulated future share paths (n_paths × horizon), from the state-space model's own simulator."""
         fut = np.arange(self.last_year + 1, self.last_year + horizon + 1)
         X = step_dummies(fut, self.exog_events).to_numpy() if self.exog_events else None
-        res = self.backend.arima_res_ if self.info.get("backend_kind") == "pmdarima" else self.backend
+        res = self.backend.arima_res_ if self.engine == "pmdarima" else self.backend
         sims = res.simulate(horizon, anchor="end", repetitions=n_paths, exog=X, rng=np.random.default_rng(seed))
         return tr.inv_logit(np.asarray(sims).reshape(horizon, n_paths).T)
 
@@ -160,8 +160,8 @@ def arima(share, *, interventions: bool | Sequence[int] = False, zeros: str = "r
         model=f"ARIMA{order} on logit share", params=params, std_errors=se, nobs=len(z), stats=stats_,
         info={"order": str(order), "transform": "logit", "interventions": ",".join(map(str, events)) or "none",
               "events_outside_sample": ",".join(map(str, skipped)) or "none",
-              "sample": f"{years[0]}–{years[-1]}", "backend_kind": "pmdarima"},
-        backend=m, years=tuple(int(y) for y in years), exog_events=events, fitted_logit=z)
+              "sample": f"{years[0]}–{years[-1]}"},
+        backend=m, years=tuple(int(y) for y in years), exog_events=events, fitted_logit=z, engine="pmdarima")
 
 
 def unobserved_components(share, *, level_shifts: bool | Sequence[int] = False,
@@ -199,13 +199,14 @@ def unobserved_components(share, *, level_shifts: bool | Sequence[int] = False,
     return ShareModelResults(
         model="Local linear trend (UC) on logit share", params=params, std_errors=se, nobs=len(z), stats=stats_,
         info={"transform": "logit", "level_shifts": ",".join(map(str, events)) or "none",
-              "sample": f"{years[0]}–{years[-1]}", "backend_kind": "statsmodels"},
+              "sample": f"{years[0]}–{years[-1]}"},
         backend=res, years=tuple(int(y) for y in years), exog_events=events, fitted_logit=z)
 
 
 def trend(result: ShareModelResults, level: float = 0.90) -> pd.DataFrame:
     """Smoothed trend of a UC model on the share scale: year, trend, lower_<L>, upper_<L>, slope (logit/yr)."""
-    if result.info.get("backend_kind") != "statsmodels" or not hasattr(result.backend, "level"):
+    if not isinstance(result, ShareModelResults) or result.engine != "statsmodels" \
+            or not hasattr(result.backend, "level"):
         raise SchemaError("trend() needs an unobserved_components result")
     lvl = result.backend.level
     mu = np.asarray(lvl["smoothed"])
@@ -229,6 +230,7 @@ class CompositionModelResults(EstimationResults):
     reference: str = ""
     extra: tuple = ()  # names of non-composition variables in the system (e.g. log Brent)
     data: Any = field(default=None, repr=False, compare=False)
+    kind: str = "VAR"  # "VAR" or "VECM"
 
     def simulate(self, horizon: int = 5, n_paths: int = 2000, seed: int = 0,
                  parameter_uncertainty: bool = True) -> np.ndarray:
@@ -240,7 +242,7 @@ class CompositionModelResults(EstimationResults):
         """
         if horizon < 1:
             raise SchemaError(f"horizon must be at least 1 year, got {horizon}")
-        kind = self.info.get("kind")
+        kind = self.kind
         k_alr = len(self.parts) - 1
         rng = np.random.default_rng(seed)
         if kind == "VAR":
@@ -302,7 +304,7 @@ class CompositionModelResults(EstimationResults):
 
     def granger(self, causing: str, caused: str | None = None, level: float = 0.05) -> TestResult:
         """Granger-causality Wald test in the VAR: does ``causing`` help predict ``caused`` (default: first alr)?"""
-        if self.info.get("kind") != "VAR":
+        if self.kind != "VAR":
             raise SchemaError("Granger tests need a VAR result")
         names = list(self.backend.names)
         caused = caused or names[0]
@@ -464,4 +466,5 @@ def composition_vecm(comp: pd.DataFrame, *, reference: str | None = None, k_ar_d
                "trace_crit_5": ",".join(f"{v:.3f}" for v in sel.crit_vals), "llf": float(res.llf)},
         info={"kind": "VECM", "rank": r, "k_ar_diff": k_ar_diff, "reference": ref, "transform": "alr",
               "variables": ",".join(Z.columns)},
-        backend=res, years=tuple(int(y) for y in Z.index), parts=tuple(wide.columns), reference=ref, data=Z)
+        backend=res, years=tuple(int(y) for y in Z.index), parts=tuple(wide.columns), reference=ref, data=Z,
+        kind="VECM")
