@@ -52,7 +52,6 @@ from .data.validate import require_columns
 from .errors import CountryCodeError, CoverageError, DataQualityWarning, SchemaError
 
 VOTE_CODES = {"yes": 1, "abstain": 2, "no": 3}
-VOTE_NAMES = {v: k for k, v in VOTE_CODES.items()}
 Abstain = Literal["half", "category", "drop"]
 Duplicates = Literal["first", "keep"]
 Records = Literal["resolutions", "all"]
@@ -462,8 +461,3 @@ def divergence_summary(divergent: pd.DataFrame, by: str | None = None) -> pd.Dat
         total = counts["count"].sum()
         counts["share"] = counts["count"] / total if total else np.nan
     return counts
-
-
-def vote_label(code: int) -> str:
-    """``1 → "yes"``, ``2 → "abstain"``, ``3 → "no"``."""
-    return VOTE_NAMES[int(code)]

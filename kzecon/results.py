@@ -33,6 +33,54 @@ def reduce_frozen(obj):
     return (type(obj), args)
 
 
+@dataclass(frozen=True)
+class TestResult:
+    """One hypothesis test: ``test``, ``statistic``, ``p_value``, ``lags``, ``null``, ``decision`` at ``level``."""
+
+    __test__ = False  # not a pytest test class
+
+    test: str
+    statistic: float
+    p_value: float
+    null: str
+    level: float = 0.05
+    lags: int | None = None
+    nobs: int | None = None
+    critical_values: Any = field(default_factory=dict)
+    detail: Any = field(default_factory=dict)
+
+    def __reduce__(self):
+        return reduce_frozen(self)
+
+    def __post_init__(self):
+        object.__setattr__(self, "critical_values", MappingProxyType(dict(self.critical_values)))
+        object.__setattr__(self, "detail", MappingProxyType(dict(self.detail)))
+
+    @property
+    def reject(self) -> bool:
+        return bool(self.p_value < self.level)
+
+    @property
+    def decision(self) -> str:
+        return f"{'reject' if self.reject else 'do not reject'} H0 ({self.null}) at {self.level:.0%}"
+
+    def summary(self) -> str:
+        lags = f", {self.lags} lags" if self.lags is not None else ""
+        n = f", n = {self.nobs}" if self.nobs is not None else ""
+        return f"{self.test}: statistic {self.statistic:.4g}, p = {self.p_value:.4g}{lags}{n}: {self.decision}"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: the columns of :meth:`to_dict`."""
+        return pd.DataFrame([self.to_dict()])
+
+    def to_dict(self) -> dict:
+        d = {"test": self.test, "statistic": self.statistic, "p_value": self.p_value, "lags": self.lags,
+             "nobs": self.nobs, "null": self.null, "level": self.level, "decision": self.decision}
+        d.update({f"cv_{k}": v for k, v in self.critical_values.items()})
+        d.update(self.detail)
+        return d
+
+
 def _frozen_series(s: pd.Series) -> pd.Series:
     s = s.astype(float).copy()
     s.values.flags.writeable = False

@@ -12,7 +12,7 @@ from statsmodels.tsa.stattools import adfuller
 from kzecon.errors import UsageError
 from kzecon.forecast import simulate
 from kzecon.gravity import ge
-from kzecon.timeseries import tests
+from kzecon.timeseries import stattests as tests
 
 
 def _composition():

@@ -63,7 +63,7 @@ def test_sup_f_statistic_and_p_value(bp):
 
 def test_sup_f_p_value_against_andrews_critical_values():
     """Andrews (1993, Table 1) asymptotic sup-F (Wald/k) critical values, π0 = 0.15, k = 1: 8.85 (5%), 12.35 (1%)."""
-    from kzecon.timeseries.tests import _supf_pvalue
+    from kzecon.timeseries.stattests import _supf_pvalue
 
     assert _supf_pvalue(8.85, 1, 0.15) == pytest.approx(0.05, abs=0.006)
     assert _supf_pvalue(12.35, 1, 0.15) == pytest.approx(0.01, abs=0.003)

@@ -19,8 +19,7 @@ from scipy import stats
 
 from kzecon.data.validate import require_columns
 from kzecon.errors import CoverageError, DataQualityWarning, SchemaError, SpecificationError
-from kzecon.results import EstimationResults, dropped_table
-from kzecon.timeseries.tests import TestResult
+from kzecon.results import EstimationResults, TestResult, dropped_table
 
 MODELS = ("pooled", "fe", "time_fe", "twoway", "re", "re_twoway", "fd", "between")
 COVS = ("unadjusted", "robust", "clustered", "driscoll-kraay")

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from kzecon.timeseries.tests import EVENTS as _POLICY_EVENTS
+from kzecon.timeseries.stattests import EVENTS as _POLICY_EVENTS
 
 EVENTS = {y: label[:1].upper() + label[1:] for y, label in _POLICY_EVENTS.items()}  # the policy events, as labels
 COLORS = {"china": "#c0392b", "russia": "#2c3e80", "eu": "#f1c40f", "central_asia": "#16a085",

@@ -13,7 +13,7 @@ from .models import (
                      trend,
                      unobserved_components,
 )
-from .tests import BreakResult, TestResult, bai_perron, chow, cusum, tests_frame, unit_root
+from .stattests import BreakResult, TestResult, bai_perron, chow, cusum, tests_frame, unit_root
 
 __all__ = ["transforms", "models", "share_battery", "ShareBattery", "TestResult", "BreakResult", "bai_perron",
            "chow", "cusum", "tests_frame", "unit_root", "arima", "unobserved_components", "trend", "composition_var",

@@ -11,7 +11,7 @@ import pandas as pd
 from kzecon.errors import CoverageError, DataQualityWarning, KzeconError, SchemaError
 
 from . import models, transforms
-from .tests import EVENTS, BreakResult, TestResult, bai_perron, chow, cusum, unit_root
+from .stattests import EVENTS, BreakResult, TestResult, bai_perron, chow, cusum, unit_root
 
 MIN_YEARS = 12
 """The shortest series the battery runs on (consecutive years); shorter ones are refused with this number."""

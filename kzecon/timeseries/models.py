@@ -24,7 +24,7 @@ from kzecon.errors import ConvergenceError, CoverageError, DataQualityWarning, S
 from kzecon.results import EstimationResults
 
 from . import transforms as tr
-from .tests import EVENTS, TestResult
+from .stattests import EVENTS, TestResult
 
 _GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(40)
 _GH_W = _GH_W / _GH_W.sum()

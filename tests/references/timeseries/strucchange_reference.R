@@ -1,4 +1,4 @@
-# Reference values for kzecon.timeseries.tests from R (Debian r-cran-strucchange, r-cran-urca).
+# Reference values for kzecon.timeseries.stattests from R (Debian r-cran-strucchange, r-cran-urca).
 # Input: china_share_kaz.csv (China's share of Kazakhstan's total trade, kzecon's spliced series 1994–2025,
 # Russia/Belarus 2010 interpolated), modelled on the logit scale.
 # Run from this folder: Rscript strucchange_reference.R  → strucchange_reference.csv

@@ -19,7 +19,7 @@ simulated once per process with a fixed seed (50,000 draws of a k-dimensional Br
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from types import MappingProxyType
 from typing import Any
@@ -29,55 +29,9 @@ import pandas as pd
 from scipy import optimize, stats
 
 from kzecon.errors import ConvergenceError, CoverageError, DataQualityWarning, EstimationError, SchemaError
-from kzecon.results import reduce_frozen
+from kzecon.results import TestResult, reduce_frozen
 
 EVENTS = {2010: "customs union", 2013: "BRI announced", 2015: "EAEU"}
-
-
-@dataclass(frozen=True)
-class TestResult:
-    """One hypothesis test: ``test``, ``statistic``, ``p_value``, ``lags``, ``null``, ``decision`` at ``level``."""
-
-    test: str
-    statistic: float
-    p_value: float
-    null: str
-    level: float = 0.05
-    lags: int | None = None
-    nobs: int | None = None
-    critical_values: Any = field(default_factory=dict)
-    detail: Any = field(default_factory=dict)
-
-    def __reduce__(self):
-        return reduce_frozen(self)
-
-    def __post_init__(self):
-        object.__setattr__(self, "critical_values", MappingProxyType(dict(self.critical_values)))
-        object.__setattr__(self, "detail", MappingProxyType(dict(self.detail)))
-
-    @property
-    def reject(self) -> bool:
-        return bool(self.p_value < self.level)
-
-    @property
-    def decision(self) -> str:
-        return f"{'reject' if self.reject else 'do not reject'} H0 ({self.null}) at {self.level:.0%}"
-
-    def summary(self) -> str:
-        lags = f", {self.lags} lags" if self.lags is not None else ""
-        n = f", n = {self.nobs}" if self.nobs is not None else ""
-        return f"{self.test}: statistic {self.statistic:.4g}, p = {self.p_value:.4g}{lags}{n}: {self.decision}"
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row: the columns of :meth:`to_dict`."""
-        return pd.DataFrame([self.to_dict()])
-
-    def to_dict(self) -> dict:
-        d = {"test": self.test, "statistic": self.statistic, "p_value": self.p_value, "lags": self.lags,
-             "nobs": self.nobs, "null": self.null, "level": self.level, "decision": self.decision}
-        d.update({f"cv_{k}": v for k, v in self.critical_values.items()})
-        d.update(self.detail)
-        return d
 
 
 def tests_frame(results) -> pd.DataFrame:
