@@ -22,10 +22,10 @@ from kzecon.errors import CoverageError
 from ._registry import DatasetInfo
 from ._store import describe, list_datasets, read_bundled, read_reference, verified_path
 from .countries import to_iso3
+from .downloads import user_data_dir
 from .readers import read_any, read_comtrade, read_dta, read_gravity_csv, read_imf, read_table, read_wdi
 from .sectors import load_hs2_sectors, map_hs2
 from .trade import load_trade
-from .updates import user_data_dir
 from .validate import validate_gravity, validate_trade
 
 GRAVITY = {"agtpa": "gravity_agtpa", "agtpa_wto": "gravity_agtpa_wto", "penppml": "gravity_penppml",
@@ -114,7 +114,7 @@ def load_products(include_updates: bool = False) -> pd.DataFrame:
     """
     df = read_bundled("products_kaz_chn")
     if include_updates:
-        from .updates import load_hs2_update
+        from .downloads import load_hs2_update
 
         upd, note = load_hs2_update()
         if upd is not None:

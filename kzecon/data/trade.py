@@ -34,7 +34,7 @@ import pandas as pd
 from kzecon.errors import CoverageError, DataQualityWarning, SchemaError
 
 from ._store import read_bundled
-from .updates import load_updates
+from .downloads import load_updates
 
 TRADE_OUT = ["reporter", "partner", "year", "flow", "value_usd", "source", "reporter_side", "flag"]
 

@@ -29,7 +29,7 @@ from kzecon.errors import CountryCodeError, UpdateError
 
 from . import readers
 from .countries import is_known_iso3
-from .updates import (
+from .downloads import (
     COMTRADE_FILE,
     COMTRADE_HS2_FILE,
     COMTRADE_HS2_META_FILE,
