@@ -87,10 +87,19 @@ def test_asymmetry_kaz_china_from_cow():
 def test_trade_intensity_definition():
     from kzecon.data import load_country_panel, load_totals
 
-    ti = measures.trade_intensity(load_country_panel(), load_totals(), partner="CHN").set_index("year")
+    panel, totals = load_country_panel(), load_totals()
+    ti = measures.trade_intensity(panel, totals, partner="CHN").set_index("year")
+    # by hand from the raw rows (COW v4, 2010): Kazakhstan's exports to China over its exports to every partner,
+    # against China's imports over the imports of every country in the totals (no aggregates among them in 2010)
+    k = panel[(panel["reporter"] == "KAZ") & (panel["year"] == 2010) & (panel["flow"] == "export")]
+    t = totals[totals["year"] == 2010]
+    assert t["iso3"].str.fullmatch("[A-Z]{3}").all() and t["iso3"].is_unique
+    x = k.loc[k["partner"] == "CHN", "value_usd"].sum() / k["value_usd"].sum()
+    w = t.loc[t["iso3"] == "CHN", "imports_usd"].iloc[0] / t["imports_usd"].sum()
     row = ti.loc[2010]
-    assert row["intensity"] == pytest.approx(row["export_share"] / row["partner_world_import_share"])
-    assert row["intensity"] > 1
+    assert row["export_share"] == pytest.approx(x, rel=1e-12)
+    assert row["partner_world_import_share"] == pytest.approx(w, rel=1e-12)
+    assert row["intensity"] == pytest.approx(x / w, rel=1e-12) and row["intensity"] > 1
 
 
 def test_mixed_sources_need_a_choice():
