@@ -301,7 +301,7 @@ def _world_backtest(args) -> int:
 
     from kzecon.forecast import world
     from kzecon.report import figures
-    from kzecon.report.progress import bar
+    from kzecon.report.progress import bar, updater
 
     if args.last_origin < args.first_origin:
         raise UsageError(f"--last-origin {args.last_origin} is before --first-origin {args.first_origin}")
@@ -309,7 +309,7 @@ def _world_backtest(args) -> int:
              quiet=args.quiet) as pb:
         bt = world.world_backtest(origins=range(args.first_origin, args.last_origin + 1), n_paths=args.paths or 500,
                                   seed=args.seed, statsforecast=not args.no_statsforecast,
-                                  progress=lambda i, n: pb.update(1))
+                                  progress=updater(pb))
     tabs = {sub: bt.summary_table(subset=sub, min_origin=args.score_from) for sub in ("held_out", "all")}
     print(f"world backtest: origins {bt.info['origins'][0]}–{bt.info['origins'][1]}, horizons 1–{bt.info['horizon']},"
           f" {bt.records['economy'].nunique()} economies ({len(bt.held_out)} held out), {bt.seconds:.0f} s; scored on "
@@ -340,12 +340,11 @@ def cmd_backtest(args) -> int:
         return _world_backtest(args)
     comp, label = _composition_input(args.data)
     models = [m.strip() for m in args.models.split(",")] if args.models else list(forecast.backtest.DEFAULT_MODELS)
-    from kzecon.report.progress import bar
+    from kzecon.report.progress import bar, updater
 
     with bar(total=len(models), desc="backtest (model × origin)", quiet=args.quiet) as pb:
         res = forecast.backtest.run(comp, models=models, start=args.start, horizon=args.horizon,
-                                    n_paths=args.paths or 2000, seed=args.seed,
-                                    progress=lambda done, total: (setattr(pb, "total", total), pb.update(1)))
+                                    n_paths=args.paths or 2000, seed=args.seed, progress=updater(pb))
     print(f"{label}: rolling origins {args.start}–, horizons 1–{args.horizon}")
     print(res.coverage.round(3).to_string(index=False))
     print(res.accuracy.round(4).to_string(index=False))
@@ -440,13 +439,13 @@ def _gravity_world(args) -> int:
 
     from kzecon.gravity import world
     from kzecon.report import figures
-    from kzecon.report.progress import bar
+    from kzecon.report.progress import bar, updater
 
     with bar(total=args.ri, desc="placebo refits") as pb:  # the longest step: 99 refits take about 100 s here
         res = world.eaeu_models(ri_reps=args.ri, score_reps=args.score_reps, seed=args.seed,
                                 client=_dask_client(args), workers=args.workers,
                                 progress=lambda msg: print(msg, file=sys.stderr, flush=True),
-                                ri_progress=lambda done, total: pb.update(done - pb.n))
+                                ri_progress=updater(pb))
     est = res.to_frame()
     print(res.summary())
     if args.out:

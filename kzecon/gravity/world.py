@@ -35,6 +35,7 @@ from kzecon.data.dots import CIF_FOB_FACTOR
 from kzecon.errors import CoverageError, UsageError
 from kzecon.results import EstimationResults
 
+from .formula import key
 from .inference import RandomizationResult, ScoreBootstrapResult, bloc_draw, randomization_inference, score_bootstrap
 from .ppml import PPML
 from .spec import pair_indicator, policy_indicator
@@ -53,8 +54,7 @@ def _event_columns(frame: pd.DataFrame, on: np.ndarray, prefix: str, leads, lags
     """Event-time dummies of a 0/1 policy ``on`` (aligned with ``frame``) that switches on once per pair:
     ``<prefix>_lead<k>`` (k years before; the largest lead bins all earlier years), ``<prefix>_lag<k>`` (k years
     after; the largest bins the later)."""
-    pair = pd.factorize(frame["exporter"].astype(str) + "\x1f" + frame["importer"].astype(str))[0] \
-        if len(frame) else np.zeros(0, dtype=np.int64)
+    pair = key(frame, "exporter^importer") if len(frame) else np.zeros(0, dtype=np.int64)
     year = frame["year"].to_numpy()
     start = np.full(pair.max(initial=-1) + 1, np.inf)
     np.minimum.at(start, pair[on == 1], year[on == 1].astype(float))

@@ -14,3 +14,14 @@ def bar(total: int, desc: str, *, quiet: bool = False):
     with tqdm(total=total, desc=desc, file=sys.stderr, disable=True if quiet else None, leave=False,
               dynamic_ncols=True) as pb:
         yield pb
+
+
+def updater(pb):
+    """A ``progress(done, total)`` callback (the library's convention) that moves the bar ``pb`` to ``done`` of
+    ``total``."""
+
+    def update(done: int, total: int) -> None:
+        pb.total = total
+        pb.update(done - pb.n)
+
+    return update
