@@ -219,29 +219,52 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
 
 
 def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, world_gravity) -> dict:
+    """The sections in :data:`STEPS`; trade policy, which waits for the world gravity, is rendered last so the
+    others render meanwhile. Warnings are gathered by section and re-issued in the reading order."""
+    import warnings
+
     b = _Brief(fig_dir)
-    n = len(STEPS)
-    progress(1, n, STEPS[0])
-    ts = pipeline.trade_shares()
-    _where_we_are(b, ts)
-    progress(2, n, STEPS[1])
-    _how_we_got_here(b, pipeline.share_breaks(ts))
-    progress(3, n, STEPS[2])
-    dr = pipeline.dependence_risk(paths=paths, seed=seed)
-    _where_we_are_heading(b, dr, ts.last_year)
-    progress(4, n, STEPS[3])
-    _trade_policy(b, pipeline.customs_union(reps=reps, seed=seed), world_gravity.result())
-    progress(5, n, STEPS[4])
-    _oil(b, pipeline.products())
-    progress(6, n, STEPS[5])
-    _politics(b, pipeline.un_alignment())
-    progress(7, n, STEPS[6])
+    caught: dict[str, list] = {}
+    order = ("where we are", "how we got here", "where we are heading", "oil", "politics", "top line",
+             "trade policy")
+
+    def step(label: str, fn, *args):
+        progress(order.index(label) + 1, len(order), label)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            result = fn(*args)
+        caught[label] = list(w)
+        return result
+
+    def where_we_are():
+        shares = pipeline.trade_shares()
+        _where_we_are(b, shares)
+        return shares
+
+    def heading():
+        risk = pipeline.dependence_risk(paths=paths, seed=seed)
+        _where_we_are_heading(b, risk, ts.last_year)
+        return risk
+
+    def top_line():
+        b.out["top_line"] = _top_line(ts, dr)
+        problems = _one_pager(fig_dir, b.out["top_line"], ts, dr)
+        if problems:
+            b.out["layout"]["summary.png"] = problems
+
+    ts = step("where we are", where_we_are)
+    step("how we got here", lambda: _how_we_got_here(b, pipeline.share_breaks(ts)))
+    dr = step("where we are heading", heading)
+    step("oil", lambda: _oil(b, pipeline.products()))
+    step("politics", lambda: _politics(b, pipeline.un_alignment()))
+    step("top line", top_line)
+    step("trade policy", lambda: _trade_policy(b, pipeline.customs_union(reps=reps, seed=seed),
+                                               world_gravity.result()))
     out = b.out
-    out["top_line"] = _top_line(ts, dr)
     out["findings"] = b.F.values
-    problems = _one_pager(fig_dir, out["top_line"], ts, dr)
-    if problems:
-        out["layout"]["summary.png"] = problems
+    for label in STEPS:
+        for w in caught.get(label, []):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return out
 
 
