@@ -263,9 +263,19 @@ def cmd_forecast(args) -> int:
     comp, label = _composition_input(args.data)
     events = forecast.read_events(args.events) if args.events else None
     model = args.model
+    if args.brent and not args.scenario:
+        raise UsageError("--brent is the price history for --scenario; give --scenario FILE too")
     if args.scenario:
         scen = kzecon.data.read_any(args.scenario)
-        fc = forecast.simulate_scenario(comp, scen, horizon=args.horizon, n_paths=args.paths, seed=args.seed)
+        brent = None
+        if args.brent:
+            from kzecon.data.validate import require_columns
+
+            hist = kzecon.data.read_any(args.brent)
+            require_columns(hist, ["year", "brent"], args.brent)
+            brent = hist.set_index("year")["brent"]
+        fc = forecast.simulate_scenario(comp, scen, horizon=args.horizon, n_paths=args.paths, seed=args.seed,
+                                        brent=brent)
     else:
         if model == "auto":
             model, acc = forecast.choose_model(comp, horizon=min(args.horizon, 5), seed=args.seed, events=events)
@@ -643,6 +653,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "are China, Russia, US, EU, Central Asia and rest in any spelling; otherwise the per-series model "
                    "with the best backtest CRPS on the data")
     f.add_argument("--scenario", default=None, help="CSV year, brent (USD/bbl): paths conditioned on oil prices")
+    f.add_argument("--brent", default=None,
+                   help="with --scenario: CSV year, brent — the price history in the scenario's units (default: the "
+                        "bundled annual Brent series)")
     f.add_argument("--events", default=None, help="CSV of risk events (event, kind, part_a, part_b, threshold)")
     f.add_argument("--paths", type=_int_in(100, 10**7, "--paths"), default=4000,
                    help="simulated paths (default 4000)")

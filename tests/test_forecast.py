@@ -4,6 +4,8 @@ probabilities, calibration on a known data-generating process, CLI contracts."""
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from kzecon import forecast
@@ -143,6 +145,24 @@ def test_scenario_moves_paths_in_the_estimated_direction(comp):
         forecast.simulate_scenario(comp, pd.DataFrame({"year": [2040], "brent": [80.0]}), horizon=3)
 
 
+@settings(max_examples=8, deadline=None)
+@given(st.floats(0.01, 100.0))
+def test_scenario_invariant_to_the_oil_price_unit(factor):
+    """Brent in any unit (cents, another currency at a fixed rate): history and scenario scaled alike give the same
+    composition paths — log Brent only shifts by a constant, which the VAR's intercept absorbs."""
+    import kzecon
+
+    comp = forecast.kazakhstan_composition()
+    brent = kzecon.data.load_oil("brent", "annual").set_index("year").iloc[:, -1]
+    sc = pd.DataFrame({"year": range(2026, 2029), "brent": [60.0, 80.0, 100.0]})
+    a = forecast.simulate_scenario(comp, sc, horizon=3, n_paths=300, seed=2, brent=brent)
+    b = forecast.simulate_scenario(comp, sc.assign(brent=sc["brent"] * factor), horizon=3, n_paths=300, seed=2,
+                                   brent=brent * factor)
+    np.testing.assert_allclose(a.paths, b.paths, rtol=1e-7, atol=1e-10)
+    with pytest.raises(SchemaError, match="positive"):
+        forecast.simulate_scenario(comp, sc, horizon=3, brent=brent.where(brent.index != 2000, -1.0))
+
+
 def test_cli_forecast_contract(tmp_path, comp):
     f = tmp_path / "c.csv"
     comp.to_csv(f, index=False)
@@ -190,3 +210,23 @@ def test_balance_event_matches_measures_balance_index(comp):
         ev = pd.Series({"event": "b", "kind": "balance_below", "threshold": thr})
         hits = event_hits(wide.to_numpy()[None], list(wide.columns), ev)[0]
         assert list(hits) == list((b.reindex(wide.index) < thr).to_numpy())
+
+
+def test_cli_scenario_with_a_users_oil_price_history(tmp_path):
+    """--brent FILE: a price history in cents with a scenario in cents gives the paths of the bundled USD history
+    with the scenario in USD (to rounding); --brent without --scenario is a usage error (exit 64), nothing written."""
+    import kzecon
+    from kzecon.cli import main
+
+    b = kzecon.data.load_oil("brent", "annual").set_index("year").iloc[:, -1]
+    pd.DataFrame({"year": b.index, "brent": b.to_numpy() * 100}).to_csv(tmp_path / "cents.csv", index=False)
+    pd.DataFrame({"year": [2026, 2027], "brent": [6000.0, 9000.0]}).to_csv(tmp_path / "sc_c.csv", index=False)
+    pd.DataFrame({"year": [2026, 2027], "brent": [60.0, 90.0]}).to_csv(tmp_path / "sc_u.csv", index=False)
+    common = ["forecast", "--horizon", "2", "--paths", "300", "--seed", "4"]
+    assert main([*common, "--scenario", str(tmp_path / "sc_u.csv"), "--out", str(tmp_path / "u")]) == 0
+    assert main([*common, "--scenario", str(tmp_path / "sc_c.csv"), "--brent", str(tmp_path / "cents.csv"),
+                 "--out", str(tmp_path / "c")]) == 0
+    u, c = (pd.read_csv(tmp_path / d / "paths_summary.csv") for d in ("u", "c"))
+    np.testing.assert_allclose(u.select_dtypes("number"), c.select_dtypes("number"), atol=1e-9)
+    assert main([*common, "--brent", str(tmp_path / "cents.csv"), "--out", str(tmp_path / "x")]) == 64
+    assert not (tmp_path / "x").exists()

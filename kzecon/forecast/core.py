@@ -312,7 +312,7 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
 
 
 def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: int = 5, n_paths: int = 4000,
-                      seed: int = 0, reference: str = "rest") -> CompositionForecast:
+                      seed: int = 0, reference: str = "rest", brent: pd.Series | None = None) -> CompositionForecast:
     """Composition paths conditioned on a Brent price path: a VAR on the log-ratios and log Brent, simulated
     with log Brent held at the scenario's values.
 
@@ -320,6 +320,9 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
     In each simulated year the Brent shock is set to what the scenario requires and the log-ratio shocks are
     drawn from their normal distribution conditional on it (the VAR's residual covariance): the paths respond
     both through the lagged dynamics and through the contemporaneous correlation of shocks.
+
+    ``brent``: the annual price history (a Series indexed by year, USD/bbl, in the scenario's units); default the
+    bundled annual Brent series (``kzecon.data.load_oil("brent", "annual")``).
     """
     import kzecon
     from kzecon.data.validate import require_columns
@@ -329,7 +332,11 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
         raise SchemaError("scenario: column 'brent' must hold positive prices (USD/bbl)")
     wide = composition_frame(comp)
     ref = reference if reference in wide.columns else wide.columns[-1]
-    brent = kzecon.data.load_oil("brent", "annual").set_index("year").iloc[:, -1]
+    if brent is None:
+        brent = kzecon.data.load_oil("brent", "annual").set_index("year").iloc[:, -1]
+    brent = pd.to_numeric(pd.Series(brent), errors="coerce")
+    if not (brent.dropna() > 0).all() or brent.isna().any():
+        raise SchemaError("brent: the price history must be positive numbers (USD/bbl) in every year it lists")
     years = [y for y in wide.index if y in brent.index]
     if len(years) < len(wide):
         raise CoverageError(f"Brent prices cover {brent.index.min()}–{brent.index.max()}; the composition runs to "
