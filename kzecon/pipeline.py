@@ -86,33 +86,13 @@ def trade_shares() -> TradeShares:
 
 
 # ---------------------------------------------------------------------------------------------- breaks
-@dataclass(frozen=True)
-class ShareBreaks:
-    """Tests and Bai–Perron breaks on the logit of China's share of Kazakhstan's total trade."""
-
-    series: pd.DataFrame
-    tests: pd.DataFrame
-    breaks: pd.DataFrame
-
-    def p_value(self, test: str, regression: str = "c") -> float:
-        t = self.tests
-        return float(t[(t["test"] == test) & (t["regression"] == regression)]["p_value"].iloc[0])
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.tests.copy()
-
-    def summary(self) -> str:
-        return (f"ADF p = {self.p_value('ADF'):.2f}, KPSS p = {self.p_value('KPSS'):.2f}; "
-                f"{len(self.breaks)} breaks: {', '.join(str(int(y)) for y in self.breaks['year'])}")
-
-
-def share_breaks(shares: TradeShares | None = None) -> ShareBreaks:
+def share_breaks(shares: TradeShares | None = None):
+    """The test battery on China's share of Kazakhstan's total trade: a
+    :class:`kzecon.timeseries.analysis.ShareBattery` (tests, Bai–Perron breaks, series, ``p_value(test)``)."""
     from kzecon import timeseries
 
     s = (shares or trade_shares()).shares
-    ch = s[(s["flow"] == "total") & (s["group"] == "china")][["year", "share"]]
-    bat = timeseries.share_battery(ch)
-    return ShareBreaks(series=bat.series, tests=bat.tests, breaks=bat.breaks)
+    return timeseries.share_battery(s[(s["flow"] == "total") & (s["group"] == "china")][["year", "share"]])
 
 
 # ---------------------------------------------------------------------------------------------- risk

@@ -335,7 +335,7 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
     if brent is None:
         brent = kzecon.data.load_oil("brent", "annual").set_index("year").iloc[:, -1]
     brent = pd.to_numeric(pd.Series(brent), errors="coerce")
-    if not (brent.dropna() > 0).all() or brent.isna().any():
+    if not (brent > 0).all():  # NaN fails too
         raise SchemaError("brent: the price history must be positive numbers (USD/bbl) in every year it lists")
     years = [y for y in wide.index if y in brent.index]
     if len(years) < len(wide):

@@ -46,6 +46,11 @@ class ShareBattery:
     def nobs(self) -> int:
         return len(self.series)
 
+    def p_value(self, test: str, regression: str = "c") -> float:
+        """The p-value of one test of the battery (e.g. ``"ADF"``, ``"KPSS"``) with that deterministic part."""
+        t = self.tests
+        return float(t[(t["test"] == test) & (t["regression"] == regression)]["p_value"].iloc[0])
+
     def to_frame(self) -> pd.DataFrame:
         """The tests table."""
         return self.tests.copy()
