@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import kzecon
-from kzecon.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, DataError, DataFileError, KzeconError, UsageError, plain
+from kzecon.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    DataError,
+    DataFileError,
+    KzeconError,
+    UsageError,
+    plain,
+)
 from kzecon.report.output import Output
 
 if TYPE_CHECKING:
@@ -96,7 +105,11 @@ def cmd_measures(args) -> int:
     if args.data:
         trade = _load_user_trade(args.data)
         vintage = f"user file {args.data}"
-        reporter = args.reporter or (trade["reporter"].mode().iloc[0])
+        reporters = sorted(trade["reporter"].unique())
+        if args.reporter is None and len(reporters) > 1:
+            raise UsageError(f"{args.data} holds {len(reporters)} reporters ({', '.join(reporters[:8])}"
+                             f"{' …' if len(reporters) > 8 else ''}): choose one with --reporter ISO3")
+        reporter = (args.reporter or reporters[0]).strip().upper()
     else:
         trade = kzecon.data.load_trade("spliced", russia_2010=args.russia_2010)
         vintage = "; ".join(trade.attrs.get("vintage", []))
@@ -267,13 +280,7 @@ def cmd_forecast(args) -> int:
         raise UsageError("--brent is the price history for --scenario; give --scenario FILE too")
     if args.scenario:
         scen = kzecon.data.read_any(args.scenario)
-        brent = None
-        if args.brent:
-            from kzecon.data.validate import require_columns
-
-            hist = kzecon.data.read_any(args.brent)
-            require_columns(hist, ["year", "brent"], args.brent)
-            brent = hist.set_index("year")["brent"]
+        brent = kzecon.data.read_any(args.brent) if args.brent else None  # validated by simulate_scenario
         fc = forecast.simulate_scenario(comp, scen, horizon=args.horizon, n_paths=args.paths, seed=args.seed,
                                         brent=brent)
     else:
@@ -383,6 +390,8 @@ def _parse_years(text: str | None) -> list[int] | None:
                 raise UsageError(f"--years {text}: the end year {hi} is before the start year {lo}")
             return list(range(lo, hi + 1, step))
         return sorted({int(y) for y in text.split(",") if y.strip()})
+    except UsageError:
+        raise
     except ValueError:
         raise UsageError(f"--years {text!r}: write START:END[:STEP] (e.g. 1996:2016:4) or a list 2000,2004,2008") \
             from None
@@ -415,7 +424,11 @@ def _gravity_frame(args) -> tuple[pd.DataFrame, str]:
 
 def _dask_client(args):
     """--scheduler ADDRESS, else a local cluster of --workers (None: this process, where the caller allows it)."""
-    return args.scheduler if args.scheduler else ("local" if args.workers else None)
+    if args.scheduler:
+        from kzecon.gravity.distributed import check_scheduler_address
+
+        return check_scheduler_address(args.scheduler)
+    return "local" if args.workers else None
 
 
 def _gravity_by(args, cluster) -> int:
@@ -464,8 +477,9 @@ def _gravity_world(args) -> int:
         fig = figures.event_study(es, title="Customs union / EAEU: trade between members around entry",
                                   source=src + "; 95% intervals clustered by country pair", reference=-1,
                                   ylabel="log points, relative to the year before entry")
-        dropped = pd.concat([r.dropped.assign(model=k) for k, r in res.models.items() if len(r.dropped)],
-                            ignore_index=True)
+        from kzecon.results import dropped_by_model
+
+        dropped = dropped_by_model(res.models)
         with Output(args.out) as out:
             out.csv(est, "estimates.csv")
             out.csv(es, "event_study.csv")
@@ -484,7 +498,6 @@ def _gravity_world(args) -> int:
 
 
 def cmd_gravity(args) -> int:
-    import pandas as pd
 
     from kzecon import gravity
     from kzecon.report import figures
@@ -515,13 +528,15 @@ def cmd_gravity(args) -> int:
     print(est[["model", "term", "estimate", "std_error", "nobs", "n_dropped"]].to_string(
         index=False, float_format=lambda x: f"{x:.4f}"))
     if args.out:
-        dropped = pd.concat([r.dropped.assign(model=k) for k, r in res.items() if len(r.dropped)], ignore_index=True)
+        from kzecon.results import dropped_by_model
+
+        dropped = dropped_by_model(res)
         terms = gravity.kazakhstan.TERMS if not (args.replicate or args.formula) else None
         shown = est[est["model"].str.startswith("ppml")] if terms else est
         fig = figures.coefficients(shown, terms=terms, title=label.split(" on ")[0][:90], source="kzecon; " + label)
         with Output(args.out) as out:
             out.csv(est, "estimates.csv")
-            out.csv(dropped if len(dropped) else pd.DataFrame(columns=["reason", "rows", "model"]), "dropped.csv")
+            out.csv(dropped, "dropped.csv")
             out.figure(fig, "estimates.png")
         out.report()
     return 0
@@ -750,24 +765,40 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
     print(f"kzecon: warning: {text}", file=sys.stderr)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that it unwinds like Ctrl-C: temporary folders removed, workers
+    stopped, one line printed."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
 def main(argv=None) -> int:
+    import signal
+    import threading
+
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as done:  # --help, --version (0) or a usage error (64, already printed in one line)
         return int(done.code or 0)
     _SHOWN.clear()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             if not args.debug:
                 warnings.showwarning = _one_line_warning
             return args.func(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         if args.debug:
             raise
-        print("kzecon: interrupted; nothing written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        print("kzecon: " + ("terminated" if isinstance(stop, Terminated) else "interrupted") + "; nothing written",
+              file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
     except KzeconError as err:
         if args.debug:
             raise
@@ -790,6 +821,9 @@ def main(argv=None) -> int:
         print(f"kzecon: internal error ({type(err).__name__}: {plain(err, 200)}); rerun with --debug and report it",
               file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,9 @@ def plain(message: str, limit: int = MAX_MESSAGE) -> str:
     return msg if len(msg) <= limit else msg[: limit - 2].rstrip() + " …"
 
 
-class KzeconError(Exception):
-    """Base class of every error kzecon raises on purpose."""
+class KzeconError(ValueError):
+    """Base class of every error kzecon raises on purpose. It is a ``ValueError``, as the errors of pandas,
+    statsmodels and linearmodels for bad input are: ``except ValueError`` catches kzecon's too."""
 
     exit_code = 1
 
@@ -96,9 +97,15 @@ class DroppedRowsWarning(KzeconWarning):
     """Rows were dropped, imputed or clipped; the result records how many and why."""
 
 
+class CollinearityWarning(KzeconWarning):
+    """Regressors left out of a model because they are not identified on its sample (absorbed by the fixed effects
+    or collinear with other regressors); the result lists them in ``omitted``."""
+
+
 class DataQualityWarning(KzeconWarning):
     """A known defect of a source (undercount, suppressed cells, incomplete years)."""
 
 
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
+EXIT_TERMINATED = 143  # SIGTERM (128 + 15), as shells report it
 EXIT_INTERNAL = 70  # a bug in kzecon (sysexits EX_SOFTWARE); never a user's mistake

@@ -18,10 +18,9 @@ import numpy as np
 import pandas as pd
 
 from kzecon.data import load_partner_groups, validate_trade
-from kzecon.data.countries import EXTRA_CODES
+from kzecon.data.countries import AGGREGATES, EXTRA_CODES
 from kzecon.errors import CoverageError, DataQualityWarning, SchemaError
 
-AGGREGATES = frozenset({"WLD", "EU27", "EU28"})
 DEFAULT_GROUP_ORDER = ("CHINA", "RUSSIA", "EU", "CENTRAL_ASIA")
 FLOW_CHOICES = ("export", "import", "total", "all")
 # IMF Direction of Trade Statistics convention: CIF import values ≈ 1.10 × FOB export values.

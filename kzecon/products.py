@@ -21,7 +21,7 @@ import pandas as pd
 from . import data as _data
 from . import measures
 from .data.sectors import HS_CHAPTERS, SECTORS, map_hs2, sector_table, validate_sector_table
-from .data.validate import require_columns
+from .data.validate import check_positive_values, require_columns
 from .errors import CoverageError, DataQualityWarning, EstimationError, SchemaError
 from .results import EstimationResults, dropped_table
 
@@ -174,8 +174,7 @@ def brent_scenarios(result: EstimationResults, prices: Sequence[float] = (50, 80
     fit = result.backend
     if fit is None:
         raise EstimationError("result has no fitted model to predict from")
-    if any(p <= 0 for p in prices):
-        raise SchemaError(f"Brent prices must be positive, got {list(prices)}")
+    prices = check_positive_values(prices, "Brent prices (USD/bbl)")
     first, last = result.stats["first_year"], result.stats["last_year"]
     year = last + 1 if year is None else int(year)
     X = pd.DataFrame({"const": 1.0, "log_brent": np.log(np.asarray(prices, dtype=float))})

@@ -16,9 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _st
 
-from kzecon.errors import EstimationError
+from kzecon.errors import EstimationError, UsageError
 
 
 def reduce_frozen(obj):
@@ -114,6 +113,9 @@ class EstimationResults:
     backend : object
         The wrapped library's own result (statsmodels, linearmodels, pyfixest), for anything kzecon
         does not carry over (predictions, the library's own summary).
+    omitted : mapping
+        Regressors of the specification left out of the fit, each with the reason (absorbed by a fixed effect,
+        collinear): as fixest's ``collin.var``.
     """
 
     model: str
@@ -127,10 +129,12 @@ class EstimationResults:
     pvalues_override: pd.Series | None = None
     vcov: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     backend: Any = field(default=None, repr=False, compare=False)
+    omitted: Mapping[str, str] = field(default_factory=dict)
 
     __reduce__ = reduce_frozen
 
     def __post_init__(self):
+        object.__setattr__(self, "omitted", MappingProxyType(dict(self.omitted)))
         params = _frozen_series(pd.Series(self.params))
         se = _frozen_series(pd.Series(self.std_errors).reindex(params.index))
         object.__setattr__(self, "params", params)
@@ -151,6 +155,8 @@ class EstimationResults:
         return self.params / self.std_errors
 
     def _dist(self):
+        from scipy import stats as _st  # imported here: it takes ~0.6 s, and a fit needs none of it
+
         return _st.t(self.df_resid) if self.df_resid is not None else _st.norm()
 
     @property
@@ -162,7 +168,7 @@ class EstimationResults:
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Wald confidence intervals (t with ``df_resid`` if set, else normal)."""
         if not 0 < level < 1:
-            raise ValueError(f"level must be in (0, 1), got {level}")
+            raise UsageError(f"level must be in (0, 1), got {level}")
         q = self._dist().ppf(0.5 + level / 2)
         return pd.DataFrame({"lower": self.params - q * self.std_errors,
                              "upper": self.params + q * self.std_errors})
@@ -190,6 +196,8 @@ class EstimationResults:
         if self.n_dropped:
             for _, row in self.dropped.iterrows():
                 lines.append(f"{'dropped':>22s}: {int(row['rows']):,d} ({row['reason']})")
+        for t, why in self.omitted.items():
+            lines.append(f"{'omitted':>22s}: {t} ({why})")
         for k, v in self.stats.items():
             lines.append(f"{k:>22s}: {v:.6g}" if isinstance(v, (float, np.floating)) else f"{k:>22s}: {v}")
         tab = self.to_frame().set_index("term")[["estimate", "std_error", "statistic", "p_value",
@@ -229,6 +237,11 @@ class ResultsSet(Mapping):
         cols = ["model", "term", "estimate", "std_error", "nobs", "p_value", "conf_low", "conf_high", "n_dropped"]
         return pd.concat(rows, ignore_index=True)[cols]
 
+    @property
+    def dropped(self) -> pd.DataFrame:
+        """The rows each fit dropped: ``reason, rows, model`` (empty when none was)."""
+        return dropped_by_model(self._fits)
+
     def summary(self, digits: int = 3) -> str:
         """Estimates (standard errors) by term × fit, then N."""
         t = self.to_frame()
@@ -241,6 +254,16 @@ class ResultsSet(Mapping):
 
     def __repr__(self) -> str:  # pragma: no cover - convenience
         return f"ResultsSet({', '.join(self._fits)})"
+
+
+def dropped_by_model(fits: Mapping[str, EstimationResults]) -> pd.DataFrame:
+    """The rows each fit dropped, stacked: ``reason, rows, model`` (an empty frame with these columns when no fit
+    dropped a row)."""
+    parts = [r.dropped.assign(model=name) for name, r in fits.items() if len(r.dropped)]
+    if not parts:
+        return pd.DataFrame({"reason": pd.Series(dtype=object), "rows": pd.Series(dtype=int),
+                             "model": pd.Series(dtype=object)})
+    return pd.concat(parts, ignore_index=True)[["reason", "rows", "model"]]
 
 
 def dropped_table(*pairs: tuple[str, int]) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import pytest
 import kzecon
 from kzecon import alignment, measures, panel
 from kzecon.cli import main
+from kzecon.report import brief
 
 REF = Path(__file__).parent / "references"
 
@@ -196,6 +197,29 @@ def test_saved_figures_carry_no_timestamp(tmp_path):
 def test_second_run_uses_the_cache(brief_dir, capsys):
     assert main(["brief", "--out", str(brief_dir), "--reps", "99", "--paths", "500"]) == 0
     assert "(cached results)" in capsys.readouterr().out
+
+
+def test_an_edited_cache_never_reaches_the_html(brief_dir, capsys):
+    """The cache records what the build wrote (a SHA-256 per file) and is never rendered: a value planted in it
+    leaves index.html as it was; a changed output file is no hit."""
+    (path,) = (brief_dir / ".kzecon-cache").glob("brief-*.json")
+    rec = json.loads(path.read_text())
+    assert "index.html" in rec["outputs"] and "findings.json" in rec["outputs"]
+    assert any(k.startswith("figures/") for k in rec["outputs"])
+    html = (brief_dir / "index.html").read_bytes()
+    rec["top_line"] = ["<script>alert(1)</script>"]
+    path.write_text(json.dumps(rec))
+    assert main(["brief", "--out", str(brief_dir), "--reps", "99", "--paths", "500"]) == 0
+    assert "(cached results)" in capsys.readouterr().out
+    assert (brief_dir / "index.html").read_bytes() == html
+    assert b"<script>alert" not in html
+    assert brief._read_cache(path, brief_dir) is not None
+    findings = (brief_dir / "findings.json").read_text()
+    (brief_dir / "findings.json").write_text(findings + " ")
+    try:
+        assert brief._read_cache(path, brief_dir) is None
+    finally:
+        (brief_dir / "findings.json").write_text(findings)
 
 
 def test_latex_table_structure():

@@ -9,7 +9,7 @@ import pytest
 
 from kzecon import gravity
 from kzecon.cli import main
-from kzecon.errors import CoverageError, SchemaError, SpecificationError
+from kzecon.errors import CollinearityWarning, CoverageError, SchemaError, SpecificationError
 from kzecon.gravity.simulate import simulate_panel
 
 REF = Path(__file__).parent / "references" / "gravity"
@@ -92,7 +92,12 @@ def test_bad_input(sim):
     f = gravity.estimation_frame(sim)
     f["absorbed"] = f["exporter"].str[-1].astype(int)  # constant within exporter-year: absorbed by the FE
     with pytest.raises(SpecificationError, match="'?absorbed'?.*collinear"):
-        gravity.ppml(f, ["policy", "absorbed"])
+        gravity.ppml(f, ["policy", "absorbed"], collinear="raise")
+    with pytest.warns(CollinearityWarning, match="absorbed"):  # the default, as fixest: omitted, listed, rest fitted
+        r = gravity.ppml(f, ["policy", "absorbed"])
+    assert list(r.params.index) == ["policy"] and "absorbed" in r.omitted
+    alone = gravity.ppml(f, ["policy"])
+    np.testing.assert_allclose(r.params, alone.params, rtol=1e-10)
     with pytest.raises(CoverageError, match="no flows between KAZ and CHN"):
         gravity.add_pair_term(f, "KAZ", "CHN", 2013)
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kzecon import gravity
-from kzecon.errors import ConvergenceError, SchemaError, SpecificationError, UsageError
+from kzecon.errors import CollinearityWarning, ConvergenceError, SchemaError, SpecificationError, UsageError
 
 REF = Path(__file__).parent / "references" / "gravity"
 TIGHT = None
@@ -122,9 +122,16 @@ def test_same_convergence_verdicts():
 
 def test_collinear_regressor_named_by_both_backends():
     df = _separated_panel().assign(twice=lambda d: 2 * d["x"] + d["rta"])
+    fml = "flow ~ rta + x + twice | exp_year + imp_year + pair"
     for backend in ("kzecon", "pyfixest"):
         with pytest.raises(SpecificationError, match="twice"):
-            gravity.ppml(df, "flow ~ rta + x + twice | exp_year + imp_year + pair", backend=backend)
+            gravity.ppml(df, fml, backend=backend, collinear="raise")
+        with pytest.warns(CollinearityWarning, match="twice"):  # the default: omitted (as fixest), the rest fitted
+            r = gravity.ppml(df, fml, backend=backend)
+        assert "twice" in r.omitted and list(r.params.index) == ["rta", "x"]
+        without = gravity.ppml(df, "flow ~ rta + x | exp_year + imp_year + pair", backend=backend)
+        np.testing.assert_allclose(r.params, without.params, rtol=1e-9)
+        np.testing.assert_allclose(r.std_errors, without.std_errors, rtol=1e-7)
 
 
 def test_refit_with_replaced_regressor_equals_a_fresh_fit(panel_a):

@@ -11,7 +11,7 @@ import kzecon
 from kzecon import products
 from kzecon.cli import main
 from kzecon.data import update
-from kzecon.errors import CoverageError, SchemaError
+from kzecon.errors import CoverageError, SchemaError, UsageError
 
 REF = Path(__file__).parent / "references" / "products"
 
@@ -157,8 +157,9 @@ def test_scenarios_are_monotone_and_bounded():
     assert (sc["lower"] < sc["estimate"]).all() and (sc["estimate"] < sc["upper"]).all()
     slope = r.params["log_brent"]
     assert np.sign(np.diff(sc["estimate"])).tolist() == [np.sign(slope)] * 2
-    with pytest.raises(SchemaError):
-        products.brent_scenarios(r, [0, 50])
+    for bad in ([0, 50], [float("nan"), 80], [float("inf")], [-5], ["x"], []):  # a bad option value: UsageError
+        with pytest.raises(UsageError, match="Brent prices"):
+            products.brent_scenarios(r, bad)
 
 
 def test_too_short_series():

@@ -2,6 +2,7 @@
 the issue with its error type, exit code or flagged output; the gravity formula path against pyfixest called
 directly on the same frame."""
 
+import hashlib
 import json
 import os
 import signal
@@ -257,19 +258,30 @@ def test_brief_cache_is_plain_json_and_refuses_what_it_did_not_write(tmp_path):
 
     from kzecon.report import brief
 
-    figs = tmp_path / "figures"
-    figs.mkdir()
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "index.html").write_text("<p>brief</p>")
+    (tmp_path / "figures" / "a.png").write_bytes(b"png")
     planted = tmp_path / "brief-x.json"
-    planted.write_bytes(pickle.dumps({"tables": {}, "figures": {}}))  # a pickle is never loaded
+    planted.write_bytes(pickle.dumps({"outputs": {}, "figures": {}}))  # a pickle is never loaded
     with pytest.warns(UserWarning, match="not a cache this version wrote"):
-        assert brief._read_cache(planted, figs) is None
-    planted.write_text(json.dumps({"tables": {"t": 1}, "figures": {}, "notes": {}, "findings": {}, "warnings": []}))
+        assert brief._read_cache(planted, tmp_path) is None
+    planted.write_text(json.dumps({"outputs": {"index.html": 1}, "findings": {}, "top_line": [], "layout": {},
+                                   "figures": {}}))
     with pytest.warns(UserWarning, match="not a cache"):
-        assert brief._read_cache(planted, figs) is None
-    ok = {"tables": {"t": "<table/>"}, "figures": {}, "notes": {}, "findings": {"x": {"value": 1}}, "warnings": [],
-          "sections": {}, "top_line": [], "layout": {}}
+        assert brief._read_cache(planted, tmp_path) is None
+    digests = {rel: hashlib.sha256((tmp_path / rel).read_bytes()).hexdigest() for rel in ("index.html",
+                                                                                          "figures/a.png")}
+    ok = {"outputs": digests, "findings": {"x": {"value": 1}}, "top_line": ["<script>alert(1)</script>"],
+          "layout": {}, "figures": {}}
     planted.write_text(json.dumps(ok))
-    assert brief._read_cache(planted, figs) == ok
+    assert brief._read_cache(planted, tmp_path) == ok  # a hit: the folder already holds this brief, nothing rendered
+    (tmp_path / "figures" / "a.png").write_bytes(b"changed")
+    assert brief._read_cache(planted, tmp_path) is None  # a file of the brief changed since: rebuilt
+    (tmp_path / "figures" / "a.png").write_bytes(b"png")
+    escape = dict(ok, outputs={"../outside.txt": digests["index.html"]})
+    (tmp_path.parent / "outside.txt").write_text("<p>brief</p>")
+    planted.write_text(json.dumps(escape))
+    assert brief._read_cache(planted, tmp_path) is None  # a record naming a file outside the folder is no hit
 
 
 def test_cache_key_follows_the_data_actually_read(tmp_path, monkeypatch):

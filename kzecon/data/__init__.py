@@ -20,7 +20,7 @@ import pandas as pd
 from kzecon.errors import CoverageError
 
 from ._registry import DatasetInfo
-from ._store import describe, list_datasets, read_bundled, read_reference, verified_path
+from ._store import datasets_read, describe, list_datasets, read_bundled, read_reference, verified_path
 from .countries import to_iso3
 from .downloads import user_data_dir
 from .readers import read_any, read_comtrade, read_dta, read_gravity_csv, read_imf, read_table, read_wdi
@@ -38,7 +38,7 @@ __all__ = [
     "load_un_issues", "load_partner_groups", "load_hs2_sectors", "map_hs2", "load_policy_membership",
     "to_iso3", "read_any", "read_table",
     "read_imf", "read_comtrade", "read_gravity_csv", "read_wdi", "read_dta", "validate_trade",
-    "validate_gravity", "user_data_dir", "verified_path", "read_reference",
+    "validate_gravity", "user_data_dir", "verified_path", "read_reference", "datasets_read",
 ]
 
 

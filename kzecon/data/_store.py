@@ -58,6 +58,14 @@ def verified_path(name: str) -> Path:
     return _verified(name)
 
 
+_READ: set[str] = set()
+
+
+def datasets_read() -> frozenset[str]:
+    """Names of the bundled datasets this process has read (:func:`read_bundled`) so far."""
+    return frozenset(_READ)
+
+
 @cache
 def _verified(name: str) -> Path:
     info = describe(name)
@@ -75,6 +83,7 @@ def read_bundled(name: str, **read_csv_kwargs) -> pd.DataFrame:
     the process, keyed by its verified path (bundled files do not change while it runs), and each call returns a
     copy of it, so callers may change what they get."""
     path = _verified(name)
+    _READ.add(name)
     if read_csv_kwargs:
         return _parse(path, name, **read_csv_kwargs)
     return _parsed(path, name).copy()

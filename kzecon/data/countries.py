@@ -29,6 +29,18 @@ EXTRA_CODES = {
     "SUN": "Soviet Union", "BLX": "Belgium-Luxembourg",
 }
 
+# Aggregates: codes of groups of economies, which are totals, never partners or countries of a gravity panel.
+# WLD, EU27 and EU28 as above; the rest are the World Bank's WDI aggregate codes (regions, income groups, lending
+# groups, demographic groups): every code of the WDI GDP file (../shared/data/raw/wb_gdp_datahub, bundled as
+# ``wdi_gdp``) that has no ISO 3166-1 entry, less CHI (Channel Islands) and XKX (Kosovo), which are economies;
+# tests/test_countries.py derives the list from the bundled file again.
+WB_AGGREGATES = frozenset({
+    "AFE", "AFW", "ARB", "CEB", "CSS", "EAP", "EAR", "EAS", "ECA", "ECS", "EMU", "EUU", "FCS", "HIC", "HPC", "IBD",
+    "IBT", "IDA", "IDB", "IDX", "LAC", "LCN", "LDC", "LIC", "LMC", "LMY", "LTE", "MEA", "MIC", "MNA", "NAC", "OED",
+    "OSS", "PRE", "PSS", "PST", "SAS", "SSA", "SSF", "SST", "TEA", "TEC", "TLA", "TMN", "TSA", "TSS", "UMC",
+})
+AGGREGATES = frozenset({"WLD", "EU27", "EU28"}) | WB_AGGREGATES
+
 # ISO 3166-3 ("code elements for formerly used names of countries"): alpha-3 codes withdrawn when a country was
 # renamed or recoded, each with the one current code that took its place. Trade datasets built from UN Comtrade
 # and CEPII keep several of them (kzecon's bundled penppml panel has ROM, ZAR, TMP). Codes of entities that split
@@ -55,6 +67,11 @@ def _iso3_set() -> frozenset[str]:
     ccmod = importlib.import_module("countrycode.countrycode")
     col = ccmod.prepare_codelist(None, "iso3c", "iso3c")["iso3c"]
     return frozenset(c for c in col if isinstance(c, str)) | frozenset(EXTRA_CODES)
+
+
+def is_aggregate(code: str) -> bool:
+    """Whether a code stands for a group of economies (WLD, EU27, the World Bank's EUU, HIC …), not one economy."""
+    return str(code).strip().upper() in AGGREGATES
 
 
 def is_known_iso3(code: str) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzecon.errors import KzeconError
+from kzecon.errors import DataFileError, KzeconError
 
 UPDATE_FILE = "imf_imts.csv"
 META_FILE = "imf_imts.json"
@@ -48,6 +48,23 @@ def load_hs2_update() -> tuple[pd.DataFrame | None, str]:
     return _read_update("UN Comtrade API HS-2", COMTRADE_HS2_FILE, COMTRADE_HS2_META_FILE, dtype={"cmd_code": str})
 
 
+def _read_meta(path: Path, label: str) -> dict:
+    """The JSON note kzecon wrote beside a download ({} when there is none); an unreadable one is a
+    :class:`DataFileError` naming it (anyone can edit the data folder)."""
+    if not path.exists():
+        return {}
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise DataFileError(f"{label} download note {path} (in the kzecon data folder) is not readable JSON "
+                            f"({type(err).__name__}: {err}); remove it or re-download with `kzecon data update`") \
+            from None
+    if not isinstance(meta, dict):
+        raise DataFileError(f"{label} download note {path} (in the kzecon data folder) should hold a JSON object, "
+                            f"found {type(meta).__name__}; remove it or re-download with `kzecon data update`")
+    return meta
+
+
 def _read_update(label: str, data_file: str, meta_file: str, **read_csv_kwargs) -> tuple[pd.DataFrame | None, str]:
     """One download from the user data folder and its vintage note; (None, "") when it is not there."""
     from .readers import read_table
@@ -67,6 +84,6 @@ def _read_update(label: str, data_file: str, meta_file: str, **read_csv_kwargs) 
         raise type(err)(f"{label} download {path} (in the kzecon data folder; remove or re-download it with "
                         f"`kzecon data update`): {err}") from None
     meta_path = user_data_dir() / meta_file
-    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    meta = _read_meta(meta_path, label)
     return df, (f"update: {label} downloaded {meta.get('downloaded', '?')}, "
                 f"{int(df['year'].min())}–{int(df['year'].max())}, {len(df)} rows ({path})")

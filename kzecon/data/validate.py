@@ -6,14 +6,15 @@ there is one, the country and year of the offending rows.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from kzecon.errors import CoverageError, SchemaError
+from kzecon.errors import CoverageError, DataQualityWarning, SchemaError, UsageError
 
-from .countries import is_known_iso3, normalise_codes
+from .countries import AGGREGATES, EXTRA_CODES, is_aggregate, is_known_iso3, normalise_codes
 
 TRADE_KEY = ["reporter", "partner", "year", "flow"]
 TRADE_COLUMNS = [*TRADE_KEY, "value_usd"]
@@ -111,11 +112,69 @@ def check_magnitude(df: pd.DataFrame, column: str, values: pd.Series, key: Seque
 def check_codes(df: pd.DataFrame, columns: Sequence[str]) -> None:
     for c in columns:
         vals = df[c].astype(str).unique()
-        bad = [v for v in vals if not is_known_iso3(v)]
+        bad = [v for v in vals if not is_known_iso3(v) and not is_aggregate(v)]
         if bad:
             shown = ", ".join(repr(b) for b in bad[:5])
             raise SchemaError(f"column '{c}' has unknown ISO-3 country code(s) {shown}"
                               f"{' …' if len(bad) > 5 else ''} (convert with kzecon.data.to_iso3)")
+
+
+def check_positive_values(values, what: str) -> list[float]:
+    """A list of option values (prices, levels) that must be finite positive numbers: returned as floats, else a
+    :class:`UsageError` naming the first bad one."""
+    out = []
+    for v in list(values):
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            raise UsageError(f"{what}: {v!r} is not a number") from None
+        if not np.isfinite(x) or x <= 0:
+            raise UsageError(f"{what} must be finite positive numbers, got {v!r}")
+        out.append(x)
+    if not out:
+        raise UsageError(f"{what}: no values given")
+    return out
+
+
+def year_series(df: pd.DataFrame, column: str, what: str, *, positive: bool = False,
+                allow_missing: bool = False) -> pd.Series:
+    """One value a year from a frame with ``year`` and ``column``: whole years, each once, finite numbers (positive
+    where ``positive``); returned as a float Series indexed by year (int), sorted. Errors name the year."""
+    require_columns(df, ["year", column], what)
+    if not len(df):
+        raise CoverageError(f"{what}: no rows")
+    years = check_years(df)
+    dup = years.duplicated(keep=False)
+    if dup.any():
+        twice = sorted(set(years[dup]))
+        raise SchemaError(f"{what}: year(s) {', '.join(map(str, twice[:5]))} appear more than once")
+    raw = df[column]
+    v = pd.to_numeric(raw, errors="coerce").astype("float64")
+    bad = ~np.isfinite(v.to_numpy()) & ~(allow_missing & raw.isna().to_numpy())
+    if positive:
+        bad |= (v <= 0).to_numpy()
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        need = "a finite positive number" if positive else "a finite number"
+        raise SchemaError(f"{what}: column '{column}' must be {need} in every year; {raw.iloc[first]!r} in "
+                          f"{years.iloc[first]}" + (f" ({int(bad.sum())} such rows)" if bad.sum() > 1 else ""))
+    return pd.Series(v.to_numpy(), index=pd.Index(years.to_numpy(), name="year"), name=column).sort_index()
+
+
+def check_no_aggregates(df: pd.DataFrame, columns: Sequence[str], what: str = "gravity data") -> None:
+    """Rows whose country is an aggregate (WLD, EU27, the World Bank's EUU, HIC …) are totals, not a country's
+    trade: a gravity panel with them would estimate the world as one more country. A SchemaError names them."""
+    for c in columns:
+        if c not in df.columns:
+            continue
+        codes = df[c].astype(str).str.strip().str.upper()
+        agg = codes.isin(AGGREGATES)
+        if agg.any():
+            found = sorted(codes[agg].unique())
+            names = ", ".join(f"{a} ({EXTRA_CODES.get(a, 'World Bank aggregate')})" for a in found[:4])
+            more = " …" if len(found) > 4 else ""
+            raise SchemaError(f"{what}: column '{c}' has {int(agg.sum())} row(s) of aggregates, not countries: "
+                              f"{names}{more} (e.g. {_examples(df, agg, GRAVITY_COLUMNS, 1)}); remove those rows")
 
 
 def check_duplicates(df: pd.DataFrame, key: Sequence[str]) -> None:
@@ -149,7 +208,10 @@ def validate_trade(df: pd.DataFrame, *, key: Sequence[str] | None = None,
     for c in ("reporter", "partner"):  # the API normalises codes as the CLI does: ' kaz' → KAZ, ROM → ROU
         if out[c].isna().any():
             raise SchemaError(f"column '{c}' has {int(out[c].isna().sum())} missing country code(s)")
-        out[c] = normalise_codes(out[c], c)[0]
+        out[c], mapped, _unknown = normalise_codes(out[c], c)
+        if mapped:
+            warnings.warn(f"trade data: column '{c}': former ISO codes mapped to their successors (ISO 3166-3): "
+                          + ", ".join(f"{a}→{b}" for a, b in sorted(mapped.items())), DataQualityWarning, stacklevel=2)
     if check_country_codes:
         check_codes(out, ["reporter", "partner"])
     if key is None:
@@ -182,6 +244,7 @@ def validate_gravity(df: pd.DataFrame, *, check_country_codes: bool = False,
     else:
         out["flow"] = check_numeric(out, "flow", key=GRAVITY_COLUMNS)
     check_magnitude(out, "flow", out["flow"].fillna(0.0), key=GRAVITY_COLUMNS)
+    check_no_aggregates(out, ["exporter", "importer"])
     if check_country_codes:
         check_codes(out, ["exporter", "importer"])
     check_duplicates(out, ["exporter", "importer", "year"])

@@ -325,18 +325,19 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
     bundled annual Brent series (``kzecon.data.load_oil("brent", "annual")``).
     """
     import kzecon
-    from kzecon.data.validate import require_columns
+    from kzecon.data.validate import year_series
 
-    require_columns(scenario, ["year", "brent"], "scenario")
-    if (pd.to_numeric(scenario["brent"], errors="coerce") <= 0).any():
-        raise SchemaError("scenario: column 'brent' must hold positive prices (USD/bbl)")
+    sc = year_series(scenario, "brent", "scenario", positive=True)
     wide = composition_frame(comp)
     ref = reference if reference in wide.columns else wide.columns[-1]
     if brent is None:
         brent = kzecon.data.load_oil("brent", "annual").set_index("year").iloc[:, -1]
-    brent = pd.to_numeric(pd.Series(brent), errors="coerce")
-    if not (brent > 0).all():  # NaN fails too
-        raise SchemaError("brent: the price history must be positive numbers (USD/bbl) in every year it lists")
+    if isinstance(brent, pd.DataFrame):
+        brent = year_series(brent, "brent", "Brent price history", positive=True)
+    else:
+        s = pd.Series(brent)
+        brent = year_series(pd.DataFrame({"year": s.index, "brent": s.to_numpy()}), "brent", "Brent price history",
+                            positive=True)
     years = [y for y in wide.index if y in brent.index]
     if len(years) < len(wide):
         raise CoverageError(f"Brent prices cover {brent.index.min()}–{brent.index.max()}; the composition runs to "
@@ -345,7 +346,6 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
     var = res.backend
     origin = int(wide.index[-1])
     fut = list(range(origin + 1, origin + horizon + 1))
-    sc = scenario.set_index("year")["brent"].astype(float)
     unknown = sorted(set(sc.index) - set(fut))
     if unknown:
         raise SchemaError(f"scenario years {unknown[:5]} are outside the forecast years {fut[0]}–{fut[-1]}")

@@ -1,14 +1,37 @@
 """Structural gravity: estimation frames with policy terms, PPML with high-dimensional fixed effects
 (kzecon's estimator by default, pyfixest as the other backend), many fits on Dask,
-general-equilibrium counterfactuals, and the Advanced Guide's published results reproduced."""
+general-equilibrium counterfactuals, and the Advanced Guide's published results reproduced.
 
-from . import ge, inference, kazakhstan, replicate, world
+The estimators are imported with the package; the studies built on them (``world``, ``kazakhstan``,
+``replicate``), ``inference`` and ``ge`` on first use, so that ``import kzecon.gravity`` and a first fit load
+only what the fit needs.
+"""
+
+import importlib
+
 from .formula import GravityFormula
 from .formula import parse as parse_formula
-from .ge import GEResult, counterfactual
 from .ppml import PPML, ols_log, ppml
 from .spec import add_leads_lags, add_pair_term, add_policy, estimation_frame
+
+_LAZY_MODULES = ("ge", "inference", "kazakhstan", "replicate", "world")
+_LAZY_NAMES = {"counterfactual": "ge", "GEResult": "ge"}
 
 __all__ = ["estimation_frame", "add_policy", "add_pair_term", "add_leads_lags", "ppml", "PPML", "ols_log",
            "GravityFormula", "parse_formula", "ge",
            "counterfactual", "GEResult", "replicate", "kazakhstan", "world", "inference"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY_MODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    elif name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module 'kzecon.gravity' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

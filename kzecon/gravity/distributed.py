@@ -41,6 +41,28 @@ LAYOUTS = {
 }
 
 
+SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+
+
+def check_scheduler_address(address: str) -> str:
+    """A Dask scheduler address as ``[scheme://]host:port`` (scheme tcp, tls, ws, wss, ucx or inproc; port
+    1–65535), checked before connecting: a malformed one is a :class:`UsageError` naming it."""
+    text = str(address).strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "tcp", text
+    if scheme not in SCHEMES:
+        raise UsageError(f"scheduler address {address!r}: unknown scheme {scheme!r} (use {', '.join(SCHEMES)})")
+    if scheme == "inproc":
+        return text
+    host, colon, port = rest.rpartition(":")
+    host = host.strip("[]")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536 or any(c.isspace() for c in rest):
+        raise UsageError(f"scheduler address {address!r} must read host:port or tcp://host:port "
+                         "(e.g. tcp://10.0.0.5:8786)")
+    return text
+
+
 @contextmanager
 def client_for(client=None, *, workers: int | None = None):
     """A dask.distributed Client: the one given, one connected to a scheduler address, or a local cluster with
@@ -51,9 +73,10 @@ def client_for(client=None, *, workers: int | None = None):
         yield client
         return
     if isinstance(client, str):
+        check_scheduler_address(client)
         try:
             c = Client(client, timeout="20s")
-        except OSError as err:
+        except (OSError, ValueError, TypeError) as err:
             raise DataFileError(f"cannot reach the Dask scheduler at {client}: {err}") from None
         try:
             yield c
@@ -82,7 +105,8 @@ def _fit_group(g: pd.DataFrame, key, formula: str, cluster, kwargs: dict) -> pd.
     while True:  # as fixest: a regressor absorbed in this group is dropped from it, reported, and the rest fitted
         f = GravityFormula(spec.depvar, tuple(t for t in spec.terms if t not in absorbed), spec.fixed_effects)
         try:
-            model = PPML(g, f.text, cluster=cluster, name=name,
+            # collinear="raise": a term absorbed in this group is reported as its own row (status "absorbed")
+            model = PPML(g, f.text, cluster=cluster, name=name, collinear="raise",
                          **{k: v for k, v in kwargs.items() if k in ("offset", "separation_check")})
             r = model.fit(**fit_kw)
             break

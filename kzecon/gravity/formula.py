@@ -1,7 +1,8 @@
 """Gravity specifications as fixest/pyfixest formulas: ``"flow ~ rta + bri | exp_year + imp_year + pair"``.
 
-Left of ``~`` the flow; then the regressors (column names, or formulaic expressions such as ``np.log(dist)``,
-``C(region)``, ``rta:post``); after ``|`` the fixed effects. A fixed effect is a column of the frame, an
+Left of ``~`` the flow; then the regressors (column names, or the terms :mod:`kzecon.gravity.terms` reads as
+data: ``log(dist)``, ``I(rta * post)``, ``rta:post``, ``C(region)``, ``i(year, ref=2000)``; no user text is
+evaluated as Python); after ``|`` the fixed effects. A fixed effect is a column of the frame, an
 interaction of columns written ``exporter^year`` (fixest's syntax), or one of kzecon's built-ins, made from the
 frame's ``exporter``, ``importer`` and ``year`` when it has no column of that name:
 
@@ -21,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from kzecon.errors import SchemaError, UsageError
+
+from .terms import columns_of
 
 BUILTIN_FE = {
     "exp_year": ("exporter", "year"),
@@ -68,6 +71,12 @@ def parse(formula: str) -> GravityFormula:
     if any(t in ("0", "-1") for t in terms):
         raise UsageError(f"formula {formula!r}: the constant is absorbed by the fixed effects; drop '0' / '-1'")
     terms = tuple(t for t in terms if t != "1")
+    for t in terms:
+        if not _NAME.match(t):
+            columns_of(t)  # the term's grammar, before any data is read (UsageError naming it)
+    if len(parts) == 2 and not parts[1].strip():
+        raise UsageError(f"formula {formula!r}: nothing after '|'; name the fixed effects (e.g. exp_year + imp_year "
+                         "+ pair) or drop the '|' for a model without them")
     fes = _split_terms(parts[1]) if len(parts) == 2 else ()
     for f in fes:
         if not all(_NAME.match(p.strip()) for p in f.split("^")):

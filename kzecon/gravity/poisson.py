@@ -38,7 +38,9 @@ from kzecon.hdfe import Demeaner, FixedEffects
 
 __all__ = ["PoissonFit", "fit", "sandwich", "deviance", "collinear_columns"]
 
-TARGET_INNER_TOL = 1e-10  # demeaning tolerance at convergence (relative to each column's weighted s.d.)
+# demeaning tolerance at convergence (relative to each column's weighted s.d.); 1e-10 costs 22% more sweeps on
+# panel b for changes below 1e-13 in the estimates and 2e-10 in the standard errors
+TARGET_INNER_TOL = 1e-9
 START_INNER_TOL = 1e-3  # ... in the first IRLS iterations
 JUMP_CRIT = 1e-5  # IRLS criterion below which the demeaning goes straight to its target
 START_MU = 0.001  # starting values μ₀ = y + START_MU · mean(y)
@@ -144,6 +146,8 @@ def fit(y: np.ndarray, X: np.ndarray, fe: FixedEffects, *, offset: np.ndarray | 
         else:
             r = v.copy()
         xr, zr = r[:, 1:], r[:, 0]
+        if not (np.isfinite(zr).all() and np.isfinite(mu).all()):
+            break  # the fit ran off to infinity (separation): not converged, and no LAPACK call on NaN
         if K:
             wx = xr * mu[:, None]
             beta = np.linalg.lstsq(wx.T @ xr, wx.T @ zr, rcond=None)[0]  # collinear columns are caught below

@@ -9,6 +9,7 @@ kernels (:mod:`kzecon.hdfe._kernels`, numba) are tested against pyfixest and aga
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -129,6 +130,19 @@ def constant_within(fe: FixedEffects, X: np.ndarray, rtol: float = 1e-12) -> dic
 
 # demeaning ---------------------------------------------------------------------------------------------------
 
+#: Rows below which the demeaning runs on one thread (the serial kernels; no OpenMP pool is started). Measured in
+#: BENCHMARKS.md: a second thread pays on the long annual panels, not on the Advanced Guide's 28,566 rows.
+PARALLEL_MIN_ROWS = int(os.environ.get("KZECON_PARALLEL_MIN_ROWS", "200000"))
+
+
+def _threads(nobs: int) -> int:
+    """Threads for demeaning ``nobs`` rows: one below :data:`PARALLEL_MIN_ROWS` (without asking numba, so that
+    its OpenMP pool is never started for small problems), else numba's thread count."""
+    if nobs < PARALLEL_MIN_ROWS:
+        return 1
+    return max(1, numba.get_num_threads())
+
+
 
 class Demeaner:
     """Weighted alternating projections of columns on the fixed effects, accelerated, warm-startable."""
@@ -163,7 +177,11 @@ class Demeaner:
         scale = np.where(scale > 0, scale, 1.0)
         thresh = tol * scale
         means = np.empty((G, K))
-        threads = max(1, min(numba.get_num_threads(), N // 10_000 or 1))
+        threads = _threads(N)
+        if threads == 1:
+            sweep, copy_rows, irons_tuck = _kernels.sweep_serial, _kernels.copy_rows_serial, _kernels.irons_tuck_serial
+        else:
+            sweep, copy_rows, irons_tuck = _kernels.sweep, _kernels.copy_rows, _kernels.irons_tuck
         partial = np.empty((threads, G, K))
         bounds = np.linspace(0, N, threads + 1).astype(np.int64)
         args = (self.fe.codes, self.fe.offsets, self.w, self.inv_wsum)
@@ -171,18 +189,18 @@ class Demeaner:
         sweeps = 0
         while sweeps < maxiter:
             a0 = alpha.copy()
-            step = _kernels.sweep(*args, r, alpha, means, partial, bounds)
+            step = sweep(*args, r, alpha, means, partial, bounds)
             sweeps += 1
             if np.all(step <= thresh):
                 return r, alpha, sweeps, True
             a1 = alpha.copy()
-            _kernels.copy_rows(r, r1, bounds)
-            step = _kernels.sweep(*args, r, alpha, means, partial, bounds)
+            copy_rows(r, r1, bounds)
+            step = sweep(*args, r, alpha, means, partial, bounds)
             sweeps += 1
             active = step > thresh
             if not active.any():
                 return r, alpha, sweeps, True
-            _kernels.irons_tuck(a0, a1, alpha, r1, r, active, bounds)
+            irons_tuck(a0, a1, alpha, r1, r, active, bounds)
         return r, alpha, sweeps, False
 
 

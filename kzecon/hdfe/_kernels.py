@@ -14,8 +14,16 @@ from the residual — the method of alternating projections (Gaure 2013; fixest,
 
 from __future__ import annotations
 
-import numpy as np
-from numba import njit, prange
+import os
+
+# OpenMP's default wait policy keeps idle worker threads spinning for a while after each parallel region; on a busy
+# machine (another job on the other core) the spinning thread takes the time of the thread that has work, and fits
+# ran 2-15x slower than on one thread (BENCHMARKS.md). Passive waiting is set before numba's OpenMP layer is
+# loaded (it is loaded at the first parallel launch, which reads the variable then); a user's own setting wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402
+from numba import njit, prange  # noqa: E402
 
 
 @njit(cache=True, parallel=True)
@@ -179,3 +187,10 @@ def weighted_sd(v, wn):
             d = v[i, k] - mean[k]
             ss[k] += wn[i] * d * d
     return np.sqrt(np.maximum(ss, 0.0))
+
+
+# The same kernels compiled without threads, for problems too small for a second thread to pay: a parallel kernel
+# wakes the OpenMP pool on every call even when it has one chunk of work.
+sweep_serial = njit(cache=True, nogil=True)(sweep.py_func)
+irons_tuck_serial = njit(cache=True, nogil=True)(irons_tuck.py_func)
+copy_rows_serial = njit(cache=True, nogil=True)(copy_rows.py_func)

@@ -51,10 +51,11 @@ def _stderr_progress(i: int, n: int, label: str) -> None:
 
 
 def cache_key(options: dict) -> str:
-    """SHA-256 over kzecon's code and templates, the data files the brief reads (each bundled file hashed as it
-    is on disk — a file that no longer matches the manifest raises IntegrityError here — and the user's
-    downloads in the data folder), the options and the version."""
-    from kzecon.data import user_data_dir, verified_path
+    """SHA-256 over kzecon's code and templates, **every** bundled dataset (each file hashed as it is on disk — a
+    file that no longer matches the manifest raises IntegrityError here — so no dataset the build reads, in this
+    process or the world-gravity one, can be missed by a hand-kept list), the user's downloads in the data
+    folder, the options and the version."""
+    from kzecon.data import list_datasets, user_data_dir, verified_path
 
     h = hashlib.sha256()
     root = Path(kzecon.__file__).parent
@@ -62,7 +63,7 @@ def cache_key(options: dict) -> str:
         if p.suffix in (".py", ".j2", ".css", ".csv") and "bundled" not in p.parts:
             h.update(str(p.relative_to(root)).encode())
             h.update(p.read_bytes())
-    for name in DATASETS_USED:
+    for name in list_datasets():
         h.update(name.encode())
         h.update(hashlib.sha256(verified_path(name).read_bytes()).digest())
     udir = user_data_dir()
@@ -76,28 +77,37 @@ def cache_key(options: dict) -> str:
     return h.hexdigest()[:20]
 
 
-CACHE_KEYS = {"tables", "figures", "notes", "findings", "warnings", "sections", "top_line", "layout"}
+CACHE_KEYS = {"outputs", "findings", "top_line", "layout", "figures"}
 
 
-def _read_cache(path: Path, fig_dir: Path) -> dict | None:
-    """The cached results (plain JSON: text, tables as HTML strings, numbers) if the file is there, parses and has
-    the expected shape and every figure it names is on disk; else None, with a note when a file was there."""
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_cache(path: Path, out_dir: Path) -> dict | None:
+    """The record of an earlier build into ``out_dir`` with the same key, if every file it wrote is still there
+    byte for byte (SHA-256 of each, as recorded); else None (with a note when a record was there but is not one
+    this version wrote). Nothing in the record is rendered: a hit means the folder already holds this brief."""
     import warnings
 
     if not path.exists():
         return None
     try:
         res = json.loads(path.read_text(encoding="utf-8"))
-        ok = (isinstance(res, dict) and CACHE_KEYS <= set(res) and isinstance(res["figures"], dict)
-              and isinstance(res["findings"], dict) and all(isinstance(v, str) for v in res["tables"].values()))
+        ok = (isinstance(res, dict) and CACHE_KEYS <= set(res) and isinstance(res["outputs"], dict) and res["outputs"]
+              and all(isinstance(k, str) and isinstance(v, str) for k, v in res["outputs"].items())
+              and isinstance(res["findings"], dict))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         ok = False
     if not ok:
         warnings.warn(f"brief cache {path.name} is not a cache this version wrote: ignored, results recomputed",
                       stacklevel=3)
         return None
-    if not all((fig_dir / f).exists() for f in res["figures"]):
-        return None
+    root = out_dir.resolve()
+    for rel, digest in res["outputs"].items():
+        f = (out_dir / rel).resolve()
+        if root not in f.parents or not f.is_file() or _sha(f) != digest:
+            return None  # a file of the brief is missing or was changed since: rebuild
     return res
 
 
@@ -173,6 +183,14 @@ def _in_child(name: str, kwargs: dict):
     return res, [(w.category, str(w.message)) for w in caught]
 
 
+def _quiet_worker() -> None:
+    """A worker ignores Ctrl-C (the terminal sends it to the whole process group): the parent reports the
+    interrupt in one line and terminates the worker, which would otherwise print a traceback of its own."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class _Background:
     """One pipeline function run in a second process while this one computes and renders the other sections (the
     sections are independent; on one core it runs in place, when its result is asked for). An error or an
@@ -184,7 +202,7 @@ class _Background:
 
         self.name, self.kwargs, self.pool = name, kwargs, None
         if (os.cpu_count() or 1) > 1:
-            self.pool = multiprocessing.get_context("spawn").Pool(1)
+            self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=_quiet_worker)
             self.job = self.pool.apply_async(_in_child, (name, kwargs))
 
     def result(self):
@@ -569,19 +587,21 @@ def build(out_dir, *, reps: int = 9999, paths: int = 4000, seed: int = 2026, use
     options = {"reps": reps, "paths": paths, "seed": seed}
     key = cache_key(options)
     cache_name = f".kzecon-cache/brief-{key}.json"
-    res = _read_cache(final / cache_name, final / "figures") if use_cache else None
-    cached = res is not None
+    if use_cache:
+        hit = _read_cache(final / cache_name, final)
+        if hit is not None:
+            return Brief(path=final / "index.html", seconds=time.perf_counter() - t0, cached=True,
+                         findings=hit["findings"])
     # everything is written into a temporary folder and moved into place at the end: an interrupted or failed
     # build leaves the folder as it was
     with Output(final) as out:
-        if res is None:
-            progress = progress or (lambda *a: None)
-            fig_dir = out.tmp / "figures"
-            fig_dir.mkdir(parents=True, exist_ok=True)
-            res = _compute(fig_dir, reps, paths, seed, progress)
-            out.path(cache_name).write_text(json.dumps(res, sort_keys=True), encoding="utf-8")
+        progress = progress or (lambda *a: None)
+        fig_dir = out.tmp / "figures"
+        fig_dir.mkdir(parents=True, exist_ok=True)
+        res = _compute(fig_dir, reps, paths, seed, progress)
         data_rows = []
-        for name in DATASETS_USED:
+        # the datasets this process read, and those the world-gravity process reads (DATASETS_USED)
+        for name in sorted(set(DATASETS_USED) | kzecon.data.datasets_read()):
             info = kzecon.data.describe(name)
             data_rows.append({"name": name, "title": info.title, "source": info.source, "rows": info.rows,
                               "sha256": info.sha256})
@@ -593,10 +613,14 @@ def build(out_dir, *, reps: int = 9999, paths: int = 4000, seed: int = 2026, use
         out.path("index.html").write_text(html, encoding="utf-8")
         out.path("findings.json").write_text(json.dumps(res["findings"], indent=1, sort_keys=True) + "\n",
                                              encoding="utf-8")
+        written = sorted(p for p in out.tmp.rglob("*") if p.is_file() and ".kzecon-cache" not in p.parts)
+        record = {k: res[k] for k in ("findings", "top_line", "layout", "figures", "warnings")}
+        record["outputs"] = {p.relative_to(out.tmp).as_posix(): _sha(p) for p in written}
+        out.path(cache_name).write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
     for old in (final / ".kzecon-cache").glob("brief-*"):
         if old.name != Path(cache_name).name:
             old.unlink()
-    return Brief(path=final / "index.html", seconds=time.perf_counter() - t0, cached=cached,
+    return Brief(path=final / "index.html", seconds=time.perf_counter() - t0, cached=False,
                  findings=res["findings"])
 
 

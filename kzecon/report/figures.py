@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from kzecon.errors import CoverageError
 from kzecon.timeseries.stattests import EVENTS as _POLICY_EVENTS
 
 EVENTS = {y: label[:1].upper() + label[1:] for y, label in _POLICY_EVENTS.items()}  # the policy events, as labels
@@ -110,7 +111,7 @@ def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, title: st
     """Partner-group shares over time (output of :func:`kzecon.measures.partner_shares`)."""
     d = shares[shares["flow"] == flow]
     if d.empty:
-        raise ValueError(f"no shares for flow {flow!r}")
+        raise CoverageError(f"no shares for flow {flow!r}")
     with rc_context():
         fig, ax = _new(ax)
         for group, g in d.groupby("group", sort=False):
@@ -195,7 +196,7 @@ def alignment_series(series: pd.DataFrame, *, ax=None, title: str | None = None,
     # <measure>_<ISO3> columns; n_<ISO3> are counts
     measure_cols = [c for c in series.columns if not c.startswith("n_") and c.rsplit("_", 1)[-1].isupper()]
     if len(measure_cols) != 2:
-        raise ValueError("expected the output of kzecon.alignment.alignment_series")
+        raise CoverageError("expected the output of kzecon.alignment.alignment_series")
     palette = {"CHN": COLORS["china"], "RUS": COLORS["russia"]}
     names = {"CHN": "China", "RUS": "Russia"}
     with rc_context():
@@ -232,7 +233,7 @@ def sector_composition(comp: pd.DataFrame, *, flow: str = "export", partner: str
     """
     d = comp[comp["flow"] == flow]
     if d.empty:
-        raise ValueError(f"no {flow} rows in the composition")
+        raise CoverageError(f"no {flow} rows in the composition")
     wide = d.pivot_table(index="year", columns="sector", values="value_usd", aggfunc="sum").fillna(0) / 1e9
     order = [s for s in SECTOR_COLORS if s in wide.columns] + [s for s in wide.columns if s not in SECTOR_COLORS]
     wide = wide[order]
@@ -421,7 +422,7 @@ def coefficients(table: pd.DataFrame, *, terms=None, labels: dict | None = None,
     """Coefficient plot from tidy results (``to_frame()`` rows: term, estimate, conf_low, conf_high[, model])."""
     d = table if terms is None else table[table["term"].isin(terms)]
     if d.empty:
-        raise ValueError("no coefficients to plot")
+        raise CoverageError("no coefficients to plot")
     with rc_context():
         fig, ax = _new(ax)
         groups = list(dict.fromkeys(d[by])) if by in d else [None]

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kzecon.errors import CoverageError
+
 STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
 
 
@@ -115,7 +117,7 @@ def regression_table(results: Mapping | Sequence, *, terms: Sequence[str] | None
     """
     items = list(results.items()) if isinstance(results, Mapping) else [(r.model, r) for r in results]
     if not items:
-        raise ValueError("no results to tabulate")
+        raise CoverageError("no results to tabulate")
     labels = dict(labels or {})
     all_terms = terms or list(dict.fromkeys(t for _, r in items for t in r.params.index))
     fmt = f"{{:.{digits}f}}"
@@ -216,7 +218,7 @@ def etable(results: Mapping | Sequence, **kwargs):
         _REGISTERED = True
     items = list(results.items()) if isinstance(results, Mapping) else [(None, r) for r in results]
     if not items:
-        raise ValueError("no results to tabulate")
+        raise CoverageError("no results to tabulate")
     heads = [h for h, _ in items]
     if all(h is not None for h in heads):
         kwargs.setdefault("model_heads", [str(h) for h in heads])

@@ -11,6 +11,7 @@ Libraries: pmdarima (automatic ARIMA order), statsmodels (SARIMAX, UnobservedCom
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -317,6 +318,18 @@ class CompositionModelResults(EstimationResults):
                           int(self.backend.nobs), {}, {"df": int(t.df)})
 
 
+def _check_part_labels(labels) -> None:
+    """Two part labels that differ only in case, spacing or punctuation (``china`` and ``China``) are one part
+    written twice, not two parts: a SchemaError naming both."""
+    seen: dict[str, object] = {}
+    for lab in labels:
+        k = re.sub(r"[^0-9a-z]+", " ", str(lab).lower()).strip()
+        if k in seen:
+            raise SchemaError(f"composition parts {seen[k]!r} and {lab!r} differ only in case or spacing: one part "
+                              "written twice? merge or rename them")
+        seen[k] = lab
+
+
 def composition_frame(comp: pd.DataFrame, *, partner_col: str = "partner", share_col: str = "share",
                       zeros: str = "raise", min_years: int = 12) -> pd.DataFrame:
     """Long (year, partner, share) or wide (year index × parts) → validated wide composition, consecutive years."""
@@ -335,9 +348,10 @@ def composition_frame(comp: pd.DataFrame, *, partner_col: str = "partner", share
             raise SchemaError(f"composition: part(s) {list(wide.columns[missing.loc[y]])} missing in year {y}")
     else:
         wide = comp.copy()
-    years = pd.Index(np.asarray(wide.index, dtype=int), name="year")
-    wide.index = years
-    tr.annual_series(pd.DataFrame({"year": years, "share": 0.5}), min_years=min_years)  # consecutive, long enough
+    _check_part_labels(wide.columns)
+    # whole (not truncated), consecutive years, long enough
+    tr.annual_series(pd.DataFrame({"year": np.asarray(wide.index), "share": 0.5}), min_years=min_years)
+    wide.index = pd.Index(np.asarray(wide.index, dtype=float).astype(int), name="year")
     if wide.shape[1] < 2:
         raise SchemaError("a composition needs at least two parts")
     return tr.check_composition(wide.sort_index(), zeros=zeros)
