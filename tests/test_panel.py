@@ -66,15 +66,19 @@ def test_two_way_random_effects_match_plm_on_produc(produc):
                   cov="unadjusted")
 
 
-def test_fixest_small_sample_convention(produc):
-    """fixest: G/(G−1)·(n−1)/(n−k), k = slopes + year effects (not nested in state clusters) = 4 + 16."""
-    a = panel.fit(produc, "lgsp", list(PRODUC_TERMS), entity="state", time="year", model="twoway",
-                  cov="clustered", small_sample="none")
-    b = panel.fit(produc, "lgsp", list(PRODUC_TERMS), entity="state", time="year", model="twoway",
-                  cov="clustered", small_sample="fixest")
-    n, G = 816, 48
-    np.testing.assert_allclose(b.std_errors ** 2, a.std_errors ** 2 * G / (G - 1) * (n - 1) / (n - 4 - 16),
-                               rtol=1e-12)
+FIXEST = pd.read_csv(REF.parent / "fixest" / "multiway_reference.csv").set_index("key")["value"]
+
+
+@pytest.mark.parametrize("cluster,key", [("entity", "state"), ("both", "state+year")])
+def test_fixest_small_sample_convention_equals_fixest(produc, cluster, key):
+    """small_sample="fixest" is R fixest's default ssc (fixef.K = "nested") on Produc, one- and two-way clustered
+    (tests/references/fixest/multiway_reference.R): effects nested in a cluster dimension count as one parameter,
+    G the smaller number of clusters."""
+    r = panel.fit(produc, "lgsp", list(PRODUC_TERMS), entity="state", time="year", model="twoway",
+                  cov="clustered", cluster=cluster, small_sample="fixest")
+    for ours, theirs in PRODUC_TERMS.items():
+        assert r.params[ours] == pytest.approx(FIXEST[f"produc|{key}|{theirs}|coef"], rel=1e-10)
+        assert r.std_errors[ours] == pytest.approx(FIXEST[f"produc|{key}|{theirs}|se"], rel=1e-10)
 
 
 def test_driscoll_kraay_matches_plm_up_to_dof(grunfeld):

@@ -198,8 +198,35 @@ def sandwich(fitres: PoissonFit, cluster: np.ndarray | None = None) -> tuple[np.
     if cluster is None:
         meat = scores.T @ scores
         return bread @ meat @ bread, None
-    codes, uniq = pd.factorize(cluster, sort=False)
-    G = len(uniq)
-    sums = np.column_stack([np.bincount(codes, weights=scores[:, k], minlength=G) for k in range(scores.shape[1])])
-    meat = sums.T @ sums
-    return G / (G - 1) * (bread @ meat @ bread), G
+    return multiway_cluster(bread, scores, cluster)
+
+
+def multiway_cluster(bread: np.ndarray, scores: np.ndarray, cluster: np.ndarray) -> tuple[np.ndarray, int]:
+    """Cluster-robust covariance ``bread · meat · bread`` for one or several cluster dimensions (``cluster``: N
+    codes, or N × C for C dimensions): the inclusion–exclusion sum over every non-empty set of dimensions, each
+    clustered by their intersection (Cameron, Gelbach & Miller 2011), times G/(G−1) with G the smallest number of
+    clusters of one dimension (fixest's default ``cluster.df = "min"``); a matrix with a negative variance is
+    made positive semi-definite by zeroing its negative eigenvalues, as fixest and CGM do. Returns (vcov, G)."""
+    from itertools import combinations
+
+    cl = np.asarray(cluster)
+    cl = cl.reshape(len(cl), -1)
+    C = cl.shape[1]
+    K = scores.shape[1]
+    vcov = np.zeros((K, K))
+    sizes = []
+    for size in range(1, C + 1):
+        for dims in combinations(range(C), size):
+            codes = pd.factorize(pd.MultiIndex.from_arrays([cl[:, d] for d in dims]) if size > 1 else cl[:, dims[0]],
+                                 sort=False)[0]
+            G = int(codes.max()) + 1
+            if size == 1:
+                sizes.append(G)
+            sums = np.column_stack([np.bincount(codes, weights=scores[:, k], minlength=G) for k in range(K)])
+            vcov += (-1) ** (size + 1) * (bread @ (sums.T @ sums) @ bread)
+    G = min(sizes)
+    vcov *= G / (G - 1)
+    if C > 1 and (np.diag(vcov) < 0).any():
+        vals, vecs = np.linalg.eigh((vcov + vcov.T) / 2)
+        vcov = (vecs * np.maximum(vals, 0.0)) @ vecs.T
+    return vcov, G

@@ -86,6 +86,24 @@ def _spec(spec, depvar: str, fe: Sequence[str]) -> GravityFormula:
     return GravityFormula(depvar, tuple(terms), tuple(fe))
 
 
+def cluster_codes(frame: pd.DataFrame, cluster) -> tuple[str | None, np.ndarray | None]:
+    """The cluster variable(s) of a model: ``None``, one name (a column or a built-in such as ``pair_id``), or
+    several for multi-way clustering, written ``"exporter + importer"`` (fixest's ``vcov = ~exporter +
+    importer``) or as a list. Returns (the label, integer codes: N for one dimension, N × C for C)."""
+    if cluster is None:
+        return None, None
+    parts = [p.strip() for p in cluster.split("+")] if isinstance(cluster, str) else list(cluster)
+    if not parts or any(not isinstance(p, str) or not p.strip() for p in parts):
+        raise UsageError(f"cluster must name one or more variables (e.g. 'pair' or 'exporter + importer'), got "
+                         f"{cluster!r}")
+    parts = [p.strip() for p in parts]
+    if len(set(parts)) < len(parts):
+        raise UsageError(f"cluster {cluster!r} names a variable twice")
+    codes = [key(frame, p, "cluster") for p in parts]
+    label = " + ".join(parts)
+    return label, (codes[0] if len(codes) == 1 else np.column_stack(codes))
+
+
 def _auto_cluster(frame: pd.DataFrame, f: GravityFormula) -> str:
     """The default cluster: the country pair in both directions, else the formula's pair fixed effect."""
     if "pair_id" in frame.columns or {"exporter", "importer"} <= set(frame.columns):
@@ -214,13 +232,12 @@ class PPML:
         off = _numeric(frame, offset, "offset") if offset else None
         fe_codes = [key(frame, e) for e in f.fixed_effects]
         cluster = _auto_cluster(frame, f) if cluster == "auto" else cluster
-        self.cluster = cluster
-        cl = key(frame, cluster, "cluster") if cluster else None
+        self.cluster, cl = cluster_codes(frame, cluster)
         miss = np.isnan(y) | np.isnan(X).any(axis=1)
         for c in fe_codes:
             miss |= c < 0
         if cl is not None:
-            miss |= cl < 0
+            miss |= (cl < 0).reshape(len(cl), -1).any(axis=1)
         if off is not None:
             miss |= np.isnan(off)
         keep = ~miss
@@ -464,14 +481,18 @@ class PPML:
         fes = [f"fe{q}__" for q in range(len(self.fe.names))]
         for q, c in enumerate(fes):
             d[c] = self.fe.local(q)
+        cl_names = []
         if self.cluster_codes is not None:
-            d["cl__"] = self.cluster_codes
+            cc = self.cluster_codes.reshape(len(self.cluster_codes), -1)
+            for j in range(cc.shape[1]):
+                d[f"cl{j}__"] = cc[:, j]
+                cl_names.append(f"cl{j}__")
         if self.offset is not None:
             d["off__"] = self.offset
         fml = f"y__ ~ {' + '.join(xs) or '1'}" + (f" | {' + '.join(fes)}" if fes else "")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            m = pf.fepois(fml, data=d, vcov={"CRV1": "cl__"} if self.cluster_codes is not None else "hetero",
+            m = pf.fepois(fml, data=d, vcov={"CRV1": "+".join(cl_names)} if cl_names else "hetero",
                           ssc=pf.ssc(k_adj=False), offset="off__" if self.offset is not None else None,
                           iwls_tol=tol, iwls_maxiter=maxiter, separation_check=["fe"],
                           demeaner=MapDemeaner(fixef_tol=PYFIXEST_FIXEF_TOL))
@@ -493,7 +514,8 @@ class PPML:
         se = m.se().reindex(xs).to_numpy()
         stats = {"deviance": float(pyfixest_attr(m, "deviance")), "loglik": float(pyfixest_attr(m, "_loglik")),
                  "pseudo_r2": float(pyfixest_attr(m, "_pseudo_r2"))}
-        G = len(np.unique(self.cluster_codes)) if self.cluster_codes is not None else None
+        G = (min(len(np.unique(c)) for c in self.cluster_codes.reshape(len(self.cluster_codes), -1).T)
+             if self.cluster_codes is not None else None)
         return self._result(beta, se, _pyfixest_vcov(m, xs, self.terms).to_numpy(), G, stats, "pyfixest", m,
                             extra_dropped=extra)
 
@@ -668,10 +690,13 @@ def ols_log(frame: pd.DataFrame, spec, *, depvar: str = "flow", fe: Sequence[str
     X, terms = _design(frame, f.terms)
     fe_codes = [key(frame, e) for e in f.fixed_effects]
     cluster = _auto_cluster(frame, f) if cluster == "auto" else cluster
-    cl = key(frame, cluster, "cluster") if cluster else None
+    cluster, cl = cluster_codes(frame, cluster)
     miss = np.isnan(y) | np.isnan(X).any(axis=1)
-    for c in fe_codes + ([cl] if cl is not None else []):
+    for c in fe_codes:
         miss |= c < 0
+    if cl is not None:
+        cl = cl.reshape(len(cl), -1)
+        miss |= (cl < 0).any(axis=1)
     pos = ~miss & (y > 0)
     drops = [(MISSING, int(miss.sum())), ("zero flows (log undefined)", int((~miss & (y <= 0)).sum()))]
     d = pd.DataFrame({"log_flow": np.log(y[pos])})
@@ -681,8 +706,9 @@ def ols_log(frame: pd.DataFrame, spec, *, depvar: str = "flow", fe: Sequence[str
     fes = [f"fe{q}__" for q in range(len(fe_codes))]
     for q, c in enumerate(fes):
         d[c] = fe_codes[q][pos]
-    if cl is not None:
-        d["cl__"] = cl[pos]
+    cl_names = [f"cl{j}__" for j in range(cl.shape[1])] if cl is not None else []
+    for j, c in enumerate(cl_names):
+        d[c] = cl[pos, j]
     structure = hdfe.FixedEffects.from_arrays([d[c].to_numpy() for c in fes], f.fixed_effects)
     for j, t in enumerate(terms):
         for q, fname in enumerate(f.fixed_effects):
@@ -692,7 +718,8 @@ def ols_log(frame: pd.DataFrame, spec, *, depvar: str = "flow", fe: Sequence[str
     fml = f"log_flow ~ {' + '.join(xs) or '1'}" + (f" | {' + '.join(fes)}" if fes else "")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        m = pf.feols(fml, data=d, vcov={"CRV1": "cl__"} if cl is not None else "hetero", ssc=pf.ssc(k_adj=False))
+        m = pf.feols(fml, data=d, vcov={"CRV1": "+".join(cl_names)} if cl_names else "hetero",
+                     ssc=pf.ssc(k_adj=False, G_df="min"))
     _surface(caught, name)
     coef = m.coef()
     lost = [terms[j] for j, c in enumerate(xs) if c not in coef.index]

@@ -183,9 +183,12 @@ def clustered_within_cov(df: pd.DataFrame, dependent: str, exog: Sequence[str], 
         c = n / (n - k)
     elif small_sample == "none":
         c = 1.0
-    else:  # fixest: slopes + effects not nested in the clusters (each dimension less one for identification)
-        extra = sum(int(pd.Series(np.asarray(f)).nunique()) - (1 if i else 0)
-                    for i, (nm, f) in enumerate(zip(names, fes, strict=True)) if nm not in nested)
+    else:  # fixest's ssc(fixef.K = "nested"): every effect counted (one reference less for each after the first),
+        # then an effect nested in a cluster dimension counted as one parameter only (R fixest's VCOV.R)
+        sizes = {nm: int(pd.Series(np.asarray(f)).nunique()) for nm, f in zip(names, fes, strict=True)}
+        if cluster == "both":
+            nested = list(names)
+        extra = sum(sizes.values()) - (len(sizes) - 1) - sum(sizes[nm] - 1 for nm in nested if nm in sizes)
         c = G / (G - 1) * (n - 1) / (n - k - extra)
     return c * bread @ M @ bread
 
