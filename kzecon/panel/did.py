@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from kzecon.data.validate import require_columns
-from kzecon.errors import CoverageError, DataQualityWarning, SchemaError, SpecificationError
+from kzecon.errors import CoverageError, DataQualityWarning, KzeconError, SchemaError, SpecificationError
 from kzecon.results import EstimationResults, dropped_table, pyfixest_attr
 
 
@@ -207,10 +207,34 @@ def staggered(data: pd.DataFrame, outcome: str, *, entity: str, time: str, treat
     rel = (df[time] - df["_start"]).where(df["_start"] > 0).clip(lo, hi)
     df["rel_time"] = rel.fillna(-1000).astype(int)  # never treated: a level that is always the reference
     df["treat"] = df["treat_post"].astype(bool)
+    untreated = df.loc[~df["treat"]]
+    no_base = sorted(set(df[time]) - set(untreated[time]))
+    if no_base:
+        raise SpecificationError(f"two-stage DiD: no untreated observation in {time} {no_base[:5]}: the first stage "
+                                 "cannot estimate those period effects (every unit is treated then); shorten the "
+                                 "panel or add never-treated units")
+    thin = untreated.groupby(entity).size()
+    lone = sorted(set(df.loc[df["treat"], entity]) - set(thin.index))
+    if lone:
+        raise SpecificationError(f"two-stage DiD: {entity} {lone[:5]} {'has' if len(lone) == 1 else 'have'} no "
+                                 "untreated period, so the first stage cannot estimate its unit effect; drop it or "
+                                 "use the panel from before its treatment")
+    one = sorted(thin.index[(thin == 1) & thin.index.isin(df.loc[df["treat"], entity])])
+    if one:
+        raise SpecificationError(f"two-stage DiD: {entity} {one[:5]} {'has' if len(one) == 1 else 'have'} a single "
+                                 "untreated period: a singleton of the first stage, whose unit effect is fitted "
+                                 "exactly (pyfixest drops it and fails); drop those units or start the panel earlier")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=FutureWarning)
-        m = pf.did2s(df, yname=outcome, first_stage=f"~ 0 | {entity} + {time}",
-                     second_stage="~ i(rel_time, ref=-1000)", treatment="treat", cluster=entity)
+        try:
+            m = pf.did2s(df, yname=outcome, first_stage=f"~ 0 | {entity} + {time}",
+                         second_stage="~ i(rel_time, ref=-1000)", treatment="treat", cluster=entity)
+        except (ValueError, np.linalg.LinAlgError, KeyError) as err:
+            if isinstance(err, KzeconError):
+                raise
+            raise SpecificationError(f"two-stage DiD could not be estimated on this panel (pyfixest: "
+                                     f"{type(err).__name__}: {str(err)[:200]}); each cohort needs untreated periods "
+                                     "and each period untreated units") from None
     idx = [str(i) for i in m.coef().index]
     rel_of = [int(s.split("::")[-1].rstrip("]").split(".")[0]) if "::" in s else None for s in idx]
     keep = [i for i, r in enumerate(rel_of) if r is not None and r != -1000]
