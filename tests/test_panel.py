@@ -81,6 +81,19 @@ def test_fixest_small_sample_convention_equals_fixest(produc, cluster, key):
         assert r.std_errors[ours] == pytest.approx(FIXEST[f"produc|{key}|{theirs}|se"], rel=1e-10)
 
 
+def test_random_effects_on_an_unbalanced_panel_equal_plm():
+    """plm's EmplUK (140 firms, 7–9 years each): Swamy–Arora components as plm computes them for unbalanced panels
+    (tests/references/panel/emplUK_reference.R); linearmodels' own RandomEffects differs by up to 0.14% there."""
+    d = pd.read_csv(REF / "emplUK.csv")
+    d = d.assign(lemp=np.log(d["emp"]), lwage=np.log(d["wage"]), lcap=np.log(d["capital"]))
+    ref = pd.read_csv(REF / "emplUK_reference.csv").set_index("key")["value"]
+    r = panel.fit(d, "lemp", ["lwage", "lcap"], entity="firm", time="year", model="re", cov="unadjusted")
+    assert not r.stats["balanced"]
+    for ours, theirs in (("const", "(Intercept)"), ("lwage", "log(wage)"), ("lcap", "log(capital)")):
+        assert r.params[ours] == pytest.approx(ref[f"random_swar|{theirs}|coef"], rel=1e-10)
+        assert r.std_errors[ours] == pytest.approx(ref[f"random_swar|{theirs}|se"], rel=1e-10)
+
+
 def test_driscoll_kraay_matches_plm_up_to_dof(grunfeld):
     """linearmodels scales the Driscoll–Kraay covariance by n/(n − k − entities); plm's vcovSCC(HC0) does not."""
     r = panel.fit(grunfeld, "inv", ["value", "capital"], entity="firm", time="year", model="fe",

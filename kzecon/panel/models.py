@@ -116,9 +116,14 @@ def fit(data: pd.DataFrame, dependent: str, exog: Sequence[str], *, entity: str,
     if constant and model == "fd":
         X["trend"] = (df.index.get_level_values(1) - df.index.get_level_values(1).min()).astype(float)
     cls = {"pooled": PooledOLS, "re": RandomEffects, "fd": FirstDifferenceOLS, "between": BetweenOLS}
+    if model == "re" and not rep["balanced"]:  # plm's Swamy-Arora components for unbalanced panels (see below)
+        y, X = _swar_unbalanced(y, X)
+        model_cls = PooledOLS
+    else:
+        model_cls = cls.get(model)
     try:
-        if model in cls:
-            mod = cls[model](y, X)
+        if model_cls is not None:
+            mod = model_cls(y, X)
         else:
             mod = PanelOLS(y, X, entity_effects=model in ("fe", "twoway"), time_effects=model in ("time_fe", "twoway"),
                            drop_absorbed=False)
@@ -145,6 +150,40 @@ def fit(data: pd.DataFrame, dependent: str, exog: Sequence[str], *, entity: str,
                "balanced": rep["balanced"]},
         info={"dependent": dependent, "model": model, "covariance": cov_label,
               "entity": entity, "time": time, "rows_in": rep["rows_in"]}, backend=res)
+
+
+def _swar_unbalanced(y: pd.Series, X: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """Random effects on an unbalanced panel as R plm's ``model = "random"`` (Swamy–Arora, ``dfcor = 3``, the
+    quadratic forms of the within and the (observation-weighted) Between estimators; plm's ``ercomp``): σ²_ν from the
+    within residuals / (O − N − K), σ²_η from Σᵢ Tᵢ ēᵢ² of the Between residuals, corrected by trace terms; the
+    data quasi-demeaned by θᵢ = 1 − √(σ²_ν / (Tᵢσ²_η + σ²_ν)). Returns the transformed (y, X) for OLS.
+    Why by hand: linearmodels' RandomEffects estimates the components otherwise on unbalanced panels (its estimates
+    differ from plm's by 0.03–0.14% on EmplUK); equal to plm to 1e-13 there (tests/references/panel)."""
+    codes = pd.factorize(y.index.get_level_values(0))[0]
+    N, n_obs = codes.max() + 1, len(y)
+    T = np.bincount(codes).astype(float)
+
+    def means(a: np.ndarray) -> np.ndarray:
+        a = a.reshape(n_obs, -1)
+        return (np.column_stack([np.bincount(codes, a[:, j], N) for j in range(a.shape[1])]) / T[:, None])[codes]
+
+    Z = X.to_numpy(dtype=float)
+    yv = y.to_numpy(dtype=float)
+    slopes = [j for j, c in enumerate(X.columns) if c != "const"]
+    Xs = Z[:, slopes]
+    xw, yw = Xs - means(Xs), yv - means(yv)[:, 0]
+    q1 = float(np.sum((yw - xw @ np.linalg.lstsq(xw, yw, rcond=None)[0]) ** 2))
+    zb, yb = means(Z), means(yv)[:, 0]
+    e = yv - Z @ np.linalg.lstsq(zb, yb, rcond=None)[0]
+    q2 = float(np.sum(means(e)[:, 0] ** 2))
+    K = len(slopes)
+    m_eta = n_obs - np.trace(np.linalg.solve(zb.T @ zb, (zb * T[codes][:, None]).T @ Z))
+    s2nu = q1 / (n_obs - N - K)
+    s2eta = max((q2 - (N - K - 1) * s2nu) / m_eta, 0.0)
+    theta = (1 - np.sqrt(s2nu / (T * s2eta + s2nu)))[codes]
+    ys = pd.Series(yv - theta * yb, index=y.index, name=y.name)
+    Xt = pd.DataFrame(Z - theta[:, None] * zb, index=X.index, columns=X.columns)
+    return ys, Xt
 
 
 def clustered_within_cov(df: pd.DataFrame, dependent: str, exog: Sequence[str], params: pd.Series, *, model: str,
