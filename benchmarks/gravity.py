@@ -51,11 +51,16 @@ if how == "pyfixest":
     beta, se, nobs, iters = float(m.coef()["rta"]), float(m.se()["rta"]), int(m._N), None
 else:
     from kzecon import gravity
-    if how == "kzecon":
+    if how == "kzecon":  # an untimed warm-up fit, as fixest's: numba's cached kernels loaded, serial and threaded
         from kzecon import hdfe
-        from kzecon.gravity import poisson
-        small = hdfe.FixedEffects.from_arrays([np.arange(40) % 4, np.arange(40) // 4], ("a", "b"))
-        poisson.fit(np.arange(40.0), np.arange(40.0)[:, None] ** 2, small)  # load numba's cached kernels, untimed
+        w = df.iloc[: min(len(df), 3000)]
+        for rows in (hdfe.PARALLEL_MIN_ROWS, 0):
+            hdfe.PARALLEL_MIN_ROWS, keep = rows, hdfe.PARALLEL_MIN_ROWS
+            try:
+                gravity.PPML(w, "flow ~ rta | ey + iy", cluster=None).fit()
+            except Exception:
+                pass
+            hdfe.PARALLEL_MIN_ROWS = keep
     t0 = time.perf_counter()
     model = gravity.PPML(df, fml, cluster="pair")
     r = model.fit()

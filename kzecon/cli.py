@@ -74,6 +74,9 @@ def cmd_data_list(args) -> int:
 
 
 def cmd_data_describe(args) -> int:
+    known = kzecon.data.list_datasets()
+    if args.name not in known:  # a name that is not an option value kzecon knows: a usage error
+        raise UsageError(f"no bundled dataset named {args.name!r}; `kzecon data list` shows the {len(known)} names")
     print(kzecon.data.describe(args.name))
     return 0
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kzecon.errors import CountryCodeError, UpdateError
+from kzecon.errors import CountryCodeError, UpdateError, UsageError
 
 from . import readers
 from .countries import is_known_iso3
@@ -133,9 +133,9 @@ def update_imf(countries=("KAZ",), start: int = 2015, end: int | None = None,
     countries = list(countries)
     for c in countries:
         if not is_known_iso3(c):
-            raise CountryCodeError(f"--countries: unknown ISO-3 code {c!r}")
+            raise CountryCodeError(f"countries: unknown ISO-3 code {c!r}")
     if end is not None and end < start:
-        raise UpdateError(f"--end {end} is before --start {start}")
+        raise UsageError(f"end year {end} is before start year {start}")
     client = client or _client()
     ind = "+".join(IMF_INDICATORS)
     frames = []
@@ -194,14 +194,14 @@ def update_comtrade(countries=("KAZ",), start: int = 2015, end: int | None = Non
     frames = []
     for c in countries:
         if not is_known_iso3(c):
-            raise CountryCodeError(f"--countries: unknown ISO-3 code {c!r}")
+            raise CountryCodeError(f"countries: unknown ISO-3 code {c!r}")
         code = countrycode([c], origin="iso3c", destination="un")[0]
         partner_codes = None
         if hs2:
             plist = [p.strip().upper() for p in (partners or ["CHN"])]
             for p in plist:
                 if not is_known_iso3(p):
-                    raise CountryCodeError(f"--partners: unknown ISO-3 code {p!r}")
+                    raise CountryCodeError(f"partners: unknown ISO-3 code {p!r}")
             partner_codes = ",".join(str(int(x)) for x in countrycode(plist, origin="iso3c", destination="un"))
         params = {"reporterCode": int(code), "period": ",".join(str(y) for y in range(start, end + 1)),
                   "flowCode": "X,M", "cmdCode": "AG2" if hs2 else "TOTAL", "partnerCode": partner_codes}

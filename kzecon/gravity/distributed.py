@@ -210,7 +210,8 @@ def ppml_by(frame_or_path, formula: str, *, by: str = "sector", cluster: str | N
     years = ppml_kwargs.pop("years", None)
     if isinstance(frame_or_path, pd.DataFrame):
         if by not in frame_or_path.columns:
-            raise SchemaError(f"--by {by!r} is not a column of the data ({', '.join(map(str, frame_or_path.columns))})")
+            cols = ", ".join(map(str, frame_or_path.columns))
+            raise SchemaError(f"group column {by!r} is not a column of the data ({cols})")
         n = npartitions or max(1, min(frame_or_path[by].nunique(), 2 * (workers or os.cpu_count() or 1)))
         ddf = dd.from_pandas(frame_or_path, npartitions=n)
     elif isinstance(frame_or_path, dd.DataFrame):
@@ -218,7 +219,7 @@ def ppml_by(frame_or_path, formula: str, *, by: str = "sector", cluster: str | N
     else:
         ddf = read_panel(frame_or_path)
     if by not in ddf.columns:
-        raise SchemaError(f"--by {by!r} is not a column of the data ({', '.join(map(str, ddf.columns))})")
+        raise SchemaError(f"group column {by!r} is not a column of the data ({', '.join(map(str, ddf.columns))})")
     if years is not None:
         ddf = ddf[ddf["year"].isin(list(years))]
     with client_for(client, workers=workers) as c:

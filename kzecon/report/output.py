@@ -36,7 +36,7 @@ class Output:
             raise DataFileError(f"cannot write to {self.final}: {err.strerror or err}") from err
         if self.final.exists() and not self.final.is_dir():
             shutil.rmtree(self.tmp, ignore_errors=True)
-            raise DataFileError(f"--out {self.final} is a file, not a folder")
+            raise DataFileError(f"output folder {self.final} is a file, not a folder")
         return self
 
     def path(self, name: str) -> Path:
