@@ -711,10 +711,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--formula", default=None, help='PPML specification as in fixest/pyfixest, e.g. "flow ~ cu + '
                    'rta_other | exp_year + imp_year + pair"; fixed effects are columns, a^b interactions or the '
                    "built-ins exp_year, imp_year, pair (directional), pair_id (symmetric), exporter, importer, year "
-                   "(without --data: the bundled penppml panel with customs_union, eaeu, bri_kaz_chn, …)")
-    g.add_argument("--cluster", default="auto", help="cluster variable (a column or built-in; 'none' for robust "
-                   "errors). Default: the country pair in both directions (pair_id), as the Advanced Guide: the "
-                   "two directions of a pair share pair-specific shocks")
+                   "(without --data: the bundled penppml panel with customs_union, eaeu, bri_kaz_chn, …). Regressors: "
+                   "columns, log/log1p/exp/sqrt/abs(…), I(arithmetic on columns), a:b, C(col), i(col, ref=v); "
+                   "read as data, never run as Python")
+    g.add_argument("--cluster", default="auto", help="cluster variable (a column or built-in; several joined by '+' "
+                   "for multi-way clustering, e.g. 'exporter + importer'; 'none' for robust errors). Default: the "
+                   "country pair in both directions (pair_id), as the Advanced Guide: the two directions of a pair "
+                   "share pair-specific shocks")
     g.add_argument("--years", default=None, help="years to use: START:END[:STEP] (e.g. 1996:2016:4) or Y1,Y2,…")
     g.add_argument("--panel", choices=["dots", "penppml"], default=None,
                    help="bundled panel: dots = annual world panel 2000–2020 (IMF DOTS): the customs union / EAEU event "

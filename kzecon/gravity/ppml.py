@@ -4,25 +4,39 @@ Specifications are fixest/pyfixest formulas (``"flow ~ rta + bri | exp_year + im
 :mod:`kzecon.gravity.formula`) or, as before, a list of regressors with ``depvar`` and ``fe``.
 
 **Sample.** Before estimating kzecon removes, and counts by reason: (1) rows with a missing value in the model's
-columns; (2) observations alone in a fixed-effect group (singletons: perfectly fitted, they carry no information;
-fixest and pyfixest drop them too) and (3) observations whose fixed-effect group has only zero flows (perfectly
-predicted: separation by the fixed effects, Correia, Guimarães & Zylkin 2020), both repeated until none is left.
-``separation_check`` may add ``"ir"``, the iterative-rectifier check for separation by the regressors.
-``nobs + n_dropped`` always equals the rows passed in.
+columns; (2) observations whose fixed-effect group has only zero flows (perfectly predicted: separation by the
+fixed effects, Correia, Guimarães & Zylkin 2020); with ``separation_check=("fe", "ir")`` also (3) observations
+separated by the regressors and fixed effects together, found by the iterative rectifier (ReLU) exactly as
+ppmlhdfe does; then (4) observations alone in a fixed-effect group (singletons: perfectly fitted, no information;
+fixest and pyfixest drop them too) — repeated until none is left. Separation comes before singletons, as in
+ppmlhdfe's published separation data sets (a zero flow alone in its group is counted as separated). With the
+default check a fit that runs off to infinity on some zero flows (no convergence, a non-finite estimate, or a zero
+flow's fitted mean below 1e-6 × the smallest positive flow's: ppmlhdfe's "mu" rule) triggers the rectifier, and
+the separated rows it finds are dropped, counted and warned about before the fit is repeated. ``separated`` on the
+model marks the rows dropped as separated. ``nobs + n_dropped`` always equals the rows passed in.
 
 **Estimator.** ``backend="kzecon"`` (default): :mod:`kzecon.gravity.poisson`, IRLS with warm-started, accelerated
-demeaning — the same estimates as ``pyfixest.fepois`` several times faster on long panels (BENCHMARKS.md).
-``backend="pyfixest"``: ``pyfixest.fepois`` on the same sample. A regressor absorbed by the fixed effects is a
-:class:`SpecificationError` naming it; no convergence is a :class:`ConvergenceError`; a non-finite estimate or
-standard error an :class:`EstimationError` naming the likely cause.
+demeaning — the same estimates as ``pyfixest.fepois`` (and R fixest) on the same sample, faster on long panels
+(BENCHMARKS.md). ``backend="pyfixest"``: ``pyfixest.fepois`` on the same sample. A regressor absorbed by the fixed
+effects, or collinear with the others on the sample, is omitted with a :class:`CollinearityWarning` and listed in
+the result's ``omitted`` (as fixest and ppmlhdfe do; ``collinear="raise"`` makes it a :class:`SpecificationError`
+naming it); no convergence is a :class:`ConvergenceError`; a non-finite estimate or standard error an
+:class:`EstimationError` naming the likely cause.
 
 **Standard errors.** Clustered (CRV1) by ``cluster`` with the G/(G−1) correction only (Stata ``ppmlhdfe`` and the
-Advanced Guide's tables), or heteroskedasticity-robust with ``cluster=None``. The default cluster is the country
+Advanced Guide's tables), or heteroskedasticity-robust with ``cluster=None``. Several cluster dimensions,
+``cluster="exporter + importer"`` or a list, give multi-way clustered errors (Cameron, Gelbach & Miller 2011) with
+G the smaller number of clusters, equal to R fixest's ``vcov = ~exporter + importer`` with ``ssc(adj = FALSE)``
+(tests/references/fixest). The default cluster is the country
 pair regardless of direction (``pair_id``): flows in both directions between two countries share pair-specific
 shocks (reporting practice, transport links, the agreement itself), so the Advanced Guide (Yotov et al. 2016)
 clusters by the symmetric pair. ``cluster="auto"`` (the default) means that pair (a ``pair_id`` column, or built
 from ``exporter`` and ``importer``); for a frame without those columns it means the formula's ``pair`` fixed effect,
 and failing that it asks for ``cluster=``. Pass ``cluster="pair"`` for the directional pair, or any column.
+
+**Validation.** A frame with ``exporter``, ``importer`` and ``year`` is checked as the CLI checks a file: no
+aggregates (WLD, EUU, HIC …) as countries, one row per exporter × importer × year (and sector or fixed-effect
+column). Formula terms are read as data (:mod:`kzecon.gravity.terms`), never evaluated as Python.
 
 **Refits.** :class:`PPML` keeps the validated sample and the factorised fixed effects; ``PPML.fit(replace=…)``
 refits with other values of some regressors (placebo treatments, bootstrap draws) without repeating any of that,
@@ -185,12 +199,17 @@ class PPML:
         A formula ``"flow ~ rta + bri | exp_year + imp_year + pair"``, or a list of regressor names (then
         ``depvar`` and ``fe`` give the rest).
     cluster : str or None
-        Cluster variable (a column or a built-in such as ``pair_id``, ``pair``, ``exporter``); ``None`` for
-        heteroskedasticity-robust errors. Default ``"auto"``: the symmetric country pair (see the module notes).
+        Cluster variable (a column or a built-in such as ``pair_id``, ``pair``, ``exporter``), several for multi-way
+        clustering (``"exporter + importer"`` or a list); ``None`` for heteroskedasticity-robust errors. Default
+        ``"auto"``: the symmetric country pair (see the module notes).
     offset : str, optional
         A column entered with coefficient one (constrained trade costs in GE counterfactuals).
     separation_check : sequence of str
-        ``("fe",)`` (always done) and optionally ``"ir"``: the iterative rectifier for separation by regressors.
+        ``("fe",)`` (always done) and optionally ``"ir"``: the iterative rectifier for separation by regressors
+        (run anyway, under the default, when a fit diverges on zero flows).
+    collinear : {"drop", "raise"}
+        A regressor not identified on the sample: omitted with a warning and listed in ``omitted`` (default, as
+        fixest), or a :class:`SpecificationError`.
 
     Examples
     --------
