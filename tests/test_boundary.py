@@ -240,6 +240,23 @@ def test_formula_transforms_equal_precomputed_columns():
     assert list(c.params.index) == ["rta:post"]
 
 
+def test_gravity_api_normalises_codes_and_refuses_fractional_years_as_the_cli_does(tmp_path, capsys):
+    df = gravity_panel(5, [2000, 2001, 2002], 0.0, 12, codes=["AUT", "BRA", "CAN", "DEU", "ROU"])
+    old = df.assign(exporter=df["exporter"].replace({"ROU": "ROM"}).str.lower(), importer=df["importer"])
+    with pytest.warns(DataQualityWarning, match="ROM→ROU"):
+        a = gravity.ppml(old, "flow ~ rta | exp_year + imp_year + pair")
+    b = gravity.ppml(df, "flow ~ rta | exp_year + imp_year + pair")
+    np.testing.assert_allclose(a.params, b.params, rtol=1e-12)  # one country, not ROM and ROU apart
+    assert set(old["exporter"]) >= {"rom", "aut"}  # the caller's frame is not changed
+    frac = df.assign(year=df["year"] + np.where(df.index == 4, 0.5, 0.0))
+    with pytest.raises(SchemaError, match="whole years"):
+        gravity.ppml(frac, "flow ~ rta | exp_year + imp_year + pair")
+    f = tmp_path / "g.csv"
+    frac.to_csv(f, index=False)
+    code, line = cli(["gravity", "--data", f, "--formula", "flow ~ rta | exp_year + imp_year + pair"], capsys)
+    assert code == 3 and "whole years" in line
+
+
 def test_historical_codes_mapped_with_the_promised_warning():
     t = pd.DataFrame({"reporter": "KAZ", "partner": ["ROM", "CHN"], "year": 2001, "flow": "export",
                       "value_usd": [1.0, 2.0]})

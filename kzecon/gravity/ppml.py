@@ -155,11 +155,41 @@ def _numeric(frame: pd.DataFrame, col: str, what: str) -> np.ndarray:
     return v
 
 
+def _normalised_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Exporter and importer codes as the CLI's reader leaves them (upper case, stripped, ISO 3166-3 former codes
+    mapped to their successors, ROM → ROU, with the same warning), so that a frame and a file give one model.
+    Checked on the distinct codes only; the caller's frame is never changed (a copy when something is mapped)."""
+    from kzecon.data.countries import normalise_codes
+
+    changes = {}
+    for c in ("exporter", "importer"):
+        if c in frame.columns and frame[c].dtype == object:
+            uniq = pd.Series(pd.unique(frame[c].dropna()))
+            if not uniq.map(lambda v: isinstance(v, str)).all():
+                continue
+            norm, mapped, _unknown = normalise_codes(uniq, c)
+            if (norm.to_numpy() != uniq.to_numpy()).any():
+                changes[c] = dict(zip(uniq, norm, strict=True))
+            if mapped:
+                warnings.warn(f"gravity data: column '{c}': former ISO codes mapped to their successors (ISO 3166-3): "
+                              + ", ".join(f"{a}→{b}" for a, b in sorted(mapped.items())), DataQualityWarning,
+                              stacklevel=4)
+    if not changes:
+        return frame
+    return frame.assign(**{c: frame[c].map(m) for c, m in changes.items()})
+
+
 def _check_rows(frame: pd.DataFrame, f: GravityFormula) -> None:
     """What the CLI's file validation checks, for a frame handed to the API: no aggregates (WLD, EUU …) as
     exporter or importer, and one row per exporter × importer × year (× whatever column a fixed effect or a
     ``sector``/``industry``/``product`` column tells the rows apart by)."""
     check_no_aggregates(frame, ["exporter", "importer"])
+    if "year" in frame.columns and pd.api.types.is_float_dtype(frame["year"]):
+        yr = frame["year"].to_numpy()
+        frac = np.isfinite(yr) & (yr % 1 != 0)
+        if frac.any():  # a typing error, not a new fixed-effect group
+            raise SchemaError(f"column 'year' has {int(frac.sum())} value(s) that are not whole years: "
+                              f"{', '.join(map(str, yr[frac][:3]))}{_who(frame, int(np.argmax(frac)))}")
     base = ["exporter", "importer", "year"]
     if not set(base) <= set(frame.columns):
         return
@@ -241,6 +271,7 @@ class PPML:
         if f.depvar not in frame.columns:
             raise SchemaError(f"{name}: the flow column '{f.depvar}' is not in the data; found "
                               f"{', '.join(map(str, frame.columns))}")
+        frame = _normalised_codes(frame)
         _check_rows(frame, f)
         y = _numeric(frame, f.depvar, "flow column")
         neg = y < 0
