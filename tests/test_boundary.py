@@ -417,3 +417,82 @@ def test_forecast_contract_generated(tmp_path_factory, capsys, comp, mutation, m
     code, line = cli(["forecast", "--data", f2, "--model", model, "--paths", 200, "--out", out2], capsys)
     assert code == 3, (mutation, line)
     assert not out2.exists()
+
+
+@st.composite
+def trade_files(draw):
+    reporter = draw(st.sampled_from(["KAZ", "UZB", "MNG", "AZE", "NOR", "CHL"]))
+    partners = draw(st.lists(st.sampled_from(["CHN", "RUS", "DEU", "FRA", "USA", "KGZ", "TUR", "IND", "JPN"]),
+                             min_size=2, max_size=9, unique=True))
+    years = sorted(draw(st.sets(st.integers(1995, 2023), min_size=1, max_size=8)))
+    rng = np.random.default_rng(draw(st.integers(0, 10_000)))
+    rows = [(reporter, p, y, fl, float(rng.lognormal(18, 2))) for y in years for p in partners
+            for fl in ("export", "import")]
+    df = pd.DataFrame(rows, columns=["reporter", "partner", "year", "flow", "value_usd"])
+    if draw(st.booleans()):
+        df["partner"] = df["partner"].str.lower()  # normalised as the API does
+    order = draw(st.permutations(list(range(df.shape[1]))))
+    return df, draw(st.booleans()), list(order)
+
+
+MUTATIONS_TRADE = {
+    "negative value": (lambda d: d.assign(value_usd=d["value_usd"].where(d.index != 0, -1.0)), 3),
+    "duplicated row": (lambda d: pd.concat([d, d.iloc[[1]]], ignore_index=True), 3),
+    "unknown code": (lambda d: d.assign(partner=d["partner"].where(d.index != 0, "XQZ")), 3),
+    "bad flow": (lambda d: d.assign(flow=d["flow"].where(d.index != 0, "transit")), 3),
+    "fractional year": (lambda d: d.assign(year=d["year"] + 0.5), 3),
+}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(trade_files(), st.sampled_from(sorted(MUTATIONS_TRADE)))
+def test_measures_contract_generated(tmp_path_factory, capsys, drawn, mutation):
+    df, gz, order = drawn
+    tmp = tmp_path_factory.mktemp("mc")
+    f = tmp / ("t.csv.gz" if gz else "t.csv")
+    _write(df, f, gz, order)
+    out = tmp / "out"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code, line = cli(["measures", "--data", f, "--out", out], capsys)
+    assert code == 0, line
+    for name in ("shares.csv", "tilt.csv", "balance.csv", "concentration.csv", "shares_total.png"):
+        assert (out / name).is_file(), name
+    shares = pd.read_csv(out / "shares.csv")
+    total = shares.groupby(["year", "flow"])["share"].sum()
+    np.testing.assert_allclose(total.to_numpy(), 1.0, rtol=1e-9)  # the groups cover every partner, once
+    fn, expected = MUTATIONS_TRADE[mutation]
+    bad = fn(df.copy())
+    f2 = tmp / "bad.csv"
+    bad.to_csv(f2, index=False)
+    code, line = cli(["measures", "--data", f2, "--out", tmp / "out2"], capsys)
+    assert code == expected, (mutation, line)
+    assert not (tmp / "out2").exists()
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(14, 40), st.integers(1950, 2000), st.integers(0, 10_000),
+       st.sampled_from(["gap", "duplicated year", "share above one", "fractional year"]))
+def test_timeseries_contract_generated(tmp_path_factory, capsys, n, first, seed, mutation):
+    rng = np.random.default_rng(seed)
+    z = np.cumsum(rng.normal(0, 0.15, n)) - 1.0
+    df = pd.DataFrame({"year": range(first, first + n), "share": 1 / (1 + np.exp(-z))})
+    tmp = tmp_path_factory.mktemp("tc")
+    f = tmp / "s.csv"
+    df.sample(frac=1.0, random_state=seed).to_csv(f, index=False)
+    out = tmp / "out"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code, line = cli(["timeseries", "--data", f, "--horizon", 3, "--out", out], capsys)
+    assert code == 0, line
+    for name in ("tests.csv", "breaks.csv", "forecast.csv", "share_breaks.png"):
+        assert (out / name).is_file(), name
+    bad = {"gap": lambda d: d[d["year"] != first + 5],
+           "duplicated year": lambda d: pd.concat([d, d.iloc[[2]]], ignore_index=True),
+           "share above one": lambda d: d.assign(share=d["share"].where(d.index != 3, 7.0)),
+           "fractional year": lambda d: d.assign(year=d["year"] + 0.25)}[mutation](df.copy())
+    f2 = tmp / "bad.csv"
+    bad.to_csv(f2, index=False)
+    code, line = cli(["timeseries", "--data", f2, "--out", tmp / "out2"], capsys)
+    assert code == 3, (mutation, line)
+    assert not (tmp / "out2").exists()
