@@ -4,10 +4,6 @@ mutations of them give the documented exit code, one line on stderr and nothing 
 
 import gzip
 import re
-import signal
-import subprocess
-import sys
-import time
 import warnings
 
 import numpy as np
@@ -293,21 +289,6 @@ def test_did2s_with_a_one_untreated_year_cohort_is_a_kzecon_error():
         staggered(df, "y", entity="unit", time="year", treat_start="start")
     with pytest.raises(SpecificationError, match="no untreated period"):
         staggered(df[df["year"] >= 2001], "y", entity="unit", time="year", treat_start="start")
-
-
-def test_sigterm_cleans_up_and_says_one_line(tmp_path):
-    out = tmp_path / "brief"
-    p = subprocess.Popen([sys.executable, "-m", "kzecon.cli", "brief", "--out", str(out), "--no-cache"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 120
-    line = ""
-    while time.time() < deadline and "[2/" not in line:
-        line = p.stderr.readline()
-    p.send_signal(signal.SIGTERM)
-    _, err = p.communicate(timeout=120)
-    assert p.returncode == 143
-    assert err.strip().splitlines()[-1] == "kzecon: terminated; nothing written" and "Traceback" not in err
-    assert not out.exists() and not list(tmp_path.glob(".brief.kzecon-tmp-*"))
 
 
 # ---------------------------------------------------------------------------------------- generated contracts

@@ -303,7 +303,8 @@ def test_cache_key_follows_the_data_actually_read(tmp_path, monkeypatch):
         brief.cache_key({"a": 1})  # a changed bundled file is never served from a cache
 
 
-def test_ctrl_c_exits_130_and_leaves_no_output(tmp_path):
+@pytest.mark.parametrize("sig,code,word", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+def test_ctrl_c_and_sigterm_exit_cleanly_and_leave_no_output(tmp_path, sig, code, word):
     out = tmp_path / "brief"
     p = subprocess.Popen([sys.executable, "-m", "kzecon.cli", "brief", "--out", str(out), "--no-cache"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -311,9 +312,9 @@ def test_ctrl_c_exits_130_and_leaves_no_output(tmp_path):
     line = ""
     while time.time() < deadline and "[2/" not in line:  # interrupt inside the computation, after figures began
         line = p.stderr.readline()
-    p.send_signal(signal.SIGINT)
+    p.send_signal(sig)
     _, err = p.communicate(timeout=120)
-    assert p.returncode == 130
-    assert err.strip().splitlines()[-1] == "kzecon: interrupted; nothing written" and "Traceback" not in err
+    assert p.returncode == code
+    assert err.strip().splitlines()[-1] == f"kzecon: {word}; nothing written" and "Traceback" not in err
     assert not out.exists()
     assert not list(tmp_path.glob(".brief.kzecon-tmp-*"))  # no half-written folder, no stray figures

@@ -23,7 +23,7 @@ import pandas as pd
 
 from kzecon.errors import SchemaError, UsageError
 
-from .terms import columns_of
+from .terms import columns_of, split_top_level
 
 BUILTIN_FE = {
     "exp_year": ("exporter", "year"),
@@ -91,18 +91,7 @@ def parse(formula: str) -> GravityFormula:
 
 def _split_terms(s: str) -> tuple[str, ...]:
     """Split on top-level '+' (not inside parentheses or braces)."""
-    out, depth, cur = [], 0, ""
-    for ch in s:
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        if ch == "+" and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    out.append(cur.strip())
+    out = split_top_level(s, "+")
     if any(t == "" for t in out) and [t for t in out if t]:
         raise UsageError(f"formula part {s.strip()!r} has an empty term (a doubled or trailing '+')")
     return tuple(t for t in out if t)

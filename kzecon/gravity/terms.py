@@ -33,18 +33,24 @@ _HELP = ("a term is a column, log/log1p/exp/sqrt/abs of an expression, arithmeti
          "a:b, C(col) or i(col, ref=level)")
 
 
-def _split_colon(term: str) -> list[str]:
+def split_top_level(text: str, sep: str) -> list[str]:
+    """``text`` split on ``sep`` where it stands outside parentheses and brackets, each part stripped (empty parts
+    kept, for the caller to judge)."""
     parts, depth, cur = [], 0, ""
-    for ch in term:
+    for ch in text:
         depth += ch in "([{"
         depth -= ch in ")]}"
-        if ch == ":" and depth == 0:
+        if ch == sep and depth == 0:
             parts.append(cur.strip())
             cur = ""
         else:
             cur += ch
     parts.append(cur.strip())
     return parts
+
+
+def _split_colon(term: str) -> list[str]:
+    return split_top_level(term, ":")
 
 
 def _func_name(node: ast.expr) -> str | None:
