@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 import kzecon
-from kzecon import gravity
+from kzecon import gravity, study
 from kzecon.report import figures
 
 OUT = Path(__file__).resolve().parent / "output" / "gravity"
@@ -32,15 +32,15 @@ def main() -> None:
     cmp_.to_csv(OUT / "yotov2016_vs_published.csv", index=False, lineterminator="\n")
     print(f"Advanced Guide: {len(cmp_)} published cells, max |difference| {cmp_['diff'].abs().max():.4f}")
 
-    kres = gravity.kazakhstan.policy_models()
+    kres = study.policy_gravity.policy_models()
     kest = gravity.replicate.estimates_table(kres)
     kest.to_csv(OUT / "kazakhstan_estimates.csv", index=False, lineterminator="\n")
     pd.concat([r.dropped.assign(model=k) for k, r in {**yres, **kres}.items()]).to_csv(
         OUT / "dropped.csv", index=False, lineterminator="\n")
-    fig = figures.coefficients(kest, terms=gravity.kazakhstan.TERMS, title="Policy terms in Kazakhstan's gravity",
+    fig = figures.coefficients(kest, terms=study.policy_gravity.TERMS, title="Policy terms in Kazakhstan's gravity",
                                source="kzecon; PPML/OLS with exporter-year, importer-year, pair FE; penppml panel")
     figures.save(fig, OUT / "kazakhstan_policy.png")
-    print(kest[kest["term"].isin(gravity.kazakhstan.TERMS)][["model", "term", "estimate", "std_error", "nobs"]]
+    print(kest[kest["term"].isin(study.policy_gravity.TERMS)][["model", "term", "estimate", "std_error", "nobs"]]
           .round(3).to_string(index=False))
 
     beta = yres["ppml_pair_fe"].params["rta"]

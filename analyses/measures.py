@@ -6,8 +6,8 @@ reported_vs_mirror.csv/.png and shares_total.png.  Run: ``python analyses/measur
 
 from pathlib import Path
 
-from kzecon import pipeline
 from kzecon.report import figures
+from kzecon.study import pipeline
 
 OUT = Path(__file__).resolve().parent / "output" / "measures"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kzecon import panel, pipeline
+from kzecon import panel, study
 from kzecon.report import figures
 
 OUT = Path(__file__).resolve().parent / "output" / "panel"
@@ -52,11 +52,11 @@ def coverage(n_sims: int = 200, reps: int = 999, effect: float = 0.3) -> pd.Data
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    pm = panel.analysis.partner_models()
+    pm = study.customs_union.partner_models()
     h = pm.pop("hausman")
     pd.concat([r.to_frame() for r in pm.values()]).to_csv(OUT / "partner_models.csv", index=False, lineterminator="\n")
     pd.DataFrame([h.to_dict()]).to_csv(OUT / "hausman.csv", index=False, lineterminator="\n")
-    cu = pipeline.customs_union()
+    cu = study.pipeline.customs_union()
     dtab = cu.did_table()
     dtab.to_csv(OUT / "did.csv", index=False, lineterminator="\n")
     es = cu.events

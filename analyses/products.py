@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzecon import products
 from kzecon.report import figures
+from kzecon.study import products
 
 OUT = Path(__file__).resolve().parent / "output" / "products"
 

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 import kzecon
-from kzecon import forecast, pipeline, timeseries
+from kzecon import forecast, timeseries
 from kzecon.report import figures
+from kzecon.study import pipeline
 
 OUT = Path(__file__).resolve().parent / "output" / "timeseries"
 SOURCE = "kzecon from COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 (2020–25)"

@@ -2,10 +2,11 @@
 
 Public API, each family imported on first use: :mod:`kzecon.data` (bundled real datasets, readers, validation),
 :mod:`kzecon.measures` (shares, tilt, concentration, balance, asymmetry), :mod:`kzecon.alignment` (UN vote
-alignment), :mod:`kzecon.gravity` (PPML, world gravity, Dask), :mod:`kzecon.panel`, :mod:`kzecon.timeseries`,
-:mod:`kzecon.forecast` (compositions, world risk), :mod:`kzecon.products`, :mod:`kzecon.report`,
-:mod:`kzecon.hdfe` (fixed-effects demeaning), :mod:`kzecon.errors`, :mod:`kzecon.results`, :mod:`kzecon.pipeline`
-(each result of the brief computed once).
+alignment), :mod:`kzecon.gravity` (PPML, Dask), :mod:`kzecon.panel`, :mod:`kzecon.timeseries`,
+:mod:`kzecon.forecast` (compositions, world risk), :mod:`kzecon.report` (tables, figures, output folders),
+:mod:`kzecon.hdfe` (fixed-effects demeaning), :mod:`kzecon.errors`, :mod:`kzecon.results` — the general library,
+which knows no country — and :mod:`kzecon.study` above it: the dependence study (each result of the brief computed
+once, the brief, peers), parameterised by the economy studied, Kazakhstan by default.
 """
 
 import importlib
@@ -18,7 +19,7 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 # every family, imported on first use (``kzecon.gravity`` …): ``import kzecon`` and ``kzecon --help`` stay fast
 _FAMILIES = ("alignment", "data", "errors", "measures", "results", "gravity", "panel", "timeseries", "forecast",
-             "products", "report", "hdfe", "pipeline")
+             "report", "hdfe", "study")
 __all__ = [*_FAMILIES, "__version__"]
 
 

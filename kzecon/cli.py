@@ -189,8 +189,8 @@ def cmd_alignment(args) -> int:
 def cmd_products(args) -> int:
     import pandas as pd
 
-    from kzecon import products
     from kzecon.report import figures
+    from kzecon.study import products
 
     comp = products.composition()
     fm = products.fuels_metals_share(comp)
@@ -404,17 +404,17 @@ def _gravity_frame(args) -> tuple[pd.DataFrame, str]:
     """The frame a --formula is fitted on: the user's file (every column kept) or the bundled penppml panel with
     kzecon's policy terms; restricted to --years."""
 
-    from kzecon import gravity
+    from kzecon import study
 
     if args.data:
         frame = kzecon.data.read_gravity_csv(args.data)
         frame = kzecon.data.validate_gravity(frame, allow_missing_flow=True)
         label = f"user file {args.data}"
     elif args.panel == "dots":
-        frame = gravity.world.eaeu_frame()
+        frame = study.eaeu.eaeu_frame()
         label = "the bundled annual world panel (IMF DOTS, 2000–2020) with kzecon's policy terms"
     else:
-        frame = gravity.kazakhstan.policy_frame()
+        frame = study.policy_gravity.policy_frame()
         label = "the bundled all-pairs panel (penppml, 1964–2016) with kzecon's policy terms"
     years = _parse_years(args.years)
     if years is not None:
@@ -460,12 +460,12 @@ def _gravity_by(args, cluster) -> int:
 
 
 def _gravity_world(args) -> int:
-    """--panel dots: the annual world gravity models (kzecon.gravity.world) with their inference."""
+    """--panel dots: the annual world gravity models (kzecon.study.eaeu) with their inference."""
     import pandas as pd
 
-    from kzecon.gravity import world
     from kzecon.report import figures
     from kzecon.report.progress import bar, updater
+    from kzecon.study import eaeu as world
 
     with bar(total=args.ri, desc="placebo refits") as pb:  # the longest step: 99 refits take about 100 s here
         res = world.eaeu_models(ri_reps=args.ri, score_reps=args.score_reps, seed=args.seed,
@@ -502,7 +502,7 @@ def _gravity_world(args) -> int:
 
 def cmd_gravity(args) -> int:
 
-    from kzecon import gravity
+    from kzecon import gravity, study
     from kzecon.report import figures
 
     cluster = None if args.cluster in ("none", "None", "") else args.cluster
@@ -524,7 +524,7 @@ def cmd_gravity(args) -> int:
         raise UsageError(f"--data needs --formula, e.g. --formula \"flow ~ {' + '.join(other[:2]) or 'rta'} | "
                          f"exp_year + imp_year + pair\" (the file's other columns: {', '.join(other) or 'none'})")
     else:
-        res = gravity.kazakhstan.policy_models()
+        res = study.policy_gravity.policy_models()
         label = "Kazakhstan policy gravity on the bundled all-pairs panel (penppml, 1964–2016)"
     est = gravity.replicate.estimates_table(res)
     print(label)
@@ -534,7 +534,7 @@ def cmd_gravity(args) -> int:
         from kzecon.results import dropped_by_model
 
         dropped = dropped_by_model(res)
-        terms = gravity.kazakhstan.TERMS if not (args.replicate or args.formula) else None
+        terms = study.policy_gravity.TERMS if not (args.replicate or args.formula) else None
         shown = est[est["model"].str.startswith("ppml")] if terms else est
         fig = figures.coefficients(shown, terms=terms, title=label.split(" on ")[0][:90], source="kzecon; " + label)
         with Output(args.out) as out:
@@ -548,16 +548,16 @@ def cmd_gravity(args) -> int:
 def cmd_panel(args) -> int:
     import pandas as pd
 
-    from kzecon import panel
+    from kzecon import study
     from kzecon.report import figures
 
-    pm = panel.analysis.partner_models()
+    pm = study.customs_union.partner_models()
     h = pm.pop("hausman")
     fe_tab = pd.concat([r.to_frame() for r in pm.values()], ignore_index=True)
     print("Kazakhstan's partner × year panel: log trade on partner log GDP")
     print(fe_tab[["model", "term", "estimate", "std_error", "p_value", "nobs"]].round(4).to_string(index=False))
     print(f"{h.test}: chi2 = {h.statistic:.3f}, p = {h.p_value:.3f} ({h.decision})")
-    cu = panel.analysis.customs_union(reps=args.reps, seed=args.seed)
+    cu = study.customs_union.customs_union(reps=args.reps, seed=args.seed)
     dtab = cu.did_table()
     print("Customs union (KAZ, BLR from 2010) vs other post-Soviet economies, 1995–2014 (COW v4):")
     print(dtab[["model", "term", "estimate", "std_error", "p_value", "p_wild", "treated_clusters", "clusters"]]
@@ -580,11 +580,14 @@ def cmd_panel(args) -> int:
 
 
 def cmd_brief(args) -> int:
-    from kzecon.report import brief
+    from kzecon.study import brief
 
-    b = brief.build(args.out, reps=args.reps, paths=args.paths, seed=args.seed, use_cache=not args.no_cache)
+    b = brief.build(args.out, country=args.country, reps=args.reps, paths=args.paths, seed=args.seed,
+                    use_cache=not args.no_cache)
     size = sum(p.stat().st_size for p in Path(args.out).rglob("*") if p.is_file() and ".kzecon-cache" not in p.parts)
-    print(f"wrote {b.path} ({len(b.findings)} numbers, {size / 1e6:.1f} MB with figures) in {b.seconds:.1f} s"
+    n = sum(isinstance(v, dict) for v in b.findings.values())
+    print(f"wrote {b.path} on {b.findings['country']} ({n} numbers, {size / 1e6:.1f} MB with figures) in "
+          f"{b.seconds:.1f} s"
           + (" (cached results)" if b.cached else ""))
     if args.pdf:
         print(f"wrote {brief.to_pdf(b.path)}")
@@ -747,7 +750,10 @@ def build_parser() -> argparse.ArgumentParser:
     pa.set_defaults(func=cmd_panel)
 
     br = sub.add_parser("brief", help="the whole pipeline on the bundled data: an HTML policy brief")
-    br.add_argument("--out", required=True, help="folder for index.html, figures/ and findings.json")
+    br.add_argument("--out", required=True, help="folder for index.html, figures/, findings.json and peers.csv")
+    br.add_argument("--country", default="KAZ", help="ISO-3 of the economy studied (default KAZ): any economy of the "
+                    "IMF DOTS composition panel except China and Russia; sections whose data exist only for "
+                    "Kazakhstan say what they would need")
     br.add_argument("--reps", type=_int_in(1, 10**6, "--reps"), default=9999,
                     help="wild bootstrap replications (default 9999)")
     br.add_argument("--paths", type=_int_in(100, 10**7, "--paths"), default=4000,

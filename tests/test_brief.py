@@ -16,7 +16,7 @@ import pytest
 import kzecon
 from kzecon import alignment, measures, panel
 from kzecon.cli import main
-from kzecon.report import brief
+from kzecon.study import brief
 
 REF = Path(__file__).parent / "references"
 
@@ -256,7 +256,7 @@ def test_brief_renders_in_headless_chromium(brief_dir, tmp_path):
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
     for bad in ("Failed to load resource", "ERR_FILE_NOT_FOUND", "Uncaught"):
         assert bad not in r.stderr, bad
-    from kzecon.report.brief import to_pdf
+    from kzecon.study.brief import to_pdf
 
     pdf = to_pdf(brief_dir / "index.html", tmp_path / "brief.pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 100_000

@@ -9,8 +9,9 @@ import pytest
 import kzecon
 from kzecon import gravity
 from kzecon.cli import main
-from kzecon.gravity import inference, world
+from kzecon.gravity import inference
 from kzecon.gravity.simulate import simulate_bloc_panel
+from kzecon.study import eaeu as world
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 import kzecon
-from kzecon import products
 from kzecon.cli import main
 from kzecon.data import update
 from kzecon.errors import CoverageError, SchemaError, UsageError
+from kzecon.study import products
 
 REF = Path(__file__).parent / "references" / "products"
 

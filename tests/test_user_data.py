@@ -256,7 +256,7 @@ def test_gravity_and_events_readers_never_crash(tmp_path_factory, blob):
 def test_brief_cache_is_plain_json_and_refuses_what_it_did_not_write(tmp_path):
     import pickle
 
-    from kzecon.report import brief
+    from kzecon.study import brief
 
     (tmp_path / "figures").mkdir()
     (tmp_path / "index.html").write_text("<p>brief</p>")
@@ -288,7 +288,7 @@ def test_cache_key_follows_the_data_actually_read(tmp_path, monkeypatch):
     import shutil
 
     from kzecon.data import _store
-    from kzecon.report import brief
+    from kzecon.study import brief
 
     key0 = brief.cache_key({"a": 1})
     udir = Path(os.environ["KZECON_DATA_DIR"])

@@ -150,3 +150,18 @@ def normalise_codes(values: pd.Series, column: str = "country") -> tuple[pd.Seri
         s = s.replace(mapped)
     unknown = sorted(u for u in set(uniq) - set(mapped) if not is_known_iso3(u))
     return s.astype(object), mapped, unknown
+
+
+NAMES = {"SUN": "the Soviet Union", "USA": "the United States", "GBR": "the United Kingdom"}
+
+
+@cache
+def country_name(code: str) -> str:
+    """A reader's name for an ISO-3 code (countrycode's ``country.name``; the code itself when it has none)."""
+    from countrycode import countrycode
+
+    code = str(code).upper()
+    if code in NAMES:
+        return NAMES[code]
+    name = countrycode([code], origin="iso3c", destination="country.name")[0]
+    return name if isinstance(name, str) and name else code

@@ -2,8 +2,8 @@
 (kzecon's estimator by default, pyfixest as the other backend), many fits on Dask,
 general-equilibrium counterfactuals, and the Advanced Guide's published results reproduced.
 
-The estimators are imported with the package; the studies built on them (``world``, ``kazakhstan``,
-``replicate``), ``inference`` and ``ge`` on first use, so that ``import kzecon.gravity`` and a first fit load
+The estimators are imported with the package; ``replicate`` (the Advanced Guide's published results),
+``inference`` and ``ge`` on first use, so that ``import kzecon.gravity`` and a first fit load
 only what the fit needs.
 """
 
@@ -14,12 +14,12 @@ from .formula import parse as parse_formula
 from .ppml import PPML, ols_log, ppml
 from .spec import add_leads_lags, add_pair_term, add_policy, estimation_frame
 
-_LAZY_MODULES = ("ge", "inference", "kazakhstan", "replicate", "world")
+_LAZY_MODULES = ("ge", "inference", "replicate")
 _LAZY_NAMES = {"counterfactual": "ge", "GEResult": "ge"}
 
 __all__ = ["estimation_frame", "add_policy", "add_pair_term", "add_leads_lags", "ppml", "PPML", "ols_log",
            "GravityFormula", "parse_formula", "ge",
-           "counterfactual", "GEResult", "replicate", "kazakhstan", "world", "inference"]
+           "counterfactual", "GEResult", "replicate", "inference"]
 
 
 def __getattr__(name: str):

@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from kzecon.data.countries import country_name
 from kzecon.errors import CoverageError
 from kzecon.timeseries.stattests import EVENTS as _POLICY_EVENTS
 
@@ -105,7 +106,7 @@ def _title(ax, text: str, events: int = 0):
     ax.set_title(text, pad=28 if events > 1 else (16 if events else 6))
 
 
-def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, title: str | None = None,
+def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, events: dict | None = None, title: str | None = None,
                 source: str = "kzecon from WITS/UN Comtrade, BNS 312101, COW v4",
                 vintage: str | None = None):
     """Partner-group shares over time (output of :func:`kzecon.measures.partner_shares`)."""
@@ -117,8 +118,8 @@ def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, title: st
         for group, g in d.groupby("group", sort=False):
             ax.plot(g["year"], 100 * g["share"], marker="o", ms=2.5, lw=1.8,
                     color=COLORS.get(group), label=label(group))
-        n = mark_events(ax, years=d["year"])
-        reporter = {"KAZ": "Kazakhstan"}.get(d["reporter"].iloc[0], d["reporter"].iloc[0])
+        n = mark_events(ax, EVENTS if events is None else events, years=d["year"])
+        reporter = country_name(d["reporter"].iloc[0])
         side = d["side"].iloc[0] if "side" in d else ""
         what = {"total": "total trade", "export": "exports", "import": "imports"}[flow]
         _title(ax, title or f"Partner shares of {reporter}'s {what}", n)
@@ -153,15 +154,16 @@ def _annual(g: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     return years, v.to_numpy(dtype=float)
 
 
-def mirror_gap(gaps: pd.DataFrame, *, ax=None, title: str | None = None,
+def mirror_gap(gaps: pd.DataFrame, *, reporter: str = "KAZ", ax=None, title: str | None = None,
                source: str = "kzecon from WITS/UN Comtrade (KAZ-reported), penppml/UN Comtrade (partner-reported)",
                vintage: str | None = None):
-    """Kazakhstan-reported vs partner-reported (mirror) trade by year and partner: exports and imports in two
-    panels, the partner by colour, the reporting side by line style and marker (solid, filled: Kazakhstan's
-    figures; dashed, open: the partner's). Years without data are gaps, not lines.
+    """Reporter-declared vs partner-reported (mirror) trade by year and partner: exports and imports in two
+    panels, the partner by colour, the reporting side by line style and marker (solid, filled: the reporter's
+    figures; dashed, open: the partner's). Years without data are gaps, not lines. ``reporter``: ISO-3.
 
     Takes the stacked output of :func:`kzecon.measures.reported_vs_mirror` for one or more partners.
     """
+    who = country_name(reporter)
     with rc_context():
         if ax is None:
             fig = Figure(figsize=(9, 4.2), dpi=STYLE["figure.dpi"])
@@ -177,18 +179,18 @@ def mirror_gap(gaps: pd.DataFrame, *, ax=None, title: str | None = None,
                 y, rep = _annual(g, "reported_usd")
                 _, mir = _annual(g, "mirror_usd")
                 a.plot(y, rep / 1e9, color=color, lw=1.6, marker="o", ms=3.5,
-                       label=f"{name}: Kazakhstan's figures")
+                       label=f"{name}: {who}'s figures")
                 a.plot(y, mir / 1e9, color=color, lw=1.4, ls="--", marker="o", ms=4.5, mfc="white",
                        label=f"{name}: {name}'s figures (mirror)")
-            a.set_title("Kazakhstan's exports" if flow == "export" else "Kazakhstan's imports", fontsize=10)
+            a.set_title(f"{who}'s exports" if flow == "export" else f"{who}'s imports", fontsize=10)
         axes[0].set_ylabel("billion current US$")
-        fig.suptitle(title or "Which side reports matters: Kazakhstan's vs partners' figures", fontweight="bold")
+        fig.suptitle(title or f"Which side reports matters: {who}'s vs partners' figures", fontweight="bold")
         axes[-1].legend(fontsize=8, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
 
-def alignment_series(series: pd.DataFrame, *, ax=None, title: str | None = None,
+def alignment_series(series: pd.DataFrame, *, ax=None, events: dict | None = None, title: str | None = None,
                      source: str = "kzecon from Voeten, Strezhnev & Bailey UNGA votes (unvotes 2021 release)",
                      vintage: str | None = None):
     """Agreement of a country with two powers by year (output of :func:`kzecon.alignment.alignment_series`),
@@ -205,9 +207,9 @@ def alignment_series(series: pd.DataFrame, *, ax=None, title: str | None = None,
             power = col.rsplit("_", 1)[-1]
             ax.plot(series["year"], series[col], marker="o", ms=2.5, lw=1.8, color=palette.get(power),
                     label=f"with {names.get(power, power)}")
-        n = mark_events(ax, years=series["year"])
+        n = mark_events(ax, EVENTS if events is None else events, years=series["year"])
         measure = measure_cols[0].rsplit("_", 1)[0].replace("_", " ")
-        who = series.attrs.get("country", "")
+        who = country_name(series.attrs["country"]) if series.attrs.get("country") else ""
         _title(ax, title or f"{who + chr(39) + 's ' if who else ''}UN General Assembly vote {measure}", n)
         ax.set_ylabel(f"{measure} (abstention = half agreement)" if measure == "agreement" else measure)
         if measure == "agreement":
@@ -229,7 +231,7 @@ def sector_composition(comp: pd.DataFrame, *, flow: str = "export", partner: str
                        vintage: str | None = None):
     """Stacked area of a flow by sector (billion USD) with the fuels+metals share on a second axis.
 
-    Takes the output of :func:`kzecon.products.composition`; flagged years are shaded and labelled.
+    Takes the output of :func:`kzecon.study.products.composition`; flagged years are shaded and labelled.
     """
     d = comp[comp["flow"] == flow]
     if d.empty:
@@ -266,7 +268,7 @@ def sector_composition(comp: pd.DataFrame, *, flow: str = "export", partner: str
     return fig
 
 
-def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFrame | None = None, *, ax=None,
+def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFrame | None = None, *, ax=None, events: dict | None = None,
                  title: str | None = None, source: str = "kzecon", vintage: str | None = None, level: int = 90):
     """A share with its Bai–Perron regimes (mean of each regime, break-date intervals shaded) and, optionally,
     a forecast fan.
@@ -295,7 +297,7 @@ def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFr
                             label=f"{level}% forecast interval")
             ax.plot(forecast["year"], 100 * forecast["mean"], color=COLORS["china"], ls="--", lw=1.5,
                     label="forecast mean")
-        n = mark_events(ax, years=years)
+        n = mark_events(ax, EVENTS if events is None else events, years=years)
         _title(ax, title or "Share with structural breaks", n)
         ax.set_ylabel("% of total trade")
         ax.set_ylim(0, None)
@@ -304,7 +306,7 @@ def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFr
     return fig
 
 
-def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, title: str | None = None,
+def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, events: dict | None = None, title: str | None = None,
                     source: str = "kzecon", vintage: str | None = None, level: int = 90,
                     parts: tuple = ("china", "russia", "eu")):
     """Fan chart of a composition forecast: history (year, partner, share) and forecast
@@ -321,7 +323,7 @@ def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, t
             ax.fill_between(f["year"], 100 * f[f"lower_{level}"], 100 * f[f"upper_{level}"], color=col, alpha=0.18,
                             lw=0)
             ax.plot(f["year"], 100 * f["mean"], color=col, lw=1.5, ls="--")
-        n = mark_events(ax, years=history["year"])
+        n = mark_events(ax, EVENTS if events is None else events, years=history["year"])
         _title(ax, title or "Partner shares: history and forecast", n)
         ax.set_ylabel("% of total trade")
         ax.set_ylim(0, None)
@@ -491,7 +493,7 @@ def ge_bars(table: pd.DataFrame, column: str = "real_gdp_pct", *, top: int = 15,
     return fig
 
 
-def balance_concentration(balance: pd.DataFrame, hhi: pd.DataFrame, *, flow: str = "total", ax=None,
+def balance_concentration(balance: pd.DataFrame, hhi: pd.DataFrame, *, flow: str = "total", ax=None, events: dict | None = None,
                           title: str | None = None, source: str = "kzecon", vintage: str | None = None):
     """Multi-vector balance index and normalised partner HHI over time (measures outputs)."""
     b = balance[balance["flow"] == flow]
@@ -502,16 +504,17 @@ def balance_concentration(balance: pd.DataFrame, hhi: pd.DataFrame, *, flow: str
                 label="multi-vector balance\n(1 = even across China,\nRussia, EU, rest)")
         ax.plot(h["year"], h["hhi_norm"], color="#8e44ad", lw=1.8, marker="o", ms=2.5,
                 label="partner concentration\n(normalised HHI)")
-        n = mark_events(ax, years=b["year"])
+        n = mark_events(ax, EVENTS if events is None else events, years=b["year"])
         ax.set_ylim(0, 1)
-        _title(ax, title or "Balance and concentration of Kazakhstan's trade", n)
+        who = country_name(h["reporter"].iloc[0]) if "reporter" in h and len(h) else "the economy"
+        _title(ax, title or f"Balance and concentration of {who}'s trade", n)
         ax.set_ylabel("index (0–1)")
         ax.legend(fontsize=8.5, **RIGHT)
         _footer(fig, source, vintage)
     return fig
 
 
-def tilt(tilt_frame: pd.DataFrame, *, ax=None, title: str | None = None, source: str = "kzecon",
+def tilt(tilt_frame: pd.DataFrame, *, ax=None, events: dict | None = None, title: str | None = None, source: str = "kzecon",
          vintage: str | None = None):
     """China–Russia tilt (China's share minus Russia's, percentage points) by flow (``china_russia_tilt`` output)."""
     styles = {"total": ("#333333", "-"), "export": ("#c0392b", "--"), "import": ("#2c3e80", ":")}
@@ -522,8 +525,8 @@ def tilt(tilt_frame: pd.DataFrame, *, ax=None, title: str | None = None, source:
             ax.plot(g["year"], 100 * g["difference"], color=col, ls=ls, lw=1.8, label={"total": "total trade",
                     "export": "exports", "import": "imports"}.get(flow, flow))
         ax.axhline(0, color="#333333", lw=0.8)
-        n = mark_events(ax, years=tilt_frame["year"])
-        _title(ax, title or "China–Russia tilt of Kazakhstan's trade", n)
+        n = mark_events(ax, EVENTS if events is None else events, years=tilt_frame["year"])
+        _title(ax, title or "China–Russia tilt", n)
         ax.set_ylabel("China's share minus Russia's (pp)")
         ax.legend(fontsize=8.5, **RIGHT)
         _footer(fig, source, vintage)

@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 import kzecon
-from kzecon import pipeline
-
-from . import figures, tables
+from kzecon.data.countries import country_name
+from kzecon.report import figures, tables
+from kzecon.study import pipeline
 
 DATASETS_USED = ("trade_cow", "trade_wits", "trade_bns", "trade_mirror_penppml", "comtrade_kaz_chn_hs2",
                  "products_kaz_chn", "brent_annual", "wdi_gdp", "gravity_dots", "compositions_dots", "cepii_dist",
@@ -35,7 +35,7 @@ DATASETS_USED = ("trade_cow", "trade_wits", "trade_bns", "trade_mirror_penppml",
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "linearmodels", "pyfixest", "pmdarima", "arch", "matplotlib",
             "jinja2", "wildboottest")
 STEPS = ("where we are", "how we got here", "where we are heading", "trade policy", "oil", "politics",
-         "top line")
+         "top line", "peers")
 
 
 @dataclass(frozen=True)
@@ -127,13 +127,13 @@ class _Findings:
         return f'<span class="num" data-key="{key}">{shown}</span>'
 
 
-def _compute(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable) -> dict:
+def _compute(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, country: str) -> dict:
     """Run the pipeline; warnings raised on the way are collected and listed in the brief, not swallowed."""
     import warnings
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        out = _pipeline(fig_dir, reps, paths, seed, progress)
+        out = _pipeline(fig_dir, reps, paths, seed, progress, country)
     seen = []
     for w in caught:
         if issubclass(w.category, (FutureWarning, DeprecationWarning)):
@@ -158,7 +158,8 @@ class _Brief:
     def __init__(self, fig_dir: Path):
         self.F = _Findings()
         self.fig_dir = fig_dir
-        self.out: dict = {"tables": {}, "figures": {}, "notes": {}, "sections": {}, "layout": {}}
+        self.name, self.source, self.events = "Kazakhstan", pipeline.TRADE_SOURCE, None
+        self.out: dict = {"tables": {}, "figures": {}, "notes": {}, "sections": {}, "layout": {}, "missing": {}}
 
     def fig(self, name, f, caption, section):
         import warnings
@@ -173,7 +174,7 @@ class _Brief:
 
 
 def _in_child(name: str, kwargs: dict):
-    """Run ``kzecon.pipeline.<name>(**kwargs)`` in a worker process: the result (it travels without the fitted
+    """Run ``kzecon.study.pipeline.<name>(**kwargs)`` in a worker process: the result (it travels without the fitted
     models' working arrays, see :func:`kzecon.results.reduce_frozen`) and the warnings raised on the way."""
     import warnings
 
@@ -228,22 +229,23 @@ class _Background:
         return False
 
 
-def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable) -> dict:
-    """Call the library's one function per result (:mod:`kzecon.pipeline`) and render each section: text with
+def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, country: str) -> dict:
+    """Call the library's one function per result (:mod:`kzecon.study.pipeline`) and render each section: text with
     every number recorded, figures, tables. No statistics here. The annual world gravity (the longest result)
     runs in a second process meanwhile."""
     with _Background("world_gravity", seed=seed) as world_gravity:
-        return _sections(fig_dir, reps, paths, seed, progress, world_gravity)
+        return _sections(fig_dir, reps, paths, seed, progress, world_gravity, country)
 
 
-def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, world_gravity) -> dict:
+def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, world_gravity,
+              country: str) -> dict:
     """The sections in :data:`STEPS`; trade policy, which waits for the world gravity, is rendered last so the
     others render meanwhile. Warnings are gathered by section and re-issued in the reading order."""
     import warnings
 
     b = _Brief(fig_dir)
     caught: dict[str, list] = {}
-    order = ("where we are", "how we got here", "where we are heading", "oil", "politics", "top line",
+    order = ("where we are", "how we got here", "where we are heading", "oil", "politics", "top line", "peers",
              "trade policy")
 
     def step(label: str, fn, *args):
@@ -255,14 +257,24 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
         return result
 
     def where_we_are():
-        shares = pipeline.trade_shares()
+        shares = pipeline.trade_shares(country)
         _where_we_are(b, shares)
         return shares
 
     def heading():
-        risk = pipeline.dependence_risk(paths=paths, seed=seed)
+        risk = pipeline.dependence_risk(country=country, paths=paths, seed=seed)
         _where_we_are_heading(b, risk, ts.last_year)
         return risk
+
+    def unless_missing(section: str, fn, *args):
+        """A section whose data exist only for some economies says in one line what it would need."""
+        from kzecon.errors import CoverageError
+
+        try:
+            return fn(*args)
+        except CoverageError as err:
+            b.out["missing"][section] = str(err)
+            return None
 
     def top_line():
         b.out["top_line"] = _top_line(ts, dr)
@@ -271,14 +283,19 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
             b.out["layout"]["summary.png"] = problems
 
     ts = step("where we are", where_we_are)
+    b.name, b.source = ts.name, ts.source
+    b.events = None if ts.country == pipeline.DEFAULT_COUNTRY else {}
     step("how we got here", lambda: _how_we_got_here(b, pipeline.share_breaks(ts)))
     dr = step("where we are heading", heading)
-    step("oil", lambda: _oil(b, pipeline.products()))
-    step("politics", lambda: _politics(b, pipeline.un_alignment()))
+    step("oil", lambda: unless_missing("oil", lambda: _oil(b, pipeline.products(country))))
+    step("politics", lambda: _politics(b, pipeline.un_alignment(country)))
     step("top line", top_line)
-    step("trade policy", lambda: _trade_policy(b, pipeline.customs_union(reps=reps, seed=seed),
-                                               world_gravity.result()))
+    step("peers", lambda: _peers(b, pipeline.peers(country=country, headline=dr, shares=ts, paths=paths, seed=seed)))
+    cu = unless_missing("customs union", lambda: pipeline.customs_union(country=country, reps=reps, seed=seed))
+    step("trade policy", lambda: _trade_policy(b, cu, world_gravity.result(), ts))
     out = b.out
+    out["country"], out["name"], out["p_headline"] = ts.country, ts.name, dr.p_headline
+    out["source"], out["n_years"] = ts.source, int(dr.composition['year'].nunique())
     out["findings"] = b.F.values
     for label in STEPS:
         for w in caught.get(label, []):
@@ -288,37 +305,56 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
 
 def _where_we_are(b: _Brief, ts) -> None:
     F, out, fig = b.F, b.out, b.fig
-    tot, last = ts.total, ts.last_year
-    g18 = ts.mirror[(ts.mirror["partner"] == "CHN") & (ts.mirror["year"] == 2018) & (ts.mirror["flow"] == "export")].iloc[0]
+    tot, last, name = ts.total, ts.last_year, ts.name
+    base = 2000 if 2000 in tot.index else ts.first_year
     chn_last, rus_last = tot.loc[last, "china"], tot.loc[last, "russia"]
+    since = ts.china_ahead_since
+    ahead = (f"China's share has stayed above Russia's every year since "
+             f"{F.add('china_above_since', since, '{:d}')}." if since is not None
+             else f"China's share was not above Russia's in {last}." if chn_last <= rus_last
+             else "China's share is above Russia's now but has not stayed there.")
+    my = ts.mirror_year
+    mirror = ""
+    if my is not None:
+        g = ts.mirror[(ts.mirror["partner"] == "CHN") & (ts.mirror["year"] == my) & (ts.mirror["flow"] == "export")].iloc[0]
+        mirror = (f" Which side reports matters: for {my} China records "
+                  f"{F.add(f'mirror_{my}_bn', g['mirror_usd'] / 1e9, '{:.2f}')} bn USD of imports from {name}, {name} "
+                  f"{F.add(f'reported_{my}_bn', g['reported_usd'] / 1e9, '{:.2f}')} bn USD of exports to China; the "
+                  f"shares above use {name}'s side throughout.")
     out["text_measures"] = (
         f"In {F.add('last_year', last, '{:d}')} China took {F.add('china_share_last', chn_last, scale=100)}% "
-        f"of Kazakhstan's total trade and Russia {F.add('russia_share_last', rus_last, scale=100)}% "
-        f"(Kazakhstan's own figures, spliced series); in 2000 the shares were "
-        f"{F.add('china_share_2000', tot.loc[2000, 'china'], scale=100)}% and "
-        f"{F.add('russia_share_2000', tot.loc[2000, 'russia'], scale=100)}%. China's share has stayed above Russia's "
-        f"every year since {F.add('china_above_since', ts.china_ahead_since, '{:d}')}. The multi-vector balance index is "
-        f"{F.add('balance_last', ts.balance_in(last), '{:.2f}')} (1 = even across China, Russia, the EU and the rest). "
-        f"Which side reports matters: for 2018 China records {F.add('mirror_2018_bn', g18['mirror_usd'] / 1e9, '{:.2f}')} "
-        f"bn USD of imports from Kazakhstan, Kazakhstan {F.add('reported_2018_bn', g18['reported_usd'] / 1e9, '{:.2f}')} "
-        f"bn USD of exports to China; the shares above use Kazakhstan's side throughout.")
-    src = "kzecon from " + pipeline.TRADE_SOURCE
-    fig("shares_total.png", figures.share_paths(ts.shares, flow="total", source=src, vintage=ts.vintage),
-        "Partner shares of Kazakhstan's total trade (Kazakhstan's figures), with the 2010, 2013 and 2015 events.",
-        "where")
-    fig("tilt.png", figures.tilt(ts.tilt, source=src, vintage=ts.vintage),
+        f"of {name}'s total trade and Russia {F.add('russia_share_last', rus_last, scale=100)}% "
+        f"({ts.side}); in {base} the shares were "
+        f"{F.add(f'china_share_{base}', tot.loc[base, 'china'], scale=100)}% and "
+        f"{F.add(f'russia_share_{base}', tot.loc[base, 'russia'], scale=100)}%. {ahead} The multi-vector balance index is "
+        f"{F.add('balance_last', ts.balance_in(last), '{:.2f}')} (1 = even across China, Russia, the EU and the rest)."
+        + mirror)
+    src = "kzecon from " + ts.source
+    ev = None if ts.country == pipeline.DEFAULT_COUNTRY else {}
+    fig("shares_total.png", figures.share_paths(ts.shares, flow="total", source=src, vintage=ts.vintage, events=ev),
+        f"Partner shares of {name}'s total trade ({name}'s figures)"
+        + (", with the 2010, 2013 and 2015 events." if ev is None else "."), "where")
+    fig("tilt.png", figures.tilt(ts.tilt, source=src, vintage=ts.vintage, events=ev,
+                                 title=f"China–Russia tilt of {name}'s trade"),
         "China–Russia tilt: China's share minus Russia's, by flow (above zero: tilted toward China).", "where")
-    fig("balance.png", figures.balance_concentration(ts.balance, ts.concentration, source=src),
+    fig("balance.png", figures.balance_concentration(ts.balance, ts.concentration, source=src, events=ev,
+                                                     title=f"Balance and concentration of {name}'s trade"),
         "Multi-vector balance index and normalised partner concentration (HHI).", "where")
-    fig("mirror_gap.png", figures.mirror_gap(ts.mirror),
-        "Kazakhstan's reported trade with China and Russia against the partners' own (mirror) figures; partner "
-        "figures before 2017 exist every 4th year only and are shown as points.", "where")
+    if ts.country == pipeline.DEFAULT_COUNTRY:
+        fig("mirror_gap.png", figures.mirror_gap(ts.mirror),
+            "Kazakhstan's reported trade with China and Russia against the partners' own (mirror) figures; partner "
+            "figures before 2017 exist every 4th year only and are shown as points.", "where")
+    elif len(ts.mirror):
+        fig("mirror_gap.png", figures.mirror_gap(ts.mirror, reporter=ts.country,
+                                                 source=f"kzecon from IMF DOTS ({name}-reported and partner-reported)"),
+            f"{name}'s reported trade with China and Russia against the partners' own (mirror) figures, IMF DOTS "
+            f"{int(ts.mirror['year'].min())}–{int(ts.mirror['year'].max())}.", "where")
 
 
 def _how_we_got_here(b: _Brief, sb) -> None:
     F, out, fig = b.F, b.out, b.fig
     br = sb.breaks
-    src = "kzecon from " + pipeline.TRADE_SOURCE
+    src = "kzecon from " + b.source
     out["text_timeseries"] = (
         f"The rise was not steady. On the logit of China's share, the ADF test does not reject a unit root "
         f"(p = {F.add('adf_p', sb.p_value('ADF'), '{:.2f}')}) and KPSS rejects stationarity "
@@ -326,8 +362,8 @@ def _how_we_got_here(b: _Brief, sb) -> None:
         f"Bai–Perron finds {F.add('n_breaks', int(len(br)), '{:d}')} shifts in its level (BIC), the new regimes starting in "
         + ", ".join(f"{F.add(f'break_{i}', int(r['year']), '{:d}')} (95% interval {int(r['lower'])}–{int(r['upper'])})"
                     for i, (_, r) in enumerate(br.iterrows())) + ".")
-    fig("share_breaks.png", figures.share_breaks(sb.series, br, source=src,
-                                                 title="China's share of Kazakhstan's trade: structural breaks"),
+    fig("share_breaks.png", figures.share_breaks(sb.series, br, source=src, events=b.events,
+                                                 title=f"China's share of {b.name}'s trade: structural breaks"),
         "China's share with its Bai–Perron regimes (shaded: 95% break-date intervals).", "history")
     out["tables"]["tests"] = sb.tests[["test", "regression", "statistic", "p_value", "decision"]].to_html(
         index=False, float_format=lambda x: f"{x:.3f}", classes="data", border=0)
@@ -363,7 +399,7 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
         f"ahead; but its 90% intervals held {F.add('world_cov_lo', cov_lo, '{:.0f}', 100)}–{F.add('world_cov_hi', cov_hi, '{:.0f}', 100)}% "
         f"of outcomes (wider than they need be) and its central forecasts were no more accurate than assuming no change "
         f"(mean absolute error {F.add('world_mae_lo', mae.min(), '{:.2f}')}–{F.add('world_mae_hi', mae.max(), '{:.2f}')} "
-        f"times the no-change forecast's). On Kazakhstan's own ~30 years its 90% intervals covered "
+        f"times the no-change forecast's). On {dr.name}'s own ~{5 * round(dr.composition['year'].nunique() / 5)} years its 90% intervals covered "
         f"{F.add('cov_h1', kc.loc[1, 'empirical'], '{:.0f}', 100)}% of outcomes one year ahead and "
         f"{F.add('cov_h5', kc.loc[5, 'empirical'], '{:.0f}', 100)}% five years ahead (n = {int(kc.loc[1, 'n'])} and "
         f"{int(kc.loc[5, 'n'])} part-years). Read the probabilities as well-calibrated odds, not as a prediction of the "
@@ -377,8 +413,8 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
             f"China {y5}, % (90% interval)": f"{100 * r['china_mean']:.1f} ({100 * r['china_lower_90']:.1f}–"
                                              f"{100 * r['china_upper_90']:.1f})",
             f"P(China > Russia) {y5}": f"{100 * r['p_china_above_russia']:.0f}%",
-            "Kazakhstan backtest: CRPS (lower is better)": f"{r['kaz_crps']:.4f}",
-            "coverage of 90% intervals, 1 / 5 years ahead": f"{100 * r['kaz_cov90_h1']:.0f}% / {100 * r['kaz_cov90_h5']:.0f}%",
+            f"{dr.name} backtest: CRPS (lower is better)": f"{r['own_crps']:.4f}",
+            "coverage of 90% intervals, 1 / 5 years ahead": f"{100 * r['own_cov90_h1']:.0f}% / {100 * r['own_cov90_h5']:.0f}%",
         })
     out["tables"]["forecast_comparison"] = pd.DataFrame(comp_rows).to_html(index=False, escape=False,
                                                                           classes="data", border=0)
@@ -391,7 +427,7 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
                                                                       classes="data", border=0)
     hist = dr.composition
     msrc = f"kzecon, {figures.label(dr.model)}, {dr.paths} paths, seed {dr.seed}"
-    fig("fan_chart.png", figures.composition_fan(hist, dr.paths_summary, source=msrc,
+    fig("fan_chart.png", figures.composition_fan(hist, dr.paths_summary, source=msrc, events=b.events,
                                                  title=f"Partner shares: history and the {y10} forecast"),
         f"The headline forecast ({figures.label(dr.model)}): history and 90% bands of the simulated compositions.",
         "heading")
@@ -402,16 +438,25 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
     fig("reliability_world.png", figures.reliability_world(dr.world_reliability),
         "Reliability of event probabilities on economies held out of the world backtest (2000–2015 origins).",
         "heading")
-    fig("reliability.png", figures.reliability(dr.backtest.reliability, source="kzecon backtest on Kazakhstan",
-                                               title="Reliability on Kazakhstan's own backtest"),
-        "The same check on Kazakhstan's own rolling-origin backtest (2005 onwards): few events per bin, so each "
+    fig("reliability.png", figures.reliability(dr.backtest.reliability, source=f"kzecon backtest on {dr.name}",
+                                               title=f"Reliability on {dr.name}'s own backtest"),
+        f"The same check on {dr.name}'s own rolling-origin backtest (2005 onwards): few events per bin, so each "
         "point is uncertain.", "heading")
-    fig("coverage.png", figures.coverage(dr.backtest.coverage, source="kzecon backtest on Kazakhstan"),
-        "Empirical coverage of the 90% intervals on Kazakhstan's backtest, by horizon (bars: Wilson 95% intervals).",
+    fig("coverage.png", figures.coverage(dr.backtest.coverage, source=f"kzecon backtest on {dr.name}"),
+        f"Empirical coverage of the 90% intervals on {dr.name}'s backtest, by horizon (bars: Wilson 95% intervals).",
         "heading")
 
 
-def _trade_policy(b: _Brief, cu, wg) -> None:
+def _membership(country: str, policies) -> int | None:
+    """The first year ``country`` is in any of ``policies`` in the cited membership table, or None."""
+    m = kzecon.data.load_policy_membership()
+    m = m[(m["iso3"] == country) & m["policy"].isin(policies)]
+    return int(m["from_year"].min()) if len(m) else None
+
+
+def _trade_policy(b: _Brief, cu, wg, ts) -> None:
+    if cu is None:
+        return _trade_policy_world(b, wg, ts)
     F, out, fig = b.F, b.out, b.fig
     d = cu.did
     st = wg.models["ppml_static"]
@@ -466,6 +511,41 @@ def _trade_policy(b: _Brief, cu, wg) -> None:
         {"PPML": st}, info_rows=("fixed_effects", "covariance"), stats=("pseudo_r2",)).to_html()
 
 
+def _trade_policy_world(b: _Brief, wg, ts) -> None:
+    """Trade policy for an economy other than Kazakhstan: the bloc-wide terms of the annual world gravity, with
+    whether the economy is in them (the Kazakhstan-specific terms and the customs-union DiD are not shown)."""
+    F, out, fig = b.F, b.out, b.fig
+    st = wg.models["ppml_static"]
+    sc = wg.score[("ppml_static", "eaeu")]
+    name = ts.name
+    joined = _membership(ts.country, ("customs_union", "eaeu"))
+    signed = _membership(ts.country, ("bri", "bri_mou"))
+    member = (f"{name} is a member (from {joined}), so the term includes its pairs with the other members."
+              if joined else f"{name} is not a member: the term describes its neighbours' bloc, not its own trade.")
+    bri = (f"{name} is among the signatories in the table (from {signed})." if signed else
+           f"{name} is not among the dated, sourced signatories in kzecon's table (policy_membership.csv), so the "
+           "term does not include its trade with China.")
+    out["text_policy"] = (
+        f"<em>EAEU.</em> On the annual IMF DOTS panel ({F.add('dots_nobs', st.nobs, '{:,d}')} country pairs × years, "
+        f"2000–2020, PPML with exporter-year, importer-year and pair effects), trade between EAEU members after they "
+        f"joined is {F.add('eaeu', st.params['eaeu'], '{:.2f}')} log points from what the model expects (clustered p = "
+        f"{F.add('eaeu_p', st.pvalues['eaeu'], '{:.3f}')}; with five members the wild score bootstrap p = "
+        f"{F.add('eaeu_p_score', sc.p_value, '{:.2f}')} is the safer guide). {member} <em>Belt and Road.</em> China's "
+        f"trade with the BRI signatories after signing is {F.add('bri_chn', st.params['bri_chn'], '{:.2f}')} log "
+        f"points (s.e. {F.add('bri_chn_se', st.std_errors['bri_chn'], '{:.2f}')}) from the model's expectation. {bri}")
+    es = wg.event_study()
+    fig("gravity_event_study.png", figures.event_study(
+        es.assign(model="PPML, DOTS 2000–2020"), binned=True, reference=-0.5,
+        title="EAEU members' trade around entry (annual world gravity)",
+        ylabel="log points, relative to the year before entry",
+        source="kzecon from IMF DOTS (preferred flow: importer-reported / 1.10, else exporter-reported); 95% "
+               "intervals clustered by pair"),
+        "Event study on the annual world panel: leads (before entry) beside lags; the first and last points bin "
+        "all earlier and later years.", "policy")
+    out["tables"]["gravity"] = tables.regression_table(
+        {"PPML": st}, info_rows=("fixed_effects", "covariance"), stats=("pseudo_r2",)).to_html()
+
+
 def _oil(b: _Brief, pr) -> None:
     F, out, fig = b.F, b.out, b.fig
     fm = pr.fuels_metals.set_index("year")
@@ -490,16 +570,48 @@ def _politics(b: _Brief, un) -> None:
     c1, c2 = un.counts(k1), un.counts(k2)
     a = un.series[un.series["year"].between(2014, 2019)]
     out["text_alignment"] = (
-        f"In the UN General Assembly, Kazakhstan voted with China {F.add('agree_chn', a['agreement_CHN'].mean(), '{:.0f}', 100)}% "
+        f"In the UN General Assembly, {country_name(un.country)} voted with China {F.add('agree_chn', a['agreement_CHN'].mean(), '{:.0f}', 100)}% "
         f"and with Russia {F.add('agree_rus', a['agreement_RUS'].mean(), '{:.0f}', 100)}% of the time in 2014–2019 "
         f"(abstention = half agreement). Of the {F.add('split_n_1', len(s1), '{:d}')} resolutions of {k1} on which China and "
-        f"Russia voted yes against no, Kazakhstan sided with China on {F.add('side_chn_1', int(c1['CHN']), '{:d}')}, with Russia on "
+        f"Russia voted yes against no, {country_name(un.country)} sided with China on {F.add('side_chn_1', int(c1['CHN']), '{:d}')}, with Russia on "
         f"{F.add('side_rus_1', int(c1['RUS']), '{:d}')} and with neither on {F.add('side_neither_1', int(c1['neither'] + c1['absent']), '{:d}')}; "
         f"of the {F.add('split_n_2', len(s2), '{:d}')} of {k2}, with China on {F.add('side_chn_2', int(c2['CHN']), '{:d}')} and with Russia on "
         f"{F.add('side_rus_2', int(c2['RUS']), '{:d}')}. Separate votes on a paragraph, an amendment or a procedural motion are "
         f"not counted as resolutions (read from each record's text).")
-    fig("alignment.png", figures.alignment_series(un.series), "UN General Assembly agreement of Kazakhstan with China "
-        "and with Russia, by year (full 0–1 scale).", "politics")
+    fig("alignment.png", figures.alignment_series(un.series, events=b.events), "UN General Assembly agreement of "
+        f"{country_name(un.country)} with China and with Russia, by year (full 0–1 scale).", "politics")
+
+
+PEER_GROUPS = {"studied": "studied", "central_asia": "Central Asia", "eaeu": "EAEU", "neighbour": "neighbour",
+               "commodity_exporter": "oil exporter"}
+
+
+def _peers(b: _Brief, pe) -> None:
+    """The economy among its peers: one sentence and the table (also written as ``peers.csv``)."""
+    F, out = b.F, b.out
+    t = pe.table
+    ok = t[t["p_china_above_russia_2030"].notna()]
+    others = ok[ok["country"] != pe.country]
+    y = pipeline.HEADLINE_YEAR
+    out["text_peers"] = (
+        f"Among {F.add('peers_n', int(len(t) - 1), '{:d}')} peers (the Central Asian economies, the EAEU members, "
+        f"Mongolia, Azerbaijan and two oil exporters), China's share was above Russia's in "
+        f"{F.add('peers_china_ahead', int((others['china_share'] > others['russia_share']).sum()), '{:d}')} of "
+        f"{len(others)} in their latest year, and the same headline model makes it very likely (90% or more) that "
+        f"China is ahead in {y} in {F.add('peers_p90', int((others['p_china_above_russia_2030'] >= 0.9).sum()), '{:d}')}. "
+        f"{b.name}'s own row is the forecast above. The others' shares are their own declarations to the IMF (DOTS, "
+        f"latest 2020); a peer whose composition could not be forecast is listed with the reason.")
+    rows = []
+    for r in t.itertuples():
+        rows.append({"economy": r.name, "group": PEER_GROUPS.get(r.group, r.group),
+                     "latest year": "" if pd.isna(r.year) else f"{int(r.year)}",
+                     "China, % of trade": "" if pd.isna(r.china_share) else f"{100 * r.china_share:.1f}",
+                     "Russia, % of trade": "" if pd.isna(r.russia_share) else f"{100 * r.russia_share:.1f}",
+                     f"P(China > Russia) {y}": "" if pd.isna(r.p_china_above_russia_2030)
+                     else f"{100 * r.p_china_above_russia_2030:.0f}%",
+                     "reported by": r.source, "note": r.note})
+    out["tables"]["peers"] = pd.DataFrame(rows).to_html(index=False, classes="data", border=0)
+    out["peers"] = t
 
 
 def _top_line(ts, dr) -> list[str]:
@@ -510,9 +622,12 @@ def _top_line(ts, dr) -> list[str]:
     p5 = dr.probability("china_above_russia", y5)
     c5 = dr.share("china", y5)
     econ, ece = _world_reliability(dr)
+    name, since = ts.name, ts.china_ahead_since
+    ahead = (f"China has been ahead every year since {since}" if since is not None
+             else "China is behind Russia" if chn_last <= rus_last else "China has only just moved ahead")
     return [
-        f"In {last} China took {100 * chn_last:.1f}% of Kazakhstan's trade and Russia {100 * rus_last:.1f}% "
-        f"(Kazakhstan's own figures); China has been ahead every year since {ts.china_ahead_since}.",
+        f"In {last} China took {100 * chn_last:.1f}% of {name}'s trade and Russia {100 * rus_last:.1f}% "
+        f"({name}'s own figures); {ahead}.",
         f"It is {likelihood(p5)} ({100 * p5:.0f}%) that China's share is still above Russia's in {y5}, when "
         f"China's share is expected to be about {100 * c5['mean']:.0f}% (90% interval {100 * c5['lower_90']:.0f}–"
         f"{100 * c5['upper_90']:.0f}%).",
@@ -543,26 +658,23 @@ def _one_pager(fig_dir: Path, top_line: list[str], ts, dr) -> list[str]:
                             bottom=0.07)
         t = f.add_subplot(gs[0])
         t.axis("off")
-        t.text(0, 1, "Kazakhstan's trade dependence: the top line", fontsize=14, fontweight="bold", va="top")
+        t.text(0, 1, f"{ts.name}'s trade dependence: the top line", fontsize=14, fontweight="bold", va="top")
         body = "\n\n".join(textwrap.fill(s, 95) for s in top_line)
         t.text(0, 0.78, body, fontsize=9.5, va="top", linespacing=1.35)
         a1 = f.add_subplot(gs[1])
-        figures.share_paths(ts.shares, flow="total", ax=a1)
+        ev = None if ts.country == pipeline.DEFAULT_COUNTRY else {}
+        figures.share_paths(ts.shares, flow="total", ax=a1, events=ev)
         a2 = f.add_subplot(gs[2])
-        figures.composition_fan(dr.composition, dr.paths_summary, ax=a2,
+        figures.composition_fan(dr.composition, dr.paths_summary, ax=a2, events=ev,
                                 title=f"The headline forecast ({figures.label(dr.model)})")
         for txt in list(f.texts):  # one source line for the page instead of each panel's
             txt.remove()
-        f.text(0.09, 0.02, textwrap.fill(f"Source: kzecon brief; {pipeline_source()}. Forecast: "
+        f.text(0.09, 0.02, textwrap.fill(f"Source: kzecon brief; {ts.source}. Forecast: "
                                          f"{figures.label(dr.model)}, {dr.paths} paths, seed {dr.seed}.", 130),
                fontsize=7, color="#555555", va="bottom")
         problems = figures.layout_problems(f)
         figures.save(f, fig_dir / "summary.png", formats=("png", "pdf"))
     return problems
-
-
-def pipeline_source() -> str:
-    return pipeline.TRADE_SOURCE
 
 
 def _versions() -> dict:
@@ -575,16 +687,27 @@ def _versions() -> dict:
     return v
 
 
-def build(out_dir, *, reps: int = 9999, paths: int = 4000, seed: int = 2026, use_cache: bool = True,
-          progress: Callable[[int, int, str], None] | None = _stderr_progress) -> Brief:
-    """Build the brief into ``out_dir`` (``index.html``, ``figures/*.png``, ``findings.json``)."""
+def findings_record(res: dict) -> dict:
+    """What ``findings.json`` holds: the economy studied, P(China's share above Russia's) in
+    :data:`kzecon.study.pipeline.HEADLINE_YEAR` from the headline model, and every number the text quotes (key →
+    value, scale, shown)."""
+    return {"country": res["country"], "p_china_above_russia_2030": res["p_headline"], **res["findings"]}
+
+
+def build(out_dir, *, country: str = pipeline.DEFAULT_COUNTRY, reps: int = 9999, paths: int = 4000, seed: int = 2026,
+          use_cache: bool = True, progress: Callable[[int, int, str], None] | None = _stderr_progress) -> Brief:
+    """Build the brief on ``country`` (ISO-3, any economy of the IMF DOTS composition panel; Kazakhstan by default)
+    into ``out_dir``: ``index.html``, ``figures/*.png``, ``findings.json`` and ``peers.csv``."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from .output import Output
+    from kzecon.report.output import Output
 
     t0 = time.perf_counter()
     final = Path(out_dir)
+    country = pipeline.check_country(country)
     options = {"reps": reps, "paths": paths, "seed": seed}
+    if country != pipeline.DEFAULT_COUNTRY:
+        options["country"] = country
     key = cache_key(options)
     cache_name = f".kzecon-cache/brief-{key}.json"
     if use_cache:
@@ -598,30 +721,31 @@ def build(out_dir, *, reps: int = 9999, paths: int = 4000, seed: int = 2026, use
         progress = progress or (lambda *a: None)
         fig_dir = out.tmp / "figures"
         fig_dir.mkdir(parents=True, exist_ok=True)
-        res = _compute(fig_dir, reps, paths, seed, progress)
+        res = _compute(fig_dir, reps, paths, seed, progress, country)
         data_rows = []
         # the datasets this process read, and those the world-gravity process reads (DATASETS_USED)
         for name in sorted(set(DATASETS_USED) | kzecon.data.datasets_read()):
             info = kzecon.data.describe(name)
             data_rows.append({"name": name, "title": info.title, "source": info.source, "rows": info.rows,
                               "sha256": info.sha256})
-        tdir = resources.files("kzecon.report") / "templates"
+        tdir = resources.files("kzecon.study") / "templates"
         env = Environment(loader=FileSystemLoader(str(tdir)), autoescape=select_autoescape(["html", "j2"]))
         html = env.get_template("brief.html.j2").render(
             r=res, datasets=data_rows, versions=_versions(), options=options, cache_key=key,
             built=time.strftime("%Y-%m-%d"), css=(tdir / "brief.css").read_text(encoding="utf-8"))
         out.path("index.html").write_text(html, encoding="utf-8")
-        out.path("findings.json").write_text(json.dumps(res["findings"], indent=1, sort_keys=True) + "\n",
-                                             encoding="utf-8")
+        findings = findings_record(res)
+        out.path("findings.json").write_text(json.dumps(findings, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        res["peers"].to_csv(out.path("peers.csv"), index=False, lineterminator="\n", float_format="%.6g")
         written = sorted(p for p in out.tmp.rglob("*") if p.is_file() and ".kzecon-cache" not in p.parts)
-        record = {k: res[k] for k in ("findings", "top_line", "layout", "figures", "warnings")}
+        record = {k: res[k] for k in ("top_line", "layout", "figures", "warnings")}
+        record["findings"] = findings
         record["outputs"] = {p.relative_to(out.tmp).as_posix(): _sha(p) for p in written}
         out.path(cache_name).write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
     for old in (final / ".kzecon-cache").glob("brief-*"):
         if old.name != Path(cache_name).name:
             old.unlink()
-    return Brief(path=final / "index.html", seconds=time.perf_counter() - t0, cached=False,
-                 findings=res["findings"])
+    return Brief(path=final / "index.html", seconds=time.perf_counter() - t0, cached=False, findings=findings)
 
 
 def to_pdf(index_html: Path, pdf: Path | None = None, *, browser: str | None = None) -> Path:

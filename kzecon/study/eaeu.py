@@ -33,12 +33,17 @@ from scipy import stats
 
 from kzecon.data.dots import CIF_FOB_FACTOR
 from kzecon.errors import CoverageError, UsageError
+from kzecon.gravity.formula import key
+from kzecon.gravity.inference import (
+    RandomizationResult,
+    ScoreBootstrapResult,
+    bloc_draw,
+    randomization_inference,
+    score_bootstrap,
+)
+from kzecon.gravity.ppml import PPML
+from kzecon.gravity.spec import pair_indicator, policy_indicator
 from kzecon.results import EstimationResults
-
-from .formula import key
-from .inference import RandomizationResult, ScoreBootstrapResult, bloc_draw, randomization_inference, score_bootstrap
-from .ppml import PPML
-from .spec import pair_indicator, policy_indicator
 
 FE = "exp_year + imp_year + pair"
 SIDES = {"preferred": "flow", "exporter_reported": "flow_exporter_reported",

@@ -11,10 +11,9 @@ No intra-national flows in this panel: no globalisation terms and no GE counterf
 from __future__ import annotations
 
 from kzecon.data import load_gravity
+from kzecon.gravity.ppml import ols_log, ppml
+from kzecon.gravity.spec import add_leads_lags, add_pair_term, add_policy, estimation_frame
 from kzecon.results import ResultsSet
-
-from .ppml import ols_log, ppml
-from .spec import add_leads_lags, add_pair_term, add_policy, estimation_frame
 
 TERMS = ["rta", "customs_union", "customs_union_lead4", "customs_union_lag4", "bri_kaz_chn"]
 

@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 
 from kzecon.data import load_gdp
+from kzecon.panel.data import country_partner_panel, kazakhstan_partner_panel
+from kzecon.panel.did import did, event_study, event_table, staggered
+from kzecon.panel.models import fit, hausman
 from kzecon.results import EstimationResults
-
-from .data import country_partner_panel, kazakhstan_partner_panel
-from .did import did, event_study, event_table, staggered
-from .models import fit, hausman
 
 
 def partner_models() -> dict:

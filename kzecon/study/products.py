@@ -18,12 +18,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from . import data as _data
-from . import measures
-from .data.sectors import HS_CHAPTERS, SECTORS, map_hs2, sector_table, validate_sector_table
-from .data.validate import check_positive_values, require_columns
-from .errors import CoverageError, DataQualityWarning, EstimationError, SchemaError
-from .results import EstimationResults, dropped_table
+from kzecon import data as _data
+from kzecon import measures
+from kzecon.data.sectors import HS_CHAPTERS, SECTORS, map_hs2, sector_table, validate_sector_table
+from kzecon.data.validate import check_positive_values, require_columns
+from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, SchemaError
+from kzecon.results import EstimationResults, dropped_table
 
 __all__ = ["SECTORS", "HS_CHAPTERS", "map_hs2", "sector_table", "validate_sector_table", "composition",
            "fuels_metals_share", "exposure_frame", "brent_exposure", "brent_scenarios", "OUTCOMES"]

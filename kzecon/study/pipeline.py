@@ -1,0 +1,548 @@
+"""Each published finding computed once: one function per result, returning one frozen results object.
+
+The brief (:mod:`kzecon.study.brief`), the CLI and ``analyses/`` call these and only render, print or save
+them; nothing under :mod:`kzecon.report` estimates. Every object carries the inputs' provenance it needs to say
+which side reported what.
+
+Every function takes ``country`` (ISO-3, default ``"KAZ"``): Kazakhstan is studied on its national series
+(COW v4, WITS, the Bureau of National Statistics to 2025, partners' mirror figures); any other economy of the IMF
+DOTS composition panel on its own declarations to the IMF (DOTS, 1960–2020) and, for the mirror comparison and
+concentration, the annual DOTS gravity panel (2000–2020). A result whose data exist only for Kazakhstan raises
+:class:`kzecon.errors.CoverageError` naming the data it would need.
+
+========================  ==========================================================================
+``trade_shares()``        partner shares, tilt, balance, concentration, reported vs mirror
+``share_breaks()``        unit-root/stationarity tests and Bai–Perron breaks of China's share
+``dependence_risk()``     the headline composition forecast (the model chosen on the world backtest),
+                          the other models beside it, Kazakhstan's own backtest, the world backtest's
+                          held-out scores
+``products()``            what is sold to China, and its exposure to the oil price
+``customs_union()``       the customs-union DiD and event study (post-Soviet panel, COW v4)
+``world_gravity()``       the EAEU and BRI terms on the annual IMF DOTS panel, with leads and lags
+``un_alignment()``        UN General Assembly agreement and the divergent resolutions
+``peers()``               the economy among its peers: China's and Russia's shares, P(China > Russia) in 2030
+========================  ==========================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+TRADE_SOURCE = "COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 (2020–25); Russia 2010 interpolated"
+DEFAULT_COUNTRY = "KAZ"
+POLES = ("CHN", "RUS")  # the two powers whose shares the study compares
+DOTS_SOURCE = "IMF DOTS ({name}'s own declarations, {first}–{last})"
+HEADLINE_YEAR = 2030  # the year of the headline probability P(China's share > Russia's)
+MIRROR_YEAR = {"KAZ": 2018}  # the year the brief quotes reported vs mirror (else the latest with both sides)
+
+
+def check_country(country: str) -> str:
+    """``country`` upper-cased if the study can run on it: a known ISO-3 code other than China and Russia (the two
+    poles compared) with a composition in the IMF DOTS panel; else a :class:`UsageError` or :class:`CoverageError`
+    naming it."""
+    from kzecon.data.countries import is_aggregate, is_known_iso3
+    from kzecon.errors import CoverageError, UsageError
+
+    code = str(country).strip().upper()
+    if len(code) != 3 or not code.isalpha() or not is_known_iso3(code):
+        raise UsageError(f"country {country!r} is not an ISO-3 code (e.g. KAZ, UZB, MNG)")
+    if is_aggregate(code):
+        raise UsageError(f"country {code} is an aggregate of economies, not an economy")
+    if code in POLES:
+        raise UsageError(f"the study measures an economy's trade with China and Russia; {code} is one of the two")
+    if code != DEFAULT_COUNTRY and code not in _dots_economies():
+        raise CoverageError(f"{code} has no partner composition in the IMF DOTS panel (compositions_dots)")
+    return code
+
+
+def _dots_economies() -> frozenset[str]:
+    import kzecon
+
+    return frozenset(kzecon.data.load_compositions(side="reported", flow="total")["economy"])
+
+
+def country_name(country: str) -> str:
+    from kzecon.data.countries import country_name as name
+
+    return name(country)
+
+
+# ---------------------------------------------------------------------------------------------- trade shares
+@dataclass(frozen=True)
+class TradeShares:
+    """Kazakhstan's partner shares (every flow), the China–Russia tilt, balance and concentration, and the
+    reported-vs-mirror comparison with China and Russia."""
+
+    shares: pd.DataFrame
+    tilt: pd.DataFrame
+    balance: pd.DataFrame
+    concentration: pd.DataFrame
+    mirror: pd.DataFrame
+    vintage: str
+    source: str = TRADE_SOURCE
+    country: str = DEFAULT_COUNTRY
+    side: str = "Kazakhstan's own figures, spliced series"
+
+    @property
+    def total(self) -> pd.DataFrame:
+        """Years × partner groups, shares of total trade."""
+        d = self.shares[self.shares["flow"] == "total"]
+        return d.pivot_table(index="year", columns="group", values="share")
+
+    @property
+    def last_year(self) -> int:
+        return int(self.total.index.max())
+
+    @property
+    def name(self) -> str:
+        return country_name(self.country)
+
+    @property
+    def first_year(self) -> int:
+        return int(self.total.index.min())
+
+    @property
+    def mirror_year(self) -> int | None:
+        """The year the brief quotes for reported vs mirror exports to China: 2018 for Kazakhstan, else the latest
+        year with both sides."""
+        m = self.mirror[(self.mirror["partner"] == "CHN") & (self.mirror["flow"] == "export")]
+        if m.empty:
+            return None
+        return MIRROR_YEAR.get(self.country, int(m["year"].max()))
+
+    @property
+    def china_ahead_since(self) -> int | None:
+        """The first year from which China's share stayed above Russia's every year."""
+        t = self.total
+        ahead = t["china"] > t["russia"]
+        return next((int(y) for y in t.index if ahead.loc[y:].all()), None)
+
+    def balance_in(self, year: int, flow: str = "total") -> float:
+        b = self.balance
+        return float(b[(b["flow"] == flow) & (b["year"] == year)]["balance"].iloc[0])
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.shares.copy()
+
+    def summary(self) -> str:
+        t, y = self.total, self.last_year
+        return (f"{y}: China {100 * t.loc[y, 'china']:.1f}%, Russia {100 * t.loc[y, 'russia']:.1f}% of {self.name}'s "
+                f"total trade ({self.side}); China ahead since {self.china_ahead_since}")
+
+
+def trade_shares(country: str = DEFAULT_COUNTRY) -> TradeShares:
+    """Partner shares of ``country``'s trade (every flow), tilt, balance, concentration and reported vs mirror."""
+    import kzecon
+    from kzecon import measures
+
+    country = check_country(country)
+    if country != DEFAULT_COUNTRY:
+        return _dots_shares(country)
+    trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
+    shares = measures.partner_shares(trade, flow="all")
+    everything = kzecon.data.load_trade()  # every source and side, for the reported-vs-mirror comparison
+    mirror = pd.concat([measures.reported_vs_mirror(everything, partner=p) for p in ("CHN", "RUS")],
+                       ignore_index=True)
+    return TradeShares(shares=shares, tilt=measures.china_russia_tilt(shares),
+                       balance=measures.balance_index(shares), concentration=measures.concentration(trade, flow="all"),
+                       mirror=mirror, vintage="; ".join(trade.attrs.get("vintage", [])))
+
+
+GROUPS = ("china", "russia", "eu", "central_asia", "rest")  # the partner groups of the study (usa is in rest)
+
+
+def _dots_trade(country: str) -> pd.DataFrame:
+    """``country``'s trade with every partner 2000–2020 from the DOTS gravity panel as reporter-view rows: its own
+    declarations (``reported``: its exports as it reported them, its imports as it reported them) and its partners'
+    (``mirror``), the canonical columns of :func:`kzecon.data.load_trade`."""
+    import kzecon
+
+    g = kzecon.data.load_gravity("dots")
+    g = g[(g["exporter"] != g["importer"]) & ((g["exporter"] == country) | (g["importer"] == country))]
+    rows = []
+    for flow, own, other, rep_col, mir_col in (("export", "exporter", "importer", "flow_exporter_reported",
+                                                "flow_importer_reported"),
+                                               ("import", "importer", "exporter", "flow_importer_reported",
+                                                "flow_exporter_reported")):
+        d = g[g[own] == country]
+        for side, col in (("reported", rep_col), ("mirror", mir_col)):
+            rows.append(pd.DataFrame({"reporter": country, "partner": d[other].to_numpy(), "year": d["year"].to_numpy(),
+                                      "flow": flow, "value_usd": d[col].to_numpy(dtype=float), "reporter_side": side,
+                                      "source": "IMF DOTS"}))
+    out = pd.concat(rows, ignore_index=True)
+    return out[np.isfinite(out["value_usd"])].reset_index(drop=True)
+
+
+def _dots_shares(country: str) -> TradeShares:
+    import kzecon
+    from kzecon import measures
+
+    c = kzecon.data.load_compositions(side="reported", flow="all")
+    c = c[c["economy"] == country]
+    if c.empty:
+        from kzecon.errors import CoverageError
+
+        raise CoverageError(f"{country} has no own-reported composition in IMF DOTS")
+    c = c.assign(rest=c["rest"] + c["usa"])
+    long = c.melt(id_vars=["year", "flow", "total_usd"], value_vars=list(GROUPS), var_name="group",
+                  value_name="share")
+    long = long.assign(reporter=country, value_usd=long["share"] * long["total_usd"], side="reported")
+    shares = long[["reporter", "year", "flow", "group", "value_usd", "total_usd", "share", "side"]].sort_values(
+        ["flow", "year", "group"], kind="mergesort").reset_index(drop=True)
+    trade = _dots_trade(country)
+    name = country_name(country)
+    mirror = pd.concat([measures.reported_vs_mirror(trade, partner=p, reporter=country) for p in POLES
+                        if ((trade["partner"] == p) & (trade["value_usd"] > 0)).any()], ignore_index=True)
+    conc = measures.concentration(trade, reporter=country, flow="all", side="reported")
+    first, last = int(shares["year"].min()), int(shares["year"].max())
+    return TradeShares(shares=shares, tilt=measures.china_russia_tilt(shares), balance=measures.balance_index(shares),
+                       concentration=conc, mirror=mirror, vintage=f"bundled: compositions_dots {kzecon.data.describe('compositions_dots').sha256[:12]}",
+                       source=DOTS_SOURCE.format(name=name, first=first, last=last), country=country,
+                       side=f"{name}'s own declarations to the IMF (DOTS)")
+
+
+# ---------------------------------------------------------------------------------------------- breaks
+def share_breaks(shares: TradeShares | None = None, *, country: str = DEFAULT_COUNTRY):
+    """The test battery on China's share of ``country``'s total trade: a
+    :class:`kzecon.timeseries.analysis.ShareBattery` (tests, Bai–Perron breaks, series, ``p_value(test)``)."""
+    from kzecon import timeseries
+
+    s = (shares or trade_shares(country)).shares
+    return timeseries.share_battery(s[(s["flow"] == "total") & (s["group"] == "china")][["year", "share"]])
+
+
+# ---------------------------------------------------------------------------------------------- risk
+MODEL_NAMES = {"world_cal": "global model, recalibrated", "world": "global model", "rw": "random walk",
+               "drift": "random walk with drift", "mean5": "mean of the last 5 years", "var": "VAR on log-ratios",
+               "ensemble": "equal-weight ensemble", "statsforecast_ets": "statsforecast AutoETS"}
+MODEL_HOW = {
+    "world_cal": "dynamics learned from ~200 economies' partner shares since 1960, its intervals and probabilities "
+                 "recalibrated on earlier world forecasts",
+    "rw": "no change expected; uncertainty from {name}'s own past year-to-year changes",
+    "drift": "continues {name}'s average past trend",
+    "mean5": "reverts to the last five years' average",
+    "var": "a vector autoregression fitted to {name}'s {n} annual points alone",
+}
+
+
+def composition(country: str = DEFAULT_COUNTRY) -> pd.DataFrame:
+    """``country``'s composition by partner group — china, russia, eu, rest — as forecast by the study: year,
+    partner, share. Kazakhstan: the spliced national series 1994–2025 with the 2010 Russia/Belarus undercount
+    interpolated (Central Asia in rest). Any other economy: its own declarations to the IMF (DOTS), the last run of
+    consecutive years in which every part is positive (years before a zero share, e.g. Russia not yet reported
+    apart from the Soviet Union, are left out and named in ``attrs["note"]``)."""
+    import kzecon
+    from kzecon import measures
+
+    country = check_country(country)
+    if country == DEFAULT_COUNTRY:
+        trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
+        sh = measures.partner_shares(trade, flow="total")
+        sh = sh.assign(partner=sh["group"].replace({"central_asia": "rest"}))
+        out = sh.groupby(["year", "partner"], as_index=False)["share"].sum()
+        out.attrs.update(side=str(sh["side"].iloc[0]), source=TRADE_SOURCE, note="")
+        return out
+    c = kzecon.data.load_compositions(side="reported", flow="total")
+    c = c[c["economy"] == country].set_index("year").sort_index()
+    wide = pd.DataFrame({"china": c["china"], "russia": c["russia"], "eu": c["eu"],
+                         "rest": c["rest"] + c["usa"] + c["central_asia"]})
+    bad = (wide <= 0).any(axis=1) | wide.isna().any(axis=1)
+    years = wide.index.to_numpy()
+    start = years[0]
+    for i in range(len(years)):
+        if bad.iloc[i] or (i and years[i] != years[i - 1] + 1):
+            start = years[i] + (1 if bad.iloc[i] else 0)
+    kept = wide.loc[start:]
+    left = [int(y) for y in years if y < start]
+    note = (f"{', '.join(map(str, left[:6]))}{' …' if len(left) > 6 else ''} left out: a zero share, a missing "
+            f"year or a gap before {start}" if left else "")
+    out = kept.rename_axis("year").reset_index().melt(id_vars="year", var_name="partner", value_name="share")
+    out = out.sort_values(["year", "partner"], kind="mergesort").reset_index(drop=True)
+    out.attrs.update(side="reported", source=DOTS_SOURCE.format(name=country_name(country), first=int(start),
+                                                                last=int(years[-1])), note=note)
+    return out
+
+
+
+
+
+@dataclass(frozen=True)
+class DependenceRisk:
+    """The headline composition forecast, the models beside it, and the evidence on how far to trust it."""
+
+    composition: pd.DataFrame
+    model: str
+    forecast: object  # kzecon.forecast.CompositionForecast
+    risk: pd.DataFrame
+    paths_summary: pd.DataFrame
+    comparison: pd.DataFrame
+    backtest: object = field(repr=False)  # kzecon.forecast.backtest.Backtest
+    world_summary: pd.DataFrame = field(repr=False)
+    world_reliability: pd.DataFrame = field(repr=False)
+    seed: int = 2026
+    paths: int = 4000
+    country: str = DEFAULT_COUNTRY
+
+    @property
+    def last_year(self) -> int:
+        return int(self.composition["year"].max())
+
+    @property
+    def name(self) -> str:
+        return country_name(self.country)
+
+    @property
+    def p_headline(self) -> float:
+        """P(China's share of the economy's trade above Russia's) in :data:`HEADLINE_YEAR`."""
+        return self.probability("china_above_russia", HEADLINE_YEAR)
+
+    def probability(self, event: str, year: int) -> float:
+        r = self.risk
+        return float(r[(r["event"] == event) & (r["year"] == year)]["probability"].iloc[0])
+
+    def share(self, part: str, year: int) -> pd.Series:
+        s = self.paths_summary
+        return s[(s["partner"] == part) & (s["year"] == year)].iloc[0]
+
+    def world_score(self, model: str, column: str) -> pd.Series:
+        """A held-out score of the world backtest by horizon (origins 2000–2015)."""
+        w = self.world_summary
+        return w[w["model"] == model].set_index("horizon")[column]
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.risk.copy()
+
+    def summary(self) -> str:
+        y = self.last_year + 5
+        return (f"{MODEL_NAMES.get(self.model, self.model)}: P(China above Russia in {y}) = "
+                f"{self.probability('china_above_russia', y):.2f}; China {100 * self.share('china', y)['mean']:.1f}%")
+
+
+def horizon_to(last: int, year: int = HEADLINE_YEAR, minimum: int = 10) -> int:
+    """Years ahead a forecast from ``last`` needs to reach ``year`` (at least ``minimum``, at most 30)."""
+    from kzecon.errors import CoverageError
+
+    h = max(minimum, year - last)
+    if h > 30:
+        raise CoverageError(f"the composition ends in {last}: {year} is more than 30 years ahead")
+    return h
+
+
+def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: int = 2026,
+                    backtest_paths: int = 500, comparison_models=("rw", "var")) -> DependenceRisk:
+    """The headline composition forecast of ``country`` (to :data:`HEADLINE_YEAR` at least ten years ahead), the
+    comparison models, its own rolling-origin backtest and the world backtest's held-out scores."""
+    from kzecon import forecast
+    from kzecon.data import read_reference
+    from kzecon.forecast.core import WORLD_CHOICE
+
+    comp = composition(country)
+    last = int(comp["year"].max())
+    name, n_years = country_name(country), comp["year"].nunique()
+    models = (WORLD_CHOICE, *comparison_models)
+    bt = forecast.backtest.run(comp, models=models, n_paths=backtest_paths, seed=seed)
+    h = horizon_to(last)
+    fcs = {m: forecast.simulate(comp, model=m, horizon=h, n_paths=paths, seed=seed) for m in models}
+    head = fcs[WORLD_CHOICE]
+    crps = bt.accuracy.groupby("model")["crps"].mean()
+    cov = bt.coverage
+    rows = []
+    for m, fc in fcs.items():
+        s = fc.to_frame()
+        c = s[(s["partner"] == "china") & (s["year"] == last + 5)].iloc[0]
+        r = fc.risk()
+        p = r[(r["event"] == "china_above_russia") & (r["year"] == last + 5)]["probability"].iloc[0]
+        c90 = cov[(cov["model"] == m) & np.isclose(cov["nominal"], 0.9)].set_index("horizon")["empirical"]
+        rows.append({"model": m, "name": MODEL_NAMES.get(m, m),
+                     "how": MODEL_HOW.get(m, "").format(name=name, n=n_years),
+                     "china_mean": c["mean"], "china_lower_90": c["lower_90"], "china_upper_90": c["upper_90"],
+                     "p_china_above_russia": p, "own_crps": crps.get(m, np.nan),
+                     "own_cov90_h1": c90.get(1, np.nan), "own_cov90_h5": c90.get(5, np.nan)})
+    return DependenceRisk(composition=comp, model=WORLD_CHOICE, forecast=head, risk=head.risk(),
+                          paths_summary=head.to_frame(), comparison=pd.DataFrame(rows), backtest=bt,
+                          world_summary=read_reference("world_backtest_summary.csv"),
+                          world_reliability=read_reference("world_backtest_reliability.csv"), seed=seed, paths=paths,
+                          country=check_country(country))
+
+
+# ---------------------------------------------------------------------------------------------- products
+@dataclass(frozen=True)
+class Products:
+    composition: pd.DataFrame
+    fuels_metals: pd.DataFrame
+    brent: object  # EstimationResults
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.fuels_metals.copy()
+
+    def summary(self) -> str:
+        return f"Brent elasticity of exports to China {self.brent.params['log_brent']:.2f}"
+
+
+def _kazakhstan_only(country: str, what: str, needs: str) -> None:
+    from kzecon.errors import CoverageError
+
+    if check_country(country) != DEFAULT_COUNTRY:
+        raise CoverageError(f"{what} for {country_name(country)} would need {needs}; the bundled data have it for "
+                            "Kazakhstan only")
+
+
+def products(country: str = DEFAULT_COUNTRY) -> Products:
+    """What Kazakhstan sells to China by HS sector, and the oil-price elasticity of its exports to China."""
+    from kzecon.study import products as p
+
+    _kazakhstan_only(country, "the product composition of exports to China",
+                     "its exports to China by HS-2 chapter (UN Comtrade: kzecon data update --source comtrade --hs2 "
+                     f"--countries {country}) and its national trade series for the oil-price elasticity")
+    comp = p.composition()
+    return Products(composition=comp, fuels_metals=p.fuels_metals_share(comp),
+                    brent=p.brent_exposure("exports_to_china"))
+
+
+# ---------------------------------------------------------------------------------------------- customs union
+def customs_union(*, country: str = DEFAULT_COUNTRY, reps: int = 9999, seed: int = 2026):
+    """The customs-union DiD and event studies: a :class:`kzecon.study.customs_union.CustomsUnion`."""
+    from kzecon.study import customs_union as analysis
+
+    _kazakhstan_only(country, "the customs-union difference-in-differences",
+                     "a treated economy that joined a union at a known date and comparable untreated neighbours "
+                     "(the bundled design is Kazakhstan and Belarus from 2010 against post-Soviet controls, COW v4)")
+
+    return analysis.customs_union(reps=reps, seed=seed)
+
+
+# ---------------------------------------------------------------------------------------------- world gravity
+def world_gravity(*, score_reps: int = 999, seed: int = 2026):
+    """The EAEU and BRI terms on the annual IMF DOTS panel 2000–2020: the static and the event-study models on
+    the preferred flow, the pre-trend test, the wild score bootstrap for the EAEU term (no randomization
+    inference here: ``kzecon gravity --panel dots --ri 99`` runs it). A
+    :class:`kzecon.study.eaeu.WorldGravityResults`."""
+    from kzecon.study import eaeu as world
+
+    return world.eaeu_models(ri_reps=0, score_reps=score_reps, seed=seed, specs=("ppml_static", "ppml_event"),
+                             sides=False)
+
+
+# ---------------------------------------------------------------------------------------------- UN votes
+@dataclass(frozen=True)
+class UnAlignment:
+    """An economy's UN General Assembly agreement with China and Russia by year, and the resolutions on which
+    China and Russia voted yes against no, by period."""
+
+    series: pd.DataFrame
+    divergent: dict  # period label → divergent_votes frame
+    country: str = DEFAULT_COUNTRY
+
+    def counts(self, period: str) -> pd.Series:
+        from kzecon import alignment
+
+        return alignment.divergence_summary(self.divergent[period]).set_index("sided_with")["count"]
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.series.copy()
+
+    def summary(self) -> str:
+        return "; ".join(f"{k}: {len(v)} resolutions" for k, v in self.divergent.items())
+
+
+def un_alignment(country: str = DEFAULT_COUNTRY, periods=((2007, 2013), (2014, 2019))) -> UnAlignment:
+    """``country``'s UN General Assembly agreement with China and Russia by year (1992–2019) and the resolutions on
+    which China and Russia split, by period."""
+    from kzecon import alignment
+
+    country = check_country(country)
+    div = {f"{a}–{b}": alignment.divergent_votes((country, *POLES), start=a, end=b, strict=True) for a, b in periods}
+    return UnAlignment(series=alignment.alignment_series(country, POLES, start=1992, end=2019), divergent=div,
+                       country=country)
+
+
+# ---------------------------------------------------------------------------------------------- peers
+PEERS = {
+    "central_asia": ("KAZ", "UZB", "KGZ", "TJK", "TKM"),
+    "eaeu": ("KAZ", "ARM", "BLR", "KGZ"),  # Russia, the fifth member, is one of the two poles compared
+    "neighbour": ("MNG", "AZE"),
+    "commodity_exporter": ("IRN", "SAU"),  # oil exporters trading with both China and Russia
+}
+
+
+@dataclass(frozen=True)
+class Peers:
+    """China's and Russia's shares of each peer's trade (latest year, with the side that reported them) and
+    P(China's share above Russia's) in :data:`HEADLINE_YEAR` from the headline model; a peer that cannot be
+    forecast keeps its row with the reason in ``note``."""
+
+    table: pd.DataFrame
+    country: str = DEFAULT_COUNTRY
+    model: str = "world_cal"
+    seed: int = 2026
+    paths: int = 4000
+
+    @property
+    def nobs(self) -> int:
+        return len(self.table)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def summary(self) -> str:
+        t = self.table
+        return "\n".join(f"{r.country} {r.year}: China {100 * r.china_share:.1f}%, Russia {100 * r.russia_share:.1f}%, "
+                         f"P(China > Russia, {HEADLINE_YEAR}) = {r.p_china_above_russia_2030:.2f}"
+                         for r in t.itertuples())
+
+
+def peer_list(country: str = DEFAULT_COUNTRY) -> list[tuple[str, str]]:
+    """(ISO-3, group) of the peers, the studied economy first."""
+    seen: dict[str, str] = {country: "studied"}
+    for group, codes in PEERS.items():
+        for c in codes:
+            seen.setdefault(c, group)
+    return list(seen.items())
+
+
+def peers(*, country: str = DEFAULT_COUNTRY, headline: DependenceRisk | None = None, shares: TradeShares | None = None,
+          paths: int = 4000, seed: int = 2026) -> Peers:
+    """The studied economy among its peers (:data:`PEERS`): the Central Asian economies, the other EAEU members,
+    Mongolia, Azerbaijan and two oil exporters. Each row: the latest year of its composition, China's and Russia's
+    shares then (Kazakhstan: its national series; the others: their own declarations to the IMF, DOTS), and
+    P(China > Russia) in :data:`HEADLINE_YEAR` from the headline model (the studied economy's row is the
+    ``headline`` forecast itself, when given, so that it equals the brief's)."""
+    from kzecon import forecast
+    from kzecon.errors import KzeconError
+    from kzecon.forecast.core import WORLD_CHOICE
+
+    country = check_country(country)
+    rows = []
+    for code, group in peer_list(country):
+        row = {"country": code, "name": country_name(code), "group": group}
+        try:
+            if code == country and headline is not None:
+                comp, p = headline.composition, headline.p_headline
+            else:
+                comp = composition(code)
+                fc = forecast.simulate(comp, model=WORLD_CHOICE, horizon=horizon_to(int(comp["year"].max())),
+                                       n_paths=paths, seed=seed)
+                r = fc.risk()
+                p = float(r[(r["event"] == "china_above_russia") & (r["year"] == HEADLINE_YEAR)]["probability"].iloc[0])
+            if code == country and shares is not None:
+                last = shares.last_year
+                tot = shares.total.loc[last]
+                side, source = shares.side, shares.source
+            else:
+                w = comp.pivot_table(index="year", columns="partner", values="share")
+                last = int(w.index.max())
+                tot = w.loc[last]
+                side, source = comp.attrs.get("side", ""), comp.attrs.get("source", "")
+            row.update(year=last, china_share=float(tot["china"]), russia_share=float(tot["russia"]),
+                       p_china_above_russia_2030=p, side=side, source=source, model=WORLD_CHOICE,
+                       first_year=int(comp["year"].min()), note=comp.attrs.get("note", ""))
+        except KzeconError as err:
+            row.update(year=np.nan, china_share=np.nan, russia_share=np.nan, p_china_above_russia_2030=np.nan,
+                       side="", source="", model=WORLD_CHOICE, first_year=np.nan, note=f"not computed: {err}")
+        rows.append(row)
+    cols = ["country", "year", "china_share", "russia_share", "p_china_above_russia_2030", "name", "group", "side",
+            "source", "first_year", "model", "note"]
+    return Peers(table=pd.DataFrame(rows)[cols], country=country, seed=seed, paths=paths)
