@@ -75,9 +75,19 @@ def test_contract_and_referenced_files(brief_dir):
     assert 'class="regtable"' in html and "SHA-256" in html and "pyfixest" in html
 
 
+def _recorded(brief_dir) -> dict:
+    """The numbers of findings.json the text quotes (key → value, scale, shown), without the record's header
+    (country, p_china_above_russia_2030)."""
+    return {k: v for k, v in json.loads((brief_dir / "findings.json").read_text()).items() if isinstance(v, dict)}
+
+
+def _values(brief_dir) -> dict:
+    return {k: v["value"] for k, v in _recorded(brief_dir).items()}
+
+
 def test_every_number_shown_is_the_recorded_result(brief_dir):
     html = (brief_dir / "index.html").read_text(encoding="utf-8")
-    findings = json.loads((brief_dir / "findings.json").read_text())
+    findings = _recorded(brief_dir)
     spans = dict(re.findall(r'<span class="num" data-key="([^"]+)">([^<]+)</span>', html))
     assert set(spans) == set(findings) and len(spans) >= 40
     checked = 0
@@ -95,7 +105,7 @@ def test_every_number_shown_is_the_recorded_result(brief_dir):
 
 
 def test_key_numbers_equal_independent_results(brief_dir):
-    f = {k: v["value"] for k, v in json.loads((brief_dir / "findings.json").read_text()).items()}
+    f = _values(brief_dir)
     trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
     sh = measures.partner_shares(trade, flow="total").pivot_table(index="year", columns="group", values="share")
     assert f["china_share_last"] == pytest.approx(sh.loc[f["last_year"], "china"], abs=1e-12)
@@ -114,6 +124,31 @@ def test_key_numbers_equal_independent_results(brief_dir):
     assert 0 <= f["p_cr_1"] <= 1 and 0 <= f["cov_h1"] <= 1
 
 
+def test_kazakhstan_record_and_peers(brief_dir):
+    """The interface contract of the Kazakhstan brief: findings.json names the economy and P(China > Russia) in
+    2030 (the headline forecast five years after 2025), and peers.csv places it among its peers, its own row the
+    same forecast, the others' shares their own IMF DOTS declarations read from the bundled file directly."""
+    from kzecon.data import verified_path
+
+    raw = json.loads((brief_dir / "findings.json").read_text())
+    f = _values(brief_dir)
+    assert raw["country"] == "KAZ" and f["last_year"] + 5 == 2030
+    assert raw["p_china_above_russia_2030"] == pytest.approx(f["p_cr_5"])
+    peers = pd.read_csv(brief_dir / "peers.csv")
+    assert list(peers.columns[:5]) == ["country", "year", "china_share", "russia_share", "p_china_above_russia_2030"]
+    t = peers.set_index("country")
+    assert {"KAZ", "UZB", "KGZ", "TJK", "TKM", "MNG"} <= set(t.index)
+    assert t.loc["KAZ", "p_china_above_russia_2030"] == pytest.approx(f["p_cr_5"], abs=1e-6)
+    assert t.loc["KAZ", "china_share"] == pytest.approx(f["china_share_last"], abs=1e-6)
+    c = pd.read_csv(verified_path("compositions_dots")).query("side == 'reported' and flow == 'total'")
+    tkm = c[c["economy"] == "TKM"].set_index("year")
+    assert t.loc["TKM", "year"] == tkm.index.max()
+    assert t.loc["TKM", "russia_share"] == pytest.approx(tkm["russia"].iloc[-1], abs=1e-6)
+    assert t["p_china_above_russia_2030"].between(0, 1).all()
+    html = (brief_dir / "index.html").read_text(encoding="utf-8")
+    assert 'id="peers"' in html and 'href="peers.csv"' in html
+
+
 def _cache(brief_dir) -> dict:
     (path,) = (brief_dir / ".kzecon-cache").glob("brief-*.json")
     return json.loads(path.read_text())
@@ -121,7 +156,7 @@ def _cache(brief_dir) -> dict:
 
 def test_top_line_numbers_are_the_findings(brief_dir):
     """The three top-line sentences as printed carry the findings' numbers (rounded as shown)."""
-    f = {k: v["value"] for k, v in json.loads((brief_dir / "findings.json").read_text()).items()}
+    f = _values(brief_dir)
     top = _cache(brief_dir)["top_line"]
     assert len(top) == 3
     assert f"In {int(f['last_year'])} China took {100 * f['china_share_last']:.1f}%" in top[0]

@@ -152,7 +152,10 @@ def normalise_codes(values: pd.Series, column: str = "country") -> tuple[pd.Seri
     return s.astype(object), mapped, unknown
 
 
-NAMES = {"SUN": "the Soviet Union", "USA": "the United States", "GBR": "the United Kingdom"}
+# former states and unions (ISO 3166-3 and BLX, as in EXTRA_CODES) that countrycode does not name
+NAMES = {"SUN": "the Soviet Union", "USA": "the United States", "GBR": "the United Kingdom", "YUG": "Yugoslavia",
+         "SCG": "Serbia and Montenegro", "CSK": "Czechoslovakia", "DDR": "East Germany", "YMD": "South Yemen",
+         "ANT": "the Netherlands Antilles", "BLX": "Belgium-Luxembourg"}
 
 
 @cache

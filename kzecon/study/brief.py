@@ -268,11 +268,11 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
 
     def unless_missing(section: str, fn, *args):
         """A section whose data exist only for some economies says in one line what it would need."""
-        from kzecon.errors import CoverageError
+        from kzecon.errors import CountryCodeError, CoverageError
 
         try:
             return fn(*args)
-        except CoverageError as err:
+        except (CoverageError, CountryCodeError) as err:
             b.out["missing"][section] = str(err)
             return None
 
@@ -288,7 +288,7 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     step("how we got here", lambda: _how_we_got_here(b, pipeline.share_breaks(ts)))
     dr = step("where we are heading", heading)
     step("oil", lambda: unless_missing("oil", lambda: _oil(b, pipeline.products(country))))
-    step("politics", lambda: _politics(b, pipeline.un_alignment(country)))
+    step("politics", lambda: unless_missing("politics", lambda: _politics(b, pipeline.un_alignment(country))))
     step("top line", top_line)
     step("peers", lambda: _peers(b, pipeline.peers(country=country, headline=dr, shares=ts, paths=paths, seed=seed)))
     cu = unless_missing("customs union", lambda: pipeline.customs_union(country=country, reps=reps, seed=seed))

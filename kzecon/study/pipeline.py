@@ -179,13 +179,11 @@ def _dots_trade(country: str) -> pd.DataFrame:
 def _dots_shares(country: str) -> TradeShares:
     import kzecon
     from kzecon import measures
+    from kzecon.errors import CoverageError
 
+    run, _ = _dots_run(country)  # the years the study uses: the same run as the forecast's
     c = kzecon.data.load_compositions(side="reported", flow="all")
-    c = c[c["economy"] == country]
-    if c.empty:
-        from kzecon.errors import CoverageError
-
-        raise CoverageError(f"{country} has no own-reported composition in IMF DOTS")
+    c = c[(c["economy"] == country) & c["year"].between(run.index[0], run.index[-1])]
     c = c.assign(rest=c["rest"] + c["usa"])
     long = c.melt(id_vars=["year", "flow", "total_usd"], value_vars=list(GROUPS), var_name="group",
                   value_name="share")
@@ -194,9 +192,16 @@ def _dots_shares(country: str) -> TradeShares:
         ["flow", "year", "group"], kind="mergesort").reset_index(drop=True)
     trade = _dots_trade(country)
     name = country_name(country)
-    mirror = pd.concat([measures.reported_vs_mirror(trade, partner=p, reporter=country) for p in POLES
-                        if ((trade["partner"] == p) & (trade["value_usd"] > 0)).any()], ignore_index=True)
-    conc = measures.concentration(trade, reporter=country, flow="all", side="reported")
+    both = []
+    for p in POLES:
+        try:
+            both.append(measures.reported_vs_mirror(trade, partner=p, reporter=country))
+        except CoverageError:  # no year with both sides for this partner: the comparison shows the other one
+            pass
+    mirror = pd.concat(both, ignore_index=True) if both else pd.DataFrame(
+        columns=["year", "partner", "flow", "reported_usd", "mirror_usd"])
+    conc = (measures.concentration(trade, reporter=country, flow="all", side="reported") if len(trade)
+            else pd.DataFrame(columns=["year", "flow", "n_partners", "hhi", "hhi_norm", "side"]))
     first, last = int(shares["year"].min()), int(shares["year"].max())
     return TradeShares(shares=shares, tilt=measures.china_russia_tilt(shares), balance=measures.balance_index(shares),
                        concentration=conc, mirror=mirror, vintage=f"bundled: compositions_dots {kzecon.data.describe('compositions_dots').sha256[:12]}",
@@ -245,25 +250,43 @@ def composition(country: str = DEFAULT_COUNTRY) -> pd.DataFrame:
         out = sh.groupby(["year", "partner"], as_index=False)["share"].sum()
         out.attrs.update(side=str(sh["side"].iloc[0]), source=TRADE_SOURCE, note="")
         return out
+    kept, note = _dots_run(country)
+    out = kept.rename_axis("year").reset_index().melt(id_vars="year", var_name="partner", value_name="share")
+    out = out.sort_values(["year", "partner"], kind="mergesort").reset_index(drop=True)
+    out.attrs.update(side="reported", source=DOTS_SOURCE.format(name=country_name(country), first=int(kept.index[0]),
+                                                                last=int(kept.index[-1])), note=note)
+    return out
+
+
+MIN_YEARS = 15  # the shortest run of years the study forecasts and tests (the world model needs LAGS + 1 = 11)
+
+
+def _dots_run(country: str) -> tuple[pd.DataFrame, str]:
+    """``country``'s own-reported DOTS composition (china, russia, eu, rest) over its last run of consecutive years
+    in which every part is positive, and a note naming the years left out before it."""
+    import kzecon
+    from kzecon.errors import CoverageError
+
     c = kzecon.data.load_compositions(side="reported", flow="total")
     c = c[c["economy"] == country].set_index("year").sort_index()
     wide = pd.DataFrame({"china": c["china"], "russia": c["russia"], "eu": c["eu"],
                          "rest": c["rest"] + c["usa"] + c["central_asia"]})
-    bad = (wide <= 0).any(axis=1) | wide.isna().any(axis=1)
+    bad = ((wide <= 0) | wide.isna()).any(axis=1).to_numpy()
     years = wide.index.to_numpy()
-    start = years[0]
+    start = None
     for i in range(len(years)):
-        if bad.iloc[i] or (i and years[i] != years[i - 1] + 1):
-            start = years[i] + (1 if bad.iloc[i] else 0)
-    kept = wide.loc[start:]
+        if bad[i]:
+            start = None
+        elif start is None or years[i] != years[i - 1] + 1:
+            start = years[i]
+    if start is None or years[-1] - start + 1 < MIN_YEARS:
+        raise CoverageError(f"{country_name(country)}'s own declarations to the IMF (DOTS) have no run of "
+                            f"{MIN_YEARS} consecutive years to {int(years[-1]) if len(years) else '—'} with a positive "
+                            "share for China, Russia, the EU and the rest")
     left = [int(y) for y in years if y < start]
     note = (f"{', '.join(map(str, left[:6]))}{' …' if len(left) > 6 else ''} left out: a zero share, a missing "
             f"year or a gap before {start}" if left else "")
-    out = kept.rename_axis("year").reset_index().melt(id_vars="year", var_name="partner", value_name="share")
-    out = out.sort_values(["year", "partner"], kind="mergesort").reset_index(drop=True)
-    out.attrs.update(side="reported", source=DOTS_SOURCE.format(name=country_name(country), first=int(start),
-                                                                last=int(years[-1])), note=note)
-    return out
+    return wide.loc[start:], note
 
 
 
