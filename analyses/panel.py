@@ -53,7 +53,7 @@ def coverage(n_sims: int = 200, reps: int = 999, effect: float = 0.3) -> pd.Data
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     pm = study.customs_union.partner_models()
-    h = pm.pop("hausman")
+    h = pm.hausman
     pd.concat([r.to_frame() for r in pm.values()]).to_csv(OUT / "partner_models.csv", index=False, lineterminator="\n")
     pd.DataFrame([h.to_dict()]).to_csv(OUT / "hausman.csv", index=False, lineterminator="\n")
     cu = study.pipeline.customs_union()

@@ -486,7 +486,9 @@ def _gravity_world(args) -> int:
         with Output(args.out) as out:
             out.csv(est, "estimates.csv")
             out.csv(es, "event_study.csv")
-            out.csv(pd.DataFrame([{"test": "EAEU leads jointly zero (Wald)", **res.pretrend}]), "pretrend.csv")
+            pre = res.pretrend
+            out.csv(pd.DataFrame([{"test": "EAEU leads jointly zero (Wald)", "statistic": pre.statistic,
+                                   "df": pre.detail["df"], "p_value": pre.p_value}]), "pretrend.csv")
             out.csv(dropped, "dropped.csv")
             out.figure(fig, "event_study.png")
             if res.ri:
@@ -552,7 +554,7 @@ def cmd_panel(args) -> int:
     from kzecon.report import figures
 
     pm = study.customs_union.partner_models()
-    h = pm.pop("hausman")
+    h = pm.hausman
     fe_tab = pd.concat([r.to_frame() for r in pm.values()], ignore_index=True)
     print("Kazakhstan's partner × year panel: log trade on partner log GDP")
     print(fe_tab[["model", "term", "estimate", "std_error", "p_value", "nobs"]].round(4).to_string(index=False))

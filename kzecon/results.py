@@ -19,19 +19,64 @@ import pandas as pd
 
 from kzecon.errors import EstimationError, UsageError
 
+HTML_ROWS = 60  # rows of to_frame() a notebook shows
 
-def reduce_frozen(obj):
+
+def _summary_repr(self) -> str:
+    try:
+        return self.summary()
+    except Exception:  # noqa: BLE001 - a repr never raises: fall back to the class name
+        return f"<{type(self).__name__}>"
+
+
+def _html_repr(self) -> str:
+    import html
+
+    text = _summary_repr(self)
+    head = text.split("\n\n", 1)[0].splitlines()[:14]
+    try:
+        frame = self.to_frame()
+    except Exception:  # noqa: BLE001 - as above
+        frame = None
+    table = ""
+    if isinstance(frame, pd.DataFrame):
+        more = len(frame) - HTML_ROWS
+        table = frame.head(HTML_ROWS).to_html(index=False, border=0, classes="kzecon-table",
+                                              float_format=lambda x: f"{x:.6g}")
+        if more > 0:
+            table += f"<p><em>{more:,d} more rows: .to_frame()</em></p>"
+    return (f'<div class="kzecon-result"><strong>{html.escape(type(self).__name__)}</strong>'
+            f"<pre>{html.escape(chr(10).join(head))}</pre>{table}</div>")
+
+
+def results_class(cls):
+    """Give a results class the shared protocol's faces: ``repr()`` is its ``summary()`` and a notebook shows
+    ``_repr_html_()`` (the summary's first lines above the tidy ``to_frame()`` table), as statsmodels' and
+    pyfixest's results do. Applied above ``@dataclass`` (which would otherwise write its own repr)."""
+    cls.__repr__ = _summary_repr
+    cls._repr_html_ = _html_repr
+    return cls
+
+
+def reduce_frozen(obj, keep_backend: bool = False):
     """``__reduce__`` for kzecon's frozen results dataclasses: rebuilt from their fields (read-only mappings passed
     as plain dicts, frozen again by ``__post_init__``), so results can cross process boundaries (Dask, process
     pools). The wrapped library's own result (``backend``: working arrays, or objects such as pyfixest's that do
-    not pickle) stays behind: the copy has ``backend=None``."""
+    not pickle) stays behind unless ``keep_backend`` (the time-series results, whose forecasts and tests need their
+    statsmodels / pmdarima model, which pickles): the copy then has ``backend=None`` and every public method works
+    from the carried numbers (``params``, ``vcov``, ``stats``)."""
     from dataclasses import fields
 
-    args = tuple(None if f.name == "backend" else dict(v) if isinstance(v, MappingProxyType) else v
-                 for f, v in ((f, getattr(obj, f.name)) for f in fields(obj) if f.init))
+    args = tuple(None if f.name == "backend" and not keep_backend else dict(v) if isinstance(v, MappingProxyType)
+                 else v for f, v in ((f, getattr(obj, f.name)) for f in fields(obj) if f.init))
     return (type(obj), args)
 
 
+def reduce_with_backend(obj):
+    return reduce_frozen(obj, keep_backend=True)
+
+
+@results_class
 @dataclass(frozen=True)
 class TestResult:
     """One hypothesis test: ``test``, ``statistic``, ``p_value``, ``lags``, ``null``, ``decision`` at ``level``."""
@@ -86,6 +131,7 @@ def _frozen_series(s: pd.Series) -> pd.Series:
     return s
 
 
+@results_class
 @dataclass(frozen=True)
 class EstimationResults:
     """Estimates of one model.
@@ -206,10 +252,27 @@ class EstimationResults:
         lines.append(tab.to_string(float_format=lambda x: f"{x:.6g}"))
         return "\n".join(lines)
 
-    def __repr__(self) -> str:  # pragma: no cover - convenience
-        return self.summary()
+    def wald_test(self, terms, values=None, *, level: float = 0.05) -> TestResult:
+        """Joint Wald test that ``terms`` equal ``values`` (default zero): χ²(len(terms)) with the fit's covariance
+        (``vcov``; an EstimationError when the estimator provides none)."""
+        terms = [terms] if isinstance(terms, str) else list(terms)
+        missing = [t for t in terms if t not in self.params.index]
+        if missing:
+            raise UsageError(f"term(s) {missing} are not in the model; its terms: {', '.join(self.params.index)}")
+        if self.vcov is None:
+            raise EstimationError(f"{self.model} carries no covariance matrix: a joint Wald test needs one")
+        from scipy import stats as _st
+
+        r = np.zeros(len(terms)) if values is None else np.asarray(values, dtype=float).reshape(-1)
+        d = self.params[terms].to_numpy() - r
+        V = self.vcov.loc[terms, terms].to_numpy()
+        stat = float(d @ np.linalg.solve(V, d))
+        return TestResult(f"Wald ({', '.join(terms)})", stat, float(_st.chi2.sf(stat, len(terms))),
+                          f"{', '.join(terms)} = {'0' if values is None else ', '.join(map(str, r))}", level, None,
+                          self.nobs, {}, {"df": len(terms)})
 
 
+@results_class
 class ResultsSet(Mapping):
     """Several fits under names (``{name: EstimationResults}``, read-only, in order): ``to_frame()`` stacks their
     tidy tables with the rows each dropped, ``summary()`` sets their estimates side by side (a comparison table
@@ -252,8 +315,10 @@ class ResultsSet(Mapping):
         wide.loc["N"] = [f"{self._fits[m].nobs:,d}" for m in wide.columns]
         return wide.to_string()
 
-    def __repr__(self) -> str:  # pragma: no cover - convenience
-        return f"ResultsSet({', '.join(self._fits)})"
+    @property
+    def nobs(self) -> pd.Series:
+        """Observations of each fit, by name."""
+        return pd.Series({k: r.nobs for k, r in self._fits.items()}, name="nobs", dtype=int)
 
 
 def dropped_by_model(fits: Mapping[str, EstimationResults]) -> pd.DataFrame:

@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, SchemaError
+from kzecon.results import results_class
 
 from .core import MODELS, WORLD_CHOICE, event_hits, events_for, simulate
 
@@ -56,6 +57,7 @@ def coverage_table(records: pd.DataFrame, levels: Sequence[float] = (0.8, 0.9)) 
 DEFAULT_MODELS = (*MODELS, "ensemble")  # the ensemble: equal weights of the four (core.ENSEMBLE), not tuned
 
 
+@results_class
 @dataclass(frozen=True)
 class Backtest:
     """A rolling-origin backtest of one composition (:func:`run`): ``records`` (one row per model × origin ×
@@ -70,6 +72,11 @@ class Backtest:
     accuracy: pd.DataFrame
     brier: pd.DataFrame
     reliability: pd.DataFrame
+
+    @property
+    def nobs(self) -> int:
+        """Scored forecasts (model × origin × horizon × part records)."""
+        return len(self.records)
 
     def mean_crps(self) -> pd.Series:
         """Mean CRPS by model over every horizon and part, lowest first."""

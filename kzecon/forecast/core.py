@@ -30,6 +30,7 @@ import pandas as pd
 
 from kzecon.data import read_reference
 from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, SchemaError
+from kzecon.results import results_class
 from kzecon.timeseries import composition_frame, composition_var, transforms
 
 MODELS = ("var", "drift", "rw", "mean5")  # the per-series models (fitted on the composition alone)
@@ -140,6 +141,7 @@ def event_hits(paths: np.ndarray, parts: list, ev: pd.Series) -> np.ndarray:
     return a > t if ev["kind"] == "exceeds" else a < t
 
 
+@results_class
 @dataclass(frozen=True)
 class CompositionForecast:
     """Simulated composition paths with the tables a brief needs."""
@@ -170,7 +172,7 @@ class CompositionForecast:
         return (f"{self.model} forecast from {self.origin}, {len(self.years)} years ahead, {self.n_paths} paths "
                 f"(seed {self.seed}); {self.years[-1]}: {parts}")
 
-    def conf_int(self, level: float = 0.90) -> pd.DataFrame:
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """year, partner, lower, upper: the equal-tailed ``level`` interval of each part's share."""
         t = self.to_frame(levels=(level,))
         tag = round(100 * level)

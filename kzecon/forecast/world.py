@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from kzecon.errors import CoverageError, SchemaError
+from kzecon.results import results_class
 
 WORLD_PARTS = ("china", "russia", "usa", "eu", "rest")
 KNOWN_PARTS = ("china", "russia", "usa", "eu", "central_asia", "rest")  # parts a composition may be made of
@@ -314,6 +315,7 @@ THRESHOLDS = (0.1, 0.2, 0.3)
 # --------------------------------------------------------------------------------------------- backtest
 
 
+@results_class
 @dataclass
 class WorldBacktest:
     """Per-forecast records of the world backtest and the score tables."""
@@ -323,6 +325,25 @@ class WorldBacktest:
     seconds: float = 0.0
     held_out: tuple = ()
     info: dict = field(default_factory=dict)
+
+    @property
+    def nobs(self) -> int:
+        """Scored forecasts (model × economy × origin × horizon × part records)."""
+        return len(self.records)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The held-out score table (model × horizon, origins from 2000): :meth:`summary_table`."""
+        return self.summary_table()
+
+    def summary(self) -> str:
+        t = self.summary_table()
+        o = self.records["origin"]
+        h5 = t[t["horizon"] == t["horizon"].max()]
+        lines = [f"World backtest: origins {int(o.min())}–{int(o.max())}, {len(self.held_out)} held-out economies, "
+                 f"{self.nobs:,d} forecast records; held-out scores from 2000, {int(t['horizon'].max())} years ahead:"]
+        lines += [f"  {r.model:<18} coverage_90 {r.coverage_90:.3f}  MAE/no change {r.mae_ratio:.3f}  CRPS {r.crps:.4f}"
+                  f"  ECE {r.ece:.3f}" for r in h5.itertuples()]
+        return "\n".join(lines)
 
     def coverage(self, *, subset: str = "held_out", min_origin: int = 2000) -> pd.DataFrame:
         from .scores import coverage_clustered
@@ -759,9 +780,17 @@ def stored_calibration(origin: int):
     c = cal[cal["origin"] == o]
     factors = {(int(r.horizon), float(r.level)): float(r.value) for r in c[c["kind"] == "interval"].itertuples()}
     iso = c[c["kind"] == "isotonic"].sort_values("x")
-    prob_map = None
-    if len(iso) >= 2:
-        xs, ys = iso["x"].to_numpy(), iso["value"].to_numpy()
-        def prob_map(p, xs=xs, ys=ys):
-            return np.interp(p, xs, ys)
+    prob_map = ProbabilityMap(iso["x"].to_numpy(), iso["value"].to_numpy()) if len(iso) >= 2 else None
     return factors, prob_map, o
+
+
+@dataclass(frozen=True)
+class ProbabilityMap:
+    """The isotonic recalibration of event probabilities learned on the world backtest: raw probability ``x`` →
+    calibrated ``y``, linear between the knots (picklable, so forecasts carrying it cross process boundaries)."""
+
+    x: np.ndarray
+    y: np.ndarray
+
+    def __call__(self, p):
+        return np.interp(p, self.x, self.y)

@@ -28,8 +28,10 @@ import pandas as pd
 
 from kzecon.data.validate import require_columns
 from kzecon.errors import ConvergenceError, CoverageError, SchemaError, UsageError
+from kzecon.results import results_class
 
 
+@results_class
 @dataclass(frozen=True)
 class GEResult:
     """Country-level and flow-level changes of a GE counterfactual."""
@@ -40,6 +42,11 @@ class GEResult:
     flows: pd.DataFrame  # exporter, importer, baseline, counterfactual, change_pct
     iterations: int
     info: Any = field(default_factory=dict)
+
+    @property
+    def nobs(self) -> int:
+        """Country pairs in the counterfactual."""
+        return len(self.flows)
 
     def to_frame(self, table: str = "countries") -> pd.DataFrame:
         """The country table (changes in %, the default) or ``table="flows"`` (every pair's baseline and

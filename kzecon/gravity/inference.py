@@ -26,11 +26,13 @@ import pandas as pd
 
 from kzecon import hdfe
 from kzecon.errors import SpecificationError, UsageError
+from kzecon.results import results_class
 
 from . import poisson
 from .ppml import PPML
 
 
+@results_class
 @dataclass(frozen=True)
 class RandomizationResult:
     """Randomization inference for one term: the estimate, the placebo estimates and the exact p-value."""
@@ -128,6 +130,7 @@ def _refit_task(model: PPML, term: str, columns: list[np.ndarray]) -> list[float
     return _refit(model, term, columns)
 
 
+@results_class
 @dataclass(frozen=True)
 class ScoreBootstrapResult:
     term: str

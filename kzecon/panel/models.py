@@ -136,11 +136,13 @@ def fit(data: pd.DataFrame, dependent: str, exog: Sequence[str], *, entity: str,
                                      f"absorbed by the effects ({msg.splitlines()[0]})") from err
         raise
     se = res.std_errors
+    V = pd.DataFrame(res.cov)
     cov_label = _cov_label(cov, cluster, bandwidth)
     if cov == "clustered" and model in ("fe", "time_fe", "twoway"):
         V = clustered_within_cov(df, dependent, list(exog), res.params, model=model, cluster=cluster,
                                  small_sample=small_sample)
         se = pd.Series(np.sqrt(np.diag(V)), index=res.params.index)
+        V = pd.DataFrame(V, index=res.params.index, columns=res.params.index)
         cov_label += f" ({small_sample} small-sample factor)"
     return EstimationResults(
         model=name or f"{model}", params=res.params, std_errors=se, nobs=int(res.nobs),
@@ -149,7 +151,7 @@ def fit(data: pd.DataFrame, dependent: str, exog: Sequence[str], *, entity: str,
                "entities": int(res.entity_info["total"]), "periods": int(res.time_info["total"]),
                "balanced": rep["balanced"]},
         info={"dependent": dependent, "model": model, "covariance": cov_label,
-              "entity": entity, "time": time, "rows_in": rep["rows_in"]}, backend=res)
+              "entity": entity, "time": time, "rows_in": rep["rows_in"]}, vcov=V, backend=res)
 
 
 def _swar_unbalanced(y: pd.Series, X: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
@@ -334,7 +336,7 @@ def hausman(fe: EstimationResults, re: EstimationResults, level: float = 0.05) -
     if not common:
         raise SpecificationError("FE and RE share no slope coefficients")
     d = (fe.params[common] - re.params[common]).to_numpy()
-    V = (fe.backend.cov.loc[common, common] - re.backend.cov.loc[common, common]).to_numpy()
+    V = (fe.vcov.loc[common, common] - re.vcov.loc[common, common]).to_numpy()
     stat = float(d @ np.linalg.pinv(V) @ d)
     k = len(common)
     return TestResult("Hausman (FE vs RE)", stat, float(stats.chi2.sf(stat, k)), "random effects consistent",
@@ -357,4 +359,4 @@ def absorbing(data: pd.DataFrame, dependent: str, exog: Sequence[str], absorb: S
                              df_resid=float(res.df_resid), dropped=dropped_table(("missing values", n_miss)),
                              stats={"r2": float(res.rsquared)},
                              info={"absorbed": " + ".join(absorb), "covariance": f"clustered by {cluster}" if cluster
-                                   else "robust"}, backend=res)
+                                   else "robust"}, vcov=pd.DataFrame(res.cov), backend=res)

@@ -106,8 +106,8 @@ def _title(ax, text: str, events: int = 0):
     ax.set_title(text, pad=28 if events > 1 else (16 if events else 6))
 
 
-def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, events: dict | None = None, title: str | None = None,
-                source: str = "kzecon from WITS/UN Comtrade, BNS 312101, COW v4",
+def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, events: dict | None = None,
+                title: str | None = None, source: str = "kzecon from WITS/UN Comtrade, BNS 312101, COW v4",
                 vintage: str | None = None):
     """Partner-group shares over time (output of :func:`kzecon.measures.partner_shares`)."""
     d = shares[shares["flow"] == flow]
@@ -268,8 +268,9 @@ def sector_composition(comp: pd.DataFrame, *, flow: str = "export", partner: str
     return fig
 
 
-def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFrame | None = None, *, ax=None, events: dict | None = None,
-                 title: str | None = None, source: str = "kzecon", vintage: str | None = None, level: int = 90):
+def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFrame | None = None, *, ax=None,
+                 events: dict | None = None, title: str | None = None, source: str = "kzecon",
+                 vintage: str | None = None, level: int = 90):
     """A share with its Bai–Perron regimes (mean of each regime, break-date intervals shaded) and, optionally,
     a forecast fan.
 
@@ -306,8 +307,8 @@ def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFr
     return fig
 
 
-def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, events: dict | None = None, title: str | None = None,
-                    source: str = "kzecon", vintage: str | None = None, level: int = 90,
+def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, events: dict | None = None,
+                    title: str | None = None, source: str = "kzecon", vintage: str | None = None, level: int = 90,
                     parts: tuple = ("china", "russia", "eu")):
     """Fan chart of a composition forecast: history (year, partner, share) and forecast
     (year, partner, mean, lower_<level>, upper_<level>) for the listed parts."""
@@ -493,8 +494,9 @@ def ge_bars(table: pd.DataFrame, column: str = "real_gdp_pct", *, top: int = 15,
     return fig
 
 
-def balance_concentration(balance: pd.DataFrame, hhi: pd.DataFrame, *, flow: str = "total", ax=None, events: dict | None = None,
-                          title: str | None = None, source: str = "kzecon", vintage: str | None = None):
+def balance_concentration(balance: pd.DataFrame, hhi: pd.DataFrame, *, flow: str = "total", ax=None,
+                          events: dict | None = None, title: str | None = None, source: str = "kzecon",
+                          vintage: str | None = None):
     """Multi-vector balance index and normalised partner HHI over time (measures outputs)."""
     b = balance[balance["flow"] == flow]
     h = hhi[hhi["flow"] == flow]
@@ -514,8 +516,8 @@ def balance_concentration(balance: pd.DataFrame, hhi: pd.DataFrame, *, flow: str
     return fig
 
 
-def tilt(tilt_frame: pd.DataFrame, *, ax=None, events: dict | None = None, title: str | None = None, source: str = "kzecon",
-         vintage: str | None = None):
+def tilt(tilt_frame: pd.DataFrame, *, ax=None, events: dict | None = None, title: str | None = None,
+         source: str = "kzecon", vintage: str | None = None):
     """China–Russia tilt (China's share minus Russia's, percentage points) by flow (``china_russia_tilt`` output)."""
     styles = {"total": ("#333333", "-"), "export": ("#c0392b", "--"), "import": ("#2c3e80", ":")}
     with rc_context():

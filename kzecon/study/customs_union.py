@@ -12,10 +12,25 @@ from kzecon.data import load_gdp
 from kzecon.panel.data import country_partner_panel, kazakhstan_partner_panel
 from kzecon.panel.did import did, event_study, event_table, staggered
 from kzecon.panel.models import fit, hausman
-from kzecon.results import EstimationResults
+from kzecon.results import EstimationResults, ResultsSet, TestResult, results_class
 
 
-def partner_models() -> dict:
+class PartnerModels(ResultsSet):
+    """Kazakhstan's partner panel fits by name (a :class:`kzecon.results.ResultsSet`: pooled, fe, twoway_dk, re, fd,
+    between) with the Hausman test of RE against FE (``hausman``, a :class:`TestResult`)."""
+
+    def __init__(self, fits, hausman: TestResult):
+        super().__init__(fits)
+        self.hausman = hausman
+
+    def __reduce__(self):
+        return (PartnerModels, (dict(self), self.hausman))
+
+    def summary(self, digits: int = 3) -> str:
+        return super().summary(digits) + "\n" + self.hausman.summary()
+
+
+def partner_models() -> PartnerModels:
     """log trade of Kazakhstan with partner k in year t on log GDP of k: pooled, FE, two-way FE (Driscoll–Kraay),
     RE, FD, between; and the Hausman test. Partners with ≥ 20 years of trade and WDI GDP."""
     p = kazakhstan_partner_panel()
@@ -31,7 +46,7 @@ def partner_models() -> dict:
     return out
 
 
-def _partner_fits(p: pd.DataFrame, kw: dict) -> dict:
+def _partner_fits(p: pd.DataFrame, kw: dict) -> PartnerModels:
     out = {
         "pooled": fit(p, "log_trade", ["log_gdp"], model="pooled", cov="clustered", name="pooled", **kw),
         "fe": fit(p, "log_trade", ["log_gdp"], model="fe", cov="clustered", name="fe_partner", **kw),
@@ -43,10 +58,10 @@ def _partner_fits(p: pd.DataFrame, kw: dict) -> dict:
     }
     fe_u = fit(p, "log_trade", ["log_gdp"], model="fe", cov="unadjusted", **kw)
     re_u = fit(p, "log_trade", ["log_gdp"], model="re", cov="unadjusted", **kw)
-    out["hausman"] = hausman(fe_u, re_u)
-    return out
+    return PartnerModels(out, hausman(fe_u, re_u))
 
 
+@results_class
 @dataclass(frozen=True)
 class CustomsUnion:
     """Joining the customs union (KAZ, BLR 2010) against the other post-Soviet economies and Mongolia, 1995–2014
@@ -57,6 +72,16 @@ class CustomsUnion:
     did_share: EstimationResults
     event_twfe: EstimationResults
     event_did2s: EstimationResults
+
+    @property
+    def nobs(self) -> int:
+        """Country-years of the DiD on trade with Russia."""
+        return self.did.nobs
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """model, term, lower, upper of both DiDs (clustered)."""
+        return pd.concat([r.conf_int(level).rename_axis("term").reset_index().assign(model=r.model)
+                          for r in (self.did, self.did_share)], ignore_index=True)[["model", "term", "lower", "upper"]]
 
     @property
     def events(self) -> pd.DataFrame:

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from kzecon.data.dots import CIF_FOB_FACTOR
 from kzecon.errors import CoverageError, UsageError
@@ -43,7 +42,7 @@ from kzecon.gravity.inference import (
 )
 from kzecon.gravity.ppml import PPML
 from kzecon.gravity.spec import pair_indicator, policy_indicator
-from kzecon.results import EstimationResults
+from kzecon.results import TestResult, results_class
 
 FE = "exp_year + imp_year + pair"
 SIDES = {"preferred": "flow", "exporter_reported": "flow_exporter_reported",
@@ -106,14 +105,6 @@ SPECS = {
 BLOC_TERMS = ("eaeu",)
 
 
-def wald(result: EstimationResults, terms) -> dict:
-    """Joint Wald test that ``terms`` are all zero (χ² with the model's covariance)."""
-    b = result.params[list(terms)].to_numpy()
-    V = result.vcov.loc[list(terms), list(terms)].to_numpy()
-    stat = float(b @ np.linalg.solve(V, b))
-    return {"statistic": stat, "df": len(terms), "p_value": float(stats.chi2.sf(stat, len(terms)))}
-
-
 def comparable_pool(frame: pd.DataFrame, members=EAEU_MEMBERS, year: int = 2009) -> list[str]:
     """The countries placebo blocs are drawn from: the members themselves and the countries comparable to them —
     total trade (exports + imports, preferred flow) in ``year`` between the smallest and the largest member's.
@@ -125,17 +116,29 @@ def comparable_pool(frame: pd.DataFrame, members=EAEU_MEMBERS, year: int = 2009)
     return sorted({c for c, v in tot.items() if lo <= v <= hi} | set(members))
 
 
+@results_class
 @dataclass(frozen=True)
 class WorldGravityResults:
     """The annual world gravity results: the fitted models, the event-study table, the pre-trend test, the
     randomization inference and score bootstrap of the bloc terms, and the tidy estimates table."""
 
     models: dict = field(repr=False)
-    pretrend: dict
+    pretrend: TestResult  # the EAEU leads jointly zero (Wald, χ²)
     ri: dict = field(repr=False)
     score: dict = field(repr=False)
     pool: tuple = field(default=(), repr=False)
     seconds: dict = field(default_factory=dict)
+
+    @property
+    def nobs(self) -> int:
+        """Observations of the static model (the headline specification)."""
+        return next(iter(self.models.values())).nobs if "ppml_static" not in self.models \
+            else self.models["ppml_static"].nobs
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """model, term, lower, upper: clustered Wald intervals of every model's terms."""
+        return pd.concat([r.conf_int(level).rename_axis("term").reset_index().assign(model=m)
+                          for m, r in self.models.items()], ignore_index=True)[["model", "term", "lower", "upper"]]
 
     def to_frame(self) -> pd.DataFrame:
         """model, term, estimate, std_error, nobs, p_value (clustered), p_ri, p_score, conf_low, conf_high."""
@@ -175,8 +178,8 @@ class WorldGravityResults:
         lines.append(show[["model", "term", "estimate", "std_error", "p_value", "p_ri", "p_score"]].to_string(
             index=False, float_format=lambda x: f"{x:.4f}"))
         p = self.pretrend
-        lines.append(f"pre-trend (EAEU leads jointly zero): chi2({p['df']}) = {p['statistic']:.2f}, p = "
-                     f"{p['p_value']:.4f}")
+        lines.append(f"pre-trend (EAEU leads jointly zero): chi2({p.detail['df']}) = {p.statistic:.2f}, p = "
+                     f"{p.p_value:.4f}")
         for r in self.ri.values():
             lines.append(r.summary())
         for r in self.score.values():
@@ -230,7 +233,7 @@ def eaeu_models(frame: pd.DataFrame | None = None, *, ri_reps: int = 99, score_r
         kept = f.assign(flow_defects_kept=np.where(f["flow_source"] == "exporter_known_defect",
                                                    f["flow_importer_reported"] / CIF_FOB_FACTOR, f["flow"]))
         models[name] = PPML(kept, f"flow_defects_kept ~ {SPECS['ppml_static']} | {FE}", name=name).fit()
-    pre = wald(models["ppml_event"], [f"eaeu_lead{k}" for k in LEADS])
+    pre = models["ppml_event"].wald_test([f"eaeu_lead{k}" for k in LEADS])
     ri: dict[tuple, RandomizationResult] = {}
     score: dict[tuple, ScoreBootstrapResult] = {}
     pool = comparable_pool(f)

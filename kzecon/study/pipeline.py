@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kzecon.results import results_class
+
 TRADE_SOURCE = "COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 (2020–25); Russia 2010 interpolated"
 DEFAULT_COUNTRY = "KAZ"
 POLES = ("CHN", "RUS")  # the two powers whose shares the study compares
@@ -71,6 +73,7 @@ def country_name(country: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- trade shares
+@results_class
 @dataclass(frozen=True)
 class TradeShares:
     """Kazakhstan's partner shares (every flow), the China–Russia tilt, balance and concentration, and the
@@ -99,6 +102,11 @@ class TradeShares:
     @property
     def name(self) -> str:
         return country_name(self.country)
+
+    @property
+    def nobs(self) -> int:
+        """Years of the total-trade shares."""
+        return len(self.total)
 
     @property
     def first_year(self) -> int:
@@ -203,8 +211,9 @@ def _dots_shares(country: str) -> TradeShares:
     conc = (measures.concentration(trade, reporter=country, flow="all", side="reported") if len(trade)
             else pd.DataFrame(columns=["year", "flow", "n_partners", "hhi", "hhi_norm", "side"]))
     first, last = int(shares["year"].min()), int(shares["year"].max())
+    vintage = f"bundled: compositions_dots {kzecon.data.describe('compositions_dots').sha256[:12]}"
     return TradeShares(shares=shares, tilt=measures.china_russia_tilt(shares), balance=measures.balance_index(shares),
-                       concentration=conc, mirror=mirror, vintage=f"bundled: compositions_dots {kzecon.data.describe('compositions_dots').sha256[:12]}",
+                       concentration=conc, mirror=mirror, vintage=vintage,
                        source=DOTS_SOURCE.format(name=name, first=first, last=last), country=country,
                        side=f"{name}'s own declarations to the IMF (DOTS)")
 
@@ -292,6 +301,7 @@ def _dots_run(country: str) -> tuple[pd.DataFrame, str]:
 
 
 
+@results_class
 @dataclass(frozen=True)
 class DependenceRisk:
     """The headline composition forecast, the models beside it, and the evidence on how far to trust it."""
@@ -316,6 +326,15 @@ class DependenceRisk:
     @property
     def name(self) -> str:
         return country_name(self.country)
+
+    @property
+    def nobs(self) -> int:
+        """Years of the composition forecast from."""
+        return int(self.composition["year"].nunique())
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """year, partner, lower, upper: the headline forecast's equal-tailed intervals."""
+        return self.forecast.conf_int(level)
 
     @property
     def p_headline(self) -> float:
@@ -392,11 +411,21 @@ def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: 
 
 
 # ---------------------------------------------------------------------------------------------- products
+@results_class
 @dataclass(frozen=True)
 class Products:
     composition: pd.DataFrame
     fuels_metals: pd.DataFrame
     brent: object  # EstimationResults
+
+    @property
+    def nobs(self) -> int:
+        """Years in the Brent regression."""
+        return self.brent.nobs
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """The Brent regression's intervals (HAC, t)."""
+        return self.brent.conf_int(level)
 
     def to_frame(self) -> pd.DataFrame:
         return self.fuels_metals.copy()
@@ -450,6 +479,7 @@ def world_gravity(*, score_reps: int = 999, seed: int = 2026):
 
 
 # ---------------------------------------------------------------------------------------------- UN votes
+@results_class
 @dataclass(frozen=True)
 class UnAlignment:
     """An economy's UN General Assembly agreement with China and Russia by year, and the resolutions on which
@@ -458,6 +488,11 @@ class UnAlignment:
     series: pd.DataFrame
     divergent: dict  # period label → divergent_votes frame
     country: str = DEFAULT_COUNTRY
+
+    @property
+    def nobs(self) -> int:
+        """Years of the agreement series."""
+        return len(self.series)
 
     def counts(self, period: str) -> pd.Series:
         from kzecon import alignment
@@ -491,6 +526,7 @@ PEERS = {
 }
 
 
+@results_class
 @dataclass(frozen=True)
 class Peers:
     """China's and Russia's shares of each peer's trade (latest year, with the side that reported them) and

@@ -157,7 +157,8 @@ def brent_exposure(outcome: str = "exports_to_china", *, frame: pd.DataFrame | N
         model=f"brent_{outcome}", params=fit.params, std_errors=fit.bse, nobs=int(fit.nobs),
         df_resid=float(fit.df_resid), dropped=dropped,
         stats={"r2": float(fit.rsquared), "hac_maxlags": lags, "ljung_box_p": float(lb),
-               "first_year": int(d["year"].min()), "last_year": int(d["year"].max())},
+               "first_year": int(d["year"].min()), "last_year": int(d["year"].max()), "scale": float(fit.scale)},
+        vcov=pd.DataFrame(fit.cov_params(), index=fit.params.index, columns=fit.params.index),
         info={"dependent": OUTCOMES[outcome], "covariance": f"Newey–West HAC, {lags} lags", "trend": trend,
               "outcome": outcome, "years": ",".join(str(int(v)) for v in d["year"])},
         backend=fit)
@@ -169,24 +170,30 @@ def brent_scenarios(result: EstimationResults, prices: Sequence[float] = (50, 80
 
     Returns brent, year, outcome, estimate, lower, upper — on the natural scale (USD or share): the
     log/logit prediction interval for a new year (parameter and residual uncertainty, HAC covariance)
-    transformed back, so the estimate is the median and share intervals stay inside (0, 1).
+    transformed back, so the estimate is the median and share intervals stay inside (0, 1). Computed from the
+    result's numbers alone (``params``, ``vcov``, the residual variance ``stats["scale"]``, t with ``df_resid``),
+    as statsmodels' ``get_prediction`` does, so it works on a result that crossed a process boundary.
     """
-    fit = result.backend
-    if fit is None:
-        raise EstimationError("result has no fitted model to predict from")
+    from scipy import stats as st
+
+    if result.vcov is None or "scale" not in result.stats:
+        raise EstimationError("result carries no covariance and residual variance to predict from")
     prices = check_positive_values(prices, "Brent prices (USD/bbl)")
     first, last = result.stats["first_year"], result.stats["last_year"]
     year = last + 1 if year is None else int(year)
     X = pd.DataFrame({"const": 1.0, "log_brent": np.log(np.asarray(prices, dtype=float))})
     if "trend" in result.params.index:
         X["trend"] = year - first
-    pred = fit.get_prediction(X).summary_frame(alpha=1 - level)
+    X = X[list(result.params.index)].to_numpy(dtype=float)
+    mean = X @ result.params.to_numpy()
+    V = result.vcov.loc[result.params.index, result.params.index].to_numpy()
+    se_obs = np.sqrt(np.einsum("ij,jk,ik->i", X, V, X) + result.stats["scale"])
+    q = st.t.ppf(0.5 + level / 2, result.df_resid)
     outcome = result.info["outcome"]
     back = (lambda z: 1 / (1 + np.exp(-z))) if outcome == "china_export_share" else np.exp
     if year > last + 5:
         warnings.warn(f"scenario year {year} is {year - last} years past the sample: the trend is extrapolated",
                       DataQualityWarning, stacklevel=2)
     return pd.DataFrame({"brent": list(prices), "year": year, "outcome": outcome,
-                         "estimate": back(pred["mean"].to_numpy()),
-                         "lower": back(pred["obs_ci_lower"].to_numpy()),
-                         "upper": back(pred["obs_ci_upper"].to_numpy()), "level": level})
+                         "estimate": back(mean), "lower": back(mean - q * se_obs), "upper": back(mean + q * se_obs),
+                         "level": level})

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kzecon.errors import CoverageError, DataQualityWarning, KzeconError, SchemaError
+from kzecon.results import results_class
 
 from . import models, transforms
 from .stattests import EVENTS, BreakResult, TestResult, bai_perron, chow, cusum, unit_root
@@ -26,6 +27,7 @@ def _not_computable(test: str, null: str, err: Exception) -> dict:
             "note": reason}
 
 
+@results_class
 @dataclass(frozen=True)
 class ShareBattery:
     """The standard battery on one share series (:func:`share_battery`): ``tests`` (test, regression, statistic,

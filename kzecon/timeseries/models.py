@@ -22,7 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from kzecon.errors import ConvergenceError, CoverageError, DataQualityWarning, SchemaError
-from kzecon.results import EstimationResults
+from kzecon.results import EstimationResults, reduce_with_backend, results_class
 
 from . import transforms as tr
 from .stattests import EVENTS, TestResult
@@ -58,6 +58,7 @@ def _diagnostics(resid: np.ndarray, k_params: int = 0) -> dict:
     return out
 
 
+@results_class
 @dataclass(frozen=True)
 class ShareModelResults(EstimationResults):
     """A fitted model of one share on the logit scale, with forecasts back on the share scale."""
@@ -66,6 +67,8 @@ class ShareModelResults(EstimationResults):
     exog_events: tuple = ()
     fitted_logit: Any = field(default=None, repr=False, compare=False)
     engine: str = "statsmodels"  # which library's model is in ``backend``: "statsmodels" or "pmdarima"
+
+    __reduce__ = reduce_with_backend  # forecasts need the fitted model; statsmodels' and pmdarima's pickle
 
     @property
     def last_year(self) -> int:
@@ -159,6 +162,7 @@ def arima(share, *, interventions: bool | Sequence[int] = False, zeros: str = "r
               **_diagnostics(res.resid[order[1]:])}
     return ShareModelResults(
         model=f"ARIMA{order} on logit share", params=params, std_errors=se, nobs=len(z), stats=stats_,
+        vcov=pd.DataFrame(np.asarray(res.cov_params()), index=params.index, columns=params.index),
         info={"order": str(order), "transform": "logit", "interventions": ",".join(map(str, events)) or "none",
               "events_outside_sample": ",".join(map(str, skipped)) or "none",
               "sample": f"{years[0]}–{years[-1]}"},
@@ -199,6 +203,7 @@ def unobserved_components(share, *, level_shifts: bool | Sequence[int] = False,
               **_diagnostics(res.standardized_forecasts_error[0][2:])}
     return ShareModelResults(
         model="Local linear trend (UC) on logit share", params=params, std_errors=se, nobs=len(z), stats=stats_,
+        vcov=pd.DataFrame(np.asarray(res.cov_params()), index=params.index, columns=params.index),
         info={"transform": "logit", "level_shifts": ",".join(map(str, events)) or "none",
               "sample": f"{years[0]}–{years[-1]}"},
         backend=res, years=tuple(int(y) for y in years), exog_events=events, fitted_logit=z)
@@ -222,6 +227,7 @@ def trend(result: ShareModelResults, level: float = 0.90) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------------
 # The whole composition
 # --------------------------------------------------------------------------------------------------------
+@results_class
 @dataclass(frozen=True)
 class CompositionModelResults(EstimationResults):
     """VAR/VECM on additive log-ratios of a composition; forecasts are simulated closed compositions."""
@@ -232,6 +238,8 @@ class CompositionModelResults(EstimationResults):
     extra: tuple = ()  # names of non-composition variables in the system (e.g. log Brent)
     data: Any = field(default=None, repr=False, compare=False)
     kind: str = "VAR"  # "VAR" or "VECM"
+
+    __reduce__ = reduce_with_backend  # simulate and granger need statsmodels' VAR/VECM results, which pickle
 
     def simulate(self, horizon: int = 5, n_paths: int = 2000, seed: int = 0,
                  parameter_uncertainty: bool = True) -> np.ndarray:
@@ -400,7 +408,7 @@ def composition_var(comp: pd.DataFrame, *, reference: str | None = None, extra: 
                       DataQualityWarning, stacklevel=2)
     return CompositionModelResults(
         model=f"VAR({p}) on alr composition", params=params, std_errors=se, nobs=int(res.nobs),
-        df_resid=float(res.df_resid),
+        df_resid=float(res.df_resid), vcov=_var_vcov(res, names),
         stats={"aic": float(res.aic), "bic": float(res.bic), "stable": stable,
                "whiteness_p": float(res.test_whiteness(nlags=max(p + 1, 3)).pvalue) if res.nobs > 10 else np.nan,
                "normality_p": float(res.test_normality().pvalue)},
@@ -408,6 +416,15 @@ def composition_var(comp: pd.DataFrame, *, reference: str | None = None, extra: 
               "variables": ",".join(Z.columns)},
         backend=res, years=tuple(int(y) for y in Z.index), parts=tuple(wide.columns), reference=ref,
         extra=extra_names, data=Z)
+
+
+def _var_vcov(res, names: list[str]) -> pd.DataFrame:
+    """statsmodels' VAR ``cov_params()`` (ordered term by term, each equation within) in kzecon's order (equation by
+    equation, each term within: ``eq:term``)."""
+    m, K = np.asarray(res.params).shape
+    order = [t * K + e for e in range(K) for t in range(m)]
+    V = np.asarray(res.cov_params())[np.ix_(order, order)]
+    return pd.DataFrame(V, index=names, columns=names)
 
 
 def _var_design(y: np.ndarray, p: int) -> np.ndarray:

@@ -19,7 +19,7 @@ simulated once per process with a fixed seed (50,000 draws of a k-dimensional Br
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from types import MappingProxyType
 from typing import Any
@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from kzecon.errors import ConvergenceError, CoverageError, DataQualityWarning, EstimationError, SchemaError
-from kzecon.results import TestResult, reduce_frozen
+from kzecon.results import TestResult, reduce_frozen, results_class
 
 EVENTS = {2010: "customs union", 2013: "BRI announced", 2015: "EAEU"}
 
@@ -193,6 +193,7 @@ def _ssr_triangle(X: np.ndarray, y: np.ndarray, h: int) -> np.ndarray:
     return T
 
 
+@results_class
 @dataclass(frozen=True)
 class BreakResult:
     """Bai–Perron multiple-break analysis of y = X β_j + u in segment j."""
@@ -210,6 +211,8 @@ class BreakResult:
     sequential: Any  # DataFrame: l, statistic (supF(l+1|l)), p_value
     sup_f: TestResult
     level: float = 0.05
+    X: Any = field(default=None, repr=False, compare=False)  # the regressors and the series (for conf_int)
+    y: Any = field(default=None, repr=False, compare=False)
 
     def __reduce__(self):
         return reduce_frozen(self)
@@ -252,7 +255,7 @@ class BreakResult:
         m = self.selected_bic if m is None else m
         if m == 0:
             raise SchemaError("no breaks selected: nothing to put an interval on")
-        return _break_conf_int(self._X, self._y, list(self.breaks[m]), level, het_reg, het_err, self.years)
+        return _break_conf_int(self.X, self.y, list(self.breaks[m]), level, het_reg, het_err, self.years)
 
 
 def _split_ssr(T: np.ndarray, bps: list[int], n: int) -> float:
@@ -378,12 +381,10 @@ def bai_perron(y, X=None, *, trend: bool = False, h: float | int = 0.15, max_bre
             break
     res = BreakResult(years=years, nobs=n, nreg=k, h=hh, max_breaks=M, ssr=ssr, breaks=brk, selected_bic=0,
                       selected_lwz=0, selected_sequential=sel_seq, sequential=pd.DataFrame(rows), sup_f=sup_f,
-                      level=level)
+                      level=level, X=Xm, y=a)
     crit = res.criteria()
     object.__setattr__(res, "selected_bic", int(crit["bic"].idxmin()))
     object.__setattr__(res, "selected_lwz", int(crit["lwz"].idxmin()))
-    object.__setattr__(res, "_X", Xm)
-    object.__setattr__(res, "_y", a)
     return res
 
 
