@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import kzecon.study.pipeline
 from kzecon import forecast
 from kzecon.report import figures
 
@@ -21,7 +22,7 @@ SEED = 2026
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    comp = forecast.kazakhstan_composition()
+    comp = kzecon.study.pipeline.composition()
     bt = forecast.backtest.run(comp, models=(*forecast.MODELS, *forecast.WORLD_MODELS), n_paths=2000, seed=SEED)
     for k in ("coverage", "accuracy", "brier", "reliability"):
         getattr(bt, k).to_csv(OUT / f"{k}.csv", index=False, lineterminator="\n")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 import kzecon
-from kzecon import forecast, timeseries
+from kzecon import timeseries
 from kzecon.report import figures
 from kzecon.study import pipeline
 
@@ -42,7 +42,7 @@ def main() -> None:
     timeseries.trend(uc).to_csv(OUT / "uc_trend.csv", index=False, lineterminator="\n")
     timeseries.arima(series, interventions=True).to_frame().to_csv(OUT / "arima_interventions.csv", index=False,
                                                                      lineterminator="\n")
-    comp = forecast.kazakhstan_composition()
+    comp = kzecon.study.pipeline.composition()
     var = timeseries.composition_var(comp, reference="rest")
     fc = var.forecast(10, n_paths=4000, seed=2026)
     fc.to_csv(OUT / "composition_forecast.csv", index=False, lineterminator="\n")

@@ -258,10 +258,9 @@ def cmd_timeseries(args) -> int:
 
 
 def _composition_input(path: str | None):
-    from kzecon import forecast
 
     if path is None:
-        comp = forecast.kazakhstan_composition()
+        comp = kzecon.study.pipeline.composition()
         return comp, f"Kazakhstan's total trade by partner group ({comp.attrs['side']} figures, spliced)"
     df = kzecon.data.read_any(path)
     from kzecon.data.validate import require_columns
@@ -359,7 +358,7 @@ def cmd_backtest(args) -> int:
     if args.world:
         return _world_backtest(args)
     comp, label = _composition_input(args.data)
-    models = [m.strip() for m in args.models.split(",")] if args.models else list(forecast.backtest.DEFAULT_MODELS)
+    models = _backtest_models(args.models, comp)
     from kzecon.report.progress import bar, updater
 
     with bar(total=len(models), desc="backtest (model × origin)", quiet=args.quiet) as pb:
@@ -377,6 +376,28 @@ def cmd_backtest(args) -> int:
             out.figure(cov, "coverage.png")
         out.report()
     return 0
+
+
+def _backtest_models(text: str | None, comp) -> list[str]:
+    """--models, or by default the headline model (where the composition's parts are ones the world model knows)
+    and the per-series models with their ensemble."""
+    from kzecon import forecast
+    from kzecon.forecast import registry
+
+    if text:
+        models = [m.strip() for m in text.split(",") if m.strip()]
+        known = (*registry.WORLD_MODELS, *registry.SERIES_MODELS, "ensemble")
+        bad = [m for m in models if m not in known]
+        if bad or not models:
+            raise UsageError(f"--models {text!r}: choose among {', '.join(known)}")
+        return models
+    models = list(forecast.backtest.DEFAULT_MODELS)
+    try:
+        parts = comp["partner"].unique() if "partner" in comp else comp.columns
+        forecast.world.world_parts_of(parts)
+    except KzeconError:
+        return models  # parts the world model does not know: the per-series models only
+    return [forecast.WORLD_CHOICE, *models]
 
 
 def _parse_years(text: str | None) -> list[int] | None:
@@ -671,6 +692,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--data", default=None, help="CSV with columns year, partner, share (default: Kazakhstan's "
                    "total trade by china/russia/eu/rest)")
     f.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5, help="years ahead, 1–30 (default 5)")
+    # the registry's FORECAST_CHOICES (kzecon.forecast.registry; a test keeps them equal): importing it here would
+    # load the forecasting stack for --help
     f.add_argument("--model", choices=["auto", "world_cal", "world", "var", "drift", "rw", "mean5", "ensemble"],
                    default="auto", help="default: the model chosen on the world backtest (world_cal) where the parts "
                    "are China, Russia, US, EU, Central Asia and rest in any spelling; otherwise the per-series model "
@@ -691,7 +714,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--data", default=None, help="CSV with columns year, partner, share (default: Kazakhstan)")
     b.add_argument("--start", type=YEAR, default=2005, help="first origin year (default 2005)")
     b.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5, help="horizons 1…N (default 5)")
-    b.add_argument("--models", default=None, help="comma-separated subset of var,drift,rw,mean5,ensemble")
+    b.add_argument("--models", default=None, help="comma-separated subset of world_cal,world,var,drift,rw,mean5,"
+                   "ensemble (default: world_cal — the headline model, where the parts are ones it knows — and "
+                   "var,drift,rw,mean5,ensemble)")
     b.add_argument("--paths", type=_int_in(100, 10**7, "--paths"), default=None,
                    help="simulated paths per forecast (default 2000; --world 500)")
     b.add_argument("--seed", type=SEED, default=2026, help="random seed (default 2026)")

@@ -100,7 +100,7 @@ def test_duplicated_year_in_scenario_or_price_history(tmp_path, capsys, which):
 
 
 def test_api_scenario_checks_equal_the_cli():
-    comp = forecast.kazakhstan_composition()
+    comp = kzecon.study.pipeline.composition()
     for scen, words in [(pd.DataFrame({"year": [2026], "brent": [np.nan]}), "finite positive"),
                         (pd.DataFrame({"year": [2026], "brent": [-3.0]}), "finite positive"),
                         (pd.DataFrame({"year": [2026.5], "brent": [60.0]}), "whole years"),

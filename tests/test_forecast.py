@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+import kzecon.study.pipeline
 from kzecon import forecast
 from kzecon.cli import main
 from kzecon.errors import SchemaError
@@ -17,7 +18,7 @@ from kzecon.timeseries import transforms
 
 @pytest.fixture(scope="module")
 def comp():
-    return forecast.kazakhstan_composition()
+    return kzecon.study.pipeline.composition()
 
 
 def _two_part(z, start=1980):
@@ -152,7 +153,7 @@ def test_scenario_invariant_to_the_oil_price_unit(factor):
     composition paths — log Brent only shifts by a constant, which the VAR's intercept absorbs."""
     import kzecon
 
-    comp = forecast.kazakhstan_composition()
+    comp = kzecon.study.pipeline.composition()
     brent = kzecon.data.load_oil("brent", "annual").set_index("year").iloc[:, -1]
     sc = pd.DataFrame({"year": range(2026, 2029), "brent": [60.0, 80.0, 100.0]})
     a = forecast.simulate_scenario(comp, sc, horizon=3, n_paths=300, seed=2, brent=brent)

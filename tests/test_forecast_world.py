@@ -120,7 +120,7 @@ def test_part_names_match_across_codes_and_names():
 
 
 def _user_comp(labels=("CHN", "RUS", "USA", "EUR", "REST"), decimals=None, scale=1.0) -> pd.DataFrame:
-    k = forecast.kazakhstan_composition()
+    k = kzecon.study.pipeline.composition()
     w = k.pivot(index="year", columns="partner", values="share")
     us = 0.03 + 0.01 * np.sin(np.arange(len(w)))  # the US's part of "rest", moving from year to year
     w = pd.DataFrame({"CHN": w["china"], "RUS": w["russia"], "USA": us * w["rest"], "EUR": w["eu"],
@@ -163,7 +163,7 @@ def test_cli_user_events_replace_the_defaults_everywhere(tmp_path):
 
 
 def test_default_events_skip_parts_the_composition_lacks(tmp_path, capsys):
-    k = forecast.kazakhstan_composition()
+    k = kzecon.study.pipeline.composition()
     w = k.pivot(index="year", columns="partner", values="share")
     two = pd.DataFrame({"China": w["china"], "Rest": 1 - w["china"]}).reset_index().melt(
         id_vars="year", var_name="partner", value_name="share")
@@ -195,7 +195,7 @@ def test_cli_scenario_file(tmp_path):
 
 
 def test_one_ensemble_definition():
-    comp = forecast.kazakhstan_composition()
+    comp = kzecon.study.pipeline.composition()
     fc = forecast.simulate(comp, model="ensemble", horizon=2, n_paths=400, seed=1)
     assert fc.info["weights"] == {m: 0.25 for m in forecast.MODELS}
     assert forecast.backtest.DEFAULT_MODELS[-1] == "ensemble"

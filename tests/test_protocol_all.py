@@ -222,3 +222,28 @@ def test_hausman_works_from_the_carried_covariances(results):
 
     fe, re = back["fe"], back["re"]
     assert np.isfinite(hausman(fe, re).statistic)
+
+
+def test_one_name_one_model():
+    """The CLI's --model choices are the registry's; the per-series baselines of a forecast are the world
+    backtest's simulator on the last ten changes (the same paths from the same draws)."""
+    from kzecon.cli import build_parser
+    from kzecon.forecast import registry
+    from kzecon.forecast.world import simulate_rw
+
+    p = build_parser()
+    sub = next(a for a in p._actions if a.dest == "command").choices["forecast"]
+    model = next(a for a in sub._actions if a.dest == "model")
+    assert tuple(model.choices) == registry.FORECAST_CHOICES
+    comp = _composition()
+    wide = comp.pivot(index="year", columns="partner", values="share")[["china", "eu", "russia", "rest"]]
+    z = np.log(wide[["china", "eu", "russia"]].to_numpy() / wide[["rest"]].to_numpy())
+    for m in ("rw", "drift", "mean5"):
+        fc = forecast.simulate(wide, model=m, horizon=4, n_paths=300, seed=9)
+        ref = simulate_rw(z[None, -11:], np.ones((1, 3), bool), horizon=4, n_paths=300,
+                          rng=np.random.default_rng(9), drift=m == "drift", mean5=m == "mean5")[0]
+        ez = np.exp(ref)
+        shares = ez / (1 + ez.sum(axis=-1, keepdims=True))
+        got = fc.paths[:, :, [list(fc.parts).index(c) for c in ("china", "eu", "russia")]]
+        np.testing.assert_allclose(got, shares, rtol=1e-12)
+        assert fc.info["window"] == registry.BASELINE_WINDOW

@@ -182,7 +182,7 @@ def test_bad_events_files(tmp_path, content, code, words):
 
 
 def test_negligible_share_is_refused(tmp_path):
-    comp = forecast.kazakhstan_composition()
+    comp = kzecon.study.pipeline.composition()
     china = (comp["partner"] == "china") & (comp["year"] == 2000)
     rest = (comp["partner"] == "rest") & (comp["year"] == 2000)
     comp.loc[rest, "share"] += comp.loc[china, "share"].to_numpy()

@@ -4,10 +4,13 @@ A forecast is a set of simulated paths of the whole composition (n_paths × hori
 closed so it sums to one). Models, all on additive log-ratios (alr) of the composition:
 
 * ``"var"`` — VAR on the log-ratios (lag by BIC, :func:`kzecon.timeseries.composition_var`);
-* ``"drift"`` — multivariate random walk with drift (drift and covariance from the log-ratio changes);
-* ``"rw"`` — random walk without drift (the naive baseline: no change expected);
-* ``"mean5"`` — mean of the last 5 years' log-ratios, with the spread of those years' deviations widened by
-  the horizon as a random walk would;
+* ``"drift"`` — multivariate random walk with drift (drift and covariance from the last ten log-ratio changes);
+* ``"rw"`` — random walk without drift (the naive baseline: no change expected; covariance of the last ten
+  changes);
+* ``"mean5"`` — mean of the last 5 years' log-ratios, with the spread of a random walk widened by the horizon.
+
+The three baselines are the same code as the world backtest's (:func:`kzecon.forecast.world.simulate_rw`, window
+:data:`kzecon.forecast.registry.BASELINE_WINDOW`): one name, one model (:mod:`kzecon.forecast.registry`);
 * ``"ensemble"`` — a mixture of member paths with given weights (e.g. from backtest scores).
 
 Event kinds: ``exceeds_part`` (share of part_a > part_b), ``exceeds`` / ``below`` (share of part_a vs a threshold),
@@ -33,8 +36,9 @@ from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, Sc
 from kzecon.results import results_class
 from kzecon.timeseries import composition_frame, composition_var, transforms
 
-MODELS = ("var", "drift", "rw", "mean5")  # the per-series models (fitted on the composition alone)
-WORLD_MODELS = ("world", "world_cal")  # learned from every economy's history (kzecon.forecast.world)
+from .registry import BASELINE_WINDOW, WORLD_MODELS
+from .registry import SERIES_MODELS as MODELS  # the per-series models (fitted on the composition alone)
+
 ENSEMBLE = {m: 1.0 for m in MODELS}  # "ensemble" everywhere: equal weights of the per-series models
 EVENT_KINDS = ("exceeds_part", "exceeds", "below", "balance_below")
 
@@ -224,27 +228,17 @@ class CompositionForecast:
         return pd.DataFrame(out)
 
 
-def _simulate_rw(z: np.ndarray, horizon: int, n_paths: int, rng, drift: bool) -> np.ndarray:
-    dz = np.diff(z, axis=0)
-    if len(dz) < 3:
-        raise CoverageError(f"{len(z)} years are too few for a random-walk forecast")
-    mu = dz.mean(axis=0) if drift else np.zeros(z.shape[1])
-    cov = np.atleast_2d(np.cov(dz, rowvar=False)) if drift else np.atleast_2d(dz.T @ dz / len(dz))
-    L = np.linalg.cholesky(cov + 1e-12 * np.eye(len(cov)))
-    steps = mu + rng.standard_normal((n_paths, horizon, z.shape[1])) @ L.T
-    return z[-1] + np.cumsum(steps, axis=1)
+def _baseline(z: np.ndarray, model: str, horizon: int, n_paths: int, rng) -> np.ndarray:
+    """rw / drift / mean5 on the log-ratios ``z`` (years × K): the world backtest's simulator on the last
+    :data:`BASELINE_WINDOW` changes (fewer when the series is shorter, at least 3)."""
+    from .world import simulate_rw
 
-
-def _simulate_mean(z: np.ndarray, horizon: int, n_paths: int, rng, k: int = 5) -> np.ndarray:
-    if len(z) < k + 2:
-        raise CoverageError(f"{len(z)} years are too few for the mean-of-last-{k} forecast")
-    last = z[-k:]
-    mu = last.mean(axis=0)
-    # spread: the one-step changes over the whole sample, accumulating like a random walk around the mean
-    dz = np.diff(z, axis=0)
-    L = np.linalg.cholesky(np.atleast_2d(np.cov(dz, rowvar=False)) + 1e-12 * np.eye(z.shape[1]))
-    shocks = np.cumsum(rng.standard_normal((n_paths, horizon, z.shape[1])) @ L.T, axis=1)
-    return mu + shocks
+    if len(z) < 4 or (model == "mean5" and len(z) < 7):
+        raise CoverageError(f"{len(z)} years are too few for the {model} forecast")
+    win = z[-(BASELINE_WINDOW + 1):][None]
+    ok = np.ones((1, z.shape[1]), bool)
+    return simulate_rw(win, ok, horizon=horizon, n_paths=n_paths, rng=rng, drift=model == "drift",
+                       mean5=model == "mean5")[0]
 
 
 def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_paths: int = 4000, seed: int = 0,
@@ -300,10 +294,9 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
                                   "moves in fixed proportion to another, or a constant part; merge such parts") \
                 from None
         info.update(lags=res.info["lags"], stable=res.stats["stable"])
-    elif model in ("drift", "rw"):
-        paths = transforms.alr_inv(_simulate_rw(z, horizon, n_paths, rng, drift=model == "drift"), parts, ref)
-    elif model == "mean5":
-        paths = transforms.alr_inv(_simulate_mean(z, horizon, n_paths, rng), parts, ref)
+    elif model in ("drift", "rw", "mean5"):
+        paths = transforms.alr_inv(_baseline(z, model, horizon, n_paths, rng), parts, ref)
+        info["window"] = min(BASELINE_WINDOW, len(z) - 1)
     else:
         raise SchemaError(f"unknown forecast model {model!r}; choose {', '.join(MODELS + WORLD_MODELS)} or "
                           "ensemble")
@@ -383,17 +376,3 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
 WORLD_CHOICE = "world_cal"
 """The model chosen on the world backtest (origins 2000–2015, held-out economies; analyses/world_backtest.py,
 table in BENCHMARKS.md): the lowest CRPS and Brier score at every horizon with 90% coverage nearest to nominal."""
-
-
-def kazakhstan_composition(flow: str = "total", *, side: str | None = None) -> pd.DataFrame:
-    """Kazakhstan's composition by partner group — china, russia, eu, rest (Central Asia in rest) — 1994–2025,
-    from the spliced series with the 2010 Russia/Belarus undercount interpolated: year, partner, share."""
-    import kzecon
-    from kzecon import measures
-
-    trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
-    sh = measures.partner_shares(trade, flow=flow, side=side)
-    sh = sh.assign(partner=sh["group"].replace({"central_asia": "rest"}))
-    out = sh.groupby(["year", "partner"], as_index=False)["share"].sum()
-    out.attrs["side"] = str(sh["side"].iloc[0])
-    return out

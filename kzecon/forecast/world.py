@@ -57,7 +57,7 @@ SCALE_YEARS = 8  # the pooled and own innovation scales come from the last this 
 WEIGHTED = True
 DYNAMICS = True
 SIZE_BINS = np.array([0.0, 0.02, 0.05, 0.1, 0.2, 1.0])  # share size classes for the pooled scale
-MODELS = ("world", "world_cal", "rw", "drift", "mean5")
+MODELS = ("world", "world_cal", "rw", "drift", "mean5")  # names of kzecon.forecast.registry: the same models
 
 
 @dataclass
@@ -287,7 +287,7 @@ def simulate_rw(win: np.ndarray, ok: np.ndarray, *, horizon: int, n_paths: int, 
     ten years, no drift), random walk with drift (mean change), mean of the last five years (level = that mean,
     spread of a random walk)."""
     E, L1, K = win.shape
-    dz = np.diff(np.nan_to_num(win), axis=1)  # (E, L, K)
+    dz = np.diff(np.nan_to_num(win), axis=1)  # (E, L, K): the window's changes (the world backtest: LAGS = 10)
     mu = dz.mean(axis=1) if drift else np.zeros((E, K))
     dev = dz - (dz.mean(axis=1, keepdims=True) if drift else 0.0)
     cov = np.einsum("elk,elj->ekj", dev, dev) / max(dz.shape[1] - (1 if drift else 0), 1)

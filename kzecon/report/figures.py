@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from kzecon.data.countries import country_name
 from kzecon.errors import CoverageError
+from kzecon.forecast.registry import MODELS as _FORECAST_MODELS
 from kzecon.timeseries.stattests import EVENTS as _POLICY_EVENTS
 
 EVENTS = {y: label[:1].upper() + label[1:] for y, label in _POLICY_EVENTS.items()}  # the policy events, as labels
@@ -26,10 +27,7 @@ COLORS = {"china": "#c0392b", "russia": "#2c3e80", "eu": "#f1c40f", "central_asi
           "rest": "#95a5a6", "other": "#95a5a6", "usa": "#8e44ad"}
 LABELS = {"china": "China", "russia": "Russia", "eu": "EU", "central_asia": "Central Asia", "usa": "United States",
           "rest": "Rest of world", "other": "Other",
-          # models
-          "world_cal": "global model, recalibrated", "world": "global model", "rw": "random walk",
-          "drift": "random walk with drift", "mean5": "mean of the last 5 years", "var": "VAR on log-ratios",
-          "ensemble": "equal-weight ensemble", "statsforecast_ets": "statsforecast AutoETS",
+          # models: the forecasting models' labels are added from kzecon.forecast.registry below
           "ppml_policy": "PPML", "ppml_policy_nolead": "PPML, no lead term", "ols_policy": "OLS on log trade",
           "ppml_static": "PPML", "ppml_event": "PPML, event study",
           # terms
@@ -42,6 +40,7 @@ LABELS = {"china": "China", "russia": "Russia", "eu": "EU", "central_asia": "Cen
           "china_above_russia": "China's share above Russia's", "china_above_25pct": "China's share above 25%",
           "china_above_30pct": "China's share above 30%", "russia_below_15pct": "Russia's share below 15%",
           "balance_below_90pct": "Balance index below 0.90"}
+LABELS.update({name: spec.label for name, spec in _FORECAST_MODELS.items()})
 STYLE = {"figure.figsize": (8, 4.5), "figure.dpi": 110, "axes.spines.top": False,
          "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "font.size": 10,
          "axes.titlesize": 12, "axes.titleweight": "bold", "legend.frameon": False,

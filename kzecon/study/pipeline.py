@@ -229,17 +229,10 @@ def share_breaks(shares: TradeShares | None = None, *, country: str = DEFAULT_CO
 
 
 # ---------------------------------------------------------------------------------------------- risk
-MODEL_NAMES = {"world_cal": "global model, recalibrated", "world": "global model", "rw": "random walk",
-               "drift": "random walk with drift", "mean5": "mean of the last 5 years", "var": "VAR on log-ratios",
-               "ensemble": "equal-weight ensemble", "statsforecast_ets": "statsforecast AutoETS"}
-MODEL_HOW = {
-    "world_cal": "dynamics learned from ~200 economies' partner shares since 1960, its intervals and probabilities "
-                 "recalibrated on earlier world forecasts",
-    "rw": "no change expected; uncertainty from {name}'s own past year-to-year changes",
-    "drift": "continues {name}'s average past trend",
-    "mean5": "reverts to the last five years' average",
-    "var": "a vector autoregression fitted to {name}'s {n} annual points alone",
-}
+def _model_name(m: str) -> str:
+    from kzecon.forecast.registry import label
+
+    return label(m)
 
 
 def composition(country: str = DEFAULT_COUNTRY) -> pd.DataFrame:
@@ -359,7 +352,7 @@ class DependenceRisk:
 
     def summary(self) -> str:
         y = self.last_year + 5
-        return (f"{MODEL_NAMES.get(self.model, self.model)}: P(China above Russia in {y}) = "
+        return (f"{_model_name(self.model)}: P(China above Russia in {y}) = "
                 f"{self.probability('china_above_russia', y):.2f}; China {100 * self.share('china', y)['mean']:.1f}%")
 
 
@@ -379,6 +372,7 @@ def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: 
     comparison models, its own rolling-origin backtest and the world backtest's held-out scores."""
     from kzecon import forecast
     from kzecon.data import read_reference
+    from kzecon.forecast import registry
     from kzecon.forecast.core import WORLD_CHOICE
 
     comp = composition(country)
@@ -398,8 +392,7 @@ def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: 
         r = fc.risk()
         p = r[(r["event"] == "china_above_russia") & (r["year"] == last + 5)]["probability"].iloc[0]
         c90 = cov[(cov["model"] == m) & np.isclose(cov["nominal"], 0.9)].set_index("horizon")["empirical"]
-        rows.append({"model": m, "name": MODEL_NAMES.get(m, m),
-                     "how": MODEL_HOW.get(m, "").format(name=name, n=n_years),
+        rows.append({"model": m, "name": registry.label(m), "how": registry.how(m, economy=name, years=n_years),
                      "china_mean": c["mean"], "china_lower_90": c["lower_90"], "china_upper_90": c["upper_90"],
                      "p_china_above_russia": p, "own_crps": crps.get(m, np.nan),
                      "own_cov90_h1": c90.get(1, np.nan), "own_cov90_h5": c90.get(5, np.nan)})

@@ -1,0 +1,51 @@
+"""The forecasting models by name: one registry for the CLI, the library, the backtests and the brief.
+
+Each name means one model everywhere: ``kzecon forecast --model rw``, ``forecast.simulate(model="rw")``, the
+rolling-origin backtest and the world backtest run the same code (:func:`kzecon.forecast.world.simulate_rw` for
+the three per-series baselines, on the last :data:`BASELINE_WINDOW` year-to-year changes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BASELINE_WINDOW = 10  # the per-series baselines learn their spread (and drift) from the last this many changes
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    label: str  # a reader's name
+    family: str  # "world" (learned from every economy), "series" (the composition alone), "ensemble"
+    how: str  # one line for a reader; {name} = the economy, {n} = its years
+
+
+MODELS = {m.name: m for m in (
+    ModelSpec("world_cal", "global model, recalibrated", "world",
+              "dynamics learned from ~200 economies' partner shares since 1960, its intervals and probabilities "
+              "recalibrated on earlier world forecasts"),
+    ModelSpec("world", "global model", "world", "dynamics learned from ~200 economies' partner shares since 1960"),
+    ModelSpec("var", "VAR on log-ratios", "series", "a vector autoregression fitted to {name}'s {n} annual points "
+              "alone"),
+    ModelSpec("drift", "random walk with drift", "series",
+              f"continues {{name}}'s average trend of the last {BASELINE_WINDOW} years"),
+    ModelSpec("rw", "random walk", "series",
+              f"no change expected; uncertainty from {{name}}'s year-to-year changes over the last {BASELINE_WINDOW} "
+              "years"),
+    ModelSpec("mean5", "mean of the last 5 years", "series", "reverts to the last five years' average"),
+    ModelSpec("ensemble", "equal-weight ensemble", "ensemble", "equal weights of the per-series models"),
+    ModelSpec("statsforecast_ets", "statsforecast AutoETS", "series",
+              "exponential smoothing of each log-ratio (world backtest only)"),
+)}
+
+SERIES_MODELS = ("var", "drift", "rw", "mean5")  # what simulate() fits on the composition alone
+WORLD_MODELS = ("world", "world_cal")
+FORECAST_CHOICES = ("auto", "world_cal", "world", "var", "drift", "rw", "mean5", "ensemble")  # kzecon forecast --model
+
+
+def label(name: str) -> str:
+    return MODELS[name].label if name in MODELS else name
+
+
+def how(name: str, *, economy: str = "the economy", years: int | str = "its") -> str:
+    return MODELS[name].how.format(name=economy, n=years) if name in MODELS else ""
