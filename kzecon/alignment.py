@@ -106,17 +106,23 @@ def agreement_scores(x, y, *, abstain: Abstain = "half") -> dict:
     out = {"n": n, "agreement": np.nan, "kappa": np.nan, "scott_pi": np.nan, "s_score": np.nan}
     if n == 0:
         return out
+    from statsmodels.stats.inter_rater import cohens_kappa
+
     w = _weights(abstain)
     p_o = float(w[a - 1, b - 1].mean())
-    pa = np.bincount(a - 1, minlength=3) / n
-    pb = np.bincount(b - 1, minlength=3) / n
+    table = np.zeros((3, 3))
+    np.add.at(table, (a - 1, b - 1), 1.0)
+    pa, pb = table.sum(axis=1) / n, table.sum(axis=0) / n
     pooled = (pa + pb) / 2
     pe_kappa = float(pa @ w @ pb)
+    # Cohen's kappa from statsmodels (linear weights when an abstention is half agreement); Scott's pi, whose
+    # chance agreement pools the two countries' vote shares, has no weighted form there: written out here
+    kappa = float(cohens_kappa(table, wt="linear" if abstain == "half" else None, return_results=False)) \
+        if pe_kappa < 1 else np.nan
     pe_pi = float(pooled @ w @ pooled)
     d_max = 2.0  # distance between yes (1) and no (3), with or without abstentions
     out.update(
-        agreement=p_o,
-        kappa=(p_o - pe_kappa) / (1 - pe_kappa) if pe_kappa < 1 else np.nan,
+        agreement=p_o, kappa=kappa,
         scott_pi=(p_o - pe_pi) / (1 - pe_pi) if pe_pi < 1 else np.nan,
         s_score=1.0 - 2.0 * float(np.abs(a - b).mean()) / d_max,
     )

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, SchemaError
 from kzecon.results import results_class
@@ -29,15 +28,13 @@ from .core import MODELS, WORLD_CHOICE, event_hits, events_for, simulate
 
 
 def wilson(k: float, n: float, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion k/n."""
+    """Wilson score interval for a binomial proportion k/n (statsmodels' ``proportion_confint``)."""
+    from statsmodels.stats.proportion import proportion_confint
+
     if n == 0:
         return float("nan"), float("nan")
-    z = stats.norm.ppf(0.5 + level / 2)
-    p = k / n
-    den = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return float(centre - half), float(centre + half)
+    lo, hi = proportion_confint(k, n, alpha=1 - level, method="wilson")
+    return float(lo), float(hi)
 
 
 def coverage_table(records: pd.DataFrame, levels: Sequence[float] = (0.8, 0.9)) -> pd.DataFrame:
