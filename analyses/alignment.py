@@ -12,26 +12,27 @@ import pandas as pd
 
 from kzecon import alignment
 from kzecon.report import figures
+from kzecon.report.output import Output
 
 OUT = Path(__file__).resolve().parent / "output" / "alignment"
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    pairs = [("KAZ", "CHN"), ("KAZ", "RUS"), ("CHN", "RUS")]
-    by_period = pd.concat([alignment.agreement(a, b, by="period", start=1992, end=2019) for a, b in pairs])
-    by_period.to_csv(OUT / "agreement_by_period.csv", index=False, lineterminator="\n")
-    series = alignment.alignment_series(start=1992, end=2019)
-    series.to_csv(OUT / "agreement_by_year.csv", index=False, lineterminator="\n")
-    figures.save(figures.alignment_series(series), OUT / "agreement_by_year.png")
-    for strict in (False, True):
-        tag = "strict" if strict else "any"
-        div = alignment.divergent_votes(start=1992, end=2019, strict=strict)
-        div.to_csv(OUT / f"divergent_votes_{tag}.csv", index=False, lineterminator="\n")
-        for by in ("period", "issue"):
-            alignment.divergence_summary(div, by=by).to_csv(OUT / f"divergent_{tag}_by_{by}.csv", index=False,
-                                                            lineterminator="\n")
-    print(by_period.round(3).to_string(index=False))
+    with Output(OUT) as dest:
+        pairs = [("KAZ", "CHN"), ("KAZ", "RUS"), ("CHN", "RUS")]
+        by_period = pd.concat([alignment.agreement(a, b, by="period", start=1992, end=2019) for a, b in pairs])
+        by_period.to_csv(dest.path("agreement_by_period.csv"), index=False, lineterminator="\n")
+        series = alignment.alignment_series(start=1992, end=2019)
+        series.to_csv(dest.path("agreement_by_year.csv"), index=False, lineterminator="\n")
+        figures.save(figures.alignment_series(series), dest.path("agreement_by_year.png"))
+        for strict in (False, True):
+            tag = "strict" if strict else "any"
+            div = alignment.divergent_votes(start=1992, end=2019, strict=strict)
+            div.to_csv(dest.path(f"divergent_votes_{tag}.csv"), index=False, lineterminator="\n")
+            for by in ("period", "issue"):
+                alignment.divergence_summary(div, by=by).to_csv(dest.path(f"divergent_{tag}_by_{by}.csv"), index=False,
+                                                                lineterminator="\n")
+        print(by_period.round(3).to_string(index=False))
     print(f"wrote {OUT}")
 
 

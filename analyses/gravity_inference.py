@@ -20,6 +20,7 @@ import pandas as pd
 from kzecon import gravity
 from kzecon.gravity import inference
 from kzecon.gravity.simulate import simulate_bloc_panel
+from kzecon.report.output import Output
 
 OUT = Path(__file__).parent / "output" / "gravity_inference"
 
@@ -53,12 +54,12 @@ def main(n: int = 200, processes: int | None = None) -> pd.DataFrame:
             out.append({"effect": effect, "inference": m.removeprefix("p_"), "rejection_5pct": r,
                         "mc_se": float(np.sqrt(r * (1 - r) / len(g))), "panels": len(g)})
     table = pd.DataFrame(out)
-    OUT.mkdir(parents=True, exist_ok=True)
-    table.to_csv(OUT / "size_power.csv", index=False)
-    d.to_csv(OUT / "draws.csv", index=False)
-    print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-    print(f"{time.perf_counter() - t0:.0f} s")
-    return table
+    with Output(OUT) as dest:
+        table.to_csv(dest.path("size_power.csv"), index=False)
+        d.to_csv(dest.path("draws.csv"), index=False)
+        print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        print(f"{time.perf_counter() - t0:.0f} s")
+        return table
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import pandas as pd
 
 from kzecon import panel, study
 from kzecon.report import figures
+from kzecon.report.output import Output
 
 OUT = Path(__file__).resolve().parent / "output" / "panel"
 
@@ -51,24 +52,24 @@ def coverage(n_sims: int = 200, reps: int = 999, effect: float = 0.3) -> pd.Data
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    pm = study.customs_union.partner_models()
-    h = pm.hausman
-    pd.concat([r.to_frame() for r in pm.values()]).to_csv(OUT / "partner_models.csv", index=False, lineterminator="\n")
-    pd.DataFrame([h.to_dict()]).to_csv(OUT / "hausman.csv", index=False, lineterminator="\n")
-    cu = study.pipeline.customs_union()
-    dtab = cu.did_table()
-    dtab.to_csv(OUT / "did.csv", index=False, lineterminator="\n")
-    es = cu.events
-    es.to_csv(OUT / "event_study.csv", index=False, lineterminator="\n")
-    figures.save(figures.event_study(es, title="Customs union and trade with Russia (KAZ, BLR vs controls)",
-                                     source="kzecon from COW v4 (1995–2014); 95% intervals clustered by country",
-                                     ylabel="log trade with Russia, relative to 2009", reference=-0.5),
-                 OUT / "event_study.png")
-    print(dtab[["model", "estimate", "std_error", "p_value", "p_wild"]].round(4).to_string(index=False))
-    cov = coverage()
-    cov.to_csv(OUT / "coverage_simulation.csv", index=False, lineterminator="\n")
-    print(cov.round(3).to_string(index=False))
+    with Output(OUT) as dest:
+        pm = study.customs_union.partner_models()
+        h = pm.hausman
+        pm.to_frame().to_csv(dest.path("partner_models.csv"), index=False, lineterminator="\n")
+        pd.DataFrame([h.to_dict()]).to_csv(dest.path("hausman.csv"), index=False, lineterminator="\n")
+        cu = study.pipeline.customs_union()
+        dtab = cu.did_table()
+        dtab.to_csv(dest.path("did.csv"), index=False, lineterminator="\n")
+        es = cu.events
+        es.to_csv(dest.path("event_study.csv"), index=False, lineterminator="\n")
+        figures.save(figures.event_study(es, title="Customs union and trade with Russia (KAZ, BLR vs controls)",
+                                         source="kzecon from COW v4 (1995–2014); 95% intervals clustered by country",
+                                         ylabel="log trade with Russia, relative to 2009", reference=-0.5),
+                     dest.path("event_study.png"))
+        print(dtab[["model", "estimate", "std_error", "p_value", "p_wild"]].round(4).to_string(index=False))
+        cov = coverage()
+        cov.to_csv(dest.path("coverage_simulation.csv"), index=False, lineterminator="\n")
+        print(cov.round(3).to_string(index=False))
     print(f"wrote {OUT}")
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import kzecon
 from kzecon.forecast import world
+from kzecon.report.output import Output
 
 HERE = Path(__file__).parent
 OUT = HERE / "output" / "world_backtest"
@@ -35,36 +36,36 @@ def main(argv=None):
     bt = world.world_backtest(n_paths=args.paths, seed=args.seed,
                               progress=lambda i, n: print(f"origin {i}/{n} {time.perf_counter() - t0:.0f} s",
                                                           flush=True))
-    OUT.mkdir(parents=True, exist_ok=True)
-    summary = bt.summary_table(subset="held_out", min_origin=2000)
-    held = bt.records[bt.records["held_out"] & (bt.records["origin"] >= 2000)]
-    summary["economies"] = held["economy"].nunique()  # distinct held-out economies scored
-    summary.to_csv(OUT / "summary.csv", index=False)
-    bt.summary_table(subset="all", min_origin=2000).to_csv(OUT / "summary_all.csv", index=False)
-    bt.coverage(subset="held_out", min_origin=2000).to_csv(OUT / "coverage.csv", index=False)
-    bt.reliability(subset="held_out", min_origin=2000).to_csv(OUT / "reliability.csv", index=False)
-    cal = world.calibration_table(bt)
-    digest = kzecon.data.describe("compositions_dots").sha256
-    header = (f"# Recalibration of kzecon's world model (world_cal), learned on the world backtest by "
-              f"analyses/world_backtest.py (seed {args.seed}, {args.paths} paths, kzecon {kzecon.__version__}, "
-              f"compositions_dots sha256 {digest[:16]}…).\n"
-              "# kind = interval: factor scaling the 90% (level 0.9) and 80% interval half-widths at that horizon; "
-              "kind = isotonic: probability map (x → value)\n"
-              "# Each origin's rows use only forecasts of the world model whose outcomes were known by that origin "
-              "(origin + horizon ≤ it), on the training economies.\n")
-    CAL.write_text(header + cal.to_csv(index=False, lineterminator="\n", float_format="%.6g"), encoding="utf-8")
-    # the held-out scores the brief shows beside Kazakhstan's own backtest (the brief does not rerun this)
-    about = (f"# Held-out economies of the world backtest (origins 2000–2015, horizons 1–5), written by "
-             f"analyses/world_backtest.py (seed {args.seed}, {args.paths} paths, kzecon {kzecon.__version__}, "
-             f"compositions_dots sha256 {digest[:16]}…; {len(bt.held_out)} held-out economies).\n")
-    for name, table in (("world_backtest_summary.csv", summary),
-                        ("world_backtest_reliability.csv", bt.reliability(subset="held_out", min_origin=2000))):
-        (CAL.parent / name).write_text(about + table.to_csv(index=False, lineterminator="\n", float_format="%.6g"),
-                                       encoding="utf-8")
-    print(summary[["model", "horizon", "coverage_90", "width_90", "mae_ratio", "crps", "brier_pairwise",
-                   "ece"]].round(3).to_string(index=False))
-    print(f"world backtest {bt.seconds:.0f} s; written to {OUT} and {CAL}")
-    return bt
+    with Output(OUT) as dest:
+        summary = bt.summary_table(subset="held_out", min_origin=2000)
+        held = bt.records[bt.records["held_out"] & (bt.records["origin"] >= 2000)]
+        summary["economies"] = held["economy"].nunique()  # distinct held-out economies scored
+        summary.to_csv(dest.path("summary.csv"), index=False)
+        bt.summary_table(subset="all", min_origin=2000).to_csv(dest.path("summary_all.csv"), index=False)
+        bt.coverage(subset="held_out", min_origin=2000).to_csv(dest.path("coverage.csv"), index=False)
+        bt.reliability(subset="held_out", min_origin=2000).to_csv(dest.path("reliability.csv"), index=False)
+        cal = world.calibration_table(bt)
+        digest = kzecon.data.describe("compositions_dots").sha256
+        header = (f"# Recalibration of kzecon's world model (world_cal), learned on the world backtest by "
+                  f"analyses/world_backtest.py (seed {args.seed}, {args.paths} paths, kzecon {kzecon.__version__}, "
+                  f"compositions_dots sha256 {digest[:16]}…).\n"
+                  "# kind = interval: factor scaling the 90% (level 0.9) and 80% interval half-widths at that horizon; "
+                  "kind = isotonic: probability map (x → value)\n"
+                  "# Each origin's rows use only forecasts of the world model whose outcomes were known by that origin "
+                  "(origin + horizon ≤ it), on the training economies.\n")
+        CAL.write_text(header + cal.to_csv(index=False, lineterminator="\n", float_format="%.6g"), encoding="utf-8")
+        # the held-out scores the brief shows beside Kazakhstan's own backtest (the brief does not rerun this)
+        about = (f"# Held-out economies of the world backtest (origins 2000–2015, horizons 1–5), written by "
+                 f"analyses/world_backtest.py (seed {args.seed}, {args.paths} paths, kzecon {kzecon.__version__}, "
+                 f"compositions_dots sha256 {digest[:16]}…; {len(bt.held_out)} held-out economies).\n")
+        for name, table in (("world_backtest_summary.csv", summary),
+                            ("world_backtest_reliability.csv", bt.reliability(subset="held_out", min_origin=2000))):
+            (CAL.parent / name).write_text(about + table.to_csv(index=False, lineterminator="\n", float_format="%.6g"),
+                                           encoding="utf-8")
+        print(summary[["model", "horizon", "coverage_90", "width_90", "mae_ratio", "crps", "brier_pairwise",
+                       "ece"]].round(3).to_string(index=False))
+        print(f"world backtest {bt.seconds:.0f} s; written to {OUT} and {CAL}")
+        return bt
 
 
 if __name__ == "__main__":
