@@ -62,11 +62,9 @@ ORIGINS = {"iso3": "iso3c", "iso2": "iso2c", "name": "country.name", "cow": "cow
 
 @cache
 def _iso3_set() -> frozenset[str]:
-    import importlib
+    from countrycode import codelist  # the package's public code list (a dict of columns)
 
-    ccmod = importlib.import_module("countrycode.countrycode")
-    col = ccmod.prepare_codelist(None, "iso3c", "iso3c")["iso3c"]
-    return frozenset(c for c in col if isinstance(c, str)) | frozenset(EXTRA_CODES)
+    return frozenset(c for c in codelist["iso3c"] if isinstance(c, str)) | frozenset(EXTRA_CODES)
 
 
 def is_aggregate(code: str) -> bool:
