@@ -707,7 +707,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="simulated paths (default 4000)")
     f.add_argument("--seed", type=SEED, default=2026, help="random seed, 0–4294967295 (default 2026): the same seed "
                    "gives the same paths")
-    f.add_argument("--out", default=None, help="folder for paths_summary.csv, risk.csv and figures")
+    f.add_argument("--out", default=None, help="folder for paths_summary.csv (year, partner, mean, 90%%/80%% bounds, "
+                   "median), risk.csv (event, year; probability: the event holds that year, recalibrated where the "
+                   "model carries the world backtest's calibration; raw_probability: the share of paths; "
+                   "probability_by_year: at least once by that year; mc_se: Monte Carlo s.e. of the raw share), "
+                   "first_year.csv and figures")
     f.set_defaults(func=cmd_forecast)
 
     b = sub.add_parser("backtest", help="rolling-origin backtest: coverage, accuracy, Brier scores")

@@ -89,7 +89,11 @@ def test_every_number_shown_is_the_recorded_result(brief_dir):
     html = (brief_dir / "index.html").read_text(encoding="utf-8")
     findings = _recorded(brief_dir)
     spans = dict(re.findall(r'<span class="num" data-key="([^"]+)">([^<]+)</span>', html))
-    assert set(spans) == set(findings) and len(spans) >= 40
+    raw = json.loads((brief_dir / "findings.json").read_text())
+    plain = {k for k in brief.PLAIN if k in raw}  # plain numbers at the top of the record, shown in the text too
+    assert set(spans) == set(findings) | plain and len(spans) >= 40
+    for k in plain:
+        assert spans.pop(k) == f"{raw[k]:.2f}"
     checked = 0
     for k, shown in spans.items():
         assert shown == findings[k]["shown"], k
@@ -307,3 +311,52 @@ def test_brief_runs_offline_and_writes_only_its_folder(offline_build):
     assert offline_build["after"] == offline_build["before"]  # nothing written in the package or HOME
     assert not (offline_build["home"] / "nodata").exists()
     assert np.isfinite(json.loads((out / "findings.json").read_text())["did_est"]["value"])
+
+
+def test_eaeu_randomization_p_in_the_record_and_the_text(brief_dir):
+    """The randomization-inference p of the EAEU term is a plain number in findings.json, shown where the estimate
+    is quoted, and equals the exact p computed by hand from the stored placebo draws."""
+    raw = json.loads((brief_dir / "findings.json").read_text())
+    p = raw["eaeu_p_ri"]
+    assert isinstance(p, float) and 0 < p <= 1
+    t = pd.read_csv(Path(kzecon.__file__).parent / "data" / "reference" / "eaeu_randomization.csv")
+    est = t["estimate"].iloc[0]
+    hand = (1 + (t["placebo_estimate"].abs() >= abs(est) - 1e-12).sum()) / (1 + len(t))
+    assert p == pytest.approx(hand, abs=1e-12) and len(t) == 99
+    assert est == pytest.approx(_values(brief_dir)["eaeu"], rel=1e-8)
+    html = (brief_dir / "index.html").read_text(encoding="utf-8")
+    assert f'data-key="eaeu_p_ri">{p:.2f}</span>' in html
+
+
+def test_technical_tables_sit_in_the_appendix_with_readers_labels(brief_dir):
+    html = (brief_dir / "index.html").read_text(encoding="utf-8")
+    assert 'id="appendix"' in html
+    body, appendix = html.split('id="appendix"', 1)
+    assert "Phillips-Perron" in appendix and "Phillips-Perron" not in body  # the test battery
+    assert "years ahead" in appendix and 'href="#table-tests"' in body and 'href="#table-world-backtest"' in body
+    cells = {c.strip() for c in re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", html)}
+    raw = {"p_value", "treat_post", "exp_year + imp_year + pair", "bri_kaz_chn", "eaeu", "crps", "c", "ct", "pair_id",
+           "reporter + year", "horizon"}
+    assert not cells & raw, cells & raw
+    assert "5–7:" not in html  # no typed range: each year's estimate is quoted
+    assert "−0.00" not in html and ">-0.00<" not in html
+
+
+def test_own_record_sentence_follows_its_numbers():
+    """The sentence on the economy's own backtest is built from the reliability table it describes: change the
+    table and the numbers and the verdict change with it."""
+    from types import SimpleNamespace
+
+    from kzecon.study.brief import _Findings, _own_caveat, _own_reliability
+
+    def dr(observed):
+        rel = pd.DataFrame({"model": "world_cal", "bin": ["a", "b", "c"], "predicted": [0.3, 0.5, 0.9],
+                            "observed": observed, "n": [40, 40, 3]})
+        return SimpleNamespace(name="Testland", model="world_cal", backtest=SimpleNamespace(reliability=rel))
+
+    low = _own_reliability(_Findings(), dr([0.05, 0.1, 1.0]))
+    assert "too high" in low and "Testland" in low and ">8<" in low  # (0.05 + 0.1) / 2 = 7.5% → 8
+    assert "given 3 times" in low
+    fair = _own_reliability(_Findings(), dr([0.3, 0.5, 1.0]))
+    assert "about as often as forecast" in fair and ">40<" in fair
+    assert "upper end" in _own_caveat(dr([0.05, 0.1, 1.0])) and _own_caveat(dr([0.3, 0.5, 1.0])) == ""

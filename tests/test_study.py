@@ -145,9 +145,18 @@ def test_brief_on_another_economy(uzb_brief):
     assert "Kazakhstan's total trade" not in html and "Customs-union difference-in-differences" not in html
     assert html.count('class="missing"') == 2 and "HS-2" in html
     spans = dict(__import__("re").findall(r'<span class="num" data-key="([^"]+)">([^<]+)</span>', html))
-    assert set(spans) == {k for k, v in f.items() if isinstance(v, dict)}
+    assert set(spans) == {k for k, v in f.items() if isinstance(v, dict)} | {"eaeu_p_ri"}
+    assert spans["eaeu_p_ri"] == f"{f['eaeu_p_ri']:.2f}"
     d = _direct("UZB")
     assert f["china_share_last"]["value"] == pytest.approx(d["china"].iloc[-1], abs=1e-12)
     peers = pd.read_csv(uzb_brief / "peers.csv")
     assert peers["country"].iloc[0] == "UZB"
     assert peers.set_index("country").loc["UZB", "p_china_above_russia_2030"] == pytest.approx(p, abs=1e-6)
+
+
+def test_backtest_includes_the_headline_model_by_default(tmp_path):
+    out = tmp_path / "bt"
+    assert main(["backtest", "--out", str(out), "--paths", "100", "--start", "2021", "--quiet"]) == 0
+    cov = pd.read_csv(out / "coverage.csv")
+    assert "world_cal" in set(cov["model"]) and {"rw", "var"} <= set(cov["model"])
+    assert main(["backtest", "--models", "rw,nosuch", "--out", str(tmp_path / "x")]) == 64

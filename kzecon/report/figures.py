@@ -45,6 +45,8 @@ STYLE = {"figure.figsize": (8, 4.5), "figure.dpi": 110, "axes.spines.top": False
          "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "font.size": 10,
          "axes.titlesize": 12, "axes.titleweight": "bold", "legend.frameon": False,
          "savefig.bbox": "tight", "svg.hashsalt": "kzecon", "path.simplify": False}
+SIDE_LABELS = {"reported": "the reporter's own figures", "mirror": "partners' figures",
+               "mixed+reported": "own figures; partners' in 1994 (COW v4)", "panel": "exporter-reported"}
 RIGHT = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0}  # legends beside the axes
 
 
@@ -122,7 +124,7 @@ def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, events: d
         side = d["side"].iloc[0] if "side" in d else ""
         what = {"total": "total trade", "export": "exports", "import": "imports"}[flow]
         _title(ax, title or f"Partner shares of {reporter}'s {what}", n)
-        ax.set_ylabel(f"% of {what} ({side} figures)")
+        ax.set_ylabel(f"% of {what} ({SIDE_LABELS.get(side, side + ' figures')})")
         ax.set_ylim(0, None)
         ax.legend(fontsize=8.5, **RIGHT)
         _footer(fig, source, vintage)
@@ -370,6 +372,8 @@ def reliability(rel: pd.DataFrame, *, ax=None, title: str | None = None, source:
 
 def _reliability(rel: pd.DataFrame, *, title: str, source: str, vintage: str | None, models=None,
                  note: str | None = None):
+    from statsmodels.stats.proportion import proportion_confint
+
     models = list(models) if models is not None else list(dict.fromkeys(rel["model"]))
     with rc_context():
         fig = Figure(figsize=(7.5, 5.6), dpi=STYLE["figure.dpi"])
@@ -382,11 +386,15 @@ def _reliability(rel: pd.DataFrame, *, title: str, source: str, vintage: str | N
             if d.empty:
                 continue
             (line,) = top.plot(d["forecast"], d["observed"], "o-", ms=3.5, lw=1.3, label=label(m))
+            lo, hi = proportion_confint(np.round(d["observed"] * d["n"]), d["n"], alpha=0.05, method="wilson")
+            err = [np.clip(d["observed"] - lo, 0, None), np.clip(hi - d["observed"], 0, None)]
+            top.errorbar(d["forecast"], d["observed"], yerr=err, fmt="none",
+                         ecolor=line.get_color(), elinewidth=0.9, capsize=2, alpha=0.7)
             bottom.bar(d["forecast"] + (i - (len(models) - 1) / 2) * width, d["n"], width=width,
                        color=line.get_color(), alpha=0.8)
-        top.set_xlim(0, 1)
-        top.set_ylim(0, 1)
-        top.set_ylabel("observed frequency")
+        top.set_xlim(-0.05, 1.05)  # bars of the bins at 0 and 1 stay inside the axes
+        top.set_ylim(-0.02, 1.02)
+        top.set_ylabel("observed frequency\n(bars: Wilson 95% interval)")
         top.tick_params(labelbottom=False)
         top.set_title(title)
         top.legend(fontsize=8, **RIGHT)

@@ -108,12 +108,14 @@ class RegressionTable:
 def regression_table(results: Mapping | Sequence, *, terms: Sequence[str] | None = None,
                      labels: Mapping[str, str] | None = None, stars: bool = True, digits: int = 3,
                      info_rows: Sequence[str] = ("fixed_effects", "covariance"),
-                     stats: Sequence[str] = ("r2", "pseudo_r2", "p_wild"), notes: str | None = None) -> RegressionTable:
+                     stats: Sequence[str] = ("r2", "pseudo_r2", "p_wild"), notes: str | None = None,
+                     value_labels: Mapping[str, str] | None = None) -> RegressionTable:
     """Lay out results (``{column title: EstimationResults}`` or a list) as a regression table.
 
     Coefficient rows show ``estimate`` with stars (p < 0.01 ***, 0.05 **, 0.10 *) and, on the next row, the
     standard error in parentheses. ``info_rows`` come from each result's ``info`` (e.g. fixed effects,
     covariance); ``stats`` from its ``stats`` when present; N is always shown, with rows dropped when any.
+    ``labels`` name the terms for a reader, ``value_labels`` the info values (e.g. a fixed-effects formula).
     """
     items = list(results.items()) if isinstance(results, Mapping) else [(r.model, r) for r in results]
     if not items:
@@ -137,6 +139,7 @@ def regression_table(results: Mapping | Sequence, *, terms: Sequence[str] | None
     n_coef = len(rows)
     for key in info_rows:
         vals = [str(r.info.get(key, "")) for _, r in items]
+        vals = [dict(value_labels or {}).get(v, v) for v in vals]
         if any(vals):
             rows.append(vals)
             index.append(key.replace("_", " ").capitalize())

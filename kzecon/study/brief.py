@@ -122,6 +122,8 @@ class _Findings:
             fmt = "{:d}"
         v = value * scale if isinstance(value, (float, np.floating, int, np.integer)) and scale != 1 else value
         shown = fmt.format(v.item() if hasattr(v, "item") else v)
+        if shown.startswith("-") and not any(c in "123456789" for c in shown):
+            shown = shown[1:]  # a value that rounds to zero is shown as 0.00, not −0.00
         self.values[key] = {"value": float(value) if isinstance(value, (float, np.floating, int, np.integer))
                             else value, "scale": scale, "shown": shown}
         return f'<span class="num" data-key="{key}">{shown}</span>'
@@ -365,7 +367,11 @@ def _how_we_got_here(b: _Brief, sb) -> None:
     fig("share_breaks.png", figures.share_breaks(sb.series, br, source=src, events=b.events,
                                                  title=f"China's share of {b.name}'s trade: structural breaks"),
         "China's share with its Bai–Perron regimes (shaded: 95% break-date intervals).", "history")
-    out["tables"]["tests"] = sb.tests[["test", "regression", "statistic", "p_value", "decision"]].to_html(
+    t = sb.tests[["test", "regression", "statistic", "p_value", "decision"]].assign(
+        regression=lambda d: d["regression"].map(DETERMINISTIC).fillna(d["regression"]))
+    out["tables"]["tests"] = t.rename(columns={"test": "test", "regression": "deterministic terms",
+                                               "statistic": "statistic", "p_value": "p-value",
+                                               "decision": "decision at 5%"}).to_html(
         index=False, float_format=lambda x: f"{x:.3f}", classes="data", border=0)
 
 
@@ -402,8 +408,8 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
         f"times the no-change forecast's). On {dr.name}'s own ~{5 * round(dr.composition['year'].nunique() / 5)} years its 90% intervals covered "
         f"{F.add('cov_h1', kc.loc[1, 'empirical'], '{:.0f}', 100)}% of outcomes one year ahead and "
         f"{F.add('cov_h5', kc.loc[5, 'empirical'], '{:.0f}', 100)}% five years ahead (n = {int(kc.loc[1, 'n'])} and "
-        f"{int(kc.loc[5, 'n'])} part-years). Read the probabilities as well-calibrated odds, not as a prediction of the "
-        f"year of any crossing.")
+        f"{int(kc.loc[5, 'n'])} part-years). {_own_reliability(F, dr)} Read the probabilities as odds, not as a "
+        f"prediction of the year of any crossing.")
     comp_rows = []
     for _, r in dr.comparison.iterrows():
         head = r["model"] == dr.model
@@ -422,9 +428,10 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
     wt["model"] = wt["model"].map(figures.label)
     out["tables"]["world_backtest"] = wt[["model", "horizon", "coverage_90", "width_90", "mae_ratio", "crps",
                                           "brier_pairwise", "ece"]].rename(columns={
-        "coverage_90": "coverage of 90% interval", "width_90": "mean width", "mae_ratio": "MAE / no change",
-        "brier_pairwise": "Brier (crossings)", "ece": "ECE"}).to_html(index=False, float_format=lambda x: f"{x:.3f}",
-                                                                      classes="data", border=0)
+        "horizon": "years ahead", "coverage_90": "coverage of 90% interval", "width_90": "mean width of 90% interval",
+        "mae_ratio": "MAE / no change", "crps": "CRPS", "brier_pairwise": "Brier (crossings)",
+        "ece": "ECE (all horizons)"}).to_html(index=False, float_format=lambda x: f"{x:.3f}", classes="data",
+                                              border=0)
     hist = dr.composition
     msrc = f"kzecon, {figures.label(dr.model)}, {dr.paths} paths, seed {dr.seed}"
     fig("fan_chart.png", figures.composition_fan(hist, dr.paths_summary, source=msrc, events=b.events,
@@ -447,11 +454,60 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
         "heading")
 
 
+def _ri_clause(F: _Findings, wg) -> str:
+    """'; randomization inference … gives p = …' when the stored placebo run matches the model, else why not."""
+    r = wg.ri.get(("ppml_static", "eaeu"))
+    if r is None:
+        return "; randomization inference over placebo blocs is not shown (see the warnings)"
+    return (f"; randomization inference over {r.reps} placebo blocs of the union's size and timing, drawn from "
+            f"comparable countries, gives p = {F.add('eaeu_p_ri', r.p_value, '{:.2f}')}")
+
+
 def _membership(country: str, policies) -> int | None:
     """The first year ``country`` is in any of ``policies`` in the cited membership table, or None."""
     m = kzecon.data.load_policy_membership()
     m = m[(m["iso3"] == country) & m["policy"].isin(policies)]
     return int(m["from_year"].min()) if len(m) else None
+
+
+MID = (0.2, 0.8)  # the middle probabilities checked on the economy's own backtest
+
+
+def _own_mid(dr, lo: float = MID[0], hi: float = MID[1]):
+    """The headline model's events given ``lo``–``hi`` on the economy's own backtest: (mean forecast, observed
+    frequency, its Wilson 95% interval, n, the number of forecasts above ``hi``), or None below 10 events."""
+    from kzecon.forecast.backtest import wilson
+
+    r = dr.backtest.reliability
+    r = r[(r["model"] == dr.model) & (r["n"] > 0)]
+    mid = r[(r["predicted"] > lo) & (r["predicted"] <= hi)]
+    n = int(mid["n"].sum())
+    if n < 10:
+        return None
+    pred = float((mid["predicted"] * mid["n"]).sum() / n)
+    obs = float((mid["observed"] * mid["n"]).sum() / n)
+    w_lo, w_hi = wilson(obs * n, n)
+    return pred, obs, w_lo, w_hi, n, int(r[r["predicted"] > hi]["n"].sum())
+
+
+def _own_reliability(F: _Findings, dr, lo: float = MID[0], hi: float = MID[1]) -> str:
+    """What the economy's own backtest says about the headline model's middle probabilities (``lo``–``hi``):
+    how often those events happened, with a Wilson 95% interval, against how often they were forecast."""
+    got = _own_mid(dr, lo, hi)
+    if got is None:
+        return f"On {dr.name}'s own backtest too few events were given {lo:.0%}–{hi:.0%} to check those odds."
+    pred, obs, w_lo, w_hi, n, n_top = got
+    verdict = ("far less often than forecast: on this economy the model's odds have been too high, so read its "
+               "probabilities for it as an upper end" if w_hi < pred else
+               "more often than forecast: on this economy its odds have been too low" if w_lo > pred else
+               "about as often as forecast")
+    few = (f" It never gave more than {hi:.0%} there." if n_top == 0 else
+           f" Its highest probabilities (above {hi:.0%}) were given {n_top} times in the backtest, too few to check."
+           if n_top < 10 else "")
+    return (f"On {dr.name}'s own backtest, the events it gave a {lo:.0%}–{hi:.0%} chance (on average "
+            f"{F.add('own_rel_pred', pred, '{:.0f}', 100)}%) happened {F.add('own_rel_obs', obs, '{:.0f}', 100)}% of "
+            f"the time (95% interval {F.add('own_rel_lo', w_lo, '{:.0f}', 100)}–{F.add('own_rel_hi', w_hi, '{:.0f}', 100)}%, "
+            f"n = {F.add('own_rel_n', n, '{:d}')} event-years): {verdict}.{few}")
 
 
 def _trade_policy(b: _Brief, cu, wg, ts) -> None:
@@ -470,15 +526,15 @@ def _trade_policy(b: _Brief, cu, wg, ts) -> None:
         f"pairs × years, 2000–2020, PPML with exporter-year, importer-year and pair effects), trade between EAEU members "
         f"after they joined is {F.add('eaeu', st.params['eaeu'], '{:.2f}')} log points from what the model expects "
         f"(clustered p = {F.add('eaeu_p', st.pvalues['eaeu'], '{:.3f}')}; with five members clustered errors overstate "
-        f"precision — the wild score bootstrap gives p = {F.add('eaeu_p_score', sc.p_value, '{:.2f}')}; randomization "
-        f"inference over placebo blocs of the union's size and timing runs with <code>kzecon gravity --panel dots --ri 99"
-        f"</code>). The event study "
+        f"precision — the wild score bootstrap gives p = {F.add('eaeu_p_score', sc.p_value, '{:.2f}')}"
+        f"{_ri_clause(F, wg)}). The event study "
         f"says why no single number will do: members' trade was already "
         f"{F.add('eaeu_lead5', esi.loc[lead, 'estimate'], '{:.2f}')} log points above its path {abs(lead)} or more years "
         f"before entry, and the leads are jointly different from zero (χ²({pre.detail['df']}) = "
-        f"{F.add('pretrend_chi2', pre.statistic, '{:.1f}')}, p {'< 0.001' if pre.p_value < 0.001 else '= ' + format(pre.p_value, '.3f')}): "
-        f"a pre-trend, so the terms after entry (year 0: {F.add('eaeu_lag0', esi.loc[0, 'estimate'], '{:.2f}')}, years 5–7: "
-        f"{F.add('eaeu_lag5', esi.loc[5, 'estimate'], '{:.2f}')} to {F.add('eaeu_lag7', esi.loc[7, 'estimate'], '{:.2f}')}) do not "
+        f"{F.add('pretrend_chi2', pre.statistic, '{:.1f}')}, p {'&lt; 0.001' if pre.p_value < 0.001 else '= ' + format(pre.p_value, '.3f')}): "
+        f"a pre-trend, so the terms after entry (year 0: {F.add('eaeu_lag0', esi.loc[0, 'estimate'], '{:.2f}')}; years 5, 6 "
+        f"and 7: {F.add('eaeu_lag5', esi.loc[5, 'estimate'], '{:.2f}')}, {F.add('eaeu_lag6', esi.loc[6, 'estimate'], '{:.2f}')} "
+        f"and {F.add('eaeu_lag7', esi.loc[7, 'estimate'], '{:.2f}')}) do not "
         f"isolate the union's effect. The difference-in-differences on Kazakhstan's and Belarus's own trade with "
         f"Russia against nine other post-Soviet economies and Mongolia (COW v4, 1995–2014) agrees: "
         f"{F.add('did_est', d.params['treat_post'], '{:.3f}')} log points, clustered p = "
@@ -505,10 +561,20 @@ def _trade_policy(b: _Brief, cu, wg, ts) -> None:
         "and the two-stage DiD (Gardner) side by side; 2010–11 customs statistics inside the union are incomplete.",
         "policy")
     out["tables"]["did"] = tables.regression_table(
-        {"log trade with Russia": cu.did, "China's share": cu.did_share},
-        info_rows=("fixed_effects", "covariance"), stats=("p_wild",)).to_html()
-    out["tables"]["gravity"] = tables.regression_table(
-        {"PPML": st}, info_rows=("fixed_effects", "covariance"), stats=("pseudo_r2",)).to_html()
+        {"log trade with Russia": cu.did, "China's share": cu.did_share}, labels=TERM_LABELS,
+        value_labels=VALUE_LABELS, info_rows=("fixed_effects", "covariance"), stats=("p_wild",)).to_html()
+    out["tables"]["gravity"] = _gravity_table(st)
+
+
+def _gravity_table(st) -> str:
+    return tables.regression_table({"PPML": st}, labels=TERM_LABELS, value_labels=VALUE_LABELS,
+                                   info_rows=("fixed_effects", "covariance"), stats=("pseudo_r2",)).to_html()
+
+
+DETERMINISTIC = {"c": "constant", "ct": "constant and trend", "n": "none"}
+TERM_LABELS = {**figures.LABELS, "treat_post": "In the customs union (members from 2010)"}
+VALUE_LABELS = {"exp_year + imp_year + pair": "exporter-year, importer-year, pair",
+                "reporter + year": "country, year", "clustered by pair": "clustered by country pair"}
 
 
 def _trade_policy_world(b: _Brief, wg, ts) -> None:
@@ -530,7 +596,8 @@ def _trade_policy_world(b: _Brief, wg, ts) -> None:
         f"2000–2020, PPML with exporter-year, importer-year and pair effects), trade between EAEU members after they "
         f"joined is {F.add('eaeu', st.params['eaeu'], '{:.2f}')} log points from what the model expects (clustered p = "
         f"{F.add('eaeu_p', st.pvalues['eaeu'], '{:.3f}')}; with five members the wild score bootstrap p = "
-        f"{F.add('eaeu_p_score', sc.p_value, '{:.2f}')} is the safer guide). {member} <em>Belt and Road.</em> China's "
+        f"{F.add('eaeu_p_score', sc.p_value, '{:.2f}')}{_ri_clause(F, wg)} are the safer guides). {member} "
+        f"<em>Belt and Road.</em> China's "
         f"trade with the BRI signatories after signing is {F.add('bri_chn', st.params['bri_chn'], '{:.2f}')} log "
         f"points (s.e. {F.add('bri_chn_se', st.std_errors['bri_chn'], '{:.2f}')}) from the model's expectation. {bri}")
     es = wg.event_study()
@@ -542,8 +609,7 @@ def _trade_policy_world(b: _Brief, wg, ts) -> None:
                "intervals clustered by pair"),
         "Event study on the annual world panel: leads (before entry) beside lags; the first and last points bin "
         "all earlier and later years.", "policy")
-    out["tables"]["gravity"] = tables.regression_table(
-        {"PPML": st}, info_rows=("fixed_effects", "covariance"), stats=("pseudo_r2",)).to_html()
+    out["tables"]["gravity"] = _gravity_table(st)
 
 
 def _oil(b: _Brief, pr) -> None:
@@ -633,8 +699,17 @@ def _top_line(ts, dr) -> list[str]:
         f"{100 * c5['upper_90']:.0f}%).",
         f"Such probabilities have been reliable on {econ if econ else 'many'} other economies (off by "
         f"{100 * ece:.1f} points on average), but the intervals are on the wide side and no model here beats "
-        f"'no change' at predicting the level itself.",
+        f"'no change' at predicting the level itself" + _own_caveat(dr) + ".",
     ]
+
+
+def _own_caveat(dr) -> str:
+    got = _own_mid(dr)
+    if got is None or got[3] >= got[0]:
+        return ""
+    pred, obs = got[0], got[1]
+    return (f"; on {dr.name}'s own record its middle-range odds were too high (events given about {100 * pred:.0f}% "
+            f"happened {100 * obs:.0f}% of the time), so read its probabilities for {dr.name} as an upper end")
 
 
 def _world_reliability(dr) -> tuple[int | None, float]:
@@ -687,11 +762,17 @@ def _versions() -> dict:
     return v
 
 
+PLAIN = ("eaeu_p_ri",)  # findings written as plain numbers at the top of findings.json (the text shows them too)
+
+
 def findings_record(res: dict) -> dict:
     """What ``findings.json`` holds: the economy studied, P(China's share above Russia's) in
     :data:`kzecon.study.pipeline.HEADLINE_YEAR` from the headline model, and every number the text quotes (key →
     value, scale, shown)."""
-    return {"country": res["country"], "p_china_above_russia_2030": res["p_headline"], **res["findings"]}
+    f = res["findings"]
+    head = {"country": res["country"], "p_china_above_russia_2030": res["p_headline"]}
+    head.update({k: f[k]["value"] for k in PLAIN if k in f})  # numbers a reader's script reads directly
+    return {**head, **{k: v for k, v in f.items() if k not in PLAIN}}
 
 
 def build(out_dir, *, country: str = pipeline.DEFAULT_COUNTRY, reps: int = 9999, paths: int = 4000, seed: int = 2026,

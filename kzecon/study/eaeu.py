@@ -42,7 +42,7 @@ from kzecon.gravity.inference import (
 )
 from kzecon.gravity.ppml import PPML
 from kzecon.gravity.spec import pair_indicator, policy_indicator
-from kzecon.results import TestResult, results_class
+from kzecon.results import EstimationResults, TestResult, results_class
 
 FE = "exp_year + imp_year + pair"
 SIDES = {"preferred": "flow", "exporter_reported": "flow_exporter_reported",
@@ -185,6 +185,32 @@ class WorldGravityResults:
         for r in self.score.values():
             lines.append(r.summary())
         return "\n".join(lines)
+
+
+RI_FILE = "eaeu_randomization.csv"  # written by analyses/eaeu_randomization.py
+
+
+def stored_randomization(static: EstimationResults) -> RandomizationResult:
+    """The randomization inference for ``eaeu`` stored by ``analyses/eaeu_randomization.py`` (99 placebo blocs), if
+    it was computed on the bundled DOTS panel as it is now and for this estimate; else a CoverageError saying why
+    (the 99 refits take minutes, too long for every brief)."""
+    import kzecon
+    from kzecon.data import read_reference
+
+    try:
+        t = read_reference(RI_FILE)
+    except FileNotFoundError:
+        raise CoverageError("no stored randomization inference: run analyses/eaeu_randomization.py") from None
+    sha = kzecon.data.describe("gravity_dots").sha256
+    if t["gravity_dots_sha256"].iloc[0] != sha:
+        raise CoverageError("the stored randomization inference was computed on another version of the DOTS panel: "
+                            "rerun analyses/eaeu_randomization.py")
+    est = float(t["estimate"].iloc[0])
+    if not np.isclose(est, static.params["eaeu"], rtol=1e-8, atol=1e-10):
+        raise CoverageError(f"the stored randomization inference is for an EAEU estimate of {est:.6f}, the model now "
+                            f"gives {static.params['eaeu']:.6f}: rerun analyses/eaeu_randomization.py")
+    return RandomizationResult(term="eaeu", estimate=float(static.params["eaeu"]),
+                               placebo=t["placebo_estimate"].to_numpy(dtype=float), seed=int(t["seed"].iloc[0]))
 
 
 def eaeu_models(frame: pd.DataFrame | None = None, *, ri_reps: int = 99, score_reps: int = 9999, seed: int = 2026,
