@@ -9,7 +9,7 @@ Conventions
   did not vote in a roll call (absent, not a member) has no record and is **never counted as agreeing**:
   pairwise measures use only roll calls in which both countries voted.
 * Abstentions (``abstain=``): ``"half"`` (default) scores yes/abstain as half agreement (agreement
-  weights 1 − |x − y| / 2); ``"category"`` treats abstain as a third category (identical votes only);
+  weights ``1 − |x − y| / 2``); ``"category"`` treats abstain as a third category (identical votes only);
   ``"drop"`` leaves out roll calls in which either country abstained.
 * Chance-corrected agreement following Häge (2011, *Political Analysis* 19:287): Cohen's kappa uses
   each country's own vote distribution for expected agreement, Scott's pi the pooled distribution; both

@@ -67,6 +67,7 @@ def _load_user_trade(path: str):
 
 
 def cmd_data_list(args) -> int:
+    """``kzecon data list``: one bundled dataset per line with its title."""
     for name in kzecon.data.list_datasets():
         info = kzecon.data.describe(name)
         print(f"{name:26s} {info.rows:>9,d} rows  {info.title}")
@@ -74,6 +75,7 @@ def cmd_data_list(args) -> int:
 
 
 def cmd_data_describe(args) -> int:
+    """``kzecon data describe NAME``: source, units, coverage, side, caveats and hash of a dataset."""
     known = kzecon.data.list_datasets()
     if args.name not in known:  # a name that is not an option value kzecon knows: a usage error
         raise UsageError(f"no bundled dataset named {args.name!r}; `kzecon data list` shows the {len(known)} names")
@@ -82,6 +84,7 @@ def cmd_data_describe(args) -> int:
 
 
 def cmd_data_update(args) -> int:
+    """``kzecon data update``: fetch fresh IMF or UN Comtrade data into the user data folder."""
     from kzecon.data import update
 
     countries = [c.strip().upper() for c in args.countries.split(",") if c.strip()]
@@ -101,6 +104,7 @@ def cmd_data_update(args) -> int:
 
 
 def cmd_measures(args) -> int:
+    """``kzecon measures``: partner shares, tilt, balance and concentration of the bundled or a user's trade file."""
     from kzecon import measures
     from kzecon.report import figures
 
@@ -146,6 +150,7 @@ def cmd_measures(args) -> int:
 
 
 def cmd_alignment(args) -> int:
+    """``kzecon alignment``: UN General Assembly agreement and the divergent roll calls of a triad."""
     from kzecon import alignment
     from kzecon.report import figures
 
@@ -187,6 +192,7 @@ def cmd_alignment(args) -> int:
 
 
 def cmd_products(args) -> int:
+    """``kzecon products``: Kazakhstan–China trade by HS sector, Brent elasticities and scenarios."""
     import pandas as pd
 
     from kzecon.report import figures
@@ -228,6 +234,7 @@ def _china_share(flow: str = "total") -> tuple[pd.DataFrame, str]:
 
 
 def cmd_timeseries(args) -> int:
+    """``kzecon timeseries``: the unit-root and break battery and an ARIMA forecast of a share."""
     from kzecon import timeseries
     from kzecon.report import figures
 
@@ -270,6 +277,7 @@ def _composition_input(path: str | None):
 
 
 def cmd_forecast(args) -> int:
+    """``kzecon forecast``: composition paths and risk probabilities from one model (or a scenario)."""
     import pandas as pd
 
     from kzecon import forecast
@@ -352,6 +360,7 @@ def _world_backtest(args) -> int:
 
 
 def cmd_backtest(args) -> int:
+    """``kzecon backtest``: rolling-origin backtest of one composition, or ``--world`` the world backtest."""
     from kzecon import forecast
     from kzecon.report import figures
 
@@ -525,6 +534,7 @@ def _gravity_world(args) -> int:
 
 def cmd_gravity(args) -> int:
 
+    """``kzecon gravity``: PPML on the bundled panels or a user's file, the Advanced Guide replication, Dask groups."""
     from kzecon import gravity, study
     from kzecon.report import figures
 
@@ -569,6 +579,7 @@ def cmd_gravity(args) -> int:
 
 
 def cmd_panel(args) -> int:
+    """``kzecon panel``: Kazakhstan's partner-panel models and the customs-union DiD with its event study."""
     import pandas as pd
 
     from kzecon import study
@@ -603,6 +614,7 @@ def cmd_panel(args) -> int:
 
 
 def cmd_brief(args) -> int:
+    """``kzecon brief``: build the policy brief on an economy (Kazakhstan by default)."""
     from kzecon.study import brief
 
     b = brief.build(args.out, country=args.country, reps=args.reps, paths=args.paths, seed=args.seed,
@@ -618,6 +630,7 @@ def cmd_brief(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``kzecon`` argument parser: every command, option, default and help text."""
     p = _Parser(prog="kzecon", description="Kazakhstan's trade dependence: data, measures, models.")
     p.add_argument("--version", action="version", version=f"kzecon {kzecon.__version__}")
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
@@ -818,6 +831,7 @@ def _on_sigterm(signum, frame):
 
 
 def main(argv=None) -> int:
+    """Run ``kzecon`` with ``argv``: the exit code (kzecon errors as one line with their documented code)."""
     import signal
     import threading
 

@@ -73,6 +73,7 @@ def reduce_frozen(obj, keep_backend: bool = False):
 
 
 def reduce_with_backend(obj):
+    """``__reduce__`` that keeps the wrapped library's result (it must pickle)."""
     return reduce_frozen(obj, keep_backend=True)
 
 
@@ -102,13 +103,16 @@ class TestResult:
 
     @property
     def reject(self) -> bool:
+        """Whether the null is rejected at ``level``."""
         return bool(self.p_value < self.level)
 
     @property
     def decision(self) -> str:
+        """The decision in words, e.g. ``reject H0 (unit root) at 5%``."""
         return f"{'reject' if self.reject else 'do not reject'} H0 ({self.null}) at {self.level:.0%}"
 
     def summary(self) -> str:
+        """The test, statistic, p-value and decision in one line."""
         lags = f", {self.lags} lags" if self.lags is not None else ""
         n = f", n = {self.nobs}" if self.nobs is not None else ""
         return f"{self.test}: statistic {self.statistic:.4g}, p = {self.p_value:.4g}{lags}{n}: {self.decision}"
@@ -118,6 +122,7 @@ class TestResult:
         return pd.DataFrame([self.to_dict()])
 
     def to_dict(self) -> dict:
+        """The test as a flat dict (statistic, p_value, critical values …) for one table row."""
         d = {"test": self.test, "statistic": self.statistic, "p_value": self.p_value, "lags": self.lags,
              "nobs": self.nobs, "null": self.null, "level": self.level, "decision": self.decision}
         d.update({f"cv_{k}": v for k, v in self.critical_values.items()})
@@ -198,6 +203,7 @@ class EstimationResults:
     # inference -------------------------------------------------------------------------------------------
     @property
     def tstats(self) -> pd.Series:
+        """Estimates divided by their standard errors."""
         return self.params / self.std_errors
 
     def _dist(self):
@@ -207,6 +213,7 @@ class EstimationResults:
 
     @property
     def pvalues(self) -> pd.Series:
+        """Two-sided p-values (t with ``df_resid``, else normal), or the library's where it computes them otherwise."""
         if self.pvalues_override is not None:
             return self.pvalues_override
         return pd.Series(2 * self._dist().sf(np.abs(self.tstats.to_numpy())), index=self.params.index)
@@ -221,6 +228,7 @@ class EstimationResults:
 
     @property
     def n_dropped(self) -> int:
+        """Rows not used, over every reason."""
         return int(self.dropped["rows"].sum()) if len(self.dropped) else 0
 
     # output ----------------------------------------------------------------------------------------------
@@ -235,6 +243,7 @@ class EstimationResults:
         })
 
     def summary(self) -> str:
+        """The specification, observations, rows dropped and omitted terms, statistics and the estimates table."""
         lines = [f"{self.model}", "=" * max(len(self.model), 20)]
         for k, v in self.info.items():
             lines.append(f"{k:>22s}: {v}")

@@ -73,6 +73,7 @@ def is_aggregate(code: str) -> bool:
 
 
 def is_known_iso3(code: str) -> bool:
+    """Whether ``code`` is a current ISO 3166-1 alpha-3 code or one of kzecon's sourced extra codes."""
     return isinstance(code, str) and code in _iso3_set()
 
 

@@ -23,6 +23,7 @@ COMTRADE_HS2_META_FILE = "comtrade_hs2.json"
 
 
 def user_data_dir() -> Path:
+    """The user data folder: ``$KZECON_DATA_DIR`` or ``~/.local/share/kzecon``."""
     env = os.environ.get("KZECON_DATA_DIR")
     return Path(env) if env else Path.home() / ".local" / "share" / "kzecon"
 

@@ -1,19 +1,19 @@
 """Readers of the official file formats a user brings, each returning kzecon's tidy frame.
 
-=====================  =======================================================================
-reader                 format
-=====================  =======================================================================
-:func:`read_imf`       IMF Direction of Trade Statistics bulk CSV (wide, one column per year)
-                       and IMF IMTS SDMX-CSV (long: COUNTRY, INDICATOR, COUNTERPART_COUNTRY,
-                       FREQUENCY, TIME_PERIOD, OBS_VALUE)
-:func:`read_comtrade`  UN Comtrade CSV, classic (``Trade Value (US$)``) and Comtrade Plus
-                       (``primaryValue``) column sets
+========================  =======================================================================
+reader                    format
+========================  =======================================================================
+:func:`read_imf`          IMF Direction of Trade Statistics bulk CSV (wide, one column per year)
+                          and IMF IMTS SDMX-CSV (long: COUNTRY, INDICATOR, COUNTERPART_COUNTRY,
+                          FREQUENCY, TIME_PERIOD, OBS_VALUE)
+:func:`read_comtrade`     UN Comtrade CSV, classic (``Trade Value (US$)``) and Comtrade Plus
+                          (``primaryValue``) column sets
 :func:`read_gravity_csv`  CEPII Gravity (``iso3_o``/``iso3_d``), USITC ITPD-E (``exporter_iso3``)
-                       and USITC DGD, or a canonical exporter/importer/year/flow CSV
-:func:`read_wdi`       World Bank WDI CSV (bulk wide layout with its 4 metadata lines, or long)
-:func:`read_dta`       Stata .dta of trade or gravity data (names normalised)
-:func:`read_any`       detects the format of a path and dispatches
-=====================  =======================================================================
+                          and USITC DGD, or a canonical exporter/importer/year/flow CSV
+:func:`read_wdi`          World Bank WDI CSV (bulk wide layout with its 4 metadata lines, or long)
+:func:`read_dta`          Stata .dta of trade or gravity data (names normalised)
+:func:`read_any`          detects the format of a path and dispatches
+========================  =======================================================================
 
 Trade readers return ``reporter, partner, year, flow, value_usd, source, reporter_side`` (+ the
 commodity code where the file has one); gravity readers return ``exporter, importer, year, flow``

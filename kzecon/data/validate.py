@@ -42,6 +42,7 @@ def _examples(df: pd.DataFrame, mask, cols: Sequence[str], n: int = 3) -> str:
 
 
 def require_columns(df: pd.DataFrame, columns: Sequence[str], what: str = "data") -> None:
+    """Raise a SchemaError naming the columns of ``need`` that ``df`` lacks (``what`` names the data in the message)."""
     if not isinstance(df, pd.DataFrame):
         raise SchemaError(f"{what}: expected a pandas DataFrame, got {type(df).__name__}")
     missing = [c for c in columns if c not in df.columns]
@@ -110,6 +111,7 @@ def check_magnitude(df: pd.DataFrame, column: str, values: pd.Series, key: Seque
 
 
 def check_codes(df: pd.DataFrame, columns: Sequence[str]) -> None:
+    """Raise a CountryCodeError naming the values of ``column`` that are not ISO-3 codes (aggregates allowed)."""
     for c in columns:
         vals = df[c].astype(str).unique()
         bad = [v for v in vals if not is_known_iso3(v) and not is_aggregate(v)]
@@ -178,6 +180,7 @@ def check_no_aggregates(df: pd.DataFrame, columns: Sequence[str], what: str = "g
 
 
 def check_duplicates(df: pd.DataFrame, key: Sequence[str]) -> None:
+    """Raise a SchemaError naming the first rows that repeat the ``keys`` (with the count of such rows)."""
     dup = df.duplicated(list(key), keep=False)
     if dup.any():
         raise SchemaError(f"{int(dup.sum())} rows share a key ({', '.join(key)}): "

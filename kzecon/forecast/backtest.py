@@ -84,6 +84,7 @@ class Backtest:
         return self.accuracy.copy()
 
     def summary(self) -> str:
+        """Origins, horizons, and each model's mean CRPS and 90% coverage, best first."""
         o = self.records["origin"]
         c90 = self.coverage[np.isclose(self.coverage["nominal"], 0.9)].groupby("model")["empirical"].mean()
         lines = [f"Rolling-origin backtest: origins {int(o.min())}–{int(o.max())}, horizons 1–"

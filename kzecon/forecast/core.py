@@ -134,6 +134,7 @@ def events_for(events: pd.DataFrame | None, parts) -> pd.DataFrame:
 
 
 def event_hits(paths: np.ndarray, parts: list, ev: pd.Series) -> np.ndarray:
+    """Boolean (paths × years): whether risk event ``ev`` holds on each simulated path in each year."""
     if ev["kind"] == "balance_below":
         # the multi-vector balance index of kzecon.measures.balance_index, over the composition's K parts
         k = paths.shape[-1]
@@ -166,6 +167,7 @@ class CompositionForecast:
 
     @property
     def n_paths(self) -> int:
+        """Number of simulated paths."""
         return self.paths.shape[0]
 
     def summary(self) -> str:

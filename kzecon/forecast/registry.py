@@ -14,6 +14,7 @@ BASELINE_WINDOW = 10  # the per-series baselines learn their spread (and drift) 
 
 @dataclass(frozen=True)
 class ModelSpec:
+    """One forecasting model: its name, a reader's label, its family and one line on how it forecasts."""
     name: str
     label: str  # a reader's name
     family: str  # "world" (learned from every economy), "series" (the composition alone), "ensemble"
@@ -44,8 +45,10 @@ FORECAST_CHOICES = ("auto", "world_cal", "world", "var", "drift", "rw", "mean5",
 
 
 def label(name: str) -> str:
+    """A reader's name of a forecasting model (the name itself when unknown)."""
     return MODELS[name].label if name in MODELS else name
 
 
 def how(name: str, *, economy: str = "the economy", years: int | str = "its") -> str:
+    """One line on how model ``name`` forecasts ``economy`` (with ``years`` of history)."""
     return MODELS[name].how.format(name=economy, n=years) if name in MODELS else ""

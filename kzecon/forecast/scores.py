@@ -88,7 +88,7 @@ def reliability_table(events: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
 
 
 def ece(reliability: pd.DataFrame) -> pd.Series:
-    """Expected calibration error per model: Σ n_b |forecast_b − observed_b| / Σ n_b."""
+    """Expected calibration error per model: ``Σ n_b |forecast_b − observed_b| / Σ n_b``."""
     g = reliability.assign(w=reliability["n"] * (reliability["forecast"] - reliability["observed"]).abs())
     s = g.groupby("model")[["w", "n"]].sum()
     return s["w"] / s["n"]

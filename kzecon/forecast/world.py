@@ -70,6 +70,7 @@ class Panel:
     shares: np.ndarray
 
     def index(self, economy: str) -> int:
+        """Row of ``economy`` in the panel; a CoverageError when it is not there."""
         hit = np.flatnonzero(self.economies == economy)
         if not len(hit):
             raise CoverageError(f"economy {economy!r} is not in the world panel")
@@ -336,6 +337,7 @@ class WorldBacktest:
         return self.summary_table()
 
     def summary(self) -> str:
+        """Origins, held-out economies, records and each model's held-out scores at the longest horizon."""
         t = self.summary_table()
         o = self.records["origin"]
         h5 = t[t["horizon"] == t["horizon"].max()]
@@ -346,21 +348,25 @@ class WorldBacktest:
         return "\n".join(lines)
 
     def coverage(self, *, subset: str = "held_out", min_origin: int = 2000) -> pd.DataFrame:
+        """Coverage of the 80% and 90% intervals by model and horizon, with intervals clustered by economy."""
         from .scores import coverage_clustered
 
         return coverage_clustered(self._sel(self.records, subset, min_origin))
 
     def accuracy(self, *, subset: str = "held_out", min_origin: int = 2000) -> pd.DataFrame:
+        """MAE (and its ratio to no change) and CRPS by model and horizon."""
         from .scores import accuracy_table
 
         return accuracy_table(self._sel(self.records, subset, min_origin))
 
     def reliability(self, *, subset: str = "held_out", min_origin: int = 2000, bins: int = 10) -> pd.DataFrame:
+        """Forecast probability against observed frequency of the events, by model and bin."""
         from .scores import reliability_table
 
         return reliability_table(self._sel(self.events, subset, min_origin), bins=bins)
 
     def brier(self, *, subset: str = "held_out", min_origin: int = 2000) -> pd.DataFrame:
+        """Brier scores of the events by model, kind and horizon."""
         from .scores import brier_table
 
         return brier_table(self._sel(self.events, subset, min_origin))

@@ -48,6 +48,7 @@ class GravityFormula:
 
     @property
     def text(self) -> str:
+        """The formula as written, ``depvar ~ regressors | fixed effects``."""
         rhs = " + ".join(self.terms) if self.terms else "1"
         return f"{self.depvar} ~ {rhs}" + (f" | {' + '.join(self.fixed_effects)}" if self.fixed_effects else "")
 

@@ -56,6 +56,7 @@ class GEResult:
         return (self.countries if table == "countries" else self.flows).copy()
 
     def summary(self) -> str:
+        """Kind, elasticity, countries, flows, iterations and the largest real-GDP changes."""
         c = self.countries
         col = "real_gdp_pct" if c["real_gdp_pct"].notna().any() else "exports_pct"  # no welfare in a conditional run
         lo, hi = c.loc[c[col].idxmin()], c.loc[c[col].idxmax()]

@@ -5,7 +5,7 @@ size (the package's own DiD simulation: 81.5% coverage of nominal 95%). Two alte
 
 * :func:`randomization_inference` — the bloc reassigned to placebo countries drawn from a comparable pool with the
   bloc's size and timing, the model refitted for each draw (the fixed-effect structure and starting values reused,
-  :class:`kzecon.gravity.PPML`), and p = (1 + #{|β_placebo| ≥ |β|}) / (1 + R) (Fisher; Young 2019). Exact under
+  :class:`kzecon.gravity.PPML`), and ``p = (1 + #{|β_placebo| ≥ |β|}) / (1 + R)`` (Fisher; Young 2019). Exact under
   exchangeability of the bloc's assignment within the pool, whatever the number of treated units.
 * :func:`score_bootstrap` — the wild score bootstrap of Kline & Santos (2012) for a PPML coefficient: the model
   refitted under the null (the term left out), the term's efficient score contributions summed by cluster, and
@@ -45,17 +45,20 @@ class RandomizationResult:
 
     @property
     def reps(self) -> int:
+        """Number of placebo draws."""
         return int(len(self.placebo))
 
     @property
     def p_value(self) -> float:
-        """Two-sided: (1 + #{|placebo| ≥ |estimate|}) / (1 + R)."""
+        """Two-sided: ``(1 + #{|placebo| ≥ |estimate|}) / (1 + R)``."""
         return float((1 + np.sum(np.abs(self.placebo) >= abs(self.estimate) - 1e-12)) / (1 + self.reps))
 
     def to_frame(self) -> pd.DataFrame:
+        """term, draw, placebo_estimate: one row per placebo draw."""
         return pd.DataFrame({"term": self.term, "draw": np.arange(1, self.reps + 1), "placebo_estimate": self.placebo})
 
     def summary(self) -> str:
+        """The estimate, the placebo range and the exact p-value in one line."""
         q = np.quantile(self.placebo, [0.025, 0.975]) if self.reps else (np.nan, np.nan)
         return (f"randomization inference for {self.term}: estimate {self.estimate:.4f}, {self.reps} placebo draws "
                 f"(seed {self.seed}), 95% of placebo estimates in [{q[0]:.4f}, {q[1]:.4f}], p = {self.p_value:.4f}")
@@ -133,6 +136,8 @@ def _refit_task(model: PPML, term: str, columns: list[np.ndarray]) -> list[float
 @results_class
 @dataclass(frozen=True)
 class ScoreBootstrapResult:
+    """The wild score bootstrap of one PPML coefficient (Kline & Santos 2012): the score statistic, its bootstrap draws
+    and p-value."""
     term: str
     statistic: float
     p_value: float
@@ -142,11 +147,13 @@ class ScoreBootstrapResult:
     seed: int
 
     def to_frame(self) -> pd.DataFrame:
+        """One row: term, statistic, p_value, reps, weights, clusters."""
         return pd.DataFrame([{"term": self.term, "statistic": self.statistic, "p_value": self.p_value,
                               "reps": self.reps, "weights": self.weights, "clusters": self.clusters,
                               "seed": self.seed}])
 
     def summary(self) -> str:
+        """The statistic, draws, weights and p-value in one line."""
         return (f"wild score bootstrap (Kline & Santos 2012) for {self.term}: score statistic {self.statistic:.3f}, "
                 f"{self.reps} draws ({self.weights} weights, {self.clusters} clusters), p = {self.p_value:.4f}")
 

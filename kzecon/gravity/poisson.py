@@ -72,10 +72,12 @@ class PoissonFit:
 
     @property
     def response_resid(self) -> np.ndarray:
+        """Response residuals ``y − μ`` of the fitted rows."""
         return self.y - self.mu
 
 
 def deviance(y: np.ndarray, mu: np.ndarray) -> float:
+    """Poisson deviance ``2 Σ [y log(y/μ) − (y − μ)]`` (the y log y term 0 where y = 0)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(y == 0, 0.0, y * np.log(y / mu))
     return float(2 * np.sum(t - (y - mu)))

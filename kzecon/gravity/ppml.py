@@ -706,8 +706,11 @@ def ppml(frame: pd.DataFrame, spec, *, depvar: str = "flow", fe: Sequence[str] =
     backend : {"kzecon", "pyfixest"}
         kzecon's fast estimator (default) or pyfixest's ``fepois`` on the same sample.
 
-    Returns an :class:`~kzecon.results.EstimationResults`: ``params`` indexed by term, ``dropped`` listing every
-    removed row by reason, ``nobs + n_dropped`` equal to the rows passed in.
+    Returns
+    -------
+    EstimationResults
+        ``params`` indexed by term, ``dropped`` listing every removed row by reason, ``nobs + n_dropped`` equal to
+        the rows passed in.
 
     Examples
     --------

@@ -40,8 +40,11 @@ def estimation_frame(panel: pd.DataFrame, *, years: Sequence[int] | None = None,
         Add international-border × year dummies ``intl_<year>`` (all years but the last), the Advanced Guide's
         control for the globalisation trend.
 
-    Returns the frame with ``exp_year``, ``imp_year``, ``pair`` (directional), ``pair_id`` (symmetric, if absent),
-    ``intl`` (1 for international pairs), ``log_dist`` (if ``dist``), and ``intl_<year>`` columns.
+    Returns
+    -------
+    DataFrame
+        The frame with ``exp_year``, ``imp_year``, ``pair`` (directional), ``pair_id`` (symmetric, if absent),
+        ``intl`` (1 for international pairs), ``log_dist`` (if ``dist``), and ``intl_<year>`` columns.
     """
     df = validate_gravity(panel)
     if years is not None:

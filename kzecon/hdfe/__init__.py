@@ -31,10 +31,12 @@ class FixedEffects:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, names: Sequence[str]) -> FixedEffects:
+        """Fixed effects from columns of ``frame`` (one integer code per level)."""
         return cls.from_arrays([frame[n].to_numpy() for n in names], names)
 
     @classmethod
     def from_arrays(cls, arrays: Sequence[np.ndarray], names: Sequence[str]) -> FixedEffects:
+        """Fixed effects from arrays of group labels, one per dimension."""
         local = [pd.factorize(a, sort=False)[0] for a in arrays]
         return cls._from_local(local, names)
 
@@ -51,13 +53,16 @@ class FixedEffects:
 
     @property
     def nobs(self) -> int:
+        """Number of observations."""
         return self.codes.shape[1]
 
     @property
     def n_groups(self) -> tuple[int, ...]:
+        """Number of groups in each dimension."""
         return tuple(int(b - a) for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True))
 
     def local(self, q: int) -> np.ndarray:
+        """The fixed effects restricted to the rows in ``mask``, codes renumbered."""
         return (self.codes[q] - self.offsets[q]).astype(np.int64)
 
     def subset(self, keep: np.ndarray) -> FixedEffects:

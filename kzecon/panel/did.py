@@ -1,6 +1,7 @@
 """Difference-in-differences and event studies with few-cluster inference (pyfixest + wildboottest).
 
 Treatment is given per entity as the first treated period (``treat_start``; missing or 0 = never treated).
+
 * :func:`did` — two-way fixed-effects DiD; clustered (CRV1) errors beside the wild cluster bootstrap
   (WCR, null imposed, Webb six-point weights by default — with 2 or 5 treated clusters Rademacher weights
   allow only 2^G distinct draws; Cameron, Gelbach & Miller 2008; Webb 2023; MacKinnon, Nielsen & Webb 2023).

@@ -59,6 +59,7 @@ def label(name) -> str:
 
 
 def rc_context():
+    """kzecon's figure style as a matplotlib rc context."""
     return matplotlib.rc_context(STYLE)
 
 
@@ -488,7 +489,7 @@ def event_study(table: pd.DataFrame, *, ax=None, title: str | None = None, sourc
 
 def ge_bars(table: pd.DataFrame, column: str = "real_gdp_pct", *, top: int = 15, ax=None, title: str | None = None,
             source: str = "kzecon", vintage: str | None = None):
-    """Bar chart of a GE counterfactual's country changes (largest |change| first)."""
+    """Bar chart of a GE counterfactual's country changes (largest ``|change|`` first)."""
     d = table.reindex(table[column].abs().sort_values(ascending=False).index).head(top)
     with rc_context():
         fig, ax = _new(ax)

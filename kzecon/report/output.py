@@ -40,6 +40,7 @@ class Output:
         return self
 
     def path(self, name: str) -> Path:
+        """Path of ``name`` inside the temporary folder (recorded as written)."""
         p = self.tmp / name
         p.parent.mkdir(parents=True, exist_ok=True)
         if name not in self.written:
@@ -47,9 +48,11 @@ class Output:
         return p
 
     def csv(self, df: pd.DataFrame, name: str) -> None:
+        """Write ``df`` as ``name`` (no index, Unix line ends)."""
         df.to_csv(self.path(name), index=False, lineterminator="\n")
 
     def figure(self, fig, name: str) -> None:
+        """Save ``fig`` as ``name`` in kzecon's figure style (no timestamps)."""
         from kzecon.report import figures
 
         figures.save(fig, self.path(name))
@@ -71,5 +74,6 @@ class Output:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def report(self) -> None:
+        """Print one line naming the folder and the files written."""
         shown = ", ".join(self.written[:1] and [str(self.final / self.written[0])] + self.written[1:])
         print(f"wrote {shown}")

@@ -39,6 +39,7 @@ class RegressionTable:
     n_coef_rows: int
 
     def to_markdown(self) -> str:
+        """The table as Markdown, notes below."""
         cols = [""] + list(self.body.columns)
         lines = ["| " + " | ".join(cols) + " |", "|" + "|".join(["---"] + [":---:"] * len(self.body.columns)) + "|"]
         for i, (idx, row) in enumerate(self.body.iterrows()):
@@ -50,6 +51,7 @@ class RegressionTable:
         return "\n".join(lines) + "\n"
 
     def to_latex(self, caption: str | None = None, label: str | None = None) -> str:
+        """The table as a LaTeX tabular (booktabs rules), notes below."""
         def esc(s: str) -> str:
             for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"),
                          ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}")):
@@ -80,6 +82,7 @@ class RegressionTable:
         return "\n".join(lines) + "\n"
 
     def to_html(self, caption: str | None = None) -> str:
+        """The table as an HTML ``<table class="regtable">``, notes in its footer."""
         head = "".join(f"<th>{_html.escape(str(c))}</th>" for c in self.body.columns)
         rows = []
         for i, (idx, row) in enumerate(self.body.iterrows()):
@@ -112,7 +115,7 @@ def regression_table(results: Mapping | Sequence, *, terms: Sequence[str] | None
                      value_labels: Mapping[str, str] | None = None) -> RegressionTable:
     """Lay out results (``{column title: EstimationResults}`` or a list) as a regression table.
 
-    Coefficient rows show ``estimate`` with stars (p < 0.01 ***, 0.05 **, 0.10 *) and, on the next row, the
+    Coefficient rows show ``estimate`` with stars (``p < 0.01 ***, 0.05 **, 0.10 *``) and, on the next row, the
     standard error in parentheses. ``info_rows`` come from each result's ``info`` (e.g. fixed effects,
     covariance); ``stats`` from its ``stats`` when present; N is always shown, with rows dropped when any.
     ``labels`` name the terms for a reader, ``value_labels`` the info values (e.g. a fixed-effects formula).
@@ -165,44 +168,55 @@ class KzeconExtractor:
     linearmodels results, and out as Markdown, LaTeX, HTML, Word or Typst from one place."""
 
     def can_handle(self, model) -> bool:
+        """Whether maketables should use this extractor for ``model``."""
         from kzecon.results import EstimationResults
 
         return isinstance(model, EstimationResults)
 
     def coef_table(self, model) -> pd.DataFrame:
+        """Coefficients, standard errors, statistics and p-values in maketables' layout."""
         ci = model.conf_int(0.95)
         return pd.DataFrame({"b": model.params, "se": model.std_errors, "t": model.tstats, "p": model.pvalues,
                              "ci95l": ci.iloc[:, 0], "ci95u": ci.iloc[:, 1]})
 
     def depvar(self, model) -> str:
+        """The dependent variable's name."""
         return str(model.info.get("dependent") or model.info.get("outcome") or model.model)
 
     def fixef_string(self, model) -> str | None:
+        """The fixed effects, joined by ``+``."""
         fe = model.info.get("fixed_effects")
         return "+".join(f.strip() for f in str(fe).split("+")) if fe else None
 
     def stat(self, model, key: str):
+        """One fit statistic by maketables' key (N, r2, pseudo_r2 …)."""
         if key == "N":
             return int(model.nobs)
         v = model.stats.get(key)
         return v if isinstance(v, (int, float, np.number)) else None
 
     def vcov_info(self, model) -> dict:
+        """The covariance type and clusters."""
         return {"vcov_type": model.info.get("covariance"), "clustervar": None}
 
     def var_labels(self, model):
+        """Labels of the terms (none: maketables uses the names)."""
         return None
 
     def supported_stats(self, model) -> set:
+        """The statistic keys this extractor provides."""
         return {"N"} | {k for k, v in model.stats.items() if isinstance(v, (int, float, np.number))}
 
     def stat_labels(self, model):
+        """Readers' labels of the statistics."""
         return {"pseudo_r2": "Pseudo R²", "p_wild": "Wild bootstrap p"}
 
     def default_stat_keys(self, model):
+        """The statistics shown when none are asked for."""
         return ["N"] + [k for k in ("r2", "pseudo_r2") if k in model.stats]
 
     def sample_split(self, model):
+        """Sample split information (none for kzecon fits)."""
         return None
 
 

@@ -9,7 +9,6 @@ The general library (:mod:`kzecon.data`, :mod:`kzecon.measures`, :mod:`kzecon.ti
 :mod:`.pipeline`           one function per published result (shares, breaks, risk, products, customs union,
                            world gravity, UN alignment, peers), each returning one results object
 :mod:`.brief`              the HTML policy brief rendered from those results (any economy of the DOTS panel)
-:mod:`.peers`              the economy among its peers: China's and Russia's shares and the headline risk
 :mod:`.eaeu`               the EAEU / customs-union and BRI terms on the annual IMF DOTS world gravity panel
 :mod:`.policy_gravity`     Kazakhstan's policy gravity on the Advanced Guide panel (COW v4 to 2006)
 :mod:`.customs_union`      the customs-union DiD and Kazakhstan's partner panel
@@ -21,7 +20,7 @@ The CLI, ``analyses/`` and the brief call the same functions here; nothing below
 
 import importlib
 
-_MODULES = ("brief", "customs_union", "eaeu", "peers", "pipeline", "policy_gravity", "products")
+_MODULES = ("brief", "customs_union", "eaeu", "pipeline", "policy_gravity", "products")
 __all__ = list(_MODULES)
 
 

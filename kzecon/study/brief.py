@@ -40,6 +40,8 @@ STEPS = ("where we are", "how we got here", "where we are heading", "trade polic
 
 @dataclass(frozen=True)
 class Brief:
+    """A built brief: the path of its index.html, the build time, whether it came from the cache, and findings.json's
+    content."""
     path: Path
     seconds: float
     cached: bool

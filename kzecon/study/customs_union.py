@@ -27,6 +27,7 @@ class PartnerModels(ResultsSet):
         return (PartnerModels, (dict(self), self.hausman))
 
     def summary(self, digits: int = 3) -> str:
+        """The fits side by side and the Hausman test."""
         return super().summary(digits) + "\n" + self.hausman.summary()
 
 
@@ -104,9 +105,11 @@ class CustomsUnion:
         return pd.concat(rows, ignore_index=True)
 
     def to_frame(self) -> pd.DataFrame:
+        """Both DiDs' tidy estimates."""
         return pd.concat([self.did.to_frame(), self.did_share.to_frame()], ignore_index=True)
 
     def summary(self) -> str:
+        """The DiD estimate with its clustered and wild p-values and the pre-trend test."""
         pre = self.event_twfe.stats
         return (f"DiD {self.did.params['treat_post']:.3f} (clustered p {self.did.pvalues['treat_post']:.2f}, "
                 f"wild p {self.did.stats['p_wild']:.2f}); pre-trend F = {pre['pretrend_F']:.3f}, "

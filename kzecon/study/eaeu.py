@@ -168,10 +168,12 @@ class WorldGravityResults:
         return pd.DataFrame(rows).sort_values("event_time").reset_index(drop=True)
 
     def placebo_frame(self) -> pd.DataFrame:
+        """Every randomization-inference draw: term, draw, placebo_estimate, model."""
         return pd.concat([r.to_frame().assign(model=m) for (m, _), r in self.ri.items()], ignore_index=True) \
             if self.ri else pd.DataFrame(columns=["term", "draw", "placebo_estimate", "model"])
 
     def summary(self) -> str:
+        """The policy terms of each model with their three p-values, the pre-trend test and the inference summaries."""
         est = self.to_frame()
         lines = ["Annual world gravity 2000–2020 (IMF DOTS, PPML, exporter-year, importer-year and pair effects)"]
         show = est[est["term"].isin(["eaeu", "eaeu_kaz", "rta", "bri_kaz_chn", "bri_chn"])]

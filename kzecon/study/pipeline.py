@@ -67,6 +67,7 @@ def _dots_economies() -> frozenset[str]:
 
 
 def country_name(country: str) -> str:
+    """A reader's name of an ISO-3 code (countrycode's)."""
     from kzecon.data.countries import country_name as name
 
     return name(country)
@@ -97,10 +98,12 @@ class TradeShares:
 
     @property
     def last_year(self) -> int:
+        """The latest year of the total-trade shares."""
         return int(self.total.index.max())
 
     @property
     def name(self) -> str:
+        """The economy's name."""
         return country_name(self.country)
 
     @property
@@ -110,6 +113,7 @@ class TradeShares:
 
     @property
     def first_year(self) -> int:
+        """The first year of the total-trade shares."""
         return int(self.total.index.min())
 
     @property
@@ -129,13 +133,16 @@ class TradeShares:
         return next((int(y) for y in t.index if ahead.loc[y:].all()), None)
 
     def balance_in(self, year: int, flow: str = "total") -> float:
+        """The multi-vector balance index in ``year`` for ``flow``."""
         b = self.balance
         return float(b[(b["flow"] == flow) & (b["year"] == year)]["balance"].iloc[0])
 
     def to_frame(self) -> pd.DataFrame:
+        """The shares: reporter, year, flow, group, value_usd, total_usd, share, side."""
         return self.shares.copy()
 
     def summary(self) -> str:
+        """The latest year's China and Russia shares, the side, and since when China has been ahead."""
         t, y = self.total, self.last_year
         return (f"{y}: China {100 * t.loc[y, 'china']:.1f}%, Russia {100 * t.loc[y, 'russia']:.1f}% of {self.name}'s "
                 f"total trade ({self.side}); China ahead since {self.china_ahead_since}")
@@ -314,10 +321,12 @@ class DependenceRisk:
 
     @property
     def last_year(self) -> int:
+        """The composition's last year (the forecast origin)."""
         return int(self.composition["year"].max())
 
     @property
     def name(self) -> str:
+        """The economy's name."""
         return country_name(self.country)
 
     @property
@@ -335,10 +344,12 @@ class DependenceRisk:
         return self.probability("china_above_russia", HEADLINE_YEAR)
 
     def probability(self, event: str, year: int) -> float:
+        """The headline model's probability of ``event`` in ``year``."""
         r = self.risk
         return float(r[(r["event"] == event) & (r["year"] == year)]["probability"].iloc[0])
 
     def share(self, part: str, year: int) -> pd.Series:
+        """The headline forecast of ``part`` in ``year``: mean, median and 90% bounds."""
         s = self.paths_summary
         return s[(s["partner"] == part) & (s["year"] == year)].iloc[0]
 
@@ -348,9 +359,11 @@ class DependenceRisk:
         return w[w["model"] == model].set_index("horizon")[column]
 
     def to_frame(self) -> pd.DataFrame:
+        """The risk table: event, year, probability, raw_probability, probability_by_year, mc_se."""
         return self.risk.copy()
 
     def summary(self) -> str:
+        """The headline model, P(China above Russia) five years out and China's expected share."""
         y = self.last_year + 5
         return (f"{_model_name(self.model)}: P(China above Russia in {y}) = "
                 f"{self.probability('china_above_russia', y):.2f}; China {100 * self.share('china', y)['mean']:.1f}%")
@@ -407,6 +420,8 @@ def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: 
 @results_class
 @dataclass(frozen=True)
 class Products:
+    """What Kazakhstan sells to China by HS sector, the fuels + metals share, and the Brent elasticity of exports to
+    China."""
     composition: pd.DataFrame
     fuels_metals: pd.DataFrame
     brent: object  # EstimationResults
@@ -421,9 +436,11 @@ class Products:
         return self.brent.conf_int(level)
 
     def to_frame(self) -> pd.DataFrame:
+        """The fuels + metals share by year."""
         return self.fuels_metals.copy()
 
     def summary(self) -> str:
+        """The Brent elasticity of exports to China."""
         return f"Brent elasticity of exports to China {self.brent.params['log_brent']:.2f}"
 
 
@@ -499,14 +516,17 @@ class UnAlignment:
         return len(self.series)
 
     def counts(self, period: str) -> pd.Series:
+        """Whom the economy sided with on the resolutions of ``period`` on which China and Russia split."""
         from kzecon import alignment
 
         return alignment.divergence_summary(self.divergent[period]).set_index("sided_with")["count"]
 
     def to_frame(self) -> pd.DataFrame:
+        """Agreement with China and with Russia by year."""
         return self.series.copy()
 
     def summary(self) -> str:
+        """The number of divergent resolutions in each period."""
         return "; ".join(f"{k}: {len(v)} resolutions" for k, v in self.divergent.items())
 
 
@@ -545,12 +565,15 @@ class Peers:
 
     @property
     def nobs(self) -> int:
+        """Number of economies in the table."""
         return len(self.table)
 
     def to_frame(self) -> pd.DataFrame:
+        """The peers table (the columns of peers.csv)."""
         return self.table.copy()
 
     def summary(self) -> str:
+        """One line per peer: latest year, China's and Russia's shares, P(China > Russia) in 2030."""
         t = self.table
         return "\n".join(f"{r.country} {r.year}: China {100 * r.china_share:.1f}%, Russia {100 * r.russia_share:.1f}%, "
                          f"P(China > Russia, {HEADLINE_YEAR}) = {r.p_china_above_russia_2030:.2f}"

@@ -19,6 +19,7 @@ TERMS = ["rta", "customs_union", "customs_union_lead4", "customs_union_lag4", "b
 
 
 def policy_frame(panel=None):
+    """The all-pairs penppml panel with kzecon's policy terms (customs union with lead and lag, KAZ–CHN BRI)."""
     p = load_gravity("penppml") if panel is None else panel
     f = estimation_frame(p, domestic=False)
     f = add_policy(f, "customs_union")

@@ -46,6 +46,7 @@ class ShareBattery:
 
     @property
     def nobs(self) -> int:
+        """Number of years in the series."""
         return len(self.series)
 
     def p_value(self, test: str, regression: str = "c") -> float:
@@ -58,6 +59,7 @@ class ShareBattery:
         return self.tests.copy()
 
     def summary(self) -> str:
+        """The years, the tests table and the Bai–Perron breaks in text."""
         t = self.tests
         lines = [f"{self.nobs} years ({int(self.series['year'].iloc[0])}–{int(self.series['year'].iloc[-1])}), "
                  "tests on the logit of the share",

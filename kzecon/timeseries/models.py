@@ -72,6 +72,7 @@ class ShareModelResults(EstimationResults):
 
     @property
     def last_year(self) -> int:
+        """The series' last year (the forecast origin)."""
         return int(self.years[-1])
 
     def _forecast_z(self, horizon: int):

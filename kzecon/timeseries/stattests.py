@@ -231,6 +231,7 @@ class BreakResult:
                              "lwz": -2 * ll + 0.299 * np.log(n) ** 2.1 * df})
 
     def summary(self) -> str:
+        """The selected number of breaks by each criterion and their dates."""
         years = ", ".join(map(str, self.break_years())) or "none"
         return (f"Bai–Perron: {self.nobs} observations, minimum segment {self.h}, up to {self.max_breaks} breaks; "
                 f"BIC selects {self.selected_bic} (new regimes from {years}), LWZ {self.selected_lwz}, sequential "
@@ -341,9 +342,11 @@ def bai_perron(y, X=None, *, trend: bool = False, h: float | int = 0.15, max_bre
     max_breaks : int, optional
         Default ceil(n/h) − 2 as strucchange, at most 5.
 
-    Returns a :class:`BreakResult`: SSR and BIC/LWZ for every m, the SSR-minimising break dates for every
-    m, the number selected by BIC, LWZ and the sequential sup-F(l+1 | l) procedure at ``level``, and
-    ``conf_int(m)`` for the break dates.
+    Returns
+    -------
+    BreakResult
+        SSR and BIC/LWZ for every m, the SSR-minimising break dates for every m, the number selected by BIC, LWZ
+        and the sequential sup-F(l+1 | l) procedure at ``level``, and ``conf_int(m)`` for the break dates.
     """
     if isinstance(y, pd.Series):
         years = tuple(int(v) for v in y.index) if years is None else tuple(years)

@@ -65,7 +65,7 @@ def logit(p):
 
 
 def inv_logit(z):
-    """The inverse of :func:`logit`, numerically stable for large |z|."""
+    """The inverse of :func:`logit`, numerically stable for large ``|z|``."""
     z = np.asarray(z, dtype=float)
     return np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))), np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))
 
