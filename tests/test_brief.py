@@ -360,3 +360,30 @@ def test_own_record_sentence_follows_its_numbers():
     fair = _own_reliability(_Findings(), dr([0.3, 0.5, 1.0]))
     assert "about as often as forecast" in fair and ">40<" in fair
     assert "upper end" in _own_caveat(dr([0.05, 0.1, 1.0])) and _own_caveat(dr([0.3, 0.5, 1.0])) == ""
+
+
+def test_mirror_caption_is_built_from_the_series_plotted():
+    from types import SimpleNamespace
+
+    from kzecon.study.brief import _mirror_caption
+
+    def ts(years, mirror_source):
+        m = pd.DataFrame({"year": years, "source_reported": "wits", "source_mirror": mirror_source})
+        return SimpleNamespace(mirror=m, name="Testland")
+
+    cap, src = _mirror_caption(ts(list(range(2000, 2011)), "imf_dots"))
+    assert "IMF DOTS 2000–2010" in cap and "2000–2010, annual." in cap and "every 4th" not in cap
+    assert "WITS/UN Comtrade" in src and "IMF DOTS" in src
+    cap4, _ = _mirror_caption(ts([2000, 2004, 2008], "penppml"))
+    assert "penppml/UN Comtrade 2000–2008" in cap4 and "annual except 2001, 2002, 2003" in cap4
+
+
+def test_alignment_figure_leaves_out_years_with_few_votes():
+    from kzecon.report import figures
+
+    s = pd.DataFrame({"year": [2018, 2019, 2020], "n_CHN": [80, 75, 1], "agreement_CHN": [0.8, 0.82, 1.0],
+                      "n_RUS": [80, 75, 1], "agreement_RUS": [0.7, 0.71, 1.0], "alignment": [0.1, 0.11, 0.0]})
+    f = figures.alignment_series(s)
+    lines = [ln for ln in f.axes[0].get_lines() if len(ln.get_xdata()) == 3]
+    assert lines and all(np.isnan(ln.get_ydata()[-1]) for ln in lines)
+    assert any("fewer than 10 recorded votes: 2020" in t.get_text() for t in f.texts)

@@ -39,12 +39,18 @@ LABELS = {"china": "China", "russia": "Russia", "eu": "EU", "central_asia": "Cen
           # risk events
           "china_above_russia": "China's share above Russia's", "china_above_25pct": "China's share above 25%",
           "china_above_30pct": "China's share above 30%", "russia_below_15pct": "Russia's share below 15%",
-          "balance_below_90pct": "Balance index below 0.90"}
+          "balance_below_90pct": "Balance index below 0.90",
+          # HS sectors
+          "fuels": "Fuels", "metals": "Metals", "chemicals": "Chemicals", "agriculture": "Agriculture and food",
+          "machinery": "Machinery", "vehicles": "Vehicles", "textiles": "Textiles",
+          "plastics_rubber": "Plastics and rubber", "wood_paper": "Wood and paper",
+          "stone_ceramics": "Stone, glass and ceramics"}
 LABELS.update({name: spec.label for name, spec in _FORECAST_MODELS.items()})
 STYLE = {"figure.figsize": (8, 4.5), "figure.dpi": 110, "axes.spines.top": False,
          "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "font.size": 10,
          "axes.titlesize": 12, "axes.titleweight": "bold", "legend.frameon": False,
          "savefig.bbox": "tight", "svg.hashsalt": "kzecon", "path.simplify": False}
+HATCH = {"china": "", "russia": "\\\\", "eu": "//", "usa": "..", "central_asia": "xx"}  # bands that overlap
 SIDE_LABELS = {"reported": "the reporter's own figures", "mirror": "partners' figures",
                "mixed+reported": "own figures; partners' in 1994 (COW v4)", "panel": "exporter-reported"}
 RIGHT = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0}  # legends beside the axes
@@ -194,9 +200,10 @@ def mirror_gap(gaps: pd.DataFrame, *, reporter: str = "KAZ", ax=None, title: str
 
 def alignment_series(series: pd.DataFrame, *, ax=None, events: dict | None = None, title: str | None = None,
                      source: str = "kzecon from Voeten, Strezhnev & Bailey UNGA votes (unvotes 2021 release)",
-                     vintage: str | None = None):
+                     vintage: str | None = None, min_votes: int = 10):
     """Agreement of a country with two powers by year (output of :func:`kzecon.alignment.alignment_series`),
-    on the full 0–1 scale (an axis cut at 0.7 would exaggerate the gap)."""
+    on the full 0–1 scale (an axis cut at 0.7 would exaggerate the gap). Years in which fewer than ``min_votes``
+    roll calls were recorded with a power are left out of the lines and named in the footer."""
     # <measure>_<ISO3> columns; n_<ISO3> are counts
     measure_cols = [c for c in series.columns if not c.startswith("n_") and c.rsplit("_", 1)[-1].isupper()]
     if len(measure_cols) != 2:
@@ -205,10 +212,17 @@ def alignment_series(series: pd.DataFrame, *, ax=None, events: dict | None = Non
     names = {"CHN": "China", "RUS": "Russia"}
     with rc_context():
         fig, ax = _new(ax)
+        thin = set()
         for col in measure_cols:
             power = col.rsplit("_", 1)[-1]
-            ax.plot(series["year"], series[col], marker="o", ms=2.5, lw=1.8, color=palette.get(power),
+            n_col = f"n_{power}"
+            few = series[n_col] < min_votes if n_col in series else pd.Series(False, index=series.index)
+            thin |= set(int(y) for y in series.loc[few, "year"])
+            ax.plot(series["year"], series[col].where(~few), marker="o", ms=2.5, lw=1.8, color=palette.get(power),
                     label=f"with {names.get(power, power)}")
+        if thin:
+            source += (f"; left out, fewer than {min_votes} recorded votes: "
+                       f"{', '.join(map(str, sorted(thin)))}")
         n = mark_events(ax, EVENTS if events is None else events, years=series["year"])
         measure = measure_cols[0].rsplit("_", 1)[0].replace("_", " ")
         who = country_name(series.attrs["country"]) if series.attrs.get("country") else ""
@@ -229,7 +243,8 @@ SECTOR_COLORS = {"fuels": "#2c3e50", "metals": "#b9770e", "chemicals": "#8e44ad"
 
 def sector_composition(comp: pd.DataFrame, *, flow: str = "export", partner: str = "China", ax=None,
                        title: str | None = None,
-                       source: str = "kzecon from WITS/UN Comtrade (Kazakhstan-reported), levels halved as documented",
+                       source: str = "kzecon from WITS/UN Comtrade (Kazakhstan-reported); the derived source file "
+                                     "doubles every value, halved here (checked against UN Comtrade totals to 0.1%)",
                        vintage: str | None = None):
     """Stacked area of a flow by sector (billion USD) with the fuels+metals share on a second axis.
 
@@ -245,7 +260,7 @@ def sector_composition(comp: pd.DataFrame, *, flow: str = "export", partner: str
     flagged = sorted(d.loc[d["flag"].fillna("") != "", "year"].unique())
     with rc_context():
         fig, ax = _new(ax)
-        ax.stackplot(wide.index, wide.T.to_numpy(), labels=[s.replace("_", " ") for s in order],
+        ax.stackplot(wide.index, wide.T.to_numpy(), labels=[label(s) for s in order],
                      colors=[SECTOR_COLORS.get(s, "#cccccc") for s in order], alpha=0.9)
         for y in flagged:
             ax.axvspan(y - 0.5, y + 0.5, color="#f5b7b1", alpha=0.35, zorder=0, lw=0)
@@ -323,15 +338,21 @@ def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, e
                 continue
             col = COLORS.get(part, "#555555")
             ax.plot(h["year"], 100 * h["share"], color=col, lw=1.8, label=label(part))
-            ax.fill_between(f["year"], 100 * f[f"lower_{level}"], 100 * f[f"upper_{level}"], color=col, alpha=0.18,
-                            lw=0)
+            # each band in its part's colour with its edges drawn (bands that overlap stay apart), hatched
+            ax.fill_between(f["year"], 100 * f[f"lower_{level}"], 100 * f[f"upper_{level}"], facecolor=col,
+                            alpha=0.12, lw=0)
+            ax.fill_between(f["year"], 100 * f[f"lower_{level}"], 100 * f[f"upper_{level}"], facecolor="none",
+                            edgecolor=col, hatch=HATCH.get(part, ""), lw=0, alpha=0.5)
+            for bound in (f"lower_{level}", f"upper_{level}"):
+                ax.plot(f["year"], 100 * f[bound], color=col, lw=0.8, ls=":")
             ax.plot(f["year"], 100 * f["mean"], color=col, lw=1.5, ls="--")
         n = mark_events(ax, EVENTS if events is None else events, years=history["year"])
         _title(ax, title or "Partner shares: history and forecast", n)
         ax.set_ylabel("% of total trade")
         ax.set_ylim(0, None)
         ax.plot([], [], color="#555555", ls="--", lw=1.5, label="forecast mean")
-        ax.fill_between([], [], [], color="#555555", alpha=0.18, lw=0, label=f"{level}% interval")
+        ax.plot([], [], color="#555555", ls=":", lw=0.8,
+                label=f"{level}% interval (bounds;\nband in the part's colour)")
         ax.legend(fontsize=8.5, **RIGHT)
         _footer(fig, source, vintage)
     return fig

@@ -344,15 +344,34 @@ def _where_we_are(b: _Brief, ts) -> None:
     fig("balance.png", figures.balance_concentration(ts.balance, ts.concentration, source=src, events=ev,
                                                      title=f"Balance and concentration of {name}'s trade"),
         "Multi-vector balance index and normalised partner concentration (HHI).", "where")
-    if ts.country == pipeline.DEFAULT_COUNTRY:
-        fig("mirror_gap.png", figures.mirror_gap(ts.mirror),
-            "Kazakhstan's reported trade with China and Russia against the partners' own (mirror) figures; partner "
-            "figures before 2017 exist every 4th year only and are shown as points.", "where")
-    elif len(ts.mirror):
-        fig("mirror_gap.png", figures.mirror_gap(ts.mirror, reporter=ts.country,
-                                                 source=f"kzecon from IMF DOTS ({name}-reported and partner-reported)"),
-            f"{name}'s reported trade with China and Russia against the partners' own (mirror) figures, IMF DOTS "
-            f"{int(ts.mirror['year'].min())}–{int(ts.mirror['year'].max())}.", "where")
+    if len(ts.mirror):
+        caption, source = _mirror_caption(ts)
+        fig("mirror_gap.png", figures.mirror_gap(ts.mirror, reporter=ts.country, source=source), caption, "where")
+
+
+SOURCE_NAMES = {"imf_dots": "IMF DOTS", "IMF DOTS": "IMF DOTS", "penppml": "penppml/UN Comtrade",
+                "comtrade": "UN Comtrade", "wits": "WITS/UN Comtrade", "bns": "BNS", "cow": "COW v4"}
+
+
+def _mirror_caption(ts) -> tuple[str, str]:
+    """The mirror figure's caption and footer, built from the series plotted: each side's sources with their years,
+    and whether the years are annual or have gaps."""
+    m = ts.mirror
+
+    def sources(col):
+        g = m.groupby(col)["year"].agg(["min", "max"]).sort_values("min")
+        return ", ".join(f"{SOURCE_NAMES.get(s, s)} {int(r['min'])}–{int(r['max'])}" if r["min"] != r["max"]
+                         else f"{SOURCE_NAMES.get(s, s)} {int(r['min'])}" for s, r in g.iterrows())
+
+    years = sorted(m["year"].unique())
+    gaps = [y for y in range(years[0], years[-1] + 1) if y not in set(years)]
+    freq = ("annual" if not gaps else f"annual except {', '.join(map(str, gaps[:8]))}{' …' if len(gaps) > 8 else ''} "
+            "(no line across a missing year)")
+    rep, mir = sources("source_reported"), sources("source_mirror")
+    caption = (f"{ts.name}'s reported trade with China and Russia ({rep}) against the partners' own (mirror) figures "
+               f"({mir}); {years[0]}–{years[-1]}, {freq}. Where several sources report a year, the first of the "
+               "precedence order is plotted.")
+    return caption, f"kzecon from {rep} ({ts.name}-reported) and {mir} (partner-reported)"
 
 
 def _how_we_got_here(b: _Brief, sb) -> None:
@@ -731,7 +750,7 @@ def _one_pager(fig_dir: Path, top_line: list[str], ts, dr) -> list[str]:
     with figures.rc_context():
         f = Figure(figsize=(8.27, 11.69), dpi=110)
         FigureCanvasAgg(f)
-        gs = f.add_gridspec(3, 1, height_ratios=(1.1, 1.2, 1.2), hspace=0.55, left=0.09, right=0.78, top=0.95,
+        gs = f.add_gridspec(3, 1, height_ratios=(0.8, 1.2, 1.2), hspace=0.5, left=0.09, right=0.78, top=0.95,
                             bottom=0.07)
         t = f.add_subplot(gs[0])
         t.axis("off")

@@ -405,7 +405,7 @@ def composition_var(comp: pd.DataFrame, *, reference: str | None = None, extra: 
     stable = bool(res.is_stable())
     if not stable:
         warnings.warn("VAR is not stable (a root on or outside the unit circle): its long forecasts explode; "
-                      "prefer --model auto (the world model) or rw for horizons beyond a few years",
+                      "prefer the global model (world_cal) or the random walk for horizons beyond a few years",
                       DataQualityWarning, stacklevel=2)
     return CompositionModelResults(
         model=f"VAR({p}) on alr composition", params=params, std_errors=se, nobs=int(res.nobs),
