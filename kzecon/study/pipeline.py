@@ -622,6 +622,8 @@ def peers(*, country: str = DEFAULT_COUNTRY, headline: DependenceRisk | None = N
                 last = int(w.index.max())
                 tot = w.loc[last]
                 side, source = comp.attrs.get("side", ""), comp.attrs.get("source", "")
+                if code == DEFAULT_COUNTRY:
+                    side = TradeShares.side  # the dataclass default: Kazakhstan's own figures, spliced series
             row.update(year=last, china_share=float(tot["china"]), russia_share=float(tot["russia"]),
                        p_china_above_russia_2030=p, side=side, source=source, model=WORLD_CHOICE,
                        first_year=int(comp["year"].min()), note=comp.attrs.get("note", ""))
