@@ -569,7 +569,12 @@ def cmd_gravity(args) -> int:
         dropped = dropped_by_model(res)
         terms = study.policy_gravity.TERMS if not (args.replicate or args.formula) else None
         shown = est[est["model"].str.startswith("ppml")] if terms else est
-        fig = figures.coefficients(shown, terms=terms, title=label.split(" on ")[0][:90], source="kzecon; " + label)
+        dummies = shown["term"].astype(str).str.match(r"intl_\d{4}$")
+        note = "; the international-border × year dummies are in estimates.csv" if dummies.any() else ""
+        title = ("Yotov et al. (2016), chapter 1, Tables 1 and 3, reproduced" if args.replicate
+                 else label.split(" on ")[0].rstrip(", "))
+        fig = figures.coefficients(shown[~dummies], terms=terms, title=title,
+                                   source="kzecon; " + label + note)
         with Output(args.out) as out:
             out.csv(est, "estimates.csv")
             out.csv(dropped, "dropped.csv")

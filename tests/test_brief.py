@@ -387,3 +387,24 @@ def test_alignment_figure_leaves_out_years_with_few_votes():
     lines = [ln for ln in f.axes[0].get_lines() if len(ln.get_xdata()) == 3]
     assert lines and all(np.isnan(ln.get_ydata()[-1]) for ln in lines)
     assert any("fewer than 10 recorded votes: 2020" in t.get_text() for t in f.texts)
+
+
+def test_readers_labels_for_terms_models_and_sectors():
+    """No column name, code or regression term reaches a figure: the labels are the glossary's."""
+    from kzecon.report import figures
+    from kzecon.study.brief import _held_out_phrase
+
+    for raw in ("log_y", "rta_lead4", "intl_1986", "plastics_rubber", "wood_paper", "ppml_pair_fe", "ols"):
+        shown = figures.label(raw)
+        assert "_" not in shown and shown != raw.replace("_", " "), (raw, shown)
+    assert figures.label("intl_1986") == "international border × 1986"
+    t = pd.DataFrame({"term": "x", "estimate": np.arange(12.0), "conf_low": np.arange(12.0) - 1,
+                      "conf_high": np.arange(12.0) + 1, "model": [f"m{i}" for i in range(12)]})
+    f = figures.coefficients(t, title="A title long enough to need a second line rather than being cut off at the "
+                                      "ninetieth character")
+    styles = {(str(c.lines[0].get_color()), c.lines[0].get_marker()) for c in f.axes[0].containers}
+    assert len(styles) == 12  # eleven and more models: colour and marker together tell them apart
+    assert "\n" in f.axes[0].get_title()
+    from kzecon.forecast.world import held_out_total
+
+    assert held_out_total() == 44 and "41 of the 44 economies held out" in _held_out_phrase(41)

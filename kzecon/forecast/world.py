@@ -767,6 +767,18 @@ def forecast_composition(wide: pd.DataFrame, *, horizon: int, n_paths: int, seed
     return paths[:, :, back], {**info, "prob_map": prob_map}
 
 
+def held_out_total(name: str = "world_backtest_summary.csv") -> int | None:
+    """How many economies the stored world backtest held out (its header line says so; fewer may be scored, those
+    with a forecast from 2000 on), or None when the header does not say."""
+    import re
+    from importlib import resources
+
+    with (resources.files("kzecon.data") / "reference" / name).open("r", encoding="utf-8") as fh:
+        head = fh.readline()
+    m = re.search(r"(\d+) held-out economies", head)
+    return int(m.group(1)) if m else None
+
+
 CALIBRATION_FILE = "world_calibration.csv"
 
 

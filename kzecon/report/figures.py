@@ -40,6 +40,13 @@ LABELS = {"china": "China", "russia": "Russia", "eu": "EU", "central_asia": "Cen
           "china_above_russia": "China's share above Russia's", "china_above_25pct": "China's share above 25%",
           "china_above_30pct": "China's share above 30%", "russia_below_15pct": "Russia's share below 15%",
           "balance_below_90pct": "Balance index below 0.90",
+          # gravity terms (the Advanced Guide's and kzecon's)
+          "ols": "OLS", "log_y": "log exporter output", "log_e": "log importer expenditure", "log_dist": "log distance",
+          "contig": "contiguity", "lang": "common language", "colony": "colonial tie",
+          "log_rem_exp": "log exporter remoteness", "log_rem_imp": "log importer remoteness",
+          "rta_lead4": "RTA, 4 years before entry", "rta_lag4": "RTA, 4 years after entry",
+          "rta_lag8": "RTA, 8 years after entry", "rta_lag12": "RTA, 12 years after entry",
+          "intl_brdr": "international border",
           # HS sectors
           "fuels": "Fuels", "metals": "Metals", "chemicals": "Chemicals", "agriculture": "Agriculture and food",
           "machinery": "Machinery", "vehicles": "Vehicles", "textiles": "Textiles",
@@ -61,6 +68,10 @@ def label(name) -> str:
     key = str(name)
     if key in LABELS:
         return LABELS[key]
+    if key.startswith("intl_") and key[5:].isdigit():
+        return f"international border × {key[5:]}"
+    if key.startswith("ppml_") or key.startswith("ols_"):
+        return key.split("_", 1)[0].upper() + ", " + key.split("_", 1)[1].replace("_", " ")
     return key.replace("_", " ")
 
 
@@ -460,18 +471,21 @@ def coefficients(table: pd.DataFrame, *, terms=None, labels: dict | None = None,
         groups = list(dict.fromkeys(d[by])) if by in d else [None]
         terms_order = list(dict.fromkeys(d["term"]))
         step = 0.7 / max(len(groups), 1)
+        markers = "osD^vP*Xh<>"  # beyond matplotlib's ten colours, the marker tells models apart
         for gi, g in enumerate(groups):
             sub = d[d[by] == g] if g is not None else d
             y = np.array([terms_order.index(t) for t in sub["term"]]) + (gi - (len(groups) - 1) / 2) * step
             xerr = [sub["estimate"] - sub["conf_low"], sub["conf_high"] - sub["estimate"]]
-            ax.errorbar(sub["estimate"], y, xerr=xerr, fmt="o", ms=4, capsize=2,
-                        label=label(g) if g is not None else None)
+            ax.errorbar(sub["estimate"], y, xerr=xerr, fmt=markers[(gi // 10) % len(markers)] if len(groups) > 10
+                        else "o", ms=4, capsize=2, label=label(g) if g is not None else None)
         ax.axvline(0, color="#333333", lw=0.8)
         ax.set_yticks(range(len(terms_order)))
         ax.set_yticklabels([(labels or {}).get(t, label(t)) for t in terms_order])
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
-        _title(ax, title or "Estimates")
+        import textwrap
+
+        _title(ax, textwrap.fill(title or "Estimates", 70))
         if len(groups) > 1:
             ax.legend(fontsize=8, **RIGHT)
         _footer(fig, source, vintage)

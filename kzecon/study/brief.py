@@ -431,7 +431,7 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
         f"{F.add('p_cr_5', p[5], '{:.0f}', 100)}% for {y5}, {F.add('p_cr_10', p[10], '{:.0f}', 100)}% for {y10}); China's "
         f"share in {y5}: {F.add('china_5y', c5['mean'], scale=100)}% (90% interval "
         f"{F.add('china_5y_lo', c5['lower_90'], scale=100)}–{F.add('china_5y_hi', c5['upper_90'], scale=100)}%). "
-        f"<strong>How far to trust it.</strong> On {econ if econ else 'the'} economies the model never saw "
+        f"<strong>How far to trust it.</strong> On {_held_out_phrase(econ)} the model never saw "
         f"(forecasts from 2000–2015, 1–5 years ahead), events it gave a probability to happened about as often as it said "
         f"(average gap {F.add('world_ece', ece, '{:.1f}', 100)} percentage points), and its Brier score on crossing events "
         f"was {F.add('world_brier_gain_h5', abs(brier_gain.loc[5]), '{:.0f}', 100)}% "
@@ -750,6 +750,18 @@ def _own_caveat(dr) -> str:
     pred, obs = got[0], got[1]
     return (f"; on {dr.name}'s own record its middle-range odds were too high (events given about {100 * pred:.0f}% "
             f"happened {100 * obs:.0f}% of the time), so read its probabilities for {dr.name} as an upper end")
+
+
+def _held_out_phrase(scored: int | None) -> str:
+    """'41 of the 44 economies held out (3 had no forecast from 2000 to score)', from the stored backtest."""
+    from kzecon.forecast.world import held_out_total
+
+    total = held_out_total()
+    if scored is None:
+        return "the held-out economies"
+    if total is None or total == scored:
+        return f"{scored} economies"
+    return f"{scored} of the {total} economies held out ({total - scored} had no forecast from 2000 on to score)"
 
 
 def _world_reliability(dr) -> tuple[int | None, float]:
