@@ -671,7 +671,11 @@ def _statsforecast_paths(z: np.ndarray, ok: np.ndarray, *, horizon: int, n_paths
     # a series AutoETS cannot take (statsforecast fails on some flat conformal windows) gets the naive forecast
     sf = StatsForecast(models=[AutoETS(season_length=1, model="ZZN")], freq=1, n_jobs=1,
                        fallback_model=Naive(alias="AutoETS"))
-    fc = sf.forecast(df=df, h=horizon, level=[90], prediction_intervals=ConformalIntervals(h=horizon, n_windows=2))
+    # statsforecast divides by zero inside AutoETS's fit on flat windows (numpy warns; its fallback handles them): a
+    # library-internal message a user cannot act on, so it is silenced here and only here
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fc = sf.forecast(df=df, h=horizon, level=[90],
+                         prediction_intervals=ConformalIntervals(h=horizon, n_windows=2))
     fc = fc.reset_index() if "unique_id" not in fc.columns else fc
     fc["step"] = fc.groupby("unique_id").cumcount()
     ids = fc["unique_id"].str.split("_", expand=True).astype(int)
