@@ -89,10 +89,22 @@ def _new(ax, figsize=None):
     return fig, ax
 
 
+VINTAGE_NAMES = {"bundled": "bundled with kzecon", "cow_v4": "COW v4", "wits": "WITS", "bns": "BNS",
+                 "imf_dots": "IMF DOTS", "penppml": "penppml", "comtrade": "UN Comtrade",
+                 "compositions_dots": "IMF DOTS"}
+
+
+def _vintage(text: str) -> str:
+    """'bundled: cow_v4 1992–2014; wits 1995–2023' → 'bundled with kzecon: COW v4 1992–2014; WITS 1995–2023'."""
+    import re
+
+    return re.sub(r"\b(" + "|".join(map(re.escape, VINTAGE_NAMES)) + r")\b", lambda m: VINTAGE_NAMES[m.group(1)], text)
+
+
 def _footer(fig, source: str, vintage: str | None):
     text = f"Source: {source}."
     if vintage:
-        text += f" Data vintage: {vintage}."
+        text += f" Data as of: {_vintage(vintage)}."
     # below everything the axes draw (tick labels, x label), left-aligned, wrapped to the figure's width
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
