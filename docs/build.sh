@@ -9,10 +9,11 @@ if [ $# -ne 1 ]; then
 fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$1"
-mkdir -p "$out"
-doctrees="$(mktemp -d)"
-trap 'rm -rf "$doctrees"' EXIT
+work="$(mktemp -d)"  # doctrees and myst-nb's executed notebooks (jupyter_execute/) stay out of the tree
+trap 'rm -rf "$work"' EXIT
 export MPLBACKEND=Agg
-python -m sphinx -b html -W --keep-going -q -d "$doctrees" "$here" "$out"
+python -m sphinx -b html -W --keep-going -q -d "$work/doctrees" "$here" "$work/html"
+mkdir -p "$out"
+cp -R "$work/html/." "$out/"
 test -f "$out/index.html"
 echo "built $out/index.html"
