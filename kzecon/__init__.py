@@ -9,8 +9,9 @@ which knows no country — and :mod:`kzecon.study` above it: the dependence stud
 once, the brief, peers), parameterised by the economy studied, Kazakhstan by default.
 """
 
-import importlib
 from importlib.metadata import PackageNotFoundError, version
+
+from ._lazy import attach
 
 try:
     __version__ = version("kzecon")
@@ -23,13 +24,4 @@ _FAMILIES = ("alignment", "data", "errors", "measures", "results", "gravity", "p
 __all__ = [*_FAMILIES, "__version__"]
 
 
-def __getattr__(name: str):
-    if name in _FAMILIES:
-        module = importlib.import_module(f".{name}", __name__)
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'kzecon' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_FAMILIES))
+__getattr__, __dir__ = attach(__name__, globals(), modules=_FAMILIES)

@@ -2,7 +2,7 @@
 
 Submodules and names load on first use (``kzecon.forecast.registry``, the model names, imports nothing heavy)."""
 
-import importlib
+from kzecon._lazy import attach
 
 _MODULES = ("backtest", "parts", "registry", "scores", "world", "core")
 _NAMES = {"choose_model": "backtest", "EVENT_KINDS": "core", "MODELS": "core", "WORLD_CHOICE": "core",
@@ -14,16 +14,4 @@ __all__ = ["backtest", "parts", "registry", "scores", "world", "MODELS", "WORLD_
            "simulate_scenario", "validate_events"]
 
 
-def __getattr__(name: str):
-    if name in _MODULES:
-        value = importlib.import_module(f".{name}", __name__)
-    elif name in _NAMES:
-        value = getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
-    else:
-        raise AttributeError(f"module 'kzecon.forecast' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = attach(__name__, globals(), modules=_MODULES, names=_NAMES, public=__all__)

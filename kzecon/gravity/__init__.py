@@ -7,7 +7,7 @@ The estimators are imported with the package; ``replicate`` (the Advanced Guide'
 only what the fit needs.
 """
 
-import importlib
+from kzecon._lazy import attach
 
 from .formula import GravityFormula
 from .formula import parse as parse_formula
@@ -22,16 +22,4 @@ __all__ = ["estimation_frame", "add_policy", "add_pair_term", "add_leads_lags", 
            "counterfactual", "GEResult", "replicate", "inference"]
 
 
-def __getattr__(name: str):
-    if name in _LAZY_MODULES:
-        value = importlib.import_module(f".{name}", __name__)
-    elif name in _LAZY_NAMES:
-        value = getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
-    else:
-        raise AttributeError(f"module 'kzecon.gravity' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = attach(__name__, globals(), modules=_LAZY_MODULES, names=_LAZY_NAMES, public=__all__)

@@ -18,19 +18,10 @@ The general library (:mod:`kzecon.data`, :mod:`kzecon.measures`, :mod:`kzecon.ti
 The CLI, ``analyses/`` and the brief call the same functions here; nothing below this package imports it.
 """
 
-import importlib
+from kzecon._lazy import attach
 
 _MODULES = ("brief", "customs_union", "eaeu", "pipeline", "policy_gravity", "products")
 __all__ = list(_MODULES)
 
 
-def __getattr__(name: str):
-    if name in _MODULES:
-        module = importlib.import_module(f".{name}", __name__)
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'kzecon.study' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_MODULES))
+__getattr__, __dir__ = attach(__name__, globals(), modules=_MODULES)

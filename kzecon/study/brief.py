@@ -586,14 +586,7 @@ def _trade_policy(b: _Brief, cu, wg, ts) -> None:
         f"{'less' if st.params['bri_kaz_chn'] < 0 else 'more'} than "
         f"the two countries' trade with everyone else would predict; China's trade with all BRI signatories after "
         f"signing: {F.add('bri_chn', st.params['bri_chn'], '{:.2f}')} (s.e. {F.add('bri_chn_se', st.std_errors['bri_chn'], '{:.2f}')}).")
-    fig("gravity_event_study.png", figures.event_study(
-        es.assign(model="PPML, DOTS 2000–2020"), binned=True, reference=-0.5,
-        title="EAEU members' trade around entry (annual world gravity)",
-        ylabel="log points, relative to the year before entry",
-        source="kzecon from IMF DOTS (preferred flow: importer-reported / 1.10, else exporter-reported); 95% "
-               "intervals clustered by pair"),
-        "Event study on the annual world panel: leads (before entry) beside lags; the first and last points bin "
-        "all earlier and later years.", "policy")
+    _gravity_event_figure(b, es)
     fig("event_study.png", figures.event_study(cu.events, reference=-0.5, title="Customs union and trade with Russia",
                                                ylabel="log trade with Russia, relative to 2009",
                                                source="kzecon from COW v4 (1995–2014); 95% intervals"),
@@ -620,7 +613,7 @@ VALUE_LABELS = {"exp_year + imp_year + pair": "exporter-year, importer-year, pai
 def _trade_policy_world(b: _Brief, wg, ts) -> None:
     """Trade policy for an economy other than Kazakhstan: the bloc-wide terms of the annual world gravity, with
     whether the economy is in them (the Kazakhstan-specific terms and the customs-union DiD are not shown)."""
-    F, out, fig = b.F, b.out, b.fig
+    F, out = b.F, b.out
     st = wg.models["ppml_static"]
     sc = wg.score[("ppml_static", "eaeu")]
     name = ts.name
@@ -640,8 +633,12 @@ def _trade_policy_world(b: _Brief, wg, ts) -> None:
         f"<em>Belt and Road.</em> China's "
         f"trade with the BRI signatories after signing is {F.add('bri_chn', st.params['bri_chn'], '{:.2f}')} log "
         f"points (s.e. {F.add('bri_chn_se', st.std_errors['bri_chn'], '{:.2f}')}) from the model's expectation. {bri}")
-    es = wg.event_study()
-    fig("gravity_event_study.png", figures.event_study(
+    _gravity_event_figure(b, wg.event_study())
+    out["tables"]["gravity"] = _gravity_table(st)
+
+
+def _gravity_event_figure(b: _Brief, es) -> None:
+    b.fig("gravity_event_study.png", figures.event_study(
         es.assign(model="PPML, DOTS 2000–2020"), binned=True, reference=-0.5,
         title="EAEU members' trade around entry (annual world gravity)",
         ylabel="log points, relative to the year before entry",
@@ -649,7 +646,6 @@ def _trade_policy_world(b: _Brief, wg, ts) -> None:
                "intervals clustered by pair"),
         "Event study on the annual world panel: leads (before entry) beside lags; the first and last points bin "
         "all earlier and later years.", "policy")
-    out["tables"]["gravity"] = _gravity_table(st)
 
 
 def _oil(b: _Brief, pr) -> None:
