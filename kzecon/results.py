@@ -19,6 +19,9 @@ import pandas as pd
 
 from kzecon.errors import EstimationError, UsageError
 
+__all__ = ["TestResult", "EstimationResults", "ResultsSet", "results_class", "reduce_frozen", "reduce_with_backend",
+           "dropped_by_model", "dropped_table", "pyfixest_attr", "PYFIXEST_ATTRIBUTES"]
+
 HTML_ROWS = 60  # rows of to_frame() a notebook shows
 
 
