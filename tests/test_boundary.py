@@ -294,6 +294,23 @@ def test_did2s_with_a_one_untreated_year_cohort_is_a_kzecon_error():
 # ---------------------------------------------------------------------------------------- generated contracts
 
 
+def _must_work(argv, out, files, capsys) -> None:
+    """The command on a valid generated file: exit 0 and every named output file written (warnings aside)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code, line = cli([*argv, "--out", out], capsys)
+    assert code == 0, line
+    for name in files:
+        assert (out / name).is_file(), name
+
+
+def _must_refuse(argv, out, expected: int, capsys, mutation) -> None:
+    """The command on a file with one mistake: the documented exit code and no output folder."""
+    code, line = cli([*argv, "--out", out], capsys)
+    assert code == expected, (mutation, line)
+    assert not out.exists()
+
+
 def _write(df: pd.DataFrame, path, gz: bool, order: list[int]) -> None:
     df = df[[df.columns[i] for i in order]]
     if gz:
@@ -332,13 +349,8 @@ def test_gravity_contract_generated(tmp_path_factory, capsys, drawn, mutation):
     f = tmp / ("g.csv.gz" if gz else "g.csv")
     _write(df, f, gz, order)
     out = tmp / "out"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        code, line = cli(["gravity", "--data", f, "--formula", "flow ~ rta + log(dist) | exp_year + imp_year + pair",
-                          "--out", out], capsys)
-    assert code == 0, line
-    for name in ("estimates.csv", "dropped.csv", "estimates.png"):
-        assert (out / name).is_file(), name
+    _must_work(["gravity", "--data", f, "--formula", "flow ~ rta + log(dist) | exp_year + imp_year + pair"], out,
+               ("estimates.csv", "dropped.csv", "estimates.png"), capsys)
     est = pd.read_csv(out / "estimates.csv")
     assert {"model", "term", "estimate", "std_error", "nobs"} <= set(est.columns)
     assert np.isfinite(est["estimate"]).all()
@@ -346,11 +358,8 @@ def test_gravity_contract_generated(tmp_path_factory, capsys, drawn, mutation):
     bad = fn(df.copy())
     f2 = tmp / ("bad.csv.gz" if gz else "bad.csv")
     _write(bad, f2, gz, list(range(bad.shape[1])))
-    out2 = tmp / "out2"
-    code, line = cli(["gravity", "--data", f2, "--formula", "flow ~ rta | exp_year + imp_year + pair", "--out", out2],
-                     capsys)
-    assert code == expected, (mutation, line)
-    assert not out2.exists()
+    _must_refuse(["gravity", "--data", f2, "--formula", "flow ~ rta | exp_year + imp_year + pair"], tmp / "out2",
+                 expected, capsys, mutation)
 
 
 @st.composite
@@ -380,11 +389,8 @@ def test_forecast_contract_generated(tmp_path_factory, capsys, comp, mutation, m
     f = tmp / "c.csv"
     comp.sample(frac=1.0, random_state=0).to_csv(f, index=False)  # rows in any order
     out = tmp / "out"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        code, line = cli(["forecast", "--data", f, "--model", model, "--horizon", 3, "--paths", 200, "--out", out],
-                         capsys)
-    assert code == 0, line
+    _must_work(["forecast", "--data", f, "--model", model, "--horizon", 3, "--paths", 200], out,
+               ("paths_summary.csv", "risk.csv"), capsys)
     summ = pd.read_csv(out / "paths_summary.csv")
     assert {"year", "partner", "mean", "median", "lower_90", "upper_90"} <= set(summ.columns)
     assert set(summ["partner"]) == set(comp["partner"])
@@ -394,10 +400,7 @@ def test_forecast_contract_generated(tmp_path_factory, capsys, comp, mutation, m
     bad = MUTATIONS_COMPOSITION[mutation](comp.copy())
     f2 = tmp / "bad.csv"
     bad.to_csv(f2, index=False)
-    out2 = tmp / "out2"
-    code, line = cli(["forecast", "--data", f2, "--model", model, "--paths", 200, "--out", out2], capsys)
-    assert code == 3, (mutation, line)
-    assert not out2.exists()
+    _must_refuse(["forecast", "--data", f2, "--model", model, "--paths", 200], tmp / "out2", 3, capsys, mutation)
 
 
 @st.composite
@@ -433,12 +436,8 @@ def test_measures_contract_generated(tmp_path_factory, capsys, drawn, mutation):
     f = tmp / ("t.csv.gz" if gz else "t.csv")
     _write(df, f, gz, order)
     out = tmp / "out"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        code, line = cli(["measures", "--data", f, "--out", out], capsys)
-    assert code == 0, line
-    for name in ("shares.csv", "tilt.csv", "balance.csv", "concentration.csv", "shares_total.png"):
-        assert (out / name).is_file(), name
+    _must_work(["measures", "--data", f], out,
+               ("shares.csv", "tilt.csv", "balance.csv", "concentration.csv", "shares_total.png"), capsys)
     shares = pd.read_csv(out / "shares.csv")
     total = shares.groupby(["year", "flow"])["share"].sum()
     np.testing.assert_allclose(total.to_numpy(), 1.0, rtol=1e-9)  # the groups cover every partner, once
@@ -446,9 +445,7 @@ def test_measures_contract_generated(tmp_path_factory, capsys, drawn, mutation):
     bad = fn(df.copy())
     f2 = tmp / "bad.csv"
     bad.to_csv(f2, index=False)
-    code, line = cli(["measures", "--data", f2, "--out", tmp / "out2"], capsys)
-    assert code == expected, (mutation, line)
-    assert not (tmp / "out2").exists()
+    _must_refuse(["measures", "--data", f2], tmp / "out2", expected, capsys, mutation)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -461,19 +458,12 @@ def test_timeseries_contract_generated(tmp_path_factory, capsys, n, first, seed,
     tmp = tmp_path_factory.mktemp("tc")
     f = tmp / "s.csv"
     df.sample(frac=1.0, random_state=seed).to_csv(f, index=False)
-    out = tmp / "out"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        code, line = cli(["timeseries", "--data", f, "--horizon", 3, "--out", out], capsys)
-    assert code == 0, line
-    for name in ("tests.csv", "breaks.csv", "forecast.csv", "share_breaks.png"):
-        assert (out / name).is_file(), name
+    _must_work(["timeseries", "--data", f, "--horizon", 3], tmp / "out",
+               ("tests.csv", "breaks.csv", "forecast.csv", "share_breaks.png"), capsys)
     bad = {"gap": lambda d: d[d["year"] != first + 5],
            "duplicated year": lambda d: pd.concat([d, d.iloc[[2]]], ignore_index=True),
            "share above one": lambda d: d.assign(share=d["share"].where(d.index != 3, 7.0)),
            "fractional year": lambda d: d.assign(year=d["year"] + 0.25)}[mutation](df.copy())
     f2 = tmp / "bad.csv"
     bad.to_csv(f2, index=False)
-    code, line = cli(["timeseries", "--data", f2, "--out", tmp / "out2"], capsys)
-    assert code == 3, (mutation, line)
-    assert not (tmp / "out2").exists()
+    _must_refuse(["timeseries", "--data", f2], tmp / "out2", 3, capsys, mutation)
