@@ -89,16 +89,16 @@ def _new(ax, figsize=None):
     return fig, ax
 
 
-VINTAGE_NAMES = {"bundled": "bundled with kzecon", "cow_v4": "COW v4", "wits": "WITS", "bns": "BNS",
-                 "imf_dots": "IMF DOTS", "penppml": "penppml", "comtrade": "UN Comtrade",
-                 "compositions_dots": "IMF DOTS"}
+SOURCE_NAMES = {"bundled": "bundled with kzecon", "cow_v4": "COW v4", "cow": "COW v4", "wits": "WITS/UN Comtrade",
+                "bns": "BNS", "imf_dots": "IMF DOTS", "IMF DOTS": "IMF DOTS", "penppml": "penppml/UN Comtrade",
+                "comtrade": "UN Comtrade", "compositions_dots": "IMF DOTS"}  # data sources, as a reader names them
 
 
 def _vintage(text: str) -> str:
     """'bundled: cow_v4 1992–2014; wits 1995–2023' → 'bundled with kzecon: COW v4 1992–2014; WITS 1995–2023'."""
     import re
 
-    return re.sub(r"\b(" + "|".join(map(re.escape, VINTAGE_NAMES)) + r")\b", lambda m: VINTAGE_NAMES[m.group(1)], text)
+    return re.sub(r"\b(" + "|".join(map(re.escape, SOURCE_NAMES)) + r")\b", lambda m: SOURCE_NAMES[m.group(1)], text)
 
 
 def _footer(fig, source: str, vintage: str | None):

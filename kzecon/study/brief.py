@@ -286,17 +286,18 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
         if problems:
             b.out["layout"]["summary.png"] = problems
 
+    b.events = _events_for(country)
     ts = step("where we are", where_we_are)
     b.name, b.source = ts.name, ts.source
-    b.events = None if ts.country == pipeline.DEFAULT_COUNTRY else {}
     step("how we got here", lambda: _how_we_got_here(b, pipeline.share_breaks(ts)))
     dr = step("where we are heading", heading)
     step("oil", lambda: unless_missing("oil", lambda: _oil(b, pipeline.products(country))))
     step("politics", lambda: unless_missing("politics", lambda: _politics(b, pipeline.un_alignment(country))))
     step("top line", top_line)
     step("peers", lambda: _peers(b, pipeline.peers(country=country, headline=dr, shares=ts, paths=paths, seed=seed)))
-    cu = unless_missing("customs union", lambda: pipeline.customs_union(country=country, reps=reps, seed=seed))
-    step("trade policy", lambda: _trade_policy(b, cu, world_gravity.result(), ts))
+    step("trade policy", lambda: _trade_policy(
+        b, unless_missing("customs union", lambda: pipeline.customs_union(country=country, reps=reps, seed=seed)),
+        world_gravity.result(), ts))
     out = b.out
     out["country"], out["name"], out["p_headline"] = ts.country, ts.name, dr.p_headline
     out["source"], out["n_years"] = ts.source, int(dr.composition['year'].nunique())
@@ -305,6 +306,12 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
         for w in caught.get(label, []):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return out
+
+
+def _events_for(country: str):
+    """The policy events the figures mark: Kazakhstan's (the figures' default, ``None``) for Kazakhstan, none for
+    another economy."""
+    return None if country == pipeline.DEFAULT_COUNTRY else {}
 
 
 def _where_we_are(b: _Brief, ts) -> None:
@@ -334,7 +341,7 @@ def _where_we_are(b: _Brief, ts) -> None:
         f"{F.add('balance_last', ts.balance_in(last), '{:.2f}')} (1 = even across China, Russia, the EU and the rest)."
         + mirror)
     src = "kzecon from " + ts.source
-    ev = None if ts.country == pipeline.DEFAULT_COUNTRY else {}
+    ev = b.events
     fig("shares_total.png", figures.share_paths(ts.shares, flow="total", source=src, vintage=ts.vintage, events=ev),
         f"Partner shares of {name}'s total trade ({name}'s figures)"
         + (", with the 2010, 2013 and 2015 events." if ev is None else "."), "where")
@@ -349,10 +356,6 @@ def _where_we_are(b: _Brief, ts) -> None:
         fig("mirror_gap.png", figures.mirror_gap(ts.mirror, reporter=ts.country, source=source), caption, "where")
 
 
-SOURCE_NAMES = {"imf_dots": "IMF DOTS", "IMF DOTS": "IMF DOTS", "penppml": "penppml/UN Comtrade",
-                "comtrade": "UN Comtrade", "wits": "WITS/UN Comtrade", "bns": "BNS", "cow": "COW v4"}
-
-
 def _mirror_caption(ts) -> tuple[str, str]:
     """The mirror figure's caption and footer, built from the series plotted: each side's sources with their years,
     and whether the years are annual or have gaps."""
@@ -360,8 +363,8 @@ def _mirror_caption(ts) -> tuple[str, str]:
 
     def sources(col):
         g = m.groupby(col)["year"].agg(["min", "max"]).sort_values("min")
-        return ", ".join(f"{SOURCE_NAMES.get(s, s)} {int(r['min'])}–{int(r['max'])}" if r["min"] != r["max"]
-                         else f"{SOURCE_NAMES.get(s, s)} {int(r['min'])}" for s, r in g.iterrows())
+        return ", ".join(f"{figures.SOURCE_NAMES.get(s, s)} {int(r['min'])}–{int(r['max'])}" if r["min"] != r["max"]
+                         else f"{figures.SOURCE_NAMES.get(s, s)} {int(r['min'])}" for s, r in g.iterrows())
 
     years = sorted(m["year"].unique())
     gaps = [y for y in range(years[0], years[-1] + 1) if y not in set(years)]
@@ -785,7 +788,7 @@ def _one_pager(fig_dir: Path, top_line: list[str], ts, dr) -> list[str]:
         body = "\n\n".join(textwrap.fill(s, 95) for s in top_line)
         t.text(0, 0.78, body, fontsize=9.5, va="top", linespacing=1.35)
         a1 = f.add_subplot(gs[1])
-        ev = None if ts.country == pipeline.DEFAULT_COUNTRY else {}
+        ev = _events_for(ts.country)
         figures.share_paths(ts.shares, flow="total", ax=a1, events=ev)
         a2 = f.add_subplot(gs[2])
         figures.composition_fan(dr.composition, dr.paths_summary, ax=a2, events=ev,

@@ -236,10 +236,9 @@ def share_breaks(shares: TradeShares | None = None, *, country: str = DEFAULT_CO
 
 
 # ---------------------------------------------------------------------------------------------- risk
-def _model_name(m: str) -> str:
-    from kzecon.forecast.registry import label
-
-    return label(m)
+def event_probability(risk: pd.DataFrame, event: str, year: int) -> float:
+    """The probability of ``event`` in ``year`` from a risk table (:meth:`CompositionForecast.risk`)."""
+    return float(risk[(risk["event"] == event) & (risk["year"] == year)]["probability"].iloc[0])
 
 
 def composition(country: str = DEFAULT_COUNTRY) -> pd.DataFrame:
@@ -298,9 +297,6 @@ def _dots_run(country: str) -> tuple[pd.DataFrame, str]:
     return wide.loc[start:], note
 
 
-
-
-
 @results_class
 @dataclass(frozen=True)
 class DependenceRisk:
@@ -345,8 +341,7 @@ class DependenceRisk:
 
     def probability(self, event: str, year: int) -> float:
         """The headline model's probability of ``event`` in ``year``."""
-        r = self.risk
-        return float(r[(r["event"] == event) & (r["year"] == year)]["probability"].iloc[0])
+        return event_probability(self.risk, event, year)
 
     def share(self, part: str, year: int) -> pd.Series:
         """The headline forecast of ``part`` in ``year``: mean, median and 90% bounds."""
@@ -364,8 +359,10 @@ class DependenceRisk:
 
     def summary(self) -> str:
         """The headline model, P(China above Russia) five years out and China's expected share."""
+        from kzecon.forecast.registry import label
+
         y = self.last_year + 5
-        return (f"{_model_name(self.model)}: P(China above Russia in {y}) = "
+        return (f"{label(self.model)}: P(China above Russia in {y}) = "
                 f"{self.probability('china_above_russia', y):.2f}; China {100 * self.share('china', y)['mean']:.1f}%")
 
 
@@ -388,6 +385,7 @@ def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: 
     from kzecon.forecast import registry
     from kzecon.forecast.core import WORLD_CHOICE
 
+    country = check_country(country)
     comp = composition(country)
     last = int(comp["year"].max())
     name, n_years = country_name(country), comp["year"].nunique()
@@ -402,8 +400,7 @@ def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: 
     for m, fc in fcs.items():
         s = fc.to_frame()
         c = s[(s["partner"] == "china") & (s["year"] == last + 5)].iloc[0]
-        r = fc.risk()
-        p = r[(r["event"] == "china_above_russia") & (r["year"] == last + 5)]["probability"].iloc[0]
+        p = event_probability(fc.risk(), "china_above_russia", last + 5)
         c90 = cov[(cov["model"] == m) & np.isclose(cov["nominal"], 0.9)].set_index("horizon")["empirical"]
         rows.append({"model": m, "name": registry.label(m), "how": registry.how(m, economy=name, years=n_years),
                      "china_mean": c["mean"], "china_lower_90": c["lower_90"], "china_upper_90": c["upper_90"],
@@ -413,7 +410,7 @@ def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: 
                           paths_summary=head.to_frame(), comparison=pd.DataFrame(rows), backtest=bt,
                           world_summary=read_reference("world_backtest_summary.csv"),
                           world_reliability=read_reference("world_backtest_reliability.csv"), seed=seed, paths=paths,
-                          country=check_country(country))
+                          country=country)
 
 
 # ---------------------------------------------------------------------------------------------- products
@@ -611,8 +608,7 @@ def peers(*, country: str = DEFAULT_COUNTRY, headline: DependenceRisk | None = N
                 comp = composition(code)
                 fc = forecast.simulate(comp, model=WORLD_CHOICE, horizon=horizon_to(int(comp["year"].max())),
                                        n_paths=paths, seed=seed)
-                r = fc.risk()
-                p = float(r[(r["event"] == "china_above_russia") & (r["year"] == HEADLINE_YEAR)]["probability"].iloc[0])
+                p = event_probability(fc.risk(), "china_above_russia", HEADLINE_YEAR)
             if code == country and shares is not None:
                 last = shares.last_year
                 tot = shares.total.loc[last]
