@@ -265,7 +265,6 @@ def cmd_timeseries(args) -> int:
 
 
 def _composition_input(path: str | None):
-
     if path is None:
         comp = kzecon.study.pipeline.composition()
         return comp, f"Kazakhstan's total trade by partner group ({comp.attrs['side']} figures, spliced)"
@@ -401,12 +400,8 @@ def _backtest_models(text: str | None, comp) -> list[str]:
             raise UsageError(f"--models {text!r}: choose among {', '.join(known)}")
         return models
     models = list(forecast.backtest.DEFAULT_MODELS)
-    try:
-        parts = comp["partner"].unique() if "partner" in comp else comp.columns
-        forecast.world.world_parts_of(parts)
-    except KzeconError:
-        return models  # parts the world model does not know: the per-series models only
-    return [forecast.WORLD_CHOICE, *models]
+    # the headline model where it applies (the rule forecast --model auto uses), else the per-series models only
+    return [forecast.WORLD_CHOICE, *models] if forecast.backtest.world_applies(comp) else models
 
 
 def _parse_years(text: str | None) -> list[int] | None:

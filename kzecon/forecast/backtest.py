@@ -168,6 +168,21 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
                     brier=brier, reliability=rel)
 
 
+def world_applies(comp: pd.DataFrame) -> bool:
+    """Whether the world model can forecast ``comp``: parts that are kzecon's known parts (any spelling) and at
+    least LAGS + 1 years ending in 1981 or later (world history before it)."""
+    from kzecon.timeseries import composition_frame
+
+    from .world import LAGS, world_parts_of
+
+    wide = composition_frame(comp, min_years=8)
+    try:
+        world_parts_of(wide.columns)
+    except (CoverageError, SchemaError):
+        return False
+    return len(wide) >= LAGS + 1 and int(wide.index[-1]) >= 1981
+
+
 def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = None, n_paths: int = 1000,
                  seed: int = 0, events: pd.DataFrame | None = None) -> tuple[str, pd.DataFrame | None]:
     """The model for ``comp``: :data:`WORLD_CHOICE` where the world model applies (parts that are kzecon's known
@@ -177,15 +192,9 @@ def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = No
     for any origin."""
     from kzecon.timeseries import composition_frame
 
-    from .world import LAGS, world_parts_of
-
     wide = composition_frame(comp, min_years=8)
-    try:
-        world_parts_of(wide.columns)
-        if len(wide) >= LAGS + 1 and int(wide.index[-1]) >= 1981:
-            return WORLD_CHOICE, None
-    except (CoverageError, SchemaError):
-        pass
+    if world_applies(wide):
+        return WORLD_CHOICE, None
     first = int(wide.index[0])
     start = first + 11 if start is None else start
     if int(wide.index[-1]) - start < 2:
