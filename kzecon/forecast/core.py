@@ -7,11 +7,11 @@ closed so it sums to one). Models, all on additive log-ratios (alr) of the compo
 * ``"drift"`` — multivariate random walk with drift (drift and covariance from the last ten log-ratio changes);
 * ``"rw"`` — random walk without drift (the naive baseline: no change expected; covariance of the last ten
   changes);
-* ``"mean5"`` — mean of the last 5 years' log-ratios, with the spread of a random walk widened by the horizon.
+* ``"mean5"`` — mean of the last 5 years' log-ratios, with the spread of a random walk widened by the horizon;
+* ``"ensemble"`` — a mixture of member paths with given weights (e.g. from backtest scores).
 
 The three baselines are the same code as the world backtest's (:func:`kzecon.forecast.world.simulate_rw`, window
-:data:`kzecon.forecast.registry.BASELINE_WINDOW`): one name, one model (:mod:`kzecon.forecast.registry`);
-* ``"ensemble"`` — a mixture of member paths with given weights (e.g. from backtest scores).
+:data:`kzecon.forecast.registry.BASELINE_WINDOW`): one name, one model (:mod:`kzecon.forecast.registry`).
 
 Event kinds: ``exceeds_part`` (share of part_a > part_b), ``exceeds`` / ``below`` (share of part_a vs a threshold),
 ``balance_below`` (the multi-vector balance index over all parts, as :func:`kzecon.measures.balance_index` with
