@@ -8,8 +8,9 @@ models and statsforecast's AutoETS) and writes to analyses/output/world_backtest
   mean 90% width, MAE against persistence, CRPS, Brier on pairwise events, ECE; summary_all.csv for every economy;
 * coverage.csv, reliability.csv — as ``kzecon backtest --world`` writes them;
 * kzecon/data/reference/world_calibration.csv — the interval factors and the isotonic probability map the
-  recalibrated model (``world_cal``) applies at each origin 1990–2020, learned only from the world model's
-  forecasts whose outcomes were known by that origin (training economies). ``kzecon forecast`` reads it.
+  recalibrated models (``world_cal``, and ``drivers_cal``: the model with drivers, the headline) apply at each
+  origin 1990–2020, learned only from the raw model's forecasts whose outcomes were known by that origin
+  (training economies). ``kzecon forecast`` reads it.
 
 Run: python analyses/world_backtest.py [--paths N] (about five minutes on two cores).
 """
@@ -46,9 +47,11 @@ def main(argv=None):
         bt.reliability(subset="held_out", min_origin=2000).to_csv(dest.path("reliability.csv"), index=False)
         cal = world.calibration_table(bt)
         digest = kzecon.data.describe("compositions_dots").sha256
-        header = (f"# Recalibration of kzecon's world model (world_cal), learned on the world backtest by "
+        drivers_hash = ", ".join(f"{n} sha256 {kzecon.data.describe(n).sha256[:16]}…"
+                                 for n in ("brent_annual", "wdi_gdp"))
+        header = ("# Recalibration of kzecon's world models (world_cal, drivers_cal), learned on the world backtest by "
                   f"analyses/world_backtest.py (seed {args.seed}, {args.paths} paths, kzecon {kzecon.__version__}, "
-                  f"compositions_dots sha256 {digest[:16]}…).\n"
+                  f"compositions_dots sha256 {digest[:16]}…, {drivers_hash}).\n"
                   "# kind = interval: factor scaling the 90% (level 0.9) and 80% interval half-widths at that horizon; "
                   "kind = isotonic: probability map (x → value)\n"
                   "# Each origin's rows use only forecasts of the world model whose outcomes were known by that origin "
@@ -57,7 +60,7 @@ def main(argv=None):
         # the held-out scores the brief shows beside Kazakhstan's own backtest (the brief does not rerun this)
         about = (f"# Held-out economies of the world backtest (origins 2000–2015, horizons 1–5), written by "
                  f"analyses/world_backtest.py (seed {args.seed}, {args.paths} paths, kzecon {kzecon.__version__}, "
-                 f"compositions_dots sha256 {digest[:16]}…; {len(bt.held_out)} held-out economies).\n")
+                 f"compositions_dots sha256 {digest[:16]}…, {drivers_hash}; {len(bt.held_out)} held-out economies).\n")
         for name, table in (("world_backtest_summary.csv", summary),
                             ("world_backtest_reliability.csv", bt.reliability(subset="held_out", min_origin=2000))):
             (CAL.parent / name).write_text(about + table.to_csv(index=False, lineterminator="\n", float_format="%.6g"),

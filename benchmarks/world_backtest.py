@@ -3,12 +3,18 @@ python benchmarks/world_backtest.py [--paths 500]).
 
 Rolling origins 1990–2015, horizons 1–5, every economy of the IMF DOTS composition panel with 15 years of
 history (about 190 economies a year), 500 paths per forecast: the global model and its recalibration, the
-per-series baselines (random walk, drift, five-year mean), and statsforecast's AutoETS per log-ratio. The
-simulation is vectorised over economies (one array per origin: economies × paths × horizons × parts); statsforecast
-fits one model per economy and log-ratio. Also timed: one origin's global-model simulation for every economy.
+per-series baselines (random walk, drift, five-year mean), the model with drivers (its recalibration and the oracle
+with realised drivers), and statsforecast's AutoETS per log-ratio. The simulation is vectorised over economies (one
+array per origin: economies × paths × horizons × parts); statsforecast fits one model per economy and log-ratio.
+Also timed: one origin's global-model simulation for every economy. ``--busy`` runs the whole measurement a
+second time with one CPU-bound background process (a pure-Python loop) beside it; the 1-minute load average is
+printed with each table.
 """
 
 import argparse
+import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -46,17 +52,32 @@ def _one_origin(n_paths: int) -> None:
           f"× {len(comps)} log-ratios: {1000 * float(np.median(runs)):.0f} ms (median of 5)")
 
 
+def _table(n_paths: int, label: str) -> None:
+    print(f"\n{label} (1-minute load at the start {os.getloadavg()[0]:.2f})")
+    print("| models | wall time | forecast records | events |\n|---|---|---|---|")
+    total = _timed("world, world_cal (fit + simulate + recalibrate)", models=("world", "world_cal"),
+                   statsforecast=False, n_paths=n_paths)
+    total += _timed("drivers, drivers_cal, drivers_oracle (fit + drivers' paths + simulate + recalibrate)",
+                    models=("drivers", "drivers_cal", "drivers_oracle"), statsforecast=False, n_paths=n_paths)
+    total += _timed("rw, drift, mean5", models=("rw", "drift", "mean5"), statsforecast=False, n_paths=n_paths)
+    total += _timed("statsforecast AutoETS", models=(), statsforecast=True, n_paths=n_paths)
+    print(f"all models: {total:.0f} s; 1-minute load at the end {os.getloadavg()[0]:.2f}")
+    _one_origin(n_paths)
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--paths", type=int, default=500)
+    ap.add_argument("--busy", action="store_true", help="also measure beside one CPU-bound background process")
     args = ap.parse_args(argv)
-    print("| models | wall time | forecast records | events |\n|---|---|---|---|")
-    total = _timed("world, world_cal (fit + simulate + recalibrate)", models=("world", "world_cal"),
-                   statsforecast=False, n_paths=args.paths)
-    total += _timed("rw, drift, mean5", models=("rw", "drift", "mean5"), statsforecast=False, n_paths=args.paths)
-    total += _timed("statsforecast AutoETS", models=(), statsforecast=True, n_paths=args.paths)
-    print(f"all models: {total:.0f} s")
-    _one_origin(args.paths)
+    _table(args.paths, "idle")
+    if args.busy:
+        job = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        try:
+            time.sleep(5)
+            _table(args.paths, "beside one CPU-bound process")
+        finally:
+            job.kill()
 
 
 if __name__ == "__main__":

@@ -287,17 +287,29 @@ def cmd_forecast(args) -> int:
     model = args.model
     if args.brent and not args.scenario:
         raise UsageError("--brent is the price history for --scenario; give --scenario FILE too")
-    if args.scenario:
-        scen = kzecon.data.read_any(args.scenario)
-        brent = kzecon.data.read_any(args.brent) if args.brent else None  # validated by simulate_scenario
+    scen = kzecon.data.read_any(args.scenario) if args.scenario else None
+    brent = kzecon.data.read_any(args.brent) if args.brent else None  # validated where it is used
+    if model == "auto":
+        model, acc = forecast.choose_model(comp, horizon=min(args.horizon, 5), seed=args.seed, events=events)
+        how = "the world backtest (every economy's history)" if acc is None and model in forecast.WORLD_MODELS \
+            else "this composition's own backtest (mean CRPS)" if acc is not None else "default (short series)"
+        if scen is not None and model not in forecast.registry.DRIVER_MODELS:
+            model, how = "var", "the scenario (the world model does not know these parts: a VAR with log Brent)"
+        print(f"model: {model}, chosen on {how}")
+    if scen is not None and model in forecast.registry.DRIVER_MODELS:
+        fc = forecast.simulate(comp, model=model, horizon=args.horizon, n_paths=args.paths, seed=args.seed,
+                               scenario=scen, brent=brent)
+    elif scen is not None:
+        if model != "var":
+            raise UsageError(f"--scenario conditions the driver models ({', '.join(forecast.registry.DRIVER_MODELS)}) "
+                             f"or, for parts the world model does not know, the VAR; not --model {model}")
+        extra = [c for c in scen.columns if c not in ("year", "brent")]
+        if extra:
+            raise UsageError(f"--scenario column(s) {', '.join(map(repr, extra))}: the VAR scenario (parts the world "
+                             "model does not know) takes brent only")
         fc = forecast.simulate_scenario(comp, scen, horizon=args.horizon, n_paths=args.paths, seed=args.seed,
                                         brent=brent)
     else:
-        if model == "auto":
-            model, acc = forecast.choose_model(comp, horizon=min(args.horizon, 5), seed=args.seed, events=events)
-            how = "the world backtest (every economy's history)" if acc is None and model in forecast.WORLD_MODELS \
-                else "this composition's own backtest (mean CRPS)" if acc is not None else "default (short series)"
-            print(f"model: {model}, chosen on {how}")
         fc = forecast.simulate(comp, model=model, horizon=args.horizon, n_paths=args.paths, seed=args.seed)
     summ = fc.to_frame(levels=(0.8, 0.9))
     risk = fc.risk(events)
@@ -315,10 +327,33 @@ def cmd_forecast(args) -> int:
                     "paths_summary.csv")
             out.csv(risk, "risk.csv")
             out.csv(first[["event", "year", "probability"]], "first_year.csv")
+            out.csv(fc.drivers_frame(), "drivers.csv")
+            out.json(_forecast_info(fc, args, label), "info.json")
             out.figure(fan, "fan_chart.png")
             out.figure(rfig, "risk.png")
         out.report()
     return 0
+
+
+def _forecast_info(fc, args, label: str) -> dict:
+    """info.json of ``kzecon forecast``: the model, the scenario file's name (or null), the origin, paths, seed, the
+    data, the drivers' sources and what the scenario fixed, kzecon's version."""
+    from pathlib import Path
+
+    from kzecon.forecast import registry
+
+    info = {"model": fc.model, "model_label": registry.label(fc.model),
+            "scenario": Path(args.scenario).name if args.scenario else None,
+            "scenario_fixed": fc.info.get("scenario") if args.scenario else None,
+            "origin": fc.origin, "horizon": len(fc.years), "paths": fc.n_paths, "seed": fc.seed, "data": label,
+            "drivers": None if fc.drivers is None else {
+                "series": "brent (USD a barrel) and gdp_growth_<CODE> (% a year, GDP in current US dollars)",
+                "brent_history": Path(args.brent).name if args.brent else "U.S. EIA Brent, annual (bundled)",
+                "gdp_history": "World Bank WDI GDP, current US$ (bundled)",
+                "simulated": "each an AR(1) in its changes learned up to the origin, shocks jointly normal"},
+            "brent_exposure": fc.info.get("brent_exposure"), "calibration_origin": fc.info.get("calibration_origin"),
+            "kzecon_version": kzecon.__version__}
+    return info
 
 
 def _world_backtest(args) -> int:
@@ -707,11 +742,15 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5, help="years ahead, 1–30 (default 5)")
     # the registry's FORECAST_CHOICES (kzecon.forecast.registry; a test keeps them equal): importing it here would
     # load the forecasting stack for --help
-    f.add_argument("--model", choices=["auto", "world_cal", "world", "var", "drift", "rw", "mean5", "ensemble"],
-                   default="auto", help="default: the model chosen on the world backtest (world_cal) where the parts "
-                   "are China, Russia, US, EU, Central Asia and rest in any spelling; otherwise the per-series model "
-                   "with the best backtest CRPS on the data")
-    f.add_argument("--scenario", default=None, help="CSV year, brent (USD/bbl): paths conditioned on oil prices")
+    f.add_argument("--model", choices=["auto", "drivers_cal", "drivers", "world_cal", "world", "var", "drift", "rw",
+                                       "mean5", "ensemble"],
+                   default="auto", help="default: the model chosen on the world backtest (drivers_cal: the global "
+                   "model with drivers, recalibrated) where the parts are China, Russia, US, EU, Central Asia and rest "
+                   "in any spelling; otherwise the per-series model with the best backtest CRPS on the data")
+    f.add_argument("--scenario", default=None, help="CSV with a year column and any of brent (USD/bbl) and "
+                   "gdp_growth_<CODE> (%% a year; CODE in CHN, RUS, USA, EUU, CAS, ROW): the headline model's drivers "
+                   "fixed in those years, the others simulated (parts the world model does not know: a VAR on the "
+                   "log-ratios and log Brent, brent only)")
     f.add_argument("--brent", default=None,
                    help="with --scenario: CSV year, brent — the price history in the scenario's units (default: the "
                         "bundled annual Brent series)")
@@ -731,9 +770,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--data", default=None, help="CSV with columns year, partner, share (default: Kazakhstan)")
     b.add_argument("--start", type=YEAR, default=2005, help="first origin year (default 2005)")
     b.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5, help="horizons 1…N (default 5)")
-    b.add_argument("--models", default=None, help="comma-separated subset of world_cal,world,var,drift,rw,mean5,"
-                   "ensemble (default: world_cal — the headline model, where the parts are ones it knows — and "
-                   "var,drift,rw,mean5,ensemble)")
+    b.add_argument("--models", default=None, help="comma-separated subset of drivers_cal,drivers,world_cal,world,var,"
+                   "drift,rw,mean5,ensemble (default: drivers_cal — the headline model, where the parts are ones it "
+                   "knows — and var,drift,rw,mean5,ensemble); --world runs its own set")
     b.add_argument("--paths", type=_int_in(100, 10**7, "--paths"), default=None,
                    help="simulated paths per forecast (default 2000; --world 500)")
     b.add_argument("--seed", type=SEED, default=2026, help="random seed (default 2026)")

@@ -98,7 +98,7 @@ def test_peers_table_from_the_same_model():
     assert t["p_china_above_russia_2030"].between(0, 1).all()
     for code in ("KGZ", "MNG"):
         comp = pipeline.composition(code)
-        fc = forecast.simulate(comp, model="world_cal", horizon=10, n_paths=500, seed=7)
+        fc = forecast.simulate(comp, model=forecast.WORLD_CHOICE, horizon=10, n_paths=500, seed=7)
         r = fc.risk().query("event == 'china_above_russia' and year == 2030")
         assert t.loc[code, "p_china_above_russia_2030"] == pytest.approx(r["probability"].item(), abs=1e-12)
         d = _direct(code)
@@ -155,8 +155,10 @@ def test_brief_on_another_economy(uzb_brief):
 
 
 def test_backtest_includes_the_headline_model_by_default(tmp_path):
+    from kzecon import forecast
+
     out = tmp_path / "bt"
     assert main(["backtest", "--out", str(out), "--paths", "100", "--start", "2021", "--quiet"]) == 0
     cov = pd.read_csv(out / "coverage.csv")
-    assert "world_cal" in set(cov["model"]) and {"rw", "var"} <= set(cov["model"])
+    assert forecast.WORLD_CHOICE in set(cov["model"]) and {"rw", "var"} <= set(cov["model"])
     assert main(["backtest", "--models", "rw,nosuch", "--out", str(tmp_path / "x")]) == 64

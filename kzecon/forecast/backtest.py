@@ -194,7 +194,10 @@ def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = No
 
     wide = composition_frame(comp, min_years=8)
     if world_applies(wide):
-        return WORLD_CHOICE, None
+        from .core import WORLD_FALLBACK
+        from .world import FIRST_DRIVER_ORIGIN
+
+        return (WORLD_CHOICE if int(wide.index[-1]) >= FIRST_DRIVER_ORIGIN else WORLD_FALLBACK), None
     first = int(wide.index[0])
     start = first + 11 if start is None else start
     if int(wide.index[-1]) - start < 2:

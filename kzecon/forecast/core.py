@@ -36,7 +36,7 @@ from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, Sc
 from kzecon.results import results_class
 from kzecon.timeseries import composition_frame, composition_var, transforms
 
-from .registry import BASELINE_WINDOW, WORLD_MODELS
+from .registry import BASELINE_WINDOW, DRIVER_MODELS, WORLD_MODELS
 from .registry import SERIES_MODELS as MODELS  # the per-series models (fitted on the composition alone)
 
 ENSEMBLE = {m: 1.0 for m in MODELS}  # "ensemble" everywhere: equal weights of the per-series models
@@ -159,6 +159,15 @@ class CompositionForecast:
     seed: int = 0
     info: Any = field(default_factory=dict)
     prob_map: Any = field(default=None, repr=False, compare=False)  # the recalibration of event probabilities
+    drivers: Any = field(default=None, repr=False, compare=False)  # the driver paths used (drivers.DriverPaths)
+
+    def drivers_frame(self, level: float = 0.90) -> pd.DataFrame:
+        """year, driver, mean, lower_90, upper_90, unit, fixed: the driver paths the forecast used (simulated, or
+        fixed by a scenario); no rows for a model without drivers."""
+        if self.drivers is None:
+            tag = round(100 * level)
+            return pd.DataFrame(columns=["year", "driver", "mean", f"lower_{tag}", f"upper_{tag}", "unit", "fixed"])
+        return self.drivers.to_frame(level)
 
     def __post_init__(self):
         p = np.asarray(self.paths, dtype=float)
@@ -244,7 +253,8 @@ def _baseline(z: np.ndarray, model: str, horizon: int, n_paths: int, rng) -> np.
 
 
 def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_paths: int = 4000, seed: int = 0,
-             reference: str = "rest", weights: dict | None = None) -> CompositionForecast:
+             reference: str = "rest", weights: dict | None = None, scenario: pd.DataFrame | None = None,
+             brent: pd.Series | None = None) -> CompositionForecast:
     """Simulate ``n_paths`` future paths of a composition ``horizon`` years ahead with one model.
 
     ``comp``: long (year, partner, share) or wide (year × parts) composition, consecutive years, rows summing
@@ -252,7 +262,13 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
     (``var``, ``drift``, ``rw``, ``mean5``), ``ensemble`` (equal weights of the four unless ``weights``, a dict
     model → weight), or a world model (``world``: the global model learned from every economy's history up to
     the composition's last year; ``world_cal``: the same, recalibrated on the world backtest — both need parts
-    that are kzecon's known parts in any spelling, :mod:`kzecon.forecast.world`).
+    that are kzecon's known parts in any spelling, :mod:`kzecon.forecast.world`; ``drivers``: the global model
+    moved by the partners' GDP growth and the oil price, ``drivers_cal`` recalibrated — the headline).
+
+    ``scenario`` (driver models only): a frame with ``year`` and any of ``brent`` (USD a barrel) and
+    ``gdp_growth_<CODE>`` (% a year) fixing those drivers in those years
+    (:func:`kzecon.forecast.drivers.read_scenario`);
+    ``brent``: a user's Brent price history (Series by year) for the driver model.
     """
     if horizon < 1 or horizon > 30:
         raise SchemaError(f"horizon must be 1–30 years, got {horizon}")
@@ -267,11 +283,16 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
     rng = np.random.default_rng(seed)
     origin = int(wide.index[-1])
     info = {"reference": ref, "history": f"{int(wide.index[0])}–{origin}"}
+    if (scenario is not None or brent is not None) and model not in DRIVER_MODELS:
+        raise SchemaError(f"a driver scenario or price history conditions the driver models "
+                          f"({', '.join(DRIVER_MODELS)}), not {model!r}")
     if model in WORLD_MODELS:
         from .world import forecast_composition
 
         paths, winfo = forecast_composition(wide, horizon=horizon, n_paths=n_paths, seed=seed,
-                                            calibrated=model == "world_cal")
+                                            calibrated=model.endswith("_cal"), drivers=model in DRIVER_MODELS,
+                                            scenario=scenario,
+                                            brent=_price_series(brent) if brent is not None else None)
         info.update(winfo)
     elif model == "ensemble":
         weights = weights or ENSEMBLE
@@ -304,8 +325,22 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
                           "ensemble")
     years = tuple(range(origin + 1, origin + horizon + 1))
     prob_map = info.pop("prob_map", None)
+    dpaths = info.pop("driver_paths", None)
+    if scenario is not None:
+        info["scenario"] = {k: list(v) for k, v in dpaths.fixed.items()}
     return CompositionForecast(model=model, origin=origin, years=years, parts=tuple(parts), paths=paths, seed=seed,
-                               info=info, prob_map=prob_map)
+                               info=info, prob_map=prob_map, drivers=dpaths)
+
+
+def _price_series(brent) -> pd.Series:
+    """A Brent price history (Series by year, or a frame year, brent) validated: whole years once, positive."""
+    from kzecon.data.validate import year_series
+
+    if isinstance(brent, pd.DataFrame):
+        return year_series(brent, "brent", "Brent price history", positive=True)
+    s = pd.Series(brent)
+    return year_series(pd.DataFrame({"year": s.index, "brent": s.to_numpy()}), "brent", "Brent price history",
+                       positive=True)
 
 
 def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: int = 5, n_paths: int = 4000,
@@ -327,14 +362,8 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
     sc = year_series(scenario, "brent", "scenario", positive=True)
     wide = composition_frame(comp)
     ref = reference if reference in wide.columns else wide.columns[-1]
-    if brent is None:
-        brent = kzecon.data.load_oil("brent", "annual").set_index("year").iloc[:, -1]
-    if isinstance(brent, pd.DataFrame):
-        brent = year_series(brent, "brent", "Brent price history", positive=True)
-    else:
-        s = pd.Series(brent)
-        brent = year_series(pd.DataFrame({"year": s.index, "brent": s.to_numpy()}), "brent", "Brent price history",
-                            positive=True)
+    brent = _price_series(kzecon.data.load_oil("brent", "annual").set_index("year").iloc[:, -1]
+                          if brent is None else brent)
     years = [y for y in wide.index if y in brent.index]
     if len(years) < len(wide):
         raise CoverageError(f"Brent prices cover {brent.index.min()}–{brent.index.max()}; the composition runs to "
@@ -375,6 +404,10 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
                                parts=tuple(wide.columns), paths=paths, seed=seed, info=info)
 
 
-WORLD_CHOICE = "world_cal"
-"""The model chosen on the world backtest (origins 2000–2015, held-out economies; analyses/world_backtest.py,
-table in BENCHMARKS.md): the lowest CRPS and Brier score at every horizon with 90% coverage nearest to nominal."""
+WORLD_CHOICE = "drivers_cal"
+"""The model chosen on the world backtest (origins 2000–2015; analyses/world_backtest.py, table in BENCHMARKS.md):
+the global model with drivers, recalibrated — on the training economies its CRPS and Brier scores equal or better
+world_cal's at every horizon, and on the held-out economies it has the lowest CRPS and Brier score of all models
+with 90% coverage 91–92%. Compositions ending before :data:`kzecon.forecast.world.FIRST_DRIVER_ORIGIN` (1994)
+take ``WORLD_FALLBACK``."""
+WORLD_FALLBACK = "world_cal"

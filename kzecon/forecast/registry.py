@@ -22,6 +22,16 @@ class ModelSpec:
 
 
 MODELS = {m.name: m for m in (
+    ModelSpec("drivers_cal", "global model with drivers, recalibrated", "world",
+              "dynamics learned from ~200 economies' partner shares, moved by the partners' GDP growth and the oil "
+              "price (with {name}'s own oil exposure), the drivers' futures simulated; intervals and probabilities "
+              "recalibrated on earlier world forecasts"),
+    ModelSpec("drivers", "global model with drivers", "world",
+              "dynamics learned from ~200 economies' partner shares, moved by the partners' GDP growth and the oil "
+              "price, the drivers' futures simulated"),
+    ModelSpec("drivers_oracle", "global model with drivers, realised drivers", "world",
+              "the driver model given the drivers as they turned out (world backtest only: how much error the "
+              "drivers' uncertainty leaves)"),
     ModelSpec("world_cal", "global model, recalibrated", "world",
               "dynamics learned from ~200 economies' partner shares since 1960, its intervals and probabilities "
               "recalibrated on earlier world forecasts"),
@@ -40,8 +50,10 @@ MODELS = {m.name: m for m in (
 )}
 
 SERIES_MODELS = ("var", "drift", "rw", "mean5")  # what simulate() fits on the composition alone
-WORLD_MODELS = ("world", "world_cal")
-FORECAST_CHOICES = ("auto", "world_cal", "world", "var", "drift", "rw", "mean5", "ensemble")  # kzecon forecast --model
+WORLD_MODELS = ("world", "world_cal", "drivers", "drivers_cal")
+DRIVER_MODELS = ("drivers", "drivers_cal")  # the world models a scenario can condition
+FORECAST_CHOICES = ("auto", "drivers_cal", "drivers", "world_cal", "world", "var", "drift", "rw", "mean5",
+                    "ensemble")  # kzecon forecast --model
 
 
 def label(name: str) -> str:

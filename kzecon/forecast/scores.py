@@ -27,6 +27,19 @@ def crps_ensemble(obs, fct) -> np.ndarray:
     return np.where(np.isnan(y[..., 0]), np.nan, out)
 
 
+def consistency_band(forecast, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """The range of observed frequencies a calibrated forecaster would show (Bröcker & Smith 2007's consistency
+    bars): for a bin of ``n`` events forecast at probability ``forecast``, the central ``level`` interval of
+    Binomial(n, forecast) / n (scipy's binomial quantiles). A reliability point outside it is evidence of
+    miscalibration at that level (events treated as independent: optimistic where they are not)."""
+    from scipy.stats import binom
+
+    p = np.clip(np.asarray(forecast, dtype=float), 0.0, 1.0)
+    n = np.asarray(n, dtype=float)
+    a = (1 - level) / 2
+    return binom.ppf(a, n, p) / n, binom.ppf(1 - a, n, p) / n
+
+
 def clustered_rate(x: np.ndarray, cluster: np.ndarray) -> tuple[float, float]:
     """Mean of 0/1 ``x`` and its standard error clustered by ``cluster``."""
     x = np.asarray(x, dtype=float)

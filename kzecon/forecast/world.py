@@ -22,10 +22,28 @@ parts with the pooled correlation. (Volatility of compositions fell from the 196
 years are what predicts it; chosen on the training economies' backtest, not the held-out ones.) Paths are
 simulated for all economies at once (economies × paths × horizon × parts).
 
-**Recalibration** (``"world_cal"``) — the model's intervals widened or narrowed by horizon so that, on the earlier
-forecasts of the last eight years whose outcome is known by the origin (o + h ≤ T), they would have covered 90%
-(split conformal on the share scale), and event probabilities mapped through an isotonic regression fitted on
-those earlier events.
+**Drivers** (``"drivers"``, recalibrated ``"drivers_cal"``: the headline) — the same regression plus two driver
+terms with coefficients learned across economies, on the years every driver is known (1989 on):
+
+    … + g_k (GDP growth of part k − GDP growth of the rest of the world)_t + (β_k + b_ik) Δlog Brent_t
+
+(:func:`fit_drivers`; GDP in current US dollars, as the trade values are — gravity's mass term). b_ik is economy
+i's own oil exposure beyond the pooled β_k, its least-squares slope on its own residuals shrunk by empirical Bayes
+(:func:`exposures`), drawn per path from its posterior. The innovation scales are set so that one-year 90%
+intervals would have covered 90% of the training economies' last three years out of sample. After the origin the
+drivers are simulated from their own history (:mod:`kzecon.forecast.drivers`) — or fixed by a scenario — one driver
+path per composition path, so their uncertainty is in the intervals; no driver value after the origin is read.
+Chosen on the world backtest's training economies (a GDP coefficient per part against one shared by all parts:
+CRPS 0.0291 against 0.0294 five years ahead; ``GDP_COMMON``). The memberships in ``policy_membership.csv``
+are not drivers: before the backtest's last origin (2015) the customs union has two economies besides Russia
+joining (Belarus and Kazakhstan, 2010; Armenia and Kyrgyzstan in 2015) and Belt-and-Road documents two (China, the
+initiator, and Kazakhstan, 2013; the twenty MoUs date from 2017–2019) — too few joinings to learn a pooled
+coefficient or to test one out of sample.
+
+**Recalibration** (``"world_cal"``, ``"drivers_cal"``) — the model's intervals widened or narrowed by horizon so
+that, on the earlier forecasts of the last eight years whose outcome is known by the origin (o + h ≤ T), they would
+have covered 90% (split conformal on the share scale), and event probabilities mapped through an isotonic regression
+fitted on those earlier events.
 
 **The world backtest** (:func:`world_backtest`) — origins 1990–2015, horizons 1–5, every economy with at least 15
 years of history, the global model's parameters and its recalibration learned at each origin from data up to that
@@ -57,7 +75,8 @@ SCALE_YEARS = 8  # the pooled and own innovation scales come from the last this 
 WEIGHTED = True
 DYNAMICS = True
 SIZE_BINS = np.array([0.0, 0.02, 0.05, 0.1, 0.2, 1.0])  # share size classes for the pooled scale
-MODELS = ("world", "world_cal", "rw", "drift", "mean5")  # names of kzecon.forecast.registry: the same models
+MODELS = ("world", "world_cal", "drivers", "drivers_cal", "drivers_oracle", "rw", "drift", "mean5")
+# names of kzecon.forecast.registry: the same models (drivers_oracle: the backtest's realised-driver row only)
 
 
 @dataclass
@@ -174,6 +193,12 @@ class GlobalParams:
     nobs: int
     origin_year: int
     clip: tuple
+    exposure: np.ndarray | None = None  # (E, K) each economy's own Brent coefficient less the pooled one (drivers)
+    tau2: np.ndarray | None = None  # (K,) spread of the economies' own Brent coefficients (drivers)
+    drivers: tuple = ()  # the driver terms in coef's columns 4…: ("gdp", "brent") for the driver model
+    parts: tuple = ()  # the panel's parts (the driver model maps GDP series to them)
+    scale_factor: float = 1.0  # the quantile factor applied to the scales (driver model)
+    exposure_sd: np.ndarray | None = None  # (E, K) posterior s.d. of each economy's own exposure (drawn per path)
 
 
 def fit_global(panel: Panel, t: int, *, train: np.ndarray | None = None) -> GlobalParams:
@@ -207,28 +232,52 @@ def fit_global(panel: Panel, t: int, *, train: np.ndarray | None = None) -> Glob
             coef[kk] = 0.0
         resid[m] = yc[m] - Xc[m] @ coef[kk]
     # pooled scale by the part's share size the year before (small shares move more in log-ratio terms), from
-    # the last SCALE_YEARS years only: volatility has fallen since the 1960s–80s
-    b = _size_class(size)
+    # the last SCALE_YEARS years only (volatility has fallen since the 1960s–80s); each economy's own recent scale
+    # shrunk towards the pooled scale of its current size
+    pooled, scale = _scales(resid, k, e, ty, size, panel.shares[:, t, comps], t, E, K, np.ones(len(y), bool))
+    corr = _shock_corr(resid, scale, e, k, ty, K)
+    return GlobalParams(coef, pooled, scale, corr, int(len(y)), int(panel.years[t]), (float(lo), float(hi)))
+
+
+DRIVER_TERMS = ("gdp", "brent")
+
+
+def driver_columns(hist, years: np.ndarray, parts: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """The driver regressors in ``years``: each non-rest part's GDP growth less the rest of the world's (Y, K) and
+    the change in log Brent (Y,), from a :class:`kzecon.forecast.drivers.DriverHistory` (NaN where unknown)."""
+    from .drivers import SERIES, relative_growth
+
+    g = hist.at(years)
+    return relative_growth(g, parts), g[:, SERIES.index("brent")]
+
+
+def _scales(resid, k, e, ty, size_prev, cur_size, t, E, K, train_rows):
+    """Pooled scale by component and share-size class (training rows, last SCALE_YEARS years) and each economy's own
+    scale over those years shrunk towards the pooled scale of its current size (all economies' own residuals)."""
+    b = _size_class(size_prev)
     nb = len(SIZE_BINS) - 1
     pooled = np.zeros((K, nb))
     window = ty > t - SCALE_YEARS
     for kk in range(K):
-        mk = (k == kk) & window
+        mk = (k == kk) & window & train_rows
         fill = np.sqrt(np.mean(resid[mk] ** 2)) if mk.any() else 0.3
         for bb in range(nb):
             m = mk & (b == bb)
             pooled[kk, bb] = np.sqrt(np.mean(resid[m] ** 2)) if m.sum() >= 10 else fill
-    # each economy's own recent scale (last 15 years), shrunk towards the pooled scale of its current size
-    cur = _size_class(panel.shares[:, t, comps])
-    recent = ty > t - SCALE_YEARS
+    cur = _size_class(cur_size)
     scale = np.zeros((E, K))
     for kk in range(K):
         prior = pooled[kk, cur[:, kk]] ** 2
-        mk = (k == kk) & recent
+        mk = (k == kk) & window
         n = np.bincount(e[mk], minlength=E).astype(float)
         ss = np.bincount(e[mk], weights=resid[mk] ** 2, minlength=E)
         scale[:, kk] = np.sqrt((ss + SHRINK_NU * prior) / (n + SHRINK_NU))
-    # pooled correlation of the standardised residuals across components within economy-years
+    return pooled, scale
+
+
+def _shock_corr(resid, scale, e, k, ty, K):
+    """Pooled correlation of the standardised residuals across components within economy-years (positive
+    definite)."""
     corr = np.eye(K)
     if K > 1:
         std = resid / np.maximum(scale[e, k], 1e-6)
@@ -241,12 +290,131 @@ def fit_global(panel: Panel, t: int, *, train: np.ndarray | None = None) -> Glob
             c = (v * np.maximum(w, 1e-6)) @ v.T
             d = np.sqrt(np.diag(c))
             corr = c / np.outer(d, d)
-    return GlobalParams(coef, pooled, scale, corr, int(len(y)), int(panel.years[t]), (float(lo), float(hi)))
+    return corr
+
+
+Z90 = 1.6448536269514722  # the standard normal's 95% quantile
+SCALE_TO_QUANTILE = True
+GDP_COMMON = False  # one GDP coefficient for every part (else one per part)
+DRIVER_MIN_YEARS = 4  # the driver model is learned from origins this many years after the drivers' first change
+FIRST_DRIVER_ORIGIN = 1989 + DRIVER_MIN_YEARS + 1  # the first origin the driver model forecasts from (1994)
+EXPOSURE_MIN = 8  # years of an economy's own history (with Brent known) before its own exposure is learned
+
+
+def exposures(u: np.ndarray, x: np.ndarray, e: np.ndarray, k: np.ndarray, E: int, K: int, sigma: np.ndarray,
+              tau2: np.ndarray | None = None, train: np.ndarray | None = None, posterior_sd: bool = False):
+    """Each economy's own Brent coefficient beyond the pooled one, empirical Bayes: its least-squares slope b̂ of the
+    residuals ``u`` on the Brent change ``x``, shrunk by τ²/(τ² + v) with v = σ²/Σx² its sampling variance and τ²
+    the spread of the true slopes (method of moments over the ``train`` economies: mean(b̂² − v), at least 0).
+    Returns ((E, K) exposures, (K,) τ²) — and, with ``posterior_sd``, the (E, K) posterior standard deviations
+    √(λ v) as a third item."""
+    expo = np.zeros((E, K))
+    sd = np.zeros((E, K))
+    est_tau = tau2 is None
+    tau2 = np.zeros(K) if tau2 is None else np.asarray(tau2, float)
+    for kk in range(K):
+        m = k == kk
+        n = np.bincount(e[m], minlength=E)
+        sxx = np.bincount(e[m], weights=x[m] ** 2, minlength=E)
+        sxu = np.bincount(e[m], weights=x[m] * u[m], minlength=E)
+        have = (n >= EXPOSURE_MIN) & (sxx > 1e-9)
+        bhat = np.where(have, sxu / np.where(have, sxx, 1.0), 0.0)
+        v = np.where(have, sigma[:, kk] ** 2 / np.where(have, sxx, 1.0), np.inf)
+        if est_tau:
+            sel = have & (train if train is not None else True)
+            tau2[kk] = max(0.0, float(np.mean(bhat[sel] ** 2 - v[sel]))) if sel.sum() >= 10 else 0.0
+        lam = np.where(have, tau2[kk] / (tau2[kk] + v), 0.0)
+        expo[:, kk] = lam * bhat
+        sd[:, kk] = np.sqrt(np.where(have, lam * np.where(have, v, 0.0), tau2[kk]))
+    return (expo, tau2, sd) if posterior_sd else (expo, tau2)
+
+
+def _quantile_factor(resid, k, e, ty, size, panel, comps, t, E, K, tr, years: int = 3) -> float:
+    """The factor that makes one-year 90% intervals cover 90% out of sample: for each of the last ``years`` target
+    years, the training rows' residuals over the scales learned from the SCALE_YEARS years before that year; the
+    90% quantile of their absolute ratio over the normal's (1 when there are fewer than 100 such rows)."""
+    ratios = []
+    for lag in range(years):
+        tt = t - lag - 1  # the scales as known a year before the target year t − lag
+        before = ty <= tt
+        if before.sum() < 50:
+            continue
+        _, sc = _scales(resid[before], k[before], e[before], ty[before], size[before], panel.shares[:, tt, comps],
+                        tt, E, K, tr[before])
+        m = tr & (ty == t - lag)
+        ratios.append(np.abs(resid[m]) / np.maximum(sc[e[m], k[m]], 1e-9))
+    r = np.concatenate(ratios) if ratios else np.zeros(0)
+    return float(np.quantile(r, 0.9) / Z90) if len(r) >= 100 else 1.0
+
+
+def fit_drivers(panel: Panel, t: int, hist, *, train: np.ndarray | None = None) -> GlobalParams:
+    """The global model with drivers, learned from the panel up to origin index ``t`` on the ``train`` economies:
+    the regression of :func:`fit_global` plus each part's GDP growth less the rest of the world's and the change
+    in log Brent (columns 4 and 5 of ``coef``), on the years every driver is known (1989 on) up to the origin; then
+    each economy's own Brent exposure from its own residuals (:func:`exposures`, every economy — held-out ones
+    included, as a user's composition is treated) and its own innovation scale, shrunk as in :func:`fit_global`.
+    ``hist`` is a :class:`kzecon.forecast.drivers.DriverHistory`; nothing after ``panel.years[t]`` is read."""
+    hist = hist.upto(int(panel.years[t]))
+    act = _active(panel, t)
+    z = _logratios(panel, act)[:, :t + 1]
+    comps = [j for j, p in enumerate(panel.parts) if p != "rest"]
+    E, K = len(panel.economies), len(comps)
+    train = np.ones(E, bool) if train is None else np.asarray(train, bool)
+    X, y, k, e, ty = _design(z, t)
+    rel, brent = driver_columns(hist, panel.years[:t + 1], panel.parts)
+    d_gdp, d_brent = rel[ty, k], brent[ty]
+    have = ~np.isnan(d_gdp) & ~np.isnan(d_brent)
+    X, y, k, e, ty = X[have], y[have], k[have], e[have], ty[have]
+    X = np.column_stack([X, d_gdp[have], d_brent[have]])
+    tr = train[e]
+    if tr.sum() < 50:
+        raise CoverageError(f"too little world history with known drivers before {panel.years[t]} to learn the "
+                            "driver model")
+    lo, hi = np.quantile(y[tr], [0.005, 0.995])
+    yc = np.clip(y, lo, hi)
+    X[:, 1] = np.clip(X[:, 1], lo, hi)
+    size = panel.shares[e, ty - 1, np.asarray(comps)[k]]
+    wts = np.maximum(np.nan_to_num(size) * (1 - np.nan_to_num(size)), 1e-3) ** 2
+    coef = np.zeros((K, X.shape[1]))
+    if GDP_COMMON:  # one GDP coefficient shared by the parts: the part-specific terms by part dummies
+        Z = np.zeros((len(yc), K * 5 + 1))
+        for kk in range(K):
+            m = k == kk
+            Z[m, kk * 5:(kk + 1) * 5] = X[m][:, [0, 1, 2, 3, 5]]
+        Z[:, -1] = X[:, 4]
+        sw = np.sqrt(wts[tr])
+        beta = np.linalg.lstsq(Z[tr] * sw[:, None], yc[tr] * sw, rcond=None)[0]
+        for kk in range(K):
+            coef[kk, [0, 1, 2, 3, 5]] = beta[kk * 5:(kk + 1) * 5]
+            coef[kk, 4] = beta[-1]
+    else:
+        for kk in range(K):
+            m = (k == kk) & tr
+            if m.sum() >= 20:
+                sw = np.sqrt(wts[m])
+                coef[kk] = np.linalg.lstsq(X[m] * sw[:, None], yc[m] * sw, rcond=None)[0]
+    resid = yc - np.einsum("nj,nj->n", X, coef[k])
+    cur_size = panel.shares[:, t, comps]
+    _, sigma = _scales(resid, k, e, ty, size, cur_size, t, E, K, tr)
+    expo, tau2, expo_sd = exposures(resid, X[:, 5], e, k, E, K, sigma, train=train, posterior_sd=True)
+    resid = resid - expo[e, k] * X[:, 5]
+    pooled, scale = _scales(resid, k, e, ty, size, cur_size, t, E, K, tr)
+    # the scales set so that one-year 90% intervals would have covered 90% of the training rows of the last three
+    # years, each year's residuals standardised by the scales learned from the years before it (out of sample: an
+    # economy's scale from eight years is noisy, and the in-sample residuals it was learned from look too small)
+    factor = _quantile_factor(resid, k, e, ty, size, panel, comps, t, E, K, tr) if SCALE_TO_QUANTILE else 1.0
+    pooled, scale = pooled * factor, scale * factor
+    corr = _shock_corr(resid[tr], scale, e[tr], k[tr], ty[tr], K)
+    return GlobalParams(coef, pooled, scale, corr, int(tr.sum()), int(panel.years[t]), (float(lo), float(hi)),
+                        exposure=expo, tau2=tau2, drivers=DRIVER_TERMS, parts=tuple(panel.parts),
+                        scale_factor=factor, exposure_sd=expo_sd)
 
 
 def simulate_global(params: GlobalParams, win: np.ndarray, ok: np.ndarray, *, horizon: int, n_paths: int,
-                    rng: np.random.Generator) -> np.ndarray:
-    """Paths of the log-ratios for every economy at once: (E, n_paths, horizon, K); NaN where not forecast."""
+                    rng: np.random.Generator, drivers=None) -> np.ndarray:
+    """Paths of the log-ratios for every economy at once: (E, n_paths, horizon, K); NaN where not forecast.
+    ``drivers`` (the driver model's): a :class:`kzecon.forecast.drivers.DriverPaths` of ``n_paths`` driver paths
+    for the ``horizon`` years, one path of the drivers shared by every economy's path of the same index."""
     E, L1, K = win.shape
     # one buffer of history then forecasts (time on the third axis): each step reads the last values it needs
     # (last change, mean change over five years = difference over five years / 5, level less its recent mean)
@@ -255,6 +423,20 @@ def simulate_global(params: GlobalParams, win: np.ndarray, ok: np.ndarray, *, ho
     chol = np.linalg.cholesky(params.corr + 1e-10 * np.eye(K))
     lo, hi = params.clip
     c = params.coef
+    if params.drivers:
+        from .drivers import SERIES, relative_growth
+
+        if drivers is None:
+            raise SchemaError("the driver model needs driver paths (kzecon.forecast.drivers.simulate_drivers)")
+        parts = params.parts
+        rel = relative_growth(drivers.growth, parts)  # (n, H, K)
+        d_brent = drivers.growth[:, :, SERIES.index("brent")]
+        expo = params.exposure if params.exposure is not None else np.zeros((E, K))
+        # each path its own draw of the economy's exposure (its posterior spread: the exposure is an estimate)
+        if params.exposure_sd is not None:
+            expo = expo[:, None, :] + params.exposure_sd[:, None, :] * rng.standard_normal((E, n_paths, K))
+        else:
+            expo = np.broadcast_to(expo[:, None, :], (E, n_paths, K))
     for h in range(horizon):
         p = L1 + h
         last = buf[:, :, p - 1]
@@ -262,6 +444,9 @@ def simulate_global(params: GlobalParams, win: np.ndarray, ok: np.ndarray, *, ho
         x2 = (last - buf[:, :, p - 6]) / 5.0
         x3 = last - buf[:, :, p - LAGS:p].mean(axis=2)
         mean = c[:, 0] + c[:, 1] * x1 + c[:, 2] * x2 + c[:, 3] * x3
+        if params.drivers:
+            mean = mean + c[:, 4] * rel[None, :, h, :] \
+                + (c[:, 5][None, None, :] + expo) * d_brent[None, :, h, None]
         shock = (rng.standard_normal((E, n_paths, K)) @ chol.T) * params.scale[:, None, :]
         buf[:, :, p] = last + mean + shock
     out = buf[:, :, L1:].copy()
@@ -528,22 +713,26 @@ def _isotonic(events: pd.DataFrame, origin: int, min_n: int = 500):
 
 
 def calibration_table(bt: WorldBacktest, origins=range(1990, 2021)) -> pd.DataFrame:
-    """The recalibration ``world_cal`` applies at each origin, as the table :data:`CALIBRATION_FILE` stores: the
-    interval factors (kind ``interval``: horizon, level, value) and the isotonic probability map on a grid of 101
-    points (kind ``isotonic``: x, value), each learned only from the world model's forecasts whose outcomes were
-    known by that origin."""
-    rec = bt.records[bt.records["model"] == "world"]
-    ev = bt.events[bt.events["model"] == "world_cal"]  # the map applies to the recalibrated paths' probabilities
+    """The recalibration ``world_cal`` and ``drivers_cal`` apply at each origin, as the table :data:`CALIBRATION_FILE`
+    stores: model, the interval factors (kind ``interval``: horizon, level, value) and the isotonic probability map
+    on a grid of 101 points (kind ``isotonic``: x, value), each learned only from the raw model's forecasts whose
+    outcomes were known by that origin."""
     rows = []
     grid = np.linspace(0, 1, 101)
-    for o in origins:
-        for (h, lv), c in sorted(_conformal(rec, o).items()):
-            rows.append({"origin": o, "kind": "interval", "horizon": h, "level": lv, "x": np.nan, "value": c})
-        pmap = _isotonic(ev, o)
-        if pmap is not None:
-            for x, y in zip(grid, pmap(grid), strict=True):
-                rows.append({"origin": o, "kind": "isotonic", "horizon": np.nan, "level": np.nan, "x": x,
-                             "value": float(y)})
+    for base in ("world", "drivers"):
+        rec = bt.records[bt.records["model"] == base]
+        ev = bt.events[bt.events["model"] == f"{base}_cal"]  # the map applies to the recalibrated paths' probabilities
+        if rec.empty:
+            continue
+        for o in origins:
+            for (h, lv), c in sorted(_conformal(rec, o).items()):
+                rows.append({"model": f"{base}_cal", "origin": o, "kind": "interval", "horizon": h, "level": lv,
+                             "x": np.nan, "value": c})
+            pmap = _isotonic(ev, o)
+            if pmap is not None:
+                for x, y in zip(grid, pmap(grid), strict=True):
+                    rows.append({"model": f"{base}_cal", "origin": o, "kind": "isotonic", "horizon": np.nan,
+                                 "level": np.nan, "x": x, "value": float(y)})
     return pd.DataFrame(rows)
 
 
@@ -580,7 +769,14 @@ def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int]
     held[rng_split.choice(E, size=int(round(held_out_share * E)), replace=False)] = True
     comps = [j for j, p in enumerate(parts) if p != "rest"]
     recs, evs = [], []
-    world_recs, cal_evs = [], []
+    raw_recs = {"world": [], "drivers": []}  # each calibrated model learns from its raw model's past forecasts
+    cal_evs = {"world": [], "drivers": []}
+    want = set(models)
+    hist = None
+    if want & {"drivers", "drivers_cal", "drivers_oracle"}:
+        from .drivers import driver_history
+
+        hist = driver_history()
     origins = [o for o in origins if o - LAGS >= panel.years[0] and o < panel.years[-1]]
     for i, o in enumerate(origins):
         t = int(o - panel.years[0])
@@ -598,28 +794,54 @@ def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int]
         econ, hsel, a_sel = panel.economies[idx], held[idx], act[idx]
         okc = ok[idx] & a_sel[:, comps]
         rng = np.random.default_rng(seed + o)
-        want = set(models)
-        if want & {"world", "world_cal"}:
-            params = fit_global(panel, t, train=~held)
+        args = (o, econ, hsel, parts, a_sel)
+        for base in ("world", "drivers"):
+            cal = f"{base}_cal"
+            if not want & {base, cal, f"{base}_oracle"}:
+                continue
+            if base == "drivers" and o < FIRST_DRIVER_ORIGIN:
+                continue  # too few years with known drivers
+            if base == "world":
+                params = fit_global(panel, t, train=~held)
+                dp = None
+            else:
+                from .drivers import fit_driver_model, simulate_drivers
+
+                params = fit_drivers(panel, t, hist, train=~held)
+                params.exposure, params.exposure_sd = params.exposure[idx], params.exposure_sd[idx]
+                # the drivers' own futures, learned from their history up to the origin only
+                dp = simulate_drivers(fit_driver_model(hist, o), horizon, n_paths, np.random.default_rng([seed, o, 2]))
             params.scale = params.scale[idx]
-            zp = simulate_global(params, win[idx], okc, horizon=horizon, n_paths=n_paths, rng=rng)
+            # the driver model draws from its own stream (the other models' draws stay as they were without it)
+            brng = rng if base == "world" else np.random.default_rng([seed, o, 1])
+            zp = simulate_global(params, win[idx], okc, horizon=horizon, n_paths=n_paths, rng=brng, drivers=dp)
             sp = to_shares(zp, okc, parts)
-            r = _records("world", o, econ, hsel, parts, a_sel, sp, actual[idx], last[idx])
-            world_recs.append(r)  # the interval factors learn from the uncalibrated model's past forecasts
-            if "world" in want:
+            r = _records(base, *args, sp, actual[idx], last[idx])
+            raw_recs[base].append(r)  # the interval factors learn from the uncalibrated model's past forecasts
+            if base in want:
                 recs.append(r)
-                evs.append(_events("world", o, econ, hsel, parts, a_sel, sp, actual[idx]))
-            if "world_cal" in want:
-                past_r = pd.concat(world_recs[:-1], ignore_index=True) if len(world_recs) > 1 else None
-                past_e = pd.concat(cal_evs, ignore_index=True) if cal_evs else None
+                evs.append(_events(base, *args, sp, actual[idx]))
+            if cal in want:
+                past_r = pd.concat(raw_recs[base][:-1], ignore_index=True) if len(raw_recs[base]) > 1 else None
+                past_e = pd.concat(cal_evs[base], ignore_index=True) if cal_evs[base] else None
                 factors = _conformal(past_r, o) if past_r is not None else {}
                 # the probability map learns from the recalibrated paths' own past events, as a forecast uses it
                 pmap = _isotonic(past_e, o) if past_e is not None else None
                 spc = _recalibrate_paths(sp, factors)
-                recs.append(_records("world_cal", o, econ, hsel, parts, a_sel, spc, actual[idx], last[idx]))
-                ev = _events("world_cal", o, econ, hsel, parts, a_sel, spc, actual[idx], prob_map=pmap)
+                recs.append(_records(cal, *args, spc, actual[idx], last[idx]))
+                ev = _events(cal, *args, spc, actual[idx], prob_map=pmap)
                 evs.append(ev)
-                cal_evs.append(ev)
+                cal_evs[base].append(ev)
+            if base == "drivers" and "drivers_oracle" in want and o + horizon <= hist.last_known().min():
+                from .drivers import realised_paths
+
+                # the oracle: the same model given the drivers as they turned out (how much error they leave)
+                zo = simulate_global(params, win[idx], okc, horizon=horizon, n_paths=n_paths,
+                                     rng=np.random.default_rng([seed, o, 1]),
+                                     drivers=realised_paths(hist, range(o + 1, o + horizon + 1), n_paths))
+                so = to_shares(zo, okc, parts)
+                recs.append(_records("drivers_oracle", *args, so, actual[idx], last[idx]))
+                evs.append(_events("drivers_oracle", *args, so, actual[idx]))
         for m, kw in (("rw", {}), ("drift", {"drift": True}), ("mean5", {"mean5": True})):
             if m in want:
                 zp = simulate_rw(win[idx], okc, horizon=horizon, n_paths=n_paths, rng=rng, **kw)
@@ -713,6 +935,33 @@ def _own_scale(params: GlobalParams, z: np.ndarray, shares_now: np.ndarray) -> n
     return out
 
 
+def _own_driver_params(params: GlobalParams, z: np.ndarray, shares_now: np.ndarray, years: np.ndarray, hist):
+    """A composition's own Brent exposure and innovation scale under the driver model (as :func:`fit_drivers`
+    gives every economy of the panel): its residuals on the years its drivers are known, the exposure shrunk by the
+    model's τ², the scale over its last SCALE_YEARS years shrunk towards the pooled scale of its share sizes and
+    multiplied by the model's quantile factor. Returns ((1, K) exposure, (1, K) scale, (1, K) exposure s.d.)."""
+    Y, K = z.shape
+    X, y, k, _, ty = _design(z[None], Y - 1)
+    rel, brent = driver_columns(hist, years, params.parts)
+    d_gdp, d_brent = rel[ty, k], brent[ty]
+    have = ~np.isnan(d_gdp) & ~np.isnan(d_brent)
+    X = np.column_stack([X[have], d_gdp[have], d_brent[have]])
+    X[:, 1] = np.clip(X[:, 1], *params.clip)
+    k, ty = k[have], ty[have]
+    u = np.clip(y[have], *params.clip) - np.einsum("nj,nj->n", X, params.coef[k])
+    e = np.zeros(len(u), int)
+    size = _size_class(shares_now)
+    prior = params.pooled_scale[np.arange(K), size] / params.scale_factor
+    recent = ty > (Y - 1) - SCALE_YEARS
+    sig = np.array([np.sqrt((np.sum(u[recent & (k == kk)] ** 2) + SHRINK_NU * prior[kk] ** 2)
+                            / ((recent & (k == kk)).sum() + SHRINK_NU)) for kk in range(K)])[None]
+    expo, _, expo_sd = exposures(u, X[:, 5], e, k, 1, K, sig, tau2=params.tau2, posterior_sd=True)
+    u = u - expo[0, k] * X[:, 5]
+    scale = np.array([np.sqrt((np.sum(u[recent & (k == kk)] ** 2) + SHRINK_NU * prior[kk] ** 2)
+                              / ((recent & (k == kk)).sum() + SHRINK_NU)) for kk in range(K)])
+    return expo, (scale * params.scale_factor)[None], expo_sd
+
+
 def world_parts_of(labels) -> dict[str, str]:
     """{label: world part} for a composition whose every part is one of kzecon's known parts (any spelling), with
     a rest; else a CoverageError naming what the world panel cannot provide."""
@@ -733,10 +982,16 @@ def world_parts_of(labels) -> dict[str, str]:
 
 
 def forecast_composition(wide: pd.DataFrame, *, horizon: int, n_paths: int, seed: int,
-                         calibrated: bool = True) -> tuple[np.ndarray, dict]:
+                         calibrated: bool = True, drivers: bool = False, scenario: pd.DataFrame | None = None,
+                         brent: pd.Series | None = None) -> tuple[np.ndarray, dict]:
     """Paths (n_paths × horizon × parts, in ``wide``'s column order) of a composition (years × parts summing to one)
     under the global model learned from the world panel up to the composition's last year (no later data), and,
-    with ``calibrated``, the recalibration learned from the world backtest's forecasts known by then."""
+    with ``calibrated``, the recalibration learned from the world backtest's forecasts known by then.
+
+    ``drivers``: the driver model (:func:`fit_drivers`), its drivers' futures simulated from their own history up
+    to the origin (:mod:`kzecon.forecast.drivers`) unless ``scenario`` (a frame year, brent and/or
+    gdp_growth_<CODE>) fixes them; ``brent`` a user's price history (Series by year, USD a barrel) in place of the
+    bundled one. The driver paths used are returned in the info dict (``"driver_paths"``)."""
     canon = world_parts_of(wide.columns)
     order = tuple(p for p in KNOWN_PARTS if p in canon.values())
     panel = world_panel(order)
@@ -744,8 +999,9 @@ def forecast_composition(wide: pd.DataFrame, *, horizon: int, n_paths: int, seed
     if origin < panel.years[0] + LAGS + 10:
         raise CoverageError(f"the world model needs world history before {origin}; the panel starts in "
                             f"{panel.years[0]}")
+    if scenario is not None and not drivers:
+        raise SchemaError("a scenario conditions the driver model (drivers=True)")
     t = int(min(origin, panel.years[-1]) - panel.years[0])
-    params = fit_global(panel, t)
     cols = [next(lab for lab, c in canon.items() if c == p) for p in order]
     s = wide[cols].to_numpy(dtype=float)
     r = order.index("rest")
@@ -753,22 +1009,41 @@ def forecast_composition(wide: pd.DataFrame, *, horizon: int, n_paths: int, seed
     z = np.log(np.maximum(s[:, comps], FLOOR) / np.maximum(s[:, [r]], FLOOR))
     if len(z) < LAGS + 1:
         raise CoverageError(f"the world model needs the last {LAGS + 1} years of the composition; it has {len(z)}")
-    params.scale = _own_scale(params, z, s[-1, comps])[None]
     ok = np.ones((1, len(comps)), bool)
+    dp = None
+    if drivers:
+        from .drivers import driver_history, fit_driver_model, read_scenario, simulate_drivers
+
+        hist = driver_history(brent=brent).upto(origin)
+        if origin < FIRST_DRIVER_ORIGIN:
+            raise CoverageError(f"the driver model needs the drivers' history (from 1989) before the origin; the "
+                                f"composition ends in {origin}: use the model world_cal")
+        params = fit_drivers(panel, t, hist)
+        params.exposure, params.scale, params.exposure_sd = _own_driver_params(params, z, s[-1, comps],
+                                                                               wide.index.to_numpy(), hist)
+        sc = read_scenario(scenario, origin=origin, horizon=horizon) if scenario is not None else None
+        dp = simulate_drivers(fit_driver_model(hist, origin), horizon, n_paths, np.random.default_rng([seed, 2]),
+                              scenario=sc)
+    else:
+        params = fit_global(panel, t)
+        params.scale = _own_scale(params, z, s[-1, comps])[None]
     zp = simulate_global(params, z[None, -(LAGS + 1):], ok, horizon=horizon, n_paths=n_paths,
-                         rng=np.random.default_rng(seed))
+                         rng=np.random.default_rng(seed), drivers=dp)
     paths = to_shares(zp, ok, order)[0]  # (n, H, P) in world order
     info = {"world_params_to": int(panel.years[t]), "world_nobs": params.nobs, "parts": dict(canon)}
+    if drivers:
+        info["brent_exposure"] = {order[j]: float(params.coef[i, 5] + params.exposure[0, i])
+                                  for i, j in enumerate(comps)}
     prob_map = None
     if calibrated:
-        factors, prob_map, cal_origin = stored_calibration(origin)
+        factors, prob_map, cal_origin = stored_calibration(origin, model="drivers_cal" if drivers else "world_cal")
         if factors:
             last = max(h for h, _ in factors)
             full = {(h + 1, lv): factors.get((min(h + 1, last), lv)) for h in range(horizon) for lv in (0.8, 0.9)}
             paths = _recalibrate_paths(paths[None], full)[0]
             info["calibration_origin"] = cal_origin
     back = [order.index(canon[lab]) for lab in wide.columns]
-    return paths[:, :, back], {**info, "prob_map": prob_map}
+    return paths[:, :, back], {**info, "prob_map": prob_map, "driver_paths": dp}
 
 
 def held_out_total(name: str = "world_backtest_summary.csv") -> int | None:
@@ -786,8 +1061,9 @@ def held_out_total(name: str = "world_backtest_summary.csv") -> int | None:
 CALIBRATION_FILE = "world_calibration.csv"
 
 
-def stored_calibration(origin: int):
-    """The recalibration the world backtest learned by ``origin`` (or by the latest origin it covers):
+def stored_calibration(origin: int, *, model: str = "world_cal"):
+    """The recalibration of ``model`` (world_cal or drivers_cal) the world backtest learned by ``origin`` (or by the
+    latest origin it covers):
     ({(horizon, level): factor}, probability map or None, the origin used). Read from
     ``kzecon/data/reference/world_calibration.csv`` (written by analyses/world_backtest.py)."""
     from kzecon.data import read_reference
@@ -795,6 +1071,9 @@ def stored_calibration(origin: int):
     try:
         cal = read_reference(CALIBRATION_FILE)
     except FileNotFoundError:
+        return {}, None, None
+    cal = cal[cal["model"] == model] if "model" in cal.columns else cal if model == "world_cal" else cal.iloc[:0]
+    if cal.empty:
         return {}, None, None
     o = int(min(origin, cal["origin"].max()))
     if o < cal["origin"].min():

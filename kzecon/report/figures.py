@@ -407,17 +407,21 @@ def _reliability_axes(fig):
 
 
 def reliability(rel: pd.DataFrame, *, ax=None, title: str | None = None, source: str = "kzecon backtest",
-                vintage: str | None = None, models=None):
+                vintage: str | None = None, models=None, band: bool = True):
     """Reliability diagram: observed frequency against forecast probability by model (backtest ``reliability``:
     model, predicted, observed, n), and below it the number of forecasts in each bin (bars), so that no count
-    label sits on the curve."""
+    label sits on the curve. ``band``: the first model's consistency band (grey: where a calibrated forecaster's
+    points would fall 95% of the time, :func:`kzecon.forecast.scores.consistency_band`)."""
     return _reliability(rel.rename(columns={"predicted": "forecast"}), title=title or
-                        "Reliability of event probabilities", source=source, vintage=vintage, models=models)
+                        "Reliability of event probabilities", source=source, vintage=vintage, models=models,
+                        band=band)
 
 
 def _reliability(rel: pd.DataFrame, *, title: str, source: str, vintage: str | None, models=None,
-                 note: str | None = None):
+                 note: str | None = None, band: bool = False):
     from statsmodels.stats.proportion import proportion_confint
+
+    from kzecon.forecast.scores import consistency_band
 
     models = list(models) if models is not None else list(dict.fromkeys(rel["model"]))
     with rc_context():
@@ -425,6 +429,12 @@ def _reliability(rel: pd.DataFrame, *, title: str, source: str, vintage: str | N
         FigureCanvasAgg(fig)
         top, bottom = _reliability_axes(fig)
         top.plot([0, 1], [0, 1], color="#888888", lw=0.8, ls="--", label="perfect calibration")
+        first = rel[rel["model"] == models[0]] if models else rel.iloc[:0]
+        if band and len(first):  # where a calibrated forecast's points would fall, for the first model's bins
+            lo, hi = consistency_band(first["forecast"], first["n"])
+            for i, (x, a, b) in enumerate(zip(first["forecast"], lo, hi, strict=True)):
+                top.fill_between([x - 0.025, x + 0.025], a, b, color="#bbbbbb", alpha=0.55, lw=0,
+                                 label=f"range if calibrated (95%), {label(models[0])}" if i == 0 else None)
         width = 0.08 / max(len(models), 1)
         for i, m in enumerate(models):
             d = rel[rel["model"] == m]
@@ -608,7 +618,7 @@ def placebo_distribution(placebo: pd.DataFrame, estimate: float, *, p_value: flo
     return fig
 
 
-def reliability_world(rel: pd.DataFrame, *, models=("world_cal", "world", "rw", "statsforecast_ets"), ax=None,
+def reliability_world(rel: pd.DataFrame, *, models=("drivers_cal", "world_cal", "rw", "statsforecast_ets"), ax=None,
                       title: str | None = None, source: str = "kzecon world backtest (IMF DOTS compositions)",
                       vintage: str | None = None):
     """Reliability diagram of event probabilities across many economies: observed frequency against forecast

@@ -14,6 +14,17 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+def _plain(x):
+    """numpy scalars and arrays as plain JSON values."""
+    import numpy as np
+
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    raise TypeError(f"not JSON serialisable: {type(x).__name__}")
+
+
 class Output:
     """The files of one command, written into a temporary folder beside ``DIR`` and moved into ``DIR`` only when
     the command has finished: an interrupted, failed or concurrent run never leaves a half-written output.
@@ -50,6 +61,13 @@ class Output:
     def csv(self, df: pd.DataFrame, name: str) -> None:
         """Write ``df`` as ``name`` (no index, Unix line ends)."""
         df.to_csv(self.path(name), index=False, lineterminator="\n")
+
+    def json(self, data: dict, name: str) -> None:
+        """Write ``data`` as ``name`` (UTF-8 JSON, indented, keys in the given order)."""
+        import json
+
+        self.path(name).write_text(json.dumps(data, indent=2, ensure_ascii=False, default=_plain) + "\n",
+                                   encoding="utf-8")
 
     def figure(self, fig, name: str) -> None:
         """Save ``fig`` as ``name`` in kzecon's figure style (no timestamps)."""

@@ -427,8 +427,10 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
     p = {k: dr.probability("china_above_russia", last + k) for k in (1, 3, 5, 10)}
     out["headline_model"] = figures.label(dr.model)
     out["text_forecast"] = (
-        f"The headline forecast comes from the model that did best on the world backtest: a "
-        f"{figures.label(dr.model)} whose dynamics were learned from about 200 economies' partner shares since 1960. "
+        f"The headline forecast comes from the model that did best on the world backtest, the "
+        f"{figures.label(dr.model)}: its dynamics were learned from about 200 economies' partner shares since 1960"
+        + (f", moved by the partners' economic growth and the oil price (their futures simulated, {dr.name}'s own oil "
+           "exposure learned from its history). " if dr.model.startswith("drivers") else ". ") +
         f"It makes it {likelihood(p[5])} that China's share is still above Russia's in {y5} "
         f"({F.add('p_cr_1', p[1], '{:.0f}', 100)}% for {last + 1}, {F.add('p_cr_3', p[3], '{:.0f}', 100)}% for {last + 3}, "
         f"{F.add('p_cr_5', p[5], '{:.0f}', 100)}% for {y5}, {F.add('p_cr_10', p[10], '{:.0f}', 100)}% for {y10}); China's "
@@ -439,9 +441,9 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
         f"(average gap {F.add('world_ece', ece, '{:.1f}', 100)} percentage points), and its Brier score on crossing events "
         f"was {F.add('world_brier_gain_h5', abs(brier_gain.loc[5]), '{:.0f}', 100)}% "
         f"{'better' if brier_gain.loc[5] >= 0 else 'worse'} than the random walk's five years "
-        f"ahead; but its 90% intervals held {F.add('world_cov_lo', cov_lo, '{:.0f}', 100)}–{F.add('world_cov_hi', cov_hi, '{:.0f}', 100)}% "
-        f"of outcomes ({'wider than they need be' if cov_lo > 0.92 else 'narrower than they should be' if cov_hi < 0.88 else 'close to nominal'}) "
-        f"and its central forecasts were "
+        f"ahead; its 90% intervals held {F.add('world_cov_lo', cov_lo, '{:.0f}', 100)}–{F.add('world_cov_hi', cov_hi, '{:.0f}', 100)}% "
+        f"of outcomes ({'wider than they need be' if cov_lo > 0.92 else 'narrower than they should be' if cov_hi < 0.88 else 'close to nominal'}), "
+        f"{'but' if mae.min() >= 0.97 else 'and'} its central forecasts were "
         f"{'no more accurate than' if mae.min() >= 0.97 else 'more accurate than'} assuming no change "
         f"(mean absolute error {F.add('world_mae_lo', mae.min(), '{:.2f}')}–{F.add('world_mae_hi', mae.max(), '{:.2f}')} "
         f"times the no-change forecast's). On {dr.name}'s own ~{5 * round(dr.composition['year'].nunique() / 5)} years its 90% intervals covered "
@@ -449,6 +451,7 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
         f"{F.add('cov_h5', kc.loc[5, 'empirical'], '{:.0f}', 100)}% five years ahead (n = {int(kc.loc[1, 'n'])} and "
         f"{int(kc.loc[5, 'n'])} part-years). {_own_reliability(F, dr)} Read the probabilities as odds, not as a "
         f"prediction of the year of any crossing.")
+    _oil_scenarios(b, dr)
     comp_rows = []
     for _, r in dr.comparison.iterrows():
         head = r["model"] == dr.model
@@ -481,13 +484,17 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
     fig("risk.png", figures.risk_probabilities(dr.risk, source=msrc, labels=ev,
                                                title="Probability of each event in each year"),
         "Probability of each risk event by year, headline model.", "heading")
-    fig("reliability_world.png", figures.reliability_world(dr.world_reliability),
+    fig("reliability_world.png", figures.reliability_world(
+            dr.world_reliability, models=tuple(dict.fromkeys((dr.model, "world_cal", "rw", "statsforecast_ets")))),
         "Reliability of event probabilities on economies held out of the world backtest (2000–2015 origins).",
         "heading")
-    fig("reliability.png", figures.reliability(dr.backtest.reliability, source=f"kzecon backtest on {dr.name}",
+    own = dr.backtest.reliability
+    models = [dr.model, *[m for m in dict.fromkeys(own["model"]) if m != dr.model]]
+    fig("reliability.png", figures.reliability(own, source=f"kzecon backtest on {dr.name}", models=models,
                                                title=f"Reliability on {dr.name}'s own backtest"),
         f"The same check on {dr.name}'s own rolling-origin backtest (2005 onwards): few events per bin, so each "
-        "point is uncertain.", "heading")
+        f"point is uncertain; grey: where the {figures.label(dr.model)}'s points would fall 95% of the time if its "
+        "probabilities were right (events treated as independent).", "heading")
     fig("coverage.png", figures.coverage(dr.backtest.coverage, source=f"kzecon backtest on {dr.name}"),
         f"Empirical coverage of the 90% intervals on {dr.name}'s backtest, by horizon (bars: Wilson 95% intervals).",
         "heading")
@@ -529,12 +536,29 @@ def _own_mid(dr, lo: float = MID[0], hi: float = MID[1]):
     return pred, obs, w_lo, w_hi, n, int(r[r["predicted"] > hi]["n"].sum())
 
 
+def _own_band(F: _Findings, dr) -> str:
+    """How many of the headline model's own-backtest reliability points lie where a calibrated forecaster's would
+    (the consistency band of the reliability figure)."""
+    from kzecon.forecast.scores import consistency_band
+
+    r = dr.backtest.reliability
+    r = r[r["model"] == dr.model]
+    if r.empty:
+        return ""
+    lo, hi = consistency_band(r["predicted"], r["n"])
+    inside = int(((r["observed"] >= lo - 1e-12) & (r["observed"] <= hi + 1e-12)).sum())
+    return (f"{F.add('own_band_inside', inside, '{:d}')} of its {F.add('own_band_bins', len(r), '{:d}')} reliability "
+            f"points on {dr.name}'s own backtest {'lies' if inside == 1 else 'lie'} inside the range a calibrated "
+            "forecast would give (95%; figure). ")
+
+
 def _own_reliability(F: _Findings, dr, lo: float = MID[0], hi: float = MID[1]) -> str:
     """What the economy's own backtest says about the headline model's middle probabilities (``lo``–``hi``):
     how often those events happened, with a Wilson 95% interval, against how often they were forecast."""
     got = _own_mid(dr, lo, hi)
     if got is None:
-        return f"On {dr.name}'s own backtest too few events were given {lo:.0%}–{hi:.0%} to check those odds."
+        return _own_band(F, dr) + (f"On {dr.name}'s own backtest too few events were given {lo:.0%}–{hi:.0%} to "
+                                   "check those odds.")
     pred, obs, w_lo, w_hi, n, n_top = got
     verdict = ("far less often than forecast: on this economy the model's odds have been too high, so read its "
                "probabilities for it as an upper end" if w_hi < pred else
@@ -543,7 +567,7 @@ def _own_reliability(F: _Findings, dr, lo: float = MID[0], hi: float = MID[1]) -
     few = (f" It never gave more than {hi:.0%} there." if n_top == 0 else
            f" Its highest probabilities (above {hi:.0%}) were given {n_top} times in the backtest, too few to check."
            if n_top < 10 else "")
-    return (f"On {dr.name}'s own backtest, the events it gave a {lo:.0%}–{hi:.0%} chance (on average "
+    return (_own_band(F, dr) + f"On {dr.name}'s own backtest, the events it gave a {lo:.0%}–{hi:.0%} chance (on average "
             f"{F.add('own_rel_pred', pred, '{:.0f}', 100)}%) happened {F.add('own_rel_obs', obs, '{:.0f}', 100)}% of "
             f"the time (95% interval {F.add('own_rel_lo', w_lo, '{:.0f}', 100)}–{F.add('own_rel_hi', w_hi, '{:.0f}', 100)}%, "
             f"n = {F.add('own_rel_n', n, '{:d}')} event-years): {verdict}.{few}")
@@ -651,6 +675,33 @@ def _gravity_event_figure(b: _Brief, es) -> None:
         "all earlier and later years.", "policy")
 
 
+def _oil_scenarios(b: _Brief, dr) -> None:
+    """The oil scenarios from the headline model: one sentence and a table (any economy)."""
+    sc = dr.oil_scenarios
+    if sc is None or sc.empty:
+        return
+    F, out = b.F, b.out
+    y = int(sc["year"].iloc[0])
+    ps = [F.add(f"p_cr_brent_{int(r.brent)}", r.p_china_above_russia, "{:.0f}", 100) for r in sc.itertuples()]
+    prices = " / ".join(f"${int(r.brent)}" for r in sc.itertuples())
+    spread = float(sc["p_china_above_russia"].max() - sc["p_china_above_russia"].min())
+    out["text_oil_scenarios"] = (
+        f"If Brent stayed at {prices} a barrel from {dr.last_year + 1 if dr.last_year >= 2025 else 2026} on, the "
+        f"headline model (the same {figures.label(dr.model)}) gives P(China's share above Russia's in {y}) = "
+        f"{' / '.join(p + '%' for p in ps)} and China's mean share then "
+        f"{' / '.join(f'{100 * r.china_mean:.1f}' for r in sc.itertuples())}%; the other drivers (partners' growth) "
+        f"are simulated as in the headline, conditional on the price. Between the lowest and the highest price the "
+        f"probability moves by "
+        f"{F.add('brent_scen_spread', spread, '{:.0f}', 100)} percentage point{'' if round(100 * spread) == 1 else 's'}"
+        + (": the oil price matters little beside the shares' own uncertainty." if spread < 0.05 else "."))
+    out["tables"]["oil_scenarios"] = pd.DataFrame({
+        "Brent, USD a barrel": [f"{int(r.brent)}" for r in sc.itertuples()],
+        f"P(China > Russia) {y}": [f"{100 * r.p_china_above_russia:.0f}%" for r in sc.itertuples()],
+        f"China's share {y}, % (90% interval)": [f"{100 * r.china_mean:.1f} ({100 * r.china_lower_90:.1f}–"
+                                                  f"{100 * r.china_upper_90:.1f})" for r in sc.itertuples()],
+    }).to_html(index=False, classes="data", border=0)
+
+
 def _oil(b: _Brief, pr) -> None:
     F, out, fig = b.F, b.out, b.fig
     fm = pr.fuels_metals.set_index("year")
@@ -737,9 +788,24 @@ def _top_line(ts, dr) -> list[str]:
         f"China's share is expected to be about {100 * c5['mean']:.0f}% (90% interval {100 * c5['lower_90']:.0f}–"
         f"{100 * c5['upper_90']:.0f}%).",
         f"Such probabilities have been reliable on {econ if econ else 'many'} other economies (off by "
-        f"{100 * ece:.1f} points on average), but the intervals are on the wide side and no model here beats "
-        f"'no change' at predicting the level itself" + _own_caveat(dr) + ".",
+        f"{100 * ece:.1f} points on average); {_world_intervals_and_level(dr)}" + _own_caveat(dr) + ".",
     ]
+
+
+def _world_intervals_and_level(dr) -> str:
+    """What the world backtest says of the headline model's intervals and central forecast, in words from its
+    held-out scores."""
+    w = dr.world_summary
+    w = w[w["model"] == dr.model]
+    lo, hi = w["coverage_90"].min(), w["coverage_90"].max()
+    width = ("its 90% intervals are on the wide side" if lo > 0.93 else
+             "its 90% intervals are on the narrow side" if hi < 0.87 else
+             f"its 90% intervals held {100 * lo:.0f}–{100 * hi:.0f}% of outcomes")
+    mae = w.set_index("horizon")["mae_ratio"]
+    level = ("no model here beats 'no change' at predicting the level itself" if mae.min() >= 0.97 else
+             f"its central forecast beats 'no change' by {100 * (1 - mae.loc[mae.index.max()]):.0f}% "
+             f"{int(mae.index.max())} years ahead")
+    return f"{width}, and {level}"
 
 
 def _own_caveat(dr) -> str:

@@ -314,6 +314,7 @@ class DependenceRisk:
     seed: int = 2026
     paths: int = 4000
     country: str = DEFAULT_COUNTRY
+    oil_scenarios: pd.DataFrame = field(default=None, repr=False)  # brent, year, p_china_above_russia, china_*
 
     @property
     def last_year(self) -> int:
@@ -376,10 +377,39 @@ def horizon_to(last: int, year: int = HEADLINE_YEAR, minimum: int = 10) -> int:
     return h
 
 
+OIL_PRICES = (50.0, 80.0, 110.0)  # USD a barrel: the brief's oil scenarios
+
+
+def oil_scenarios(comp: pd.DataFrame, *, model: str, horizon: int, paths: int, seed: int,
+                  prices=OIL_PRICES, year: int = HEADLINE_YEAR) -> pd.DataFrame:
+    """P(China's share above Russia's) in ``year`` and China's share then, from the headline driver ``model`` with
+    Brent held at each of ``prices`` (USD a barrel) in every forecast year after the last one with a recorded price
+    (the recorded Brent prices of the years between the composition's end and then are fixed too: they are known);
+    the other drivers simulated. Columns brent, year, p_china_above_russia, china_mean, china_lower_90,
+    china_upper_90."""
+    import kzecon
+    from kzecon import forecast
+
+    last = int(comp["year"].max())
+    known = kzecon.data.load_oil("brent", "annual").set_index("year")["price_usd_per_bbl"]
+    years = range(last + 1, last + horizon + 1)
+    rows = []
+    for price in prices:
+        sc = pd.DataFrame({"year": list(years), "brent": [float(known[y]) if y in known.index else float(price)
+                                                          for y in years]})
+        fc = forecast.simulate(comp, model=model, horizon=horizon, n_paths=paths, seed=seed, scenario=sc)
+        c = fc.to_frame().query("partner == 'china' and year == @year").iloc[0]
+        rows.append({"brent": float(price), "year": year,
+                     "p_china_above_russia": event_probability(fc.risk(), "china_above_russia", year),
+                     "china_mean": c["mean"], "china_lower_90": c["lower_90"], "china_upper_90": c["upper_90"]})
+    return pd.DataFrame(rows)
+
+
 def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: int = 2026,
                     backtest_paths: int = 500, comparison_models=("rw", "var")) -> DependenceRisk:
     """The headline composition forecast of ``country`` (to :data:`HEADLINE_YEAR` at least ten years ahead), the
-    comparison models, its own rolling-origin backtest and the world backtest's held-out scores."""
+    comparison models, its own rolling-origin backtest, the world backtest's held-out scores and the oil scenarios
+    (:func:`oil_scenarios`) from the same headline model."""
     from kzecon import forecast
     from kzecon.data import read_reference
     from kzecon.forecast import registry
@@ -406,8 +436,10 @@ def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: 
                      "china_mean": c["mean"], "china_lower_90": c["lower_90"], "china_upper_90": c["upper_90"],
                      "p_china_above_russia": p, "own_crps": crps.get(m, np.nan),
                      "own_cov90_h1": c90.get(1, np.nan), "own_cov90_h5": c90.get(5, np.nan)})
+    oil = (oil_scenarios(comp, model=WORLD_CHOICE, horizon=h, paths=paths, seed=seed)
+           if WORLD_CHOICE in registry.DRIVER_MODELS else None)
     return DependenceRisk(composition=comp, model=WORLD_CHOICE, forecast=head, risk=head.risk(),
-                          paths_summary=head.to_frame(), comparison=pd.DataFrame(rows), backtest=bt,
+                          paths_summary=head.to_frame(), comparison=pd.DataFrame(rows), backtest=bt, oil_scenarios=oil,
                           world_summary=read_reference("world_backtest_summary.csv"),
                           world_reliability=read_reference("world_backtest_reliability.csv"), seed=seed, paths=paths,
                           country=country)

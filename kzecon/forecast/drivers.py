@@ -1,0 +1,348 @@
+"""The drivers of partner compositions: the oil price and the partners' economic growth — their history, a model of
+their futures, and user scenarios that fix some of them.
+
+**History** (:func:`driver_history`) — one row a year of
+
+- ``brent``: the change in the log of the Brent price (U.S. EIA, annual average, USD a barrel; 1987 is a partial
+  year, so the first change is 1989), and the price itself;
+- ``CHN``, ``RUS``, ``USA``, ``EUU`` (the European Union, the World Bank's aggregate), ``CAS`` (Central Asia: KAZ,
+  KGZ, TJK, TKM, UZB, chain-linked over the members reported in both years) and ``ROW`` (the world less all of
+  those): the change in the log of GDP in current US dollars (World Bank WDI, 1960–2023). Current dollars, like the
+  trade values the shares are made of: a partner whose dollar GDP grows faster than the rest of the world's draws a
+  larger share of everyone's trade (gravity's mass term).
+
+A part's GDP driver in the world model is its growth less the rest of the world's (``ROW``); the oil price's
+change enters with each economy's own exposure (:mod:`kzecon.forecast.world`).
+
+**Futures** (:func:`fit_driver_model`, :func:`simulate_drivers`) — each series an AR(1) in its changes, fitted on
+its last :data:`WINDOW` years up to the forecast origin (never later), reverting to its mean change of the last
+:data:`MEAN_YEARS` years (Brent: to no change — a random walk in the log price) — a mean each path draws afresh with
+that estimate's sampling spread, so that the uncertainty of the trend is in the paths — shocks jointly normal with
+the covariance of the residuals in the years all series share; paths start from each series' last known year (GDP
+ends in 2023, Brent in 2025) and run to the forecast's last year. A scenario fixes some series in some years; the
+other series' shocks in those years are drawn from their normal distribution conditional on the fixed ones.
+
+**Scenarios** (:func:`read_scenario`) — a frame with a ``year`` column and any of ``brent`` (USD a barrel) and
+``gdp_growth_<CODE>`` (growth, % a year, for CODE in CHN, RUS, USA, EUU (or EU), CAS, ROW). The model's GDP is in
+current dollars: a scenario's growth is applied as the dollar GDP's growth, i.e. read at constant prices and
+exchange rates (real growth, as the scenario states it). Years the file leaves out are simulated; a missing value in a
+year it gives is an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kzecon.errors import CoverageError, SchemaError
+
+SERIES = ("brent", "CHN", "RUS", "USA", "EUU", "CAS", "ROW")
+GDP_CODE = {"china": "CHN", "russia": "RUS", "usa": "USA", "eu": "EUU", "central_asia": "CAS", "rest": "ROW"}
+CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
+FIRST_YEAR = 1989  # the first year every driver is known (Brent's 1987 is a partial year; Russia's GDP from 1988)
+WINDOW = 25  # years of history each driver's persistence and shocks are learned from
+MEAN_YEARS = 10  # the GDP series revert to their mean change over the last this many years (growth slows and
+# speeds up for decades: China's dollar GDP grew 11% a year on average 1999–2023, 6% in 2014–2023)
+SCENARIO_ALIASES = {"EU": "EUU", "EU27": "EUU", "EU28": "EUU"}
+
+
+@dataclass(frozen=True)
+class DriverHistory:
+    """Annual changes of the drivers (``growth``: Y × series, change in logs; NaN where unknown) and Brent's price
+    level (``brent``, USD a barrel), for consecutive ``years``."""
+
+    years: np.ndarray
+    growth: np.ndarray
+    brent: np.ndarray
+    source: dict = field(default_factory=dict)
+
+    def upto(self, year: int) -> DriverHistory:
+        """The history as known at the end of ``year``: every later value removed."""
+        keep = self.years <= year
+        return DriverHistory(self.years[keep], self.growth[keep], self.brent[keep], self.source)
+
+    def last_known(self) -> np.ndarray:
+        """(series,) the last year each series is known."""
+        ok = ~np.isnan(self.growth)
+        return np.array([self.years[np.flatnonzero(ok[:, j])[-1]] if ok[:, j].any() else -1
+                         for j in range(len(SERIES))])
+
+    def at(self, years) -> np.ndarray:
+        """(len(years), series) the changes in ``years`` (NaN outside the history)."""
+        out = np.full((len(years), len(SERIES)), np.nan)
+        for i, y in enumerate(years):
+            hit = np.flatnonzero(self.years == y)
+            if len(hit):
+                out[i] = self.growth[hit[0]]
+        return out
+
+
+def driver_history(*, brent: pd.Series | None = None, gdp: pd.DataFrame | None = None) -> DriverHistory:
+    """The drivers' history from the bundled Brent and World Bank GDP (or a user's ``brent``, a Series of USD a
+    barrel by year, and ``gdp``, a frame iso3, year, gdp_usd)."""
+    import kzecon
+
+    if brent is None:
+        b = kzecon.data.load_oil("brent", "annual")
+        brent = pd.Series(b["price_usd_per_bbl"].to_numpy(), index=b["year"].to_numpy())
+        brent = brent[brent.index >= FIRST_YEAR - 1]  # 1987 is a partial year
+        src_b = "U.S. EIA Brent (RBRTE), annual average, bundled"
+    else:
+        src_b = "user's Brent history"
+    if gdp is None:
+        gdp = kzecon.data.load_gdp()
+        src_g = "World Bank WDI GDP, current US$, bundled"
+    else:
+        src_g = "user's GDP table"
+    wide = gdp.pivot_table(index="year", columns="iso3", values="gdp_usd", aggfunc="first")
+    y0 = int(min(wide.index.min(), brent.index.min()))
+    y1 = int(max(wide.index.max(), brent.index.max()))
+    years = np.arange(y0, y1 + 1)
+    wide = wide.reindex(years)
+    lv = pd.DataFrame(index=years)
+    for code in ("CHN", "RUS", "USA", "EUU", "WLD"):
+        lv[code] = wide[code] if code in wide.columns else np.nan
+    ca = wide.reindex(columns=list(CENTRAL_ASIA))
+    growth = pd.DataFrame(index=years, columns=list(SERIES), dtype=float)
+    for code in ("CHN", "RUS", "USA", "EUU"):
+        growth[code] = np.log(lv[code]).diff()
+    # Central Asia: the change of the members reported in both years (chain-linked)
+    both = ca.notna() & ca.shift(1).notna()
+    num, den = ca.where(both).sum(axis=1, min_count=1), ca.shift(1).where(both).sum(axis=1, min_count=1)
+    growth["CAS"] = np.log(num / den)
+    named = lv[["CHN", "RUS", "USA", "EUU"]].sum(axis=1, min_count=4) + ca.sum(axis=1, min_count=5)
+    rest = lv["WLD"] - named
+    growth["ROW"] = np.log(rest.where(rest > 0)).diff()
+    b = pd.Series(brent, dtype=float).reindex(years)
+    growth["brent"] = np.log(b).diff()
+    return DriverHistory(years, growth.to_numpy(dtype=float), b.to_numpy(dtype=float),
+                         {"brent": src_b, "gdp": src_g})
+
+
+def relative_growth(growth: np.ndarray, parts) -> np.ndarray:
+    """(..., K) each non-rest part's GDP growth less the rest of the world's, from changes (..., series)."""
+    row = SERIES.index("ROW")
+    comps = [p for p in parts if p != "rest"]
+    return np.stack([growth[..., SERIES.index(GDP_CODE[p])] - growth[..., row] for p in comps], axis=-1)
+
+
+@dataclass(frozen=True)
+class DriverModel:
+    """Each driver's AR(1) in changes (mean, persistence) and the joint shock covariance, learned up to ``origin``;
+    where each series starts (its last known year) and the known changes between the earliest of those years and the
+    origin (``known``: years × series, NaN = not known), with Brent's price at its last known year."""
+
+    origin: int
+    mean: np.ndarray
+    phi: np.ndarray
+    cov: np.ndarray
+    last_year: np.ndarray
+    start_growth: np.ndarray  # (series,) changes in the year before the simulation starts (the earliest last year)
+    known: np.ndarray  # (years first … origin, series)
+    start_brent: float  # Brent's price in that year
+    nobs: int
+    mean_n: np.ndarray | None = None  # (series,) years each mean was estimated from (0: the mean is fixed)
+
+
+def fit_driver_model(hist: DriverHistory, origin: int, *, window: int = WINDOW) -> DriverModel:
+    """The drivers' own model learned from their history up to ``origin`` (later values are never read)."""
+    h = hist.upto(origin)
+    g = h.growth
+    S = len(SERIES)
+    lasty = h.last_known()
+    if (lasty < origin - 10).any():
+        missing = [SERIES[j] for j in np.flatnonzero(lasty < origin - 10)]
+        raise CoverageError(f"no history of the driver(s) {', '.join(missing)} in the ten years to {origin}")
+    mean, phi, mean_n = np.zeros(S), np.zeros(S), np.zeros(S)
+    resid = np.full_like(g, np.nan)
+    for j in range(S):
+        idx = np.flatnonzero(~np.isnan(g[:, j]))[-window:]
+        if len(idx) < 3:
+            raise CoverageError(f"the driver {SERIES[j]} has {len(idx)} known year(s) up to {origin}; its own model "
+                                "needs at least 3")
+        # Brent: a random walk in the log price (no drift: a price's expected change is not predictable); GDP: the
+        # mean change of the last MEAN_YEARS years
+        mean[j] = 0.0 if SERIES[j] == "brent" else g[idx[-MEAN_YEARS:], j].mean()
+        mean_n[j] = 0 if SERIES[j] == "brent" else len(idx[-MEAN_YEARS:])
+        pairs = idx[1:][np.diff(idx) == 1]  # consecutive years
+        if len(pairs) >= 5:
+            a, b = g[pairs - 1, j] - mean[j], g[pairs, j] - mean[j]
+            phi[j] = float(np.clip((a @ b) / max(a @ a, 1e-12), -0.5, 0.9))
+            resid[pairs, j] = b - phi[j] * a
+        else:  # too short for persistence: independent changes around the mean
+            resid[idx, j] = g[idx, j] - mean[j]
+    common = ~np.isnan(resid).any(axis=1)
+    if common.sum() >= S + 3:
+        r = resid[common]
+        cov = r.T @ r / (len(r) - 1)
+    else:  # too few shared years: independent shocks
+        cov = np.diag(np.nanmean(resid ** 2, axis=0))
+    cov = cov + 1e-10 * np.eye(S)
+    y0 = int(lasty.min())
+    i0 = int(np.flatnonzero(h.years == y0)[0])
+    known = h.growth[i0 + 1:].copy()
+    known = np.vstack([known, np.full((origin - y0 - len(known), S), np.nan)]) if origin - y0 > len(known) else known
+    return DriverModel(int(origin), mean, phi, cov, lasty, h.growth[i0].copy(), known, float(h.brent[i0]),
+                       int(common.sum()), mean_n)
+
+
+@dataclass(frozen=True)
+class DriverPaths:
+    """Simulated driver paths for the forecast years: changes (n × H × series) and Brent's price (n × H)."""
+
+    years: tuple
+    growth: np.ndarray
+    brent: np.ndarray
+    fixed: dict = field(default_factory=dict)  # series → years fixed by a scenario
+
+    def to_frame(self, level: float = 0.90) -> pd.DataFrame:
+        """year, driver, mean, lower_90, upper_90 (equal-tailed), unit: ``brent`` in USD a barrel, ``gdp_growth_<CODE>``
+        in % a year (the change in logs as a growth rate)."""
+        tag = round(100 * level)
+        lo, hi = 0.5 - level / 2, 0.5 + level / 2
+        rows = []
+        series = {"brent": (self.brent, "USD/bbl")}
+        for j, code in enumerate(SERIES):
+            if code != "brent":
+                series[f"gdp_growth_{code}"] = (100 * np.expm1(self.growth[:, :, j]), "% a year")
+        for name, (x, unit) in series.items():
+            for i, y in enumerate(self.years):
+                v = x[:, i]
+                rows.append({"year": int(y), "driver": name, "mean": float(v.mean()),
+                             f"lower_{tag}": float(np.quantile(v, lo)), f"upper_{tag}": float(np.quantile(v, hi)),
+                             "unit": unit,
+                             "fixed": y in self.fixed.get("brent" if name == "brent" else name[len("gdp_growth_"):],
+                                                          ())})
+        return pd.DataFrame(rows)
+
+
+def realised_paths(hist: DriverHistory, years, n_paths: int) -> DriverPaths:
+    """The drivers as they turned out in ``years`` (the backtest's oracle): every path the same."""
+    g = hist.at(years)
+    if np.isnan(g).any():
+        raise CoverageError(f"the drivers are not all known in {years[0]}–{years[-1]}")
+    b = np.array([hist.brent[np.flatnonzero(hist.years == y)[0]] for y in years])
+    return DriverPaths(tuple(int(y) for y in years), np.broadcast_to(g, (n_paths, *g.shape)).copy(),
+                       np.broadcast_to(b, (n_paths, len(years))).copy())
+
+
+def simulate_drivers(model: DriverModel, horizon: int, n_paths: int, rng: np.random.Generator, *,
+                     scenario: pd.DataFrame | None = None) -> DriverPaths:
+    """Driver paths for the ``horizon`` years after the model's origin: the series simulated from the earliest last
+    known year (a series' known values after it are kept, the others' shocks in those years drawn conditional on
+    them); a ``scenario`` (from :func:`read_scenario`: year × series, prices for ``brent``, changes in logs for GDP,
+    NaN = simulate) fixes its cells in the same way."""
+    S = len(SERIES)
+    b = SERIES.index("brent")
+    first = int(model.last_year.min()) + 1
+    last = model.origin + horizon
+    g = np.broadcast_to(model.start_growth, (n_paths, S)).copy()
+    price = np.full(n_paths, model.start_brent)
+    L = np.linalg.cholesky(model.cov)
+    # the GDP series' means are estimates from MEAN_YEARS years: each path draws its own, with the sampling spread of
+    # a mean of an AR(1) (long-run standard deviation σ/(1 − φ), over √n)
+    n = model.mean_n if model.mean_n is not None else np.zeros(S)
+    lr = np.where(n > 0, 1.0 / ((1.0 - model.phi) * np.sqrt(np.maximum(n, 1))), 0.0)
+    mu = model.mean + (rng.standard_normal((n_paths, S)) @ L.T) * lr
+    out_g = np.empty((n_paths, horizon, S))
+    out_b = np.empty((n_paths, horizon))
+    fixed: dict = {}
+    sc = scenario if scenario is not None else pd.DataFrame(columns=list(SERIES), dtype=float)
+    for year in range(first, last + 1):
+        mean = mu + model.phi * (g - mu)
+        target = np.full(S, np.nan)
+        if year <= model.origin:
+            target = model.known[year - first].copy()
+        if year in sc.index:
+            row = sc.loc[year]
+            for j, code in enumerate(SERIES):
+                v = row.get(code, np.nan)
+                if pd.notna(v):
+                    target[j] = v
+                    fixed.setdefault(code, []).append(int(year))
+        fix = ~np.isnan(target)
+        tgt = np.broadcast_to(target, (n_paths, S)).copy()
+        if fix[b] and year in sc.index and pd.notna(sc.loc[year].get("brent", np.nan)):
+            tgt[:, b] = np.log(target[b] / price)  # a price fixed by the scenario: the change that reaches it
+        new = mean + rng.standard_normal((n_paths, S)) @ L.T
+        if fix.any():  # the free series conditional on the fixed ones' shocks
+            f, o = np.flatnonzero(fix), np.flatnonzero(~fix)
+            if len(o):
+                e_f = tgt[:, f] - mean[:, f]
+                B = model.cov[np.ix_(o, f)] @ np.linalg.inv(model.cov[np.ix_(f, f)])
+                Lc = np.linalg.cholesky(model.cov[np.ix_(o, o)] - B @ model.cov[np.ix_(f, o)] + 1e-12 * np.eye(len(o)))
+                new[:, o] = mean[:, o] + e_f @ B.T + rng.standard_normal((n_paths, len(o))) @ Lc.T
+            new[:, f] = tgt[:, f]
+        g = new
+        price = price * np.exp(g[:, b])
+        if year > model.origin:
+            out_g[:, year - model.origin - 1] = g
+            out_b[:, year - model.origin - 1] = price
+    return DriverPaths(tuple(range(model.origin + 1, last + 1)), out_g, out_b,
+                       {k: tuple(v) for k, v in fixed.items()})
+
+
+def read_scenario(df: pd.DataFrame, *, origin: int, horizon: int, what: str = "scenario") -> pd.DataFrame:
+    """A scenario frame validated: a ``year`` column (whole years, each once, within the forecast years
+    origin+1 … origin+horizon) and one or more of ``brent`` (USD a barrel, positive) and ``gdp_growth_<CODE>``
+    (% a year, above −100); any other column is an error naming it. Returns year × series (Brent as prices, GDP as
+    changes in logs), NaN for the series it does not give."""
+    from kzecon.data.validate import check_years, require_columns
+
+    require_columns(df, ["year"], what)
+    if not len(df):
+        raise CoverageError(f"{what}: no rows")
+    cols = {}
+    for c in df.columns:
+        if c == "year":
+            continue
+        name = str(c).strip()
+        if name.lower() == "brent":
+            cols[c] = "brent"
+            continue
+        if name.lower().startswith("gdp_growth_"):
+            code = name[len("gdp_growth_"):].upper()
+            code = SCENARIO_ALIASES.get(code, code)
+            if code in SERIES and code != "brent":
+                cols[c] = code
+                continue
+            raise SchemaError(f"{what}: column {c!r}: the model's GDP drivers are the partners' "
+                              f"(gdp_growth_ CHN, RUS, USA, EUU (or EU), CAS, ROW), not {code!r}")
+        raise SchemaError(f"{what}: unknown column {c!r}; a scenario has 'year' and any of 'brent' (USD a barrel) "
+                          "and 'gdp_growth_<CODE>' (% a year)")
+    if not cols:
+        raise SchemaError(f"{what}: no driver column; give 'brent' (USD a barrel) and/or 'gdp_growth_<CODE>'")
+    dups = [s for s in set(cols.values()) if list(cols.values()).count(s) > 1]
+    if dups:
+        raise SchemaError(f"{what}: two columns set the same driver {dups[0]!r}")
+    years = check_years(df, lo=1800, hi=2200)
+    dup = years.duplicated(keep=False)
+    if dup.any():
+        raise SchemaError(f"{what}: year(s) {', '.join(map(str, sorted(set(years[dup]))[:5]))} appear more than once")
+    fut = range(origin + 1, origin + horizon + 1)
+    outside = sorted(set(years) - set(fut))
+    if outside:
+        raise SchemaError(f"{what}: year(s) {', '.join(map(str, outside[:5]))} are outside the forecast years "
+                          f"{fut[0]}–{fut[-1]}")
+    out = pd.DataFrame(index=pd.Index(years.to_numpy(), name="year"), columns=list(SERIES), dtype=float)
+    for c, s in cols.items():
+        raw = df[c]
+        v = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        nonnum = np.isnan(v) & raw.notna().to_numpy() & (raw.astype(str).str.strip().str.lower() != "nan").to_numpy()
+        bad = nonnum | np.isinf(v)
+        if s == "brent":
+            bad |= v <= 0
+        else:
+            bad |= v <= -100
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            need = "a positive price (USD a barrel)" if s == "brent" else "a growth rate above −100 (% a year)"
+            raise SchemaError(f"{what}: column {c!r} must be {need}; {raw.iloc[i]!r} in {years.iloc[i]}")
+        if np.isnan(v).any():
+            i = int(np.flatnonzero(np.isnan(v))[0])
+            raise SchemaError(f"{what}: column {c!r} has a missing value in {years.iloc[i]} (leave a year out of the "
+                              "file to have every driver simulated in it)")
+        out[s] = v if s == "brent" else np.log1p(v / 100.0)
+    return out.sort_index()
