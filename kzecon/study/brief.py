@@ -427,8 +427,7 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
     p = {k: dr.probability("china_above_russia", last + k) for k in (1, 3, 5, 10)}
     out["headline_model"] = figures.label(dr.model)
     out["text_forecast"] = (
-        f"The headline forecast comes from the model that did best on the world backtest, the "
-        f"{figures.label(dr.model)}: its dynamics were learned from about 200 economies' partner shares since 1960"
+        f"The headline forecast comes from the {figures.label(dr.model)}: its dynamics were learned from about 200 economies' partner shares since 1960"
         + (f", moved by the partners' economic growth and the oil price (their futures simulated, {dr.name}'s own oil "
            "exposure learned from its history). " if dr.model.startswith("drivers") else ". ") +
         f"It makes it {likelihood(p[5])} that China's share is still above Russia's in {y5} "
