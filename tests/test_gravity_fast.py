@@ -147,6 +147,22 @@ def test_refit_with_replaced_regressor_equals_a_fresh_fit(panel_a):
     assert base.params["rta"] != pytest.approx(refit.params["rta"], rel=1e-3)
 
 
+def test_coefficient_only_refits_equal_full_refits(panel_a):
+    """se=False (placebo refits) skips the last demeaning and the sandwich: the same coefficients exactly, no
+    standard errors; and the placebo refits of randomization inference equal full refits."""
+    rng = np.random.default_rng(8)
+    model = gravity.PPML(panel_a, "flow ~ rta + bri | ey + iy + pair", cluster="pair")
+    model.fit()
+    for _ in range(3):
+        placebo = rng.permutation(panel_a["rta"].to_numpy())
+        full = model.fit(replace={"rta": placebo})
+        quick = model.fit(replace={"rta": placebo}, se=False)
+        np.testing.assert_array_equal(quick.params.to_numpy(), full.params.to_numpy())
+        assert quick.std_errors.isna().all() and quick.stats["demeaning_sweeps"] < full.stats["demeaning_sweeps"]
+        fresh = gravity.ppml(panel_a.assign(rta=placebo), "flow ~ rta + bri | ey + iy + pair", cluster="pair")
+        np.testing.assert_allclose(quick.params, fresh.params, rtol=1e-8)
+
+
 def test_start_from_another_specification_equals_a_cold_fit(panel_a):
     """A model started at another specification's fitted means (the event model after the static one) reaches
     the cold fit's estimate in fewer IRLS iterations; a different sample is refused."""

@@ -93,7 +93,7 @@ def bloc_draw(frame: pd.DataFrame, pool: Sequence[str], waves: Sequence[tuple[in
 
 
 def _refit(model: PPML, term: str, columns: list[np.ndarray]) -> list[float]:
-    return [float(model.fit(replace={term: c}).params[term]) for c in columns]
+    return [float(model.fit(replace={term: c}, se=False).params[term]) for c in columns]
 
 
 def randomization_inference(model: PPML, term: str, draw: Callable, *, reps: int = 99, seed: int = 2026,
