@@ -287,7 +287,11 @@ def cmd_forecast(args) -> int:
     model = args.model
     if args.brent and not args.scenario:
         raise UsageError("--brent is the price history for --scenario; give --scenario FILE too")
-    scen = kzecon.data.read_any(args.scenario) if args.scenario else None
+    # a plain table (its own validation reads the columns: year, brent, gdp_growth_<CODE>, in any case)
+    scen = kzecon.data.read_table(args.scenario) if args.scenario else None
+    if scen is not None:
+        scen.columns = [c.strip().lower() if c.strip().lower() in ("year", "brent") else c
+                        for c in map(str, scen.columns)]
     brent = kzecon.data.read_any(args.brent) if args.brent else None  # validated where it is used
     if model == "auto":
         model, acc = forecast.choose_model(comp, horizon=min(args.horizon, 5), seed=args.seed, events=events)

@@ -167,7 +167,8 @@ def test_a_scenario_fixes_exactly_its_cells(years, price, growth, with_gdp):
     p = drivers.simulate_drivers(model, 8, 200, np.random.default_rng(0), scenario=sc)
     f = p.to_frame()
     b = f[f["driver"] == "brent"].set_index("year")
-    np.testing.assert_allclose(b.loc[ys, "mean"], price, rtol=1e-10)
+    np.testing.assert_array_equal(b.loc[ys, ["lower_90", "upper_90"]].to_numpy(), price)  # every path at the price
+    np.testing.assert_allclose(b.loc[ys, "mean"], price, rtol=1e-13)
     assert b.loc[ys, "fixed"].all() and not b.drop(index=ys)["fixed"].any()
     assert (f.loc[f["driver"] == "brent", "lower_90"] > 0).all()
     c = f[f["driver"] == "gdp_growth_CHN"].set_index("year")
@@ -243,6 +244,22 @@ def test_cli_forecast_contract_with_a_scenario(tmp_path, capsys):
     ps = pd.read_csv(out / "paths_summary.csv")
     assert set(ps["partner"]) == {"CHN", "RUS", "EU", "REST"} and ps["year"].min() == 2019
     np.testing.assert_allclose(ps.groupby("year")["mean"].sum(), 1.0, atol=1e-9)
+
+
+def test_cli_scenario_headers_in_any_case_and_gdp_alone(tmp_path):
+    """A scenario file with ' Year', 'BRENT' and 'gdp_growth_chn' headers, and one with a GDP column only, condition
+    the headline model; the fixed price is written exactly."""
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text(" Year,BRENT,gdp_growth_chn\n2026,55,4\n2027,60.5,4.5\n")
+    b.write_text("year,GDP_GROWTH_RUS\n2027,-2\n")
+    for f, out in ((a, tmp_path / "oa"), (b, tmp_path / "ob")):
+        assert main(["forecast", "--scenario", str(f), "--horizon", "3", "--paths", "200", "--out", str(out)]) == 0
+    d = pd.read_csv(tmp_path / "oa" / "drivers.csv").set_index(["driver", "year"])
+    assert d.loc[("brent", 2026), "lower_90"] == 55.0 and d.loc[("brent", 2027), "upper_90"] == 60.5
+    assert d.loc[("gdp_growth_CHN", 2027), "mean"] == pytest.approx(4.5, abs=1e-12)
+    e = pd.read_csv(tmp_path / "ob" / "drivers.csv").set_index(["driver", "year"])
+    assert e.loc[("gdp_growth_RUS", 2027), "fixed"] and not e.loc[("brent", 2027), "fixed"]
+    assert json.loads((tmp_path / "ob" / "info.json").read_text())["scenario"] == "b.csv"
 
 
 def test_cli_forecast_without_a_scenario_writes_drivers_and_info(tmp_path):

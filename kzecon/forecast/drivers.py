@@ -264,7 +264,8 @@ def simulate_drivers(model: DriverModel, horizon: int, n_paths: int, rng: np.ran
                     fixed.setdefault(code, []).append(int(year))
         fix = ~np.isnan(target)
         tgt = np.broadcast_to(target, (n_paths, S)).copy()
-        if fix[b] and year in sc.index and pd.notna(sc.loc[year].get("brent", np.nan)):
+        price_fixed = fix[b] and year in sc.index and pd.notna(sc.loc[year].get("brent", np.nan))
+        if price_fixed:
             tgt[:, b] = np.log(target[b] / price)  # a price fixed by the scenario: the change that reaches it
         new = mean + rng.standard_normal((n_paths, S)) @ L.T
         if fix.any():  # the free series conditional on the fixed ones' shocks
@@ -276,7 +277,7 @@ def simulate_drivers(model: DriverModel, horizon: int, n_paths: int, rng: np.ran
                 new[:, o] = mean[:, o] + e_f @ B.T + rng.standard_normal((n_paths, len(o))) @ Lc.T
             new[:, f] = tgt[:, f]
         g = new
-        price = price * np.exp(g[:, b])
+        price = np.full(n_paths, target[b]) if price_fixed else price * np.exp(g[:, b])
         if year > model.origin:
             out_g[:, year - model.origin - 1] = g
             out_b[:, year - model.origin - 1] = price
@@ -291,6 +292,13 @@ def read_scenario(df: pd.DataFrame, *, origin: int, horizon: int, what: str = "s
     changes in logs), NaN for the series it does not give."""
     from kzecon.data.validate import check_years, require_columns
 
+    if isinstance(df, pd.DataFrame):  # headers in any case and with stray spaces: " Year", "BRENT", "GDP_growth_chn"
+        names = [str(c).strip() for c in df.columns]
+        names = ["year" if n.lower() == "year" else n for n in names]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise SchemaError(f"{what}: column {twice[0]!r} appears more than once")
+        df = df.set_axis(names, axis=1)
     require_columns(df, ["year"], what)
     if not len(df):
         raise CoverageError(f"{what}: no rows")
