@@ -205,14 +205,18 @@ class GlobalParams:
     exposure_sd: np.ndarray | None = None  # (E, K) posterior s.d. of each economy's own exposure (drawn per path)
 
 
-def fit_global(panel: Panel, t: int, *, train: np.ndarray | None = None) -> GlobalParams:
-    """Learn the global model from the panel up to origin index ``t`` (years[t]) on the ``train`` economies."""
-    act = _active(panel, t)
-    z = _logratios(panel, act)[:, :t + 1]
+def _rows(panel: Panel, t: int, train: np.ndarray | None):
+    """The regression rows up to origin index ``t``: components, E, K, the training mask and _design's arrays."""
+    z = _logratios(panel, _active(panel, t))[:, :t + 1]
     comps = [j for j, p in enumerate(panel.parts) if p != "rest"]
     E, K = len(panel.economies), len(comps)
     train = np.ones(E, bool) if train is None else np.asarray(train, bool)
-    X, y, k, e, ty = _design(z, t)
+    return (comps, E, K, train, *_design(z, t))
+
+
+def fit_global(panel: Panel, t: int, *, train: np.ndarray | None = None) -> GlobalParams:
+    """Learn the global model from the panel up to origin index ``t`` (years[t]) on the ``train`` economies."""
+    comps, E, K, train, X, y, k, e, ty = _rows(panel, t, train)
     keep = train[e]
     X, y, k, e, ty = X[keep], y[keep], k[keep], e[keep], ty[keep]
     if len(y) < 50:
@@ -359,12 +363,7 @@ def fit_drivers(panel: Panel, t: int, hist, *, train: np.ndarray | None = None) 
     included, as a user's composition is treated) and its own innovation scale, shrunk as in :func:`fit_global`.
     ``hist`` is a :class:`kzecon.forecast.drivers.DriverHistory`; nothing after ``panel.years[t]`` is read."""
     hist = hist.upto(int(panel.years[t]))
-    act = _active(panel, t)
-    z = _logratios(panel, act)[:, :t + 1]
-    comps = [j for j, p in enumerate(panel.parts) if p != "rest"]
-    E, K = len(panel.economies), len(comps)
-    train = np.ones(E, bool) if train is None else np.asarray(train, bool)
-    X, y, k, e, ty = _design(z, t)
+    comps, E, K, train, X, y, k, e, ty = _rows(panel, t, train)
     rel, brent = driver_columns(hist, panel.years[:t + 1], panel.parts)
     d_gdp, d_brent = rel[ty, k], brent[ty]
     have = ~np.isnan(d_gdp) & ~np.isnan(d_brent)
