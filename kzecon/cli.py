@@ -870,7 +870,18 @@ class Terminated(KeyboardInterrupt):
 
 
 def _on_sigterm(signum, frame):
+    from kzecon.report.output import request_stop
+
+    request_stop("terminated")
     raise Terminated()
+
+
+def _on_sigint(signum, frame):
+    """Ctrl-C: recorded (so that no output is committed even if a library swallows the exception) and raised."""
+    from kzecon.report.output import request_stop
+
+    request_stop("interrupted")
+    raise KeyboardInterrupt()
 
 
 def main(argv=None) -> int:
@@ -884,9 +895,13 @@ def main(argv=None) -> int:
     except SystemExit as done:  # --help, --version (0) or a usage error (64, already printed in one line)
         return int(done.code or 0)
     _SHOWN.clear()
-    previous = None
+    from kzecon.report.output import clear_stop, stop_requested
+
+    clear_stop()
+    previous = previous_int = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        previous_int = signal.signal(signal.SIGINT, _on_sigint)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
@@ -896,9 +911,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt as stop:
         if args.debug:
             raise
-        print("kzecon: " + ("terminated" if isinstance(stop, Terminated) else "interrupted") + "; nothing written",
-              file=sys.stderr)
-        return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
+        term = isinstance(stop, Terminated) or stop_requested() == "terminated"
+        print("kzecon: " + ("terminated" if term else "interrupted") + "; nothing written", file=sys.stderr)
+        return EXIT_TERMINATED if term else EXIT_INTERRUPTED
     except KzeconError as err:
         if args.debug:
             raise
@@ -924,6 +939,8 @@ def main(argv=None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        if previous_int is not None:
+            signal.signal(signal.SIGINT, previous_int)
 
 
 if __name__ == "__main__":

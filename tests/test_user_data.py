@@ -318,3 +318,28 @@ def test_ctrl_c_and_sigterm_exit_cleanly_and_leave_no_output(tmp_path, sig, code
     assert err.strip().splitlines()[-1] == f"kzecon: {word}; nothing written" and "Traceback" not in err
     assert not out.exists()
     assert not list(tmp_path.glob(".brief.kzecon-tmp-*"))  # no half-written folder, no stray figures
+
+
+def test_a_swallowed_interrupt_still_stops_the_command_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    """A library that catches the KeyboardInterrupt of Ctrl-C (a bare except) must not let the command finish and
+    commit its files: the CLI's handler records the signal, and no Output is committed after it (exit 130/143)."""
+    from kzecon import cli
+    from kzecon.report import output
+
+    def swallowing_forecast(args):
+        try:
+            cli._on_sigint(2, None)  # the signal arrives inside a library ...
+        except BaseException:  # noqa: BLE001 - ... which swallows it
+            pass
+        with output.Output(args.out) as out:
+            out.csv(pd.DataFrame({"a": [1]}), "x.csv")
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_forecast", swallowing_forecast)
+    out = tmp_path / "o"
+    assert cli.main(["forecast", "--out", str(out)]) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "kzecon: interrupted; nothing written"
+    assert not out.exists() and not list(tmp_path.glob(".o.kzecon-tmp-*"))
+    assert output.stop_requested() == "interrupted"
+    assert cli.main(["data", "list"]) == 0  # the next command starts clean
+    assert output.stop_requested() is None

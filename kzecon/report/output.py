@@ -14,6 +14,31 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+_STOP: dict = {"by": None}  # "interrupted" / "terminated" once a signal asked the command to stop
+
+
+def request_stop(by: str) -> None:
+    """Record that a signal asked the running command to stop (the CLI's SIGINT / SIGTERM handlers call it): even
+    where a library swallows the KeyboardInterrupt the signal raised, no :class:`Output` is committed afterwards."""
+    _STOP["by"] = by
+
+
+def clear_stop() -> None:
+    """Forget an earlier stop request (at the start of a command)."""
+    _STOP["by"] = None
+
+
+def stop_requested() -> str | None:
+    """"interrupted" or "terminated" when a signal asked the command to stop, else None."""
+    return _STOP["by"]
+
+
+def raise_if_stopped() -> None:
+    """Raise KeyboardInterrupt when a signal asked the command to stop (long computations call it between steps)."""
+    if _STOP["by"] is not None:
+        raise KeyboardInterrupt(_STOP["by"])
+
+
 def _plain(x):
     """numpy scalars and arrays as plain JSON values."""
     import numpy as np
@@ -79,6 +104,9 @@ class Output:
         if exc_type is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             return
+        if stop_requested() is not None:  # a signal arrived and some library swallowed its KeyboardInterrupt
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise KeyboardInterrupt(stop_requested())
         try:
             if not self.final.exists():
                 os.replace(self.tmp, self.final)

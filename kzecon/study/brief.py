@@ -253,6 +253,9 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
              "trade policy")
 
     def step(label: str, fn, *args):
+        from kzecon.report.output import raise_if_stopped
+
+        raise_if_stopped()  # a signal whose KeyboardInterrupt a library swallowed: stop between sections
         progress(order.index(label) + 1, len(order), label)
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
