@@ -255,6 +255,7 @@ def simulate_drivers(model: DriverModel, horizon: int, n_paths: int, rng: np.ran
         target = np.full(S, np.nan)
         if year <= model.origin:
             target = model.known[year - first].copy()
+        price_fixed = False
         if year in sc.index:
             row = sc.loc[year]
             for j, code in enumerate(SERIES):
@@ -262,9 +263,9 @@ def simulate_drivers(model: DriverModel, horizon: int, n_paths: int, rng: np.ran
                 if pd.notna(v):
                     target[j] = v
                     fixed.setdefault(code, []).append(int(year))
+                    price_fixed = price_fixed or j == b
         fix = ~np.isnan(target)
         tgt = np.broadcast_to(target, (n_paths, S)).copy()
-        price_fixed = fix[b] and year in sc.index and pd.notna(sc.loc[year].get("brent", np.nan))
         if price_fixed:
             tgt[:, b] = np.log(target[b] / price)  # a price fixed by the scenario: the change that reaches it
         new = mean + rng.standard_normal((n_paths, S)) @ L.T

@@ -310,12 +310,12 @@ EXPOSURE_MIN = 8  # years of an economy's own history (with Brent known) before 
 
 
 def exposures(u: np.ndarray, x: np.ndarray, e: np.ndarray, k: np.ndarray, E: int, K: int, sigma: np.ndarray,
-              tau2: np.ndarray | None = None, train: np.ndarray | None = None, posterior_sd: bool = False):
+              tau2: np.ndarray | None = None, train: np.ndarray | None = None):
     """Each economy's own Brent coefficient beyond the pooled one, empirical Bayes: its least-squares slope b̂ of the
     residuals ``u`` on the Brent change ``x``, shrunk by τ²/(τ² + v) with v = σ²/Σx² its sampling variance and τ²
     the spread of the true slopes (method of moments over the ``train`` economies: mean(b̂² − v), at least 0).
-    Returns ((E, K) exposures, (K,) τ²) — and, with ``posterior_sd``, the (E, K) posterior standard deviations
-    √(λ v) as a third item."""
+    Returns ((E, K) exposures, (K,) τ², (E, K) posterior standard deviations √(λ v) — τ where an economy has too
+    few years of its own)."""
     expo = np.zeros((E, K))
     sd = np.zeros((E, K))
     est_tau = tau2 is None
@@ -334,7 +334,16 @@ def exposures(u: np.ndarray, x: np.ndarray, e: np.ndarray, k: np.ndarray, E: int
         lam = np.where(have, tau2[kk] / (tau2[kk] + v), 0.0)
         expo[:, kk] = lam * bhat
         sd[:, kk] = np.sqrt(np.where(have, lam * np.where(have, v, 0.0), tau2[kk]))
-    return (expo, tau2, sd) if posterior_sd else (expo, tau2)
+    return expo, tau2, sd
+
+
+def _with_drivers(X, y, k, e, ty, hist, years: np.ndarray, parts: tuple):
+    """_design's rows extended by the driver columns (GDP growth less the rest of the world's, the change in log
+    Brent: columns 4 and 5), keeping the rows whose target year has every driver known."""
+    rel, brent = driver_columns(hist, years, parts)
+    d_gdp, d_brent = rel[ty, k], brent[ty]
+    have = ~np.isnan(d_gdp) & ~np.isnan(d_brent)
+    return np.column_stack([X[have], d_gdp[have], d_brent[have]]), y[have], k[have], e[have], ty[have]
 
 
 def _quantile_factor(resid, k, e, ty, size, panel, comps, t, E, K, tr, years: int = 3) -> float:
@@ -363,12 +372,8 @@ def fit_drivers(panel: Panel, t: int, hist, *, train: np.ndarray | None = None) 
     included, as a user's composition is treated) and its own innovation scale, shrunk as in :func:`fit_global`.
     ``hist`` is a :class:`kzecon.forecast.drivers.DriverHistory`; nothing after ``panel.years[t]`` is read."""
     hist = hist.upto(int(panel.years[t]))
-    comps, E, K, train, X, y, k, e, ty = _rows(panel, t, train)
-    rel, brent = driver_columns(hist, panel.years[:t + 1], panel.parts)
-    d_gdp, d_brent = rel[ty, k], brent[ty]
-    have = ~np.isnan(d_gdp) & ~np.isnan(d_brent)
-    X, y, k, e, ty = X[have], y[have], k[have], e[have], ty[have]
-    X = np.column_stack([X, d_gdp[have], d_brent[have]])
+    comps, E, K, train, *rows = _rows(panel, t, train)
+    X, y, k, e, ty = _with_drivers(*rows, hist, panel.years[:t + 1], panel.parts)
     tr = train[e]
     if tr.sum() < 50:
         raise CoverageError(f"too little world history with known drivers before {panel.years[t]} to learn the "
@@ -399,7 +404,7 @@ def fit_drivers(panel: Panel, t: int, hist, *, train: np.ndarray | None = None) 
     resid = yc - np.einsum("nj,nj->n", X, coef[k])
     cur_size = panel.shares[:, t, comps]
     _, sigma = _scales(resid, k, e, ty, size, cur_size, t, E, K, tr)
-    expo, tau2, expo_sd = exposures(resid, X[:, 5], e, k, E, K, sigma, train=train, posterior_sd=True)
+    expo, tau2, expo_sd = exposures(resid, X[:, 5], e, k, E, K, sigma, train=train)
     resid = resid - expo[e, k] * X[:, 5]
     pooled, scale = _scales(resid, k, e, ty, size, cur_size, t, E, K, tr)
     # the scales set so that one-year 90% intervals would have covered 90% of the training rows of the last three
@@ -944,25 +949,18 @@ def _own_driver_params(params: GlobalParams, z: np.ndarray, shares_now: np.ndarr
     model's τ², the scale over its last SCALE_YEARS years shrunk towards the pooled scale of its share sizes and
     multiplied by the model's quantile factor. Returns ((1, K) exposure, (1, K) scale, (1, K) exposure s.d.)."""
     Y, K = z.shape
-    X, y, k, _, ty = _design(z[None], Y - 1)
-    rel, brent = driver_columns(hist, years, params.parts)
-    d_gdp, d_brent = rel[ty, k], brent[ty]
-    have = ~np.isnan(d_gdp) & ~np.isnan(d_brent)
-    X = np.column_stack([X[have], d_gdp[have], d_brent[have]])
+    X, y, k, e, ty = _with_drivers(*_design(z[None], Y - 1), hist, years, params.parts)
     X[:, 1] = np.clip(X[:, 1], *params.clip)
-    k, ty = k[have], ty[have]
-    u = np.clip(y[have], *params.clip) - np.einsum("nj,nj->n", X, params.coef[k])
-    e = np.zeros(len(u), int)
-    size = _size_class(shares_now)
-    prior = params.pooled_scale[np.arange(K), size] / params.scale_factor
+    u = np.clip(y, *params.clip) - np.einsum("nj,nj->n", X, params.coef[k])
+    prior = params.pooled_scale[np.arange(K), _size_class(shares_now)] / params.scale_factor
     recent = ty > (Y - 1) - SCALE_YEARS
-    sig = np.array([np.sqrt((np.sum(u[recent & (k == kk)] ** 2) + SHRINK_NU * prior[kk] ** 2)
-                            / ((recent & (k == kk)).sum() + SHRINK_NU)) for kk in range(K)])[None]
-    expo, _, expo_sd = exposures(u, X[:, 5], e, k, 1, K, sig, tau2=params.tau2, posterior_sd=True)
-    u = u - expo[0, k] * X[:, 5]
-    scale = np.array([np.sqrt((np.sum(u[recent & (k == kk)] ** 2) + SHRINK_NU * prior[kk] ** 2)
-                              / ((recent & (k == kk)).sum() + SHRINK_NU)) for kk in range(K)])
-    return expo, (scale * params.scale_factor)[None], expo_sd
+
+    def shrunk(r):  # its own scale over the recent years, shrunk towards the prior (as _scales does)
+        return np.array([np.sqrt((np.sum(r[recent & (k == kk)] ** 2) + SHRINK_NU * prior[kk] ** 2)
+                                 / ((recent & (k == kk)).sum() + SHRINK_NU)) for kk in range(K)])
+
+    expo, _, expo_sd = exposures(u, X[:, 5], e, k, 1, K, shrunk(u)[None], tau2=params.tau2)
+    return expo, (shrunk(u - expo[0, k] * X[:, 5]) * params.scale_factor)[None], expo_sd
 
 
 def world_parts_of(labels) -> dict[str, str]:
