@@ -247,3 +247,55 @@ def test_constant_within_equals_pandas_groupby(data):
     for name in ("a", "b"):
         want = (frame.groupby(name)[list("xyz")].nunique() <= 1).all().to_numpy()
         assert got[name].tolist() == want.tolist()
+
+
+# the IRLS iteration's row kernels (kzecon.gravity._kernels) against the numpy expressions they replace ------------
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(n=st.integers(1, 400), k=st.integers(0, 4), chunks=st.integers(1, 3), seed=st.integers(0, 10**6),
+       zeros=st.floats(0, 1))
+def test_irls_row_kernels_equal_numpy(n, k, chunks, seed, zeros):
+    """working variable, weighted cross-products, the η/μ update and the deviance, threaded (rows split into
+    ``chunks``) and serial, equal the numpy formulas of the IRLS step (including rows with y = 0)."""
+    from kzecon.gravity import _kernels as kern
+    from kzecon.gravity.poisson import deviance
+
+    rng = np.random.default_rng(seed)
+    y = np.where(rng.random(n) < zeros, 0.0, rng.gamma(0.5, 10.0, n))
+    eta, off = rng.normal(0, 2, n), rng.normal(0, 0.5, n)
+    mu = np.exp(eta)
+    r = np.ascontiguousarray(rng.normal(size=(n, k + 1)))
+    beta = rng.normal(size=k)
+    bounds = np.linspace(0, n, min(chunks, n) + 1).astype(np.int64)
+    for threaded in (True, False):
+        v = np.zeros((n, k + 1))
+        (kern.working_variable if threaded else kern.working_variable_serial)(eta, off, y, mu, v, bounds)
+        np.testing.assert_allclose(v[:, 0], eta - off + y / mu - 1.0, rtol=1e-14)
+        gram = (kern.weighted_gram if threaded else kern.weighted_gram_serial)(r, mu, bounds)
+        np.testing.assert_allclose(gram, (r * mu[:, None]).T @ r, rtol=1e-10, atol=1e-10 * np.abs(gram).max())
+        e2, m2 = np.empty(n), np.empty(n)
+        dev = (kern.poisson_step if threaded else kern.poisson_step_serial)(v, r, beta, off, y, e2, m2, bounds)
+        want = v[:, 0] - (r[:, 0] - r[:, 1:] @ beta) + off
+        np.testing.assert_allclose(e2, want, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(m2, np.exp(want), rtol=1e-12)
+        np.testing.assert_allclose(dev, deviance(y, np.exp(want)), rtol=1e-10, atol=1e-10)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(n=st.integers(1, 300), q=st.integers(1, 3), k=st.integers(1, 3), chunks=st.integers(1, 3),
+       seed=st.integers(0, 10**6))
+def test_residual_kernel_equals_the_sum_of_fixed_effects(n, q, k, chunks, seed):
+    """r = v − Σ_q α[codes_q]: one pass over the rows, threaded and serial, against numpy fancy indexing."""
+    from kzecon import hdfe
+    from kzecon.hdfe import _kernels as kern
+
+    rng = np.random.default_rng(seed)
+    fe = hdfe.FixedEffects.from_arrays([rng.integers(0, 7, n) for _ in range(q)], [f"f{i}" for i in range(q)])
+    G = int(fe.offsets[-1])
+    v, alpha = rng.normal(size=(n, k)), rng.normal(size=(G, k))
+    want = v - sum(alpha[fe.codes[i]] for i in range(q))
+    bounds = np.linspace(0, n, min(chunks, n) + 1).astype(np.int64)
+    for f in (kern.residual, kern.residual_serial):
+        r = np.empty_like(v)
+        f(fe.codes, v, alpha, r, bounds)
+        np.testing.assert_allclose(r, want, rtol=1e-13, atol=1e-13)

@@ -148,6 +148,18 @@ def _threads(nobs: int) -> int:
     return max(1, numba.get_num_threads())
 
 
+class _Serial:
+    """The kernels compiled without threads (one chunk of rows)."""
+
+    sweep, copy_rows = _kernels.sweep_serial, _kernels.copy_rows_serial
+    irons_tuck, residual = _kernels.irons_tuck_serial, _kernels.residual_serial
+
+
+def row_bounds(nobs: int) -> np.ndarray:
+    """Row boundaries of one chunk per thread for ``nobs`` rows (one chunk below :data:`PARALLEL_MIN_ROWS`: the
+    serial kernels' case)."""
+    return np.linspace(0, nobs, _threads(nobs) + 1).astype(np.int64)
+
 
 class Demeaner:
     """Weighted alternating projections of columns on the fixed effects, accelerated, warm-startable."""
@@ -175,20 +187,18 @@ class Demeaner:
         G = int(self.fe.offsets[-1])
         if alpha is None:
             alpha = np.zeros((G, K))
+        bounds = row_bounds(N)
+        threads = len(bounds) - 1
+        k = _kernels if threads > 1 else _Serial
+        sweep, copy_rows, irons_tuck = k.sweep, k.copy_rows, k.irons_tuck
         r = np.empty_like(v)
-        _kernels.residual(self.fe.codes, v, alpha, r)
+        k.residual(self.fe.codes, v, alpha, r, bounds)
         wn = self.w / self.w.sum()
         scale = _kernels.weighted_sd(v, wn)
         scale = np.where(scale > 0, scale, 1.0)
         thresh = tol * scale
         means = np.empty((G, K))
-        threads = _threads(N)
-        if threads == 1:
-            sweep, copy_rows, irons_tuck = _kernels.sweep_serial, _kernels.copy_rows_serial, _kernels.irons_tuck_serial
-        else:
-            sweep, copy_rows, irons_tuck = _kernels.sweep, _kernels.copy_rows, _kernels.irons_tuck
         partial = np.empty((threads, G, K))
-        bounds = np.linspace(0, N, threads + 1).astype(np.int64)
         args = (self.fe.codes, self.fe.offsets, self.w, self.inv_wsum)
         r1 = np.empty_like(r)
         sweeps = 0

@@ -82,20 +82,20 @@ def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds):
     return step
 
 
-@njit(cache=True, nogil=True)
-def residual(codes, v, alpha, r):
-    """r = v − Σ_q alpha[codes[q]] (the residual implied by the coefficients)."""
-    Q, N = codes.shape
+@njit(cache=True, parallel=True)
+def residual(codes, v, alpha, r, bounds):
+    """r = v − Σ_q alpha[codes[q]] (the residual implied by the coefficients), in one pass over the rows."""
+    Q = codes.shape[0]
     K = v.shape[1]
-    for i in range(N):
-        for k in range(K):
-            r[i, k] = v[i, k]
-    for q in range(Q):
-        cq = codes[q]
-        for i in range(N):
-            g = cq[i]
+    T = bounds.shape[0] - 1
+    for t in prange(T):
+        for i in range(bounds[t], bounds[t + 1]):
             for k in range(K):
-                r[i, k] -= alpha[g, k]
+                r[i, k] = v[i, k]
+            for q in range(Q):
+                g = codes[q, i]
+                for k in range(K):
+                    r[i, k] -= alpha[g, k]
 
 
 @njit(cache=True, parallel=True)
@@ -194,3 +194,4 @@ def weighted_sd(v, wn):
 sweep_serial = njit(cache=True, nogil=True)(sweep.py_func)
 irons_tuck_serial = njit(cache=True, nogil=True)(irons_tuck.py_func)
 copy_rows_serial = njit(cache=True, nogil=True)(copy_rows.py_func)
+residual_serial = njit(cache=True, nogil=True)(residual.py_func)
