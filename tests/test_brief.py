@@ -210,46 +210,6 @@ def test_layout_check_finds_overlaps_and_covered_data():
     assert figures.layout_problems(clean) == []
 
 
-def test_save_checked_reads_the_layout_off_the_saved_drawing(tmp_path):
-    """One rendering for saving and checking: the problems found on the saved PNG's drawing equal a separate
-    draw's, for a figure with every kind of problem and for a clean one (and for PNG + PDF), and the PNG's bytes
-    equal those :func:`figures.save` writes."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    def messy():
-        fig = Figure(figsize=(6, 4))
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        ax.plot([0, 1, 2], [0, 1, 2], label="data line")
-        ax.plot([0.05], [1.9], "o", label="a point under the legend")
-        ax.legend(loc="best")
-        ax.text(1.0, 0.5, "first label")
-        ax.text(1.02, 0.5, "second label")
-        ax.text(2.5, 1.0, "clipped", clip_on=True)
-        fig.suptitle("a title " * 12)
-        return fig
-
-    def clean():
-        fig = Figure(figsize=(6, 4))
-        FigureCanvasAgg(fig)
-        a = fig.add_subplot()
-        a.plot([0, 1], [0, 1], label="x")
-        a.legend(**figures.RIGHT)
-        a.set_title("a clean figure")
-        return fig
-
-    for make in (messy, clean):
-        expected = figures.layout_problems(make())
-        for formats in (("png",), ("png", "pdf")):
-            paths, problems = figures.save_checked(make(), tmp_path / f"{make.__name__}", formats)
-            assert problems == expected
-            assert [p.suffix for p in paths] == [f".{f}" for f in formats]
-        figures.save(make(), tmp_path / "plain.png")
-        assert (tmp_path / "plain.png").read_bytes() == (tmp_path / f"{make.__name__}.png").read_bytes()
-    assert figures.layout_problems(messy())  # the messy figure has problems to find
-
-
 def test_saved_figures_carry_no_timestamp(tmp_path):
     """The same figure saved twice, a second apart, gives the same bytes in PNG, PDF and SVG (matplotlib writes a
     creation date into PDF and SVG unless told not to): a rebuilt brief is byte-for-byte the same."""

@@ -177,16 +177,6 @@ def save(fig, path, formats=("png",)):
     return out
 
 
-def save_checked(fig, path, formats=("png",)) -> tuple[list, list[str]]:
-    """:func:`save` and :func:`layout_problems` with one rendering instead of two: the PNG is written first (Agg,
-    at the figure's dpi) and the layout is read off that drawing; returns (paths written, problems). The
-    problems equal those of a separate ``layout_problems(fig)`` (``tests/test_brief.py``)."""
-    first = [f for f in formats if f == "png"] or [formats[0]]
-    paths = save(fig, path, first)
-    problems = layout_problems(fig, drawn=first == ["png"])
-    return paths + save(fig, path, [f for f in formats if f not in first]), problems
-
-
 def _annual(g: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Years and values on an annual grid, NaN in the missing years: a line is drawn only between adjacent
     years, so a series observed every 4th year appears as points, never as a line across the gaps."""
@@ -640,15 +630,13 @@ def reliability_world(rel: pd.DataFrame, *, models=("drivers_cal", "world_cal", 
 
 
 # ---------------------------------------------------------------------------------------------- layout check
-def layout_problems(fig, *, tolerance: float = 1.0, drawn: bool = False) -> list[str]:
+def layout_problems(fig, *, tolerance: float = 1.0) -> list[str]:
     """What a reader would trip on, from matplotlib's own bounding boxes after drawing: a text that overlaps
     another text; a legend over another text or over plotted data (line vertices); a text clipped by its axes;
-    a text outside the saved canvas. Empty when the figure reads cleanly. ``drawn``: the figure has just been
-    rendered by the Agg canvas (:func:`save_checked` saved it as PNG), so it is not drawn again."""
+    a text outside the saved canvas. Empty when the figure reads cleanly."""
     from matplotlib.text import Text
 
-    if not drawn:
-        fig.canvas.draw()
+    fig.canvas.draw()
     r = fig.canvas.get_renderer()
     legends = [lg for a in fig.axes for lg in ([a.get_legend()] if a.get_legend() else [])] + list(fig.legends)
     in_legend = {id(t) for lg in legends for t in lg.get_texts() + [lg.get_title()]}

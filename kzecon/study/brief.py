@@ -168,11 +168,11 @@ class _Brief:
     def fig(self, name, f, caption, section):
         import warnings
 
-        # text over text or data, clipped text: recorded and warned
-        _paths, problems = figures.save_checked(f, self.fig_dir / name)
+        problems = figures.layout_problems(f)  # text over text or data, clipped text: recorded and warned
         if problems:
             self.out["layout"][name] = problems
             warnings.warn(f"figure {name}: {'; '.join(problems[:3])}", stacklevel=2)
+        figures.save(f, self.fig_dir / name)
         self.out["figures"][name] = caption
         self.out["sections"].setdefault(section, []).append(name)
 
@@ -866,7 +866,8 @@ def _one_pager(fig_dir: Path, top_line: list[str], ts, dr) -> list[str]:
         f.text(0.09, 0.02, textwrap.fill(f"Source: kzecon brief; {ts.source}. Forecast: "
                                          f"{figures.label(dr.model)}, {dr.paths} paths, seed {dr.seed}.", 130),
                fontsize=7, color="#555555", va="bottom")
-        _paths, problems = figures.save_checked(f, fig_dir / "summary.png", formats=("png", "pdf"))
+        problems = figures.layout_problems(f)
+        figures.save(f, fig_dir / "summary.png", formats=("png", "pdf"))
     return problems
 
 
