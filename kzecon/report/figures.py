@@ -105,8 +105,8 @@ def _footer(fig, source: str, vintage: str | None):
     text = f"Source: {source}."
     if vintage:
         text += f" Data as of: {_vintage(vintage)}."
-    # below everything the axes draw (tick labels, x label), left-aligned, wrapped to the figure's width
-    fig.canvas.draw()
+    # below everything the axes draw (tick labels, x label), left-aligned, wrapped to the figure's width; the axes'
+    # extents are computed without drawing the figure (a draw here was an eighth of the brief's main process)
     renderer = fig.canvas.get_renderer()
     bottom = min((a.get_tightbbox(renderer).y0 for a in fig.axes), default=0.0)
     y = min(bottom / fig.bbox.height, 0.0) - 0.02
