@@ -299,3 +299,24 @@ def test_residual_kernel_equals_the_sum_of_fixed_effects(n, q, k, chunks, seed):
         r = np.empty_like(v)
         f(fe.codes, v, alpha, r, bounds)
         np.testing.assert_allclose(r, want, rtol=1e-13, atol=1e-13)
+
+
+def test_irls_row_kernels_return_inf_where_a_mean_underflows():
+    """A fit running off to infinity (separation) drives some μ to 0: the kernels give inf/NaN as numpy does (the
+    IRLS then stops and the separation check takes over) instead of raising ZeroDivisionError."""
+    from kzecon.gravity import _kernels as kern
+
+    y, off = np.array([1.0, 0.0, 2.0]), np.zeros(3)
+    eta = np.array([-800.0, 0.0, 1.0])  # exp(-800) underflows to 0
+    mu = np.exp(eta)
+    bounds = np.array([0, 3])
+    for threaded in (True, False):
+        v = np.zeros((3, 1))
+        (kern.working_variable if threaded else kern.working_variable_serial)(eta, off, y, mu, v, bounds)
+        assert np.isinf(v[0, 0]) and np.isfinite(v[1:, 0]).all()
+        r = np.zeros((3, 1))
+        r[:, 0] = [800.0, 0.0, 0.0]  # the step takes η back to −800 for the first row
+        e2, m2 = np.empty(3), np.empty(3)
+        dev = (kern.poisson_step if threaded else kern.poisson_step_serial)(
+            np.zeros((3, 1)), r, np.zeros(0), off, y, e2, m2, bounds)
+        assert m2[0] == 0.0 and not np.isfinite(dev)

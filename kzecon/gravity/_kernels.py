@@ -7,7 +7,9 @@ IRLS iterations) it took 0.2 s of the refit's 0.6 s (BENCHMARKS.md). Here each i
 like the demeaning sweeps. Tested against the numpy expressions (``tests/test_gravity_fast.py``).
 
 ``bounds`` splits the rows into one chunk per thread (``kzecon.hdfe``'s convention); the ``*_serial`` twins run
-without threads for problems below ``kzecon.hdfe.PARALLEL_MIN_ROWS``.
+without threads for problems below ``kzecon.hdfe.PARALLEL_MIN_ROWS``. ``error_model="numpy"``: a mean that
+underflows to 0 (a fit running off to infinity under separation) gives inf/NaN as in numpy, which the IRLS
+detects, instead of numba's default ZeroDivisionError.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import numpy as np
 from numba import njit, prange
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def working_variable(eta, off, y, mu, v, bounds):
     """v[:, 0] = η − offset + y/μ − 1 (the IRLS working variable)."""
     T = bounds.shape[0] - 1
@@ -25,7 +27,7 @@ def working_variable(eta, off, y, mu, v, bounds):
             v[i, 0] = eta[i] - off[i] + y[i] / mu[i] - 1.0
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def weighted_gram(r, w, bounds):
     """Σᵢ wᵢ rᵢ rᵢᵀ over the rows of ``r`` (N × K): the K × K weighted cross-products, symmetric."""
     N, K = r.shape
@@ -47,7 +49,7 @@ def weighted_gram(r, w, bounds):
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def poisson_step(v, r, beta, off, y, eta, mu, bounds):
     """The IRLS update from the demeaned working variable and regressors (``r[:, 0]``, ``r[:, 1:]``):
     η = z − (z̃ − X̃β) + offset with z = ``v[:, 0]``, μ = exp(η), written into ``eta`` and ``mu``; returns the
@@ -74,6 +76,6 @@ def poisson_step(v, r, beta, off, y, eta, mu, bounds):
     return 2.0 * part.sum()
 
 
-working_variable_serial = njit(cache=True, nogil=True)(working_variable.py_func)
-weighted_gram_serial = njit(cache=True, nogil=True)(weighted_gram.py_func)
-poisson_step_serial = njit(cache=True, nogil=True)(poisson_step.py_func)
+working_variable_serial = njit(cache=True, nogil=True, error_model="numpy")(working_variable.py_func)
+weighted_gram_serial = njit(cache=True, nogil=True, error_model="numpy")(weighted_gram.py_func)
+poisson_step_serial = njit(cache=True, nogil=True, error_model="numpy")(poisson_step.py_func)
