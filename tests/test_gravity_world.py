@@ -127,3 +127,16 @@ def test_placebo_refits_of_the_dots_model_equal_fixest_fits_from_scratch():
     ri = inference.randomization_inference(model, "eaeu", draw, reps=3, seed=2026)
     np.testing.assert_allclose(ri.estimate, ref.loc[ref["draw"] == 0, "eaeu"].iloc[0], rtol=1e-9)
     np.testing.assert_allclose(ri.placebo, ref.loc[ref["draw"] > 0, "eaeu"].to_numpy(), rtol=1e-8)
+
+
+def test_policy_columns_keep_the_rows_of_a_panel_with_a_repeated_index(dots_subset):
+    """A user's panel may carry a non-unique index (frames stacked without ignore_index): the policy columns are
+    added row by row, never matched on the index (a join there multiplies the rows)."""
+    sub = dots_subset[dots_subset["year"].between(2008, 2012)]
+    stacked = pd.concat([sub[sub["year"] < 2010], sub[sub["year"] >= 2010]])
+    stacked.index = np.arange(len(stacked)) % 7  # every label repeated
+    f = world.eaeu_frame(stacked)
+    plain = world.eaeu_frame(stacked.reset_index(drop=True))
+    assert len(f) == len(stacked)
+    np.testing.assert_array_equal(f["eaeu"].to_numpy(), plain["eaeu"].to_numpy())
+    np.testing.assert_array_equal(f["exporter"].to_numpy(), stacked["exporter"].to_numpy())
