@@ -56,14 +56,11 @@ COLLIN_TOL = 1e-9
 MAX_HALVING = 30
 
 
-class _PARALLEL:
-    working_variable, weighted_gram, poisson_step = (_kernels.working_variable, _kernels.weighted_gram,
-                                                     _kernels.poisson_step)
+class _Serial:
+    """The IRLS row kernels compiled without threads (one chunk of rows; the threaded ones are the module's)."""
 
-
-class _SERIAL:
-    working_variable, weighted_gram, poisson_step = (_kernels.working_variable_serial, _kernels.weighted_gram_serial,
-                                                     _kernels.poisson_step_serial)
+    working_variable, weighted_gram = _kernels.working_variable_serial, _kernels.weighted_gram_serial
+    poisson_step = _kernels.poisson_step_serial
 
 
 # the estimator -----------------------------------------------------------------------------------------------
@@ -165,7 +162,7 @@ def fit(y: np.ndarray, X: np.ndarray, fe: FixedEffects, *, offset: np.ndarray | 
     it = 0
     r = v
     bounds = row_bounds(N)
-    kern = _SERIAL if len(bounds) == 2 else _PARALLEL
+    kern = _kernels if len(bounds) > 2 else _Serial
     eta_new, mu_new = np.empty(N), np.empty(N)
     for it in range(1, maxiter + 1):  # noqa: B007 - reported after the loop
         kern.working_variable(eta, off, y, mu, v, bounds)
