@@ -106,7 +106,7 @@ def _footer(fig, source: str, vintage: str | None):
     if vintage:
         text += f" Data as of: {_vintage(vintage)}."
     # below everything the axes draw (tick labels, x label), left-aligned, wrapped to the figure's width; the axes'
-    # extents are computed without drawing the figure (a draw here was an eighth of the brief's main process)
+    # extents are computed without drawing the figure (one full render fewer per figure)
     renderer = fig.canvas.get_renderer()
     bottom = min((a.get_tightbbox(renderer).y0 for a in fig.axes), default=0.0)
     y = min(bottom / fig.bbox.height, 0.0) - 0.02
@@ -497,8 +497,9 @@ def coefficients(table: pd.DataFrame, *, terms=None, labels: dict | None = None,
         for gi, g in enumerate(groups):
             sub = d[d[by] == g] if g is not None else d
             y = np.array([terms_order.index(t) for t in sub["term"]]) + (gi - (len(groups) - 1) / 2) * step
-            xerr = [sub["estimate"] - sub["conf_low"], sub["conf_high"] - sub["estimate"]]
-            ax.errorbar(sub["estimate"], y, xerr=xerr, fmt=markers[(gi // 10) % len(markers)] if len(groups) > 10
+            est, lo, hi = (sub[c].to_numpy(dtype=float) for c in ("estimate", "conf_low", "conf_high"))
+            # arrays, not Series: matplotlib calls float() on a one-row Series, which pandas deprecates
+            ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt=markers[(gi // 10) % len(markers)] if len(groups) > 10
                         else "o", ms=4, capsize=2, label=label(g) if g is not None else None)
         ax.axvline(0, color="#333333", lw=0.8)
         ax.set_yticks(range(len(terms_order)))
