@@ -8,7 +8,7 @@ the package's static model, ``flow ~ eaeu + rta + bri_kaz_chn + bri_chn | export
 errors clustered by pair. Every fit runs in a fresh process, the three
 implementations interleaved within each round so that they meet the same machine load. Recorded per fit: the fit
 alone (numba's cached kernels loaded untimed for kzecon; fixest's untimed warm-up fit of
-``../shared/bench/r-fixest/fit_fixest.R``), the whole process's wall time (start, imports, reading the panel, the
+``benchmarks/fixest_fit.R``), the whole process's wall time (start, imports, reading the panel, the
 fit: what a user waits for), peak RSS, IRLS iterations and the 1-minute load average when the fit started.
 
 ``loaded``: one other CPU-bound process (a Python busy loop) runs through the round, as on a shared server.
@@ -36,10 +36,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXEST_SCRIPT = ROOT.parent / "shared" / "bench" / "r-fixest" / "fit_fixest.R"
+FIXEST_SCRIPT = ROOT / "benchmarks" / "fixest_fit.R"  # ../shared/bench/r-fixest/fit_fixest.R for any formula
 R_LIBS = os.environ.get("R_LIBS", str(Path.home() / "rlib"))
 
-FIXEST_SCRIPT_ANY = ROOT / "benchmarks" / "fixest_fit.R"
 FORMULA = {"dots": "flow ~ eaeu + rta + bri_kaz_chn + bri_chn | ey + iy + pair"}
 TERM = {"dots": "eaeu"}  # the coefficient reported (and permuted by the placebo draws); rta on the other panels
 
@@ -141,7 +140,7 @@ def child(path: Path, how: str, panel: str, placebo: Path | None = None) -> dict
     load = os.getloadavg()[0]
     t0 = time.perf_counter()
     if how == "fixest":  # under /usr/bin/time for the R process's peak RSS (its last line on stderr)
-        cmd = ["/usr/bin/time", "-f", "%M", "Rscript", str(FIXEST_SCRIPT_ANY), str(path.with_suffix(".csv")), "2",
+        cmd = ["/usr/bin/time", "-f", "%M", "Rscript", str(FIXEST_SCRIPT), str(path.with_suffix(".csv")), "2",
                fml, "pair"] + ([str(placebo.with_suffix(".csv")), term] if placebo else [])
         res = subprocess.run(cmd, capture_output=True, text=True, check=True, env=os.environ | {"R_LIBS": R_LIBS})
         wall = time.perf_counter() - t0
