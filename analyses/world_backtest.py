@@ -7,10 +7,12 @@ models and statsforecast's AutoETS) and writes to analyses/output/world_backtest
 * summary.csv — model × horizon on held-out economies, origins ≥ 2000: coverage 80/90 (clustered by economy),
   mean 90% width, MAE against persistence, CRPS, Brier on pairwise events, ECE; summary_all.csv for every economy;
 * coverage.csv, reliability.csv — as ``kzecon backtest --world`` writes them;
-* kzecon/data/reference/world_calibration.csv — the interval factors and the isotonic probability map the
-  recalibrated models (``world_cal``, and ``drivers_cal``: the model with drivers, the headline) apply at each
-  origin 1990–2020, learned only from the raw model's forecasts whose outcomes were known by that origin
-  (training economies). ``kzecon forecast`` reads it.
+* kzecon/data/reference/world_calibration.csv — the interval factors and the beta calibration of event
+  probabilities (continuous and strictly increasing: :mod:`kzecon.forecast.calibration`) the recalibrated models
+  (``pooled_cal``, ``world_cal``, ``drivers_cal``) apply at each origin 1990–2020, learned only from the raw model's
+  forecasts whose outcomes were known by that origin (training economies). ``kzecon forecast`` reads it. The
+  headline (``pooled``) does not: its intervals are calibrated per horizon at each fit, and the recalibration did
+  not improve it on the training economies.
 
 Run: python analyses/world_backtest.py [--paths N] (about five minutes on two cores).
 """
@@ -49,11 +51,13 @@ def main(argv=None):
         digest = kzecon.data.describe("compositions_dots").sha256
         drivers_hash = ", ".join(f"{n} sha256 {kzecon.data.describe(n).sha256[:16]}…"
                                  for n in ("brent_annual", "wdi_gdp"))
-        header = ("# Recalibration of kzecon's world models (world_cal, drivers_cal), learned on the world backtest by "
+        header = ("# Recalibration of kzecon's world models (pooled_cal, world_cal, drivers_cal), learned on the world "
+                  "backtest by "
                   f"analyses/world_backtest.py (seed {args.seed}, {args.paths} paths, kzecon {kzecon.__version__}, "
                   f"compositions_dots sha256 {digest[:16]}…, {drivers_hash}).\n"
                   "# kind = interval: factor scaling the 90% (level 0.9) and 80% interval half-widths at that horizon; "
-                  "kind = isotonic: probability map (x → value)\n"
+                  "kinds beta_a, beta_b, beta_c: the beta calibration of event probabilities, logit q = c + a ln p − "
+                  "b ln(1 − p) (x: events it was learned from)\n"
                   "# Each origin's rows use only forecasts of the world model whose outcomes were known by that origin "
                   "(origin + horizon ≤ it), on the training economies.\n")
         CAL.write_text(header + cal.to_csv(index=False, lineterminator="\n", float_format="%.6g"), encoding="utf-8")

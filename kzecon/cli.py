@@ -652,6 +652,28 @@ def cmd_panel(args) -> int:
     return 0
 
 
+def cmd_decompose(args) -> int:
+    """``kzecon decompose``: each partner's share change split into the world's part, policy and the economy's own."""
+    from kzecon.study import pipeline
+
+    if args.start is not None and args.end is not None and args.start >= args.end:
+        raise UsageError(f"--from {args.start} --to {args.end}: the period must run forward over at least two years")
+    if args.out is not None and not str(args.out).strip():
+        raise UsageError("--out needs a folder name")
+    res = pipeline.decompose(country=args.country, start=args.start, end=args.end)
+    print(res.summary())
+    for part in ("china", "russia"):
+        if part in set(res.table["partner"]):
+            print(f"{part}: the {res.dominant(part)} part moved its share most")
+    with Output(args.out) as out:
+        out.csv(res.to_frame(), "decomposition.csv")
+        out.json({**res.info, "kzecon_version": kzecon.__version__,
+                  "columns": "shares as fractions of the economy's total trade (exports + imports); world + policy + "
+                             "own = change"}, "info.json")
+    out.report()
+    return 0
+
+
 def cmd_brief(args) -> int:
     """``kzecon brief``: build the policy brief on an economy (Kazakhstan by default)."""
     from kzecon.study import brief
@@ -746,15 +768,16 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5, help="years ahead, 1–30 (default 5)")
     # the registry's FORECAST_CHOICES (kzecon.forecast.registry; a test keeps them equal): importing it here would
     # load the forecasting stack for --help
-    f.add_argument("--model", choices=["auto", "drivers_cal", "drivers", "world_cal", "world", "var", "drift", "rw",
-                                       "mean5", "ensemble"],
-                   default="auto", help="default: the model chosen on the world backtest (drivers_cal: the global "
-                   "model with drivers, recalibrated) where the parts are China, Russia, US, EU, Central Asia and rest "
-                   "in any spelling; otherwise the per-series model with the best backtest CRPS on the data")
+    f.add_argument("--model", choices=["auto", "pooled", "pooled_cal", "drivers_cal", "drivers", "world_cal", "world",
+                                       "var", "drift", "rw", "mean5", "ensemble"],
+                   default="auto", help="default: the model chosen on the world backtest (pooled: median regressions "
+                   "pooled across ~200 economies' histories) where the parts are China, Russia, US, EU, Central Asia "
+                   "and rest in any spelling; otherwise the per-series model with the best backtest CRPS on the data")
     f.add_argument("--scenario", default=None, help="CSV with a year column and any of brent (USD/bbl) and "
-                   "gdp_growth_<CODE> (%% a year; CODE in CHN, RUS, USA, EUU, CAS, ROW): the headline model's drivers "
-                   "fixed in those years, the others simulated (parts the world model does not know: a VAR on the "
-                   "log-ratios and log Brent, brent only)")
+                   "gdp_growth_<CODE> (%% a year; CODE in CHN, RUS, USA, EUU, CAS, ROW): those drivers fixed in "
+                   "those years and the forecast moved by their effects (a partner's GDP through the gravity "
+                   "elasticity, the oil price through the economy's own exposure); the others stay on their baseline "
+                   "path (parts the world model does not know: a VAR on the log-ratios and log Brent, brent only)")
     f.add_argument("--brent", default=None,
                    help="with --scenario: CSV year, brent — the price history in the scenario's units (default: the "
                         "bundled annual Brent series)")
@@ -774,15 +797,15 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--data", default=None, help="CSV with columns year, partner, share (default: Kazakhstan)")
     b.add_argument("--start", type=YEAR, default=2005, help="first origin year (default 2005)")
     b.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5, help="horizons 1…N (default 5)")
-    b.add_argument("--models", default=None, help="comma-separated subset of drivers_cal,drivers,world_cal,world,var,"
-                   "drift,rw,mean5,ensemble (default: drivers_cal — the headline model, where the parts are ones it "
-                   "knows — and var,drift,rw,mean5,ensemble); --world runs its own set")
+    b.add_argument("--models", default=None, help="comma-separated subset of pooled,pooled_cal,drivers_cal,drivers,"
+                   "world_cal,world,var,drift,rw,mean5,ensemble (default: pooled — the headline model, where the parts "
+                   "are ones it knows — and var,drift,rw,mean5,ensemble); --world runs its own set")
     b.add_argument("--paths", type=_int_in(100, 10**7, "--paths"), default=None,
                    help="simulated paths per forecast (default 2000; --world 500)")
     b.add_argument("--seed", type=SEED, default=2026, help="random seed (default 2026)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.add_argument("--world", action="store_true", help="the world backtest: every economy's partner composition "
-                   "(IMF DOTS), rolling origins, 20%% of economies held out, the global model against the per-series "
+                   "(IMF DOTS), rolling origins, 20%% of economies held out, the world models against the per-series "
                    "models and statsforecast; writes coverage.csv, reliability.csv, summary.csv")
     b.add_argument("--first-origin", dest="first_origin", type=YEAR, default=1990, help="--world: first origin")
     b.add_argument("--last-origin", dest="last_origin", type=YEAR, default=2015, help="--world: last origin")
@@ -835,6 +858,19 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--seed", type=SEED, default=2026, help="random seed (default 2026)")
     pa.add_argument("--out", default=None, help="folder for did.csv, event_study.csv/.png and model tables")
     pa.set_defaults(func=cmd_panel)
+
+    dc = sub.add_parser("decompose", help="why the tilt: each partner's share change split into the world's part, "
+                        "policy and the economy's own")
+    dc.add_argument("--country", default="KAZ", help="ISO-3 of the economy (default KAZ): any economy of the IMF DOTS "
+                    "composition panel")
+    dc.add_argument("--from", dest="start", type=YEAR, default=None,
+                    help="first year of the period (default 2000, or the composition's first year)")
+    dc.add_argument("--to", dest="end", type=YEAR, default=None,
+                    help="last year (default: the last year the composition and the world's data both cover, 2020)")
+    dc.add_argument("--out", required=True, help="folder for decomposition.csv (country, partner, from_year, to_year, "
+                    "share_from, share_to, change, world, policy, own; shares as fractions) and info.json (sources, "
+                    "sides, years)")
+    dc.set_defaults(func=cmd_decompose)
 
     br = sub.add_parser("brief", help="the whole pipeline on the bundled data: an HTML policy brief")
     br.add_argument("--out", required=True, help="folder for index.html, figures/, findings.json and peers.csv")

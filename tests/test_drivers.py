@@ -219,8 +219,9 @@ def _other_economy(code="TUR", last=2018) -> pd.DataFrame:
 
 
 def test_cli_forecast_contract_with_a_scenario(tmp_path, capsys):
-    """drivers.csv holds the driver paths used (the scenario's cells fixed, the other years simulated) and info.json
-    the headline model and the scenario's name, for another economy's composition in other spellings."""
+    """drivers.csv holds the driver paths used (the scenario's cells fixed, the other years on their baseline path)
+    and info.json the headline model and the scenario's name, for another economy's composition in other
+    spellings."""
     data = tmp_path / "tur.csv"
     _other_economy().to_csv(data, index=False)
     sc = tmp_path / "oil_low.csv"
@@ -232,7 +233,7 @@ def test_cli_forecast_contract_with_a_scenario(tmp_path, capsys):
     for f in ("paths_summary.csv", "risk.csv", "drivers.csv", "info.json"):
         assert (out / f).exists()
     info = json.loads((out / "info.json").read_text())
-    assert info["model"] == forecast.WORLD_CHOICE == "drivers_cal" and info["scenario"] == "oil_low.csv"
+    assert info["model"] == forecast.WORLD_CHOICE == "pooled" and info["scenario"] == "oil_low.csv"
     d = pd.read_csv(out / "drivers.csv")
     assert {"year", "driver", "mean", "lower_90", "upper_90"} <= set(d.columns)
     b = d[d["driver"] == "brent"].set_index("year")
@@ -263,17 +264,21 @@ def test_cli_scenario_headers_in_any_case_and_gdp_alone(tmp_path):
 
 
 def test_cli_forecast_without_a_scenario_writes_drivers_and_info(tmp_path):
+    """The driver model writes the driver paths it simulated; the headline (no drivers unless a scenario fixes them)
+    and a per-series model write drivers.csv with its header and no rows."""
     out = tmp_path / "o"
-    assert main(["forecast", "--horizon", "3", "--paths", "300", "--out", str(out)]) == 0
+    assert main(["forecast", "--model", "drivers_cal", "--horizon", "3", "--paths", "300", "--out", str(out)]) == 0
     info = json.loads((out / "info.json").read_text())
     assert info["model"] == "drivers_cal" and info["scenario"] is None
     d = pd.read_csv(out / "drivers.csv")
     assert set(d["driver"]) >= {"brent", "gdp_growth_CHN", "gdp_growth_RUS"} and not d["fixed"].any()
-    # a per-series model uses no drivers: the file has its header and no rows
-    assert main(["forecast", "--model", "rw", "--horizon", "3", "--paths", "300", "--out", str(tmp_path / "rw")]) == 0
-    rw = pd.read_csv(tmp_path / "rw" / "drivers.csv")
-    assert rw.empty and {"year", "driver", "mean", "lower_90", "upper_90"} <= set(rw.columns)
-    assert json.loads((tmp_path / "rw" / "info.json").read_text())["model"] == "rw"
+    for model in ("auto", "rw"):
+        assert main(["forecast", "--model", model, "--horizon", "3", "--paths", "300",
+                     "--out", str(tmp_path / model)]) == 0
+        rw = pd.read_csv(tmp_path / model / "drivers.csv")
+        assert rw.empty and {"year", "driver", "mean", "lower_90", "upper_90"} <= set(rw.columns)
+        assert json.loads((tmp_path / model / "info.json").read_text())["model"] == {"auto": "pooled"}.get(model,
+                                                                                                         model)
 
 
 def test_scenario_conditions_the_headline_model_and_moves_it():

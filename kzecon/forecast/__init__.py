@@ -4,14 +4,15 @@ Submodules and names load on first use (``kzecon.forecast.registry``, the model 
 
 from kzecon._lazy import attach
 
-_MODULES = ("backtest", "parts", "registry", "scores", "world", "core")
+_MODULES = ("backtest", "calibration", "core", "drivers", "parts", "pooled", "registry", "scenario", "scores",
+            "world")
 _NAMES = {"choose_model": "backtest", "EVENT_KINDS": "core", "MODELS": "core", "WORLD_CHOICE": "core",
           "WORLD_MODELS": "core", "CompositionForecast": "core", "load_events": "core", "read_events": "core",
           "simulate": "core", "simulate_scenario": "core", "validate_events": "core"}
 
-__all__ = ["backtest", "parts", "registry", "scores", "world", "MODELS", "WORLD_MODELS", "WORLD_CHOICE",
-           "EVENT_KINDS", "CompositionForecast", "choose_model", "load_events", "read_events", "simulate",
-           "simulate_scenario", "validate_events"]
+__all__ = ["backtest", "calibration", "drivers", "parts", "pooled", "registry", "scenario", "scores", "world", "MODELS",
+           "WORLD_MODELS", "WORLD_CHOICE", "EVENT_KINDS", "CompositionForecast", "choose_model", "load_events",
+           "read_events", "simulate", "simulate_scenario", "validate_events"]
 
 
 __getattr__, __dir__ = attach(__name__, globals(), modules=_MODULES, names=_NAMES, public=__all__)

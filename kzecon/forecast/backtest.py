@@ -169,7 +169,7 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
 
 
 def world_applies(comp: pd.DataFrame) -> bool:
-    """Whether the world model can forecast ``comp``: parts that are kzecon's known parts (any spelling) and at
+    """Whether the world models can forecast ``comp``: parts that are kzecon's known parts (any spelling) and at
     least LAGS + 1 years ending in 1981 or later (world history before it)."""
     from kzecon.timeseries import composition_frame
 
@@ -194,10 +194,7 @@ def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = No
 
     wide = composition_frame(comp, min_years=8)
     if world_applies(wide):
-        from .core import WORLD_FALLBACK
-        from .world import FIRST_DRIVER_ORIGIN
-
-        return (WORLD_CHOICE if int(wide.index[-1]) >= FIRST_DRIVER_ORIGIN else WORLD_FALLBACK), None
+        return WORLD_CHOICE, None
     first = int(wide.index[0])
     start = first + 11 if start is None else start
     if int(wide.index[-1]) - start < 2:

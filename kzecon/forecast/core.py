@@ -36,7 +36,7 @@ from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, Sc
 from kzecon.results import results_class
 from kzecon.timeseries import composition_frame, composition_var, transforms
 
-from .registry import BASELINE_WINDOW, DRIVER_MODELS, WORLD_MODELS
+from .registry import BASELINE_WINDOW, DRIVER_MODELS, POOLED_MODELS, WORLD_MODELS
 from .registry import SERIES_MODELS as MODELS  # the per-series models (fitted on the composition alone)
 
 ENSEMBLE = {m: 1.0 for m in MODELS}  # "ensemble" everywhere: equal weights of the per-series models
@@ -286,7 +286,23 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
     if (scenario is not None or brent is not None) and model not in DRIVER_MODELS:
         raise SchemaError(f"a driver scenario or price history conditions the driver models "
                           f"({', '.join(DRIVER_MODELS)}), not {model!r}")
-    if model in WORLD_MODELS:
+    if model in POOLED_MODELS:
+        from .pooled import forecast_composition as pooled_composition
+
+        paths, winfo = pooled_composition(wide, horizon=horizon, n_paths=n_paths, seed=seed,
+                                          calibrated=model.endswith("_cal"))
+        if scenario is not None:
+            from .scenario import scenario_shift
+
+            sh = scenario_shift(wide, scenario, horizon=horizon, n_paths=n_paths, seed=seed,
+                                brent=_price_series(brent) if brent is not None else None)
+            paths = sh.apply(paths, tuple(parts))
+            winfo["point"] = sh.apply(winfo["point"][None], tuple(parts))[0]
+            winfo["driver_paths"] = sh.paths
+            winfo["gdp_elasticity"] = None if sh.gdp_elasticity is None else sh.gdp_elasticity.estimate
+            winfo["brent_exposure"] = sh.brent_effect or None
+        info.update(winfo)
+    elif model in WORLD_MODELS:
         from .world import forecast_composition
 
         paths, winfo = forecast_composition(wide, horizon=horizon, n_paths=n_paths, seed=seed,
@@ -404,11 +420,9 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
                                parts=tuple(wide.columns), paths=paths, seed=seed, info=info)
 
 
-WORLD_CHOICE = "drivers_cal"
-"""The headline model: the global model with drivers, recalibrated — the one model that answers scenarios of oil and
-growth. On the world backtest (origins 2000–2015, analyses/world_backtest.py, table in BENCHMARKS.md) its held-out
-90% coverage is 91–92% at every horizon (world_cal's 93–95%), its CRPS the lowest of all models, its Brier score on
-crossings 8–11% below the random walk's at 3–5 years and within 3% of world_cal's; on the training economies its CRPS
-equals world_cal's and its Brier score is 1–3% higher. Compositions ending before
-:data:`kzecon.forecast.world.FIRST_DRIVER_ORIGIN` (1994) take ``WORLD_FALLBACK``."""
-WORLD_FALLBACK = "world_cal"
+WORLD_CHOICE = "pooled"
+"""The headline model: the pooled world model (:mod:`kzecon.forecast.pooled`), chosen on the world backtest's
+training economies (lowest CRPS and Brier score of every model there, with 90% intervals that cover 90%; its
+recalibrated twin ``pooled_cal`` scored worse there). Its scores on the held-out economies are in
+``kzecon/data/reference/world_backtest_summary.csv`` (analyses/world_backtest.py) and BENCHMARKS.md. It answers
+scenarios of the partners' growth and the oil price through the scenario layer (:mod:`kzecon.forecast.scenario`)."""

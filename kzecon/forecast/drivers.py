@@ -229,11 +229,13 @@ def realised_paths(hist: DriverHistory, years, n_paths: int) -> DriverPaths:
 
 
 def simulate_drivers(model: DriverModel, horizon: int, n_paths: int, rng: np.random.Generator, *,
-                     scenario: pd.DataFrame | None = None) -> DriverPaths:
+                     scenario: pd.DataFrame | None = None, conditional: bool = True) -> DriverPaths:
     """Driver paths for the ``horizon`` years after the model's origin: the series simulated from the earliest last
     known year (a series' known values after it are kept, the others' shocks in those years drawn conditional on
     them); a ``scenario`` (from :func:`read_scenario`: year × series, prices for ``brent``, changes in logs for GDP,
-    NaN = simulate) fixes its cells in the same way."""
+    NaN = simulate) fixes its cells in the same way — or, with ``conditional=False``, fixes them and leaves every
+    other series on the path the same random stream gives without the scenario (the scenario layer's baseline
+    comparison: :mod:`kzecon.forecast.scenario`)."""
     S = len(SERIES)
     b = SERIES.index("brent")
     first = int(model.last_year.min()) + 1
@@ -269,7 +271,9 @@ def simulate_drivers(model: DriverModel, horizon: int, n_paths: int, rng: np.ran
         if price_fixed:
             tgt[:, b] = np.log(target[b] / price)  # a price fixed by the scenario: the change that reaches it
         new = mean + rng.standard_normal((n_paths, S)) @ L.T
-        if fix.any():  # the free series conditional on the fixed ones' shocks
+        if fix.any() and not conditional and year > model.origin:  # scenario cells only: the others as drawn
+            new[:, fix] = tgt[:, fix]
+        elif fix.any():  # the free series conditional on the fixed ones' shocks
             f, o = np.flatnonzero(fix), np.flatnonzero(~fix)
             if len(o):
                 e_f = tgt[:, f] - mean[:, f]

@@ -8,20 +8,23 @@ from collections.abc import Iterable
 
 CANONICAL = ("china", "russia", "usa", "eu", "central_asia", "rest")
 ALIASES = {
-    "china": ("china", "chn", "prc", "cn", "china mainland", "china p r mainland", "peoples republic of china"),
-    "russia": ("russia", "rus", "ru", "russian federation", "rf"),
-    "usa": ("usa", "us", "united states", "united states of america", "america"),
-    "eu": ("eu", "eur", "eu27", "eu28", "eun", "european union", "europe eu", "eu 27", "eu 28"),
-    "central_asia": ("central asia", "central_asia", "casia", "ca"),
+    "china": ("china", "chn", "prc", "cn", "china mainland", "china p r mainland", "peoples republic of china",
+              "people s republic of china", "китай", "кнр", "中国"),
+    "russia": ("russia", "rus", "ru", "russian federation", "rf", "россия", "рф", "российская федерация"),
+    "usa": ("usa", "us", "united states", "united states of america", "america", "сша"),
+    "eu": ("eu", "eur", "eu27", "eu28", "eun", "european union", "europe eu", "eu 27", "eu 28", "eu27 gbr",
+           "eu27 uk", "eu 27 gbr", "eu 27 uk", "eu28 gbr", "eu27 and gbr", "eu27 and uk", "ес", "евросоюз",
+           "европейский союз"),
+    "central_asia": ("central asia", "central_asia", "casia", "ca", "центральная азия"),
     "rest": ("rest", "row", "rest of world", "rest of the world", "other", "others", "oth", "world rest",
-             "rest_world", "remainder"),
+             "rest_world", "remainder", "прочие", "остальные", "другие", "остальной мир"),
 }
 _LOOKUP = {a: canon for canon, names in ALIASES.items() for a in names}
 
 
 def _key(label: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", " ", str(label).strip().lower()).strip()
-    return s
+    """Case-folded, with every run of characters other than letters and digits (any script) one space."""
+    return re.sub(r"[\W_]+", " ", str(label).strip().casefold()).strip()
 
 
 def canonical(label: str) -> str | None:

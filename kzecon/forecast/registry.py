@@ -22,6 +22,12 @@ class ModelSpec:
 
 
 MODELS = {m.name: m for m in (
+    ModelSpec("pooled", "pooled world model", "world",
+              "median regressions of each partner's share change on its rise across the world's trade, learned from "
+              "~200 economies' histories up to the forecast year; {name}'s own recent path smoothed; errors drawn "
+              "from the world's, scaled to {name}'s own volatility"),
+    ModelSpec("pooled_cal", "pooled world model, recalibrated", "world",
+              "the pooled world model with its intervals and probabilities recalibrated on earlier world forecasts"),
     ModelSpec("drivers_cal", "global model with drivers, recalibrated", "world",
               "dynamics learned from ~200 economies' partner shares, moved by the partners' GDP growth and the oil "
               "price (with {name}'s own oil exposure), the drivers' futures simulated; intervals and probabilities "
@@ -50,10 +56,11 @@ MODELS = {m.name: m for m in (
 )}
 
 SERIES_MODELS = ("var", "drift", "rw", "mean5")  # what simulate() fits on the composition alone
-WORLD_MODELS = ("world", "world_cal", "drivers", "drivers_cal")
-DRIVER_MODELS = ("drivers", "drivers_cal")  # the world models a scenario can condition
-FORECAST_CHOICES = ("auto", "drivers_cal", "drivers", "world_cal", "world", "var", "drift", "rw", "mean5",
-                    "ensemble")  # kzecon forecast --model
+WORLD_MODELS = ("pooled", "pooled_cal", "world", "world_cal", "drivers", "drivers_cal")
+POOLED_MODELS = ("pooled", "pooled_cal")
+DRIVER_MODELS = ("pooled", "pooled_cal", "drivers", "drivers_cal")  # the models a driver scenario can condition
+FORECAST_CHOICES = ("auto", "pooled", "pooled_cal", "drivers_cal", "drivers", "world_cal", "world", "var", "drift",
+                    "rw", "mean5", "ensemble")  # kzecon forecast --model
 
 
 def label(name: str) -> str:

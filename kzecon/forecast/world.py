@@ -79,7 +79,8 @@ SCALE_YEARS = 8  # the pooled and own innovation scales come from the last this 
 WEIGHTED = True
 DYNAMICS = True
 SIZE_BINS = np.array([0.0, 0.02, 0.05, 0.1, 0.2, 1.0])  # share size classes for the pooled scale
-MODELS = ("world", "world_cal", "drivers", "drivers_cal", "drivers_oracle", "rw", "drift", "mean5")
+MODELS = ("pooled", "pooled_cal", "world", "world_cal", "drivers", "drivers_cal", "drivers_oracle", "rw", "drift",
+          "mean5")
 # names of kzecon.forecast.registry: the same models (drivers_oracle: the backtest's realised-driver row only)
 
 
@@ -100,9 +101,15 @@ class Panel:
         return int(hit[0])
 
 
-def world_panel(parts: Sequence[str] = WORLD_PARTS, *, side: str = "reported") -> Panel:
+ESTIMATED_MAX = 0.5  # an economy-year whose trade the IMF estimated for more than this share is not a declaration
+
+
+def world_panel(parts: Sequence[str] = WORLD_PARTS, *, side: str = "reported", declared_only: bool = False) -> Panel:
     """The DOTS compositions as a dense array in ``parts`` (a subset of the world parts plus ``rest``: the world
-    groups not listed, and Central Asia, are added to rest). The economy's own part is NaN (structurally zero)."""
+    groups not listed, and Central Asia, are added to rest). The economy's own part is NaN (structurally zero).
+    ``declared_only``: economy-years whose trade the IMF estimated for more than :data:`ESTIMATED_MAX` of the total
+    (``estimated_share``: years the economy did not report) are NaN — the models learn, and are scored, on
+    declarations only."""
     import kzecon
 
     parts = tuple(parts)
@@ -117,8 +124,9 @@ def world_panel(parts: Sequence[str] = WORLD_PARTS, *, side: str = "reported") -
     arr = np.full((len(economies), len(years), len(parts)), np.nan)
     ei = np.searchsorted(economies, c["economy"].to_numpy())
     yi = c["year"].to_numpy() - years[0]
+    declared = ~(c["estimated_share"].to_numpy() > ESTIMATED_MAX) if declared_only else np.ones(len(c), bool)
     for j, p in enumerate(parts):
-        arr[ei, yi, j] = c[p].to_numpy()
+        arr[ei[declared], yi[declared], j] = c[p].to_numpy()[declared]
     for e, own in SELF_PART.items():
         if own in parts and e in set(economies):
             arr[np.searchsorted(economies, e), :, parts.index(own)] = np.nan
@@ -632,12 +640,13 @@ def point_forecast(paths: np.ndarray, parts: tuple) -> np.ndarray:
 
 
 def _records(model: str, origin: int, econ: np.ndarray, held: np.ndarray, parts: tuple, act: np.ndarray,
-             paths: np.ndarray, actual: np.ndarray, last: np.ndarray) -> pd.DataFrame:
-    """Tidy records from share paths (E, n, H, P): one row per economy × horizon × active part with data."""
+             paths: np.ndarray, actual: np.ndarray, last: np.ndarray, point: np.ndarray | None = None) -> pd.DataFrame:
+    """Tidy records from share paths (E, n, H, P): one row per economy × horizon × active part with data.
+    ``point`` (E, H, P): the model's own point forecast (default: :func:`point_forecast` of the paths)."""
     from .scores import crps_ensemble
 
     q = np.quantile(paths, [0.05, 0.1, 0.5, 0.9, 0.95], axis=1)  # (5, E, H, P)
-    point = point_forecast(paths, parts)
+    point = point_forecast(paths, parts) if point is None else point
     mean = paths.mean(axis=1)
     obs = np.nan_to_num(actual)
     crps = crps_ensemble(obs, np.moveaxis(paths, 1, -1))
@@ -705,29 +714,30 @@ def _conformal(records: pd.DataFrame, origin: int, levels=(0.8, 0.9), min_n: int
     return out
 
 
-def _isotonic(events: pd.DataFrame, origin: int, min_n: int = 500):
-    """A monotone map of probabilities fitted on earlier events known by ``origin`` (their probabilities before
-    any map, ``raw_probability``): the recalibrated model's own, so that the map applies to the paths a forecast
-    gives."""
-    from sklearn.isotonic import IsotonicRegression
+def _probability_map(events: pd.DataFrame, origin: int, min_n: int = 500):
+    """A continuous, strictly increasing map of probabilities (beta calibration, :mod:`kzecon.forecast.calibration`)
+    fitted on earlier events known by ``origin`` on the training economies (their probabilities before any map,
+    ``raw_probability``): the recalibrated model's own, so that the map applies to the paths a forecast gives."""
+    from .calibration import fit_beta
 
     known = events[(events["origin"] + events["horizon"] <= origin) & ~events["held_out"]
                    & (events["origin"] > origin - CAL_WINDOW)]
     if len(known) < min_n:
         return None
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
-    iso.fit(known["raw_probability"].to_numpy(), known["outcome"].to_numpy())
-    return iso.predict
+    return fit_beta(known["raw_probability"].to_numpy(), known["outcome"].to_numpy())
+
+
+CALIBRATED = ("world", "drivers", "pooled")  # the raw models whose "_cal" twins are recalibrated
+BETA_KINDS = ("beta_a", "beta_b", "beta_c")
 
 
 def calibration_table(bt: WorldBacktest, origins=range(1990, 2021)) -> pd.DataFrame:
-    """The recalibration ``world_cal`` and ``drivers_cal`` apply at each origin, as the table :data:`CALIBRATION_FILE`
-    stores: model, the interval factors (kind ``interval``: horizon, level, value) and the isotonic probability map
-    on a grid of 101 points (kind ``isotonic``: x, value), each learned only from the raw model's forecasts whose
-    outcomes were known by that origin."""
+    """The recalibration the ``_cal`` models apply at each origin, as the table :data:`CALIBRATION_FILE` stores:
+    model, the interval factors (kind ``interval``: horizon, level, value) and the beta calibration of event
+    probabilities (kinds ``beta_a``, ``beta_b``, ``beta_c``: its parameters; ``x`` the number of events learned from),
+    each learned only from the raw model's forecasts whose outcomes were known by that origin."""
     rows = []
-    grid = np.linspace(0, 1, 101)
-    for base in ("world", "drivers"):
+    for base in CALIBRATED:
         rec = bt.records[bt.records["model"] == base]
         ev = bt.events[bt.events["model"] == f"{base}_cal"]  # the map applies to the recalibrated paths' probabilities
         if rec.empty:
@@ -736,11 +746,11 @@ def calibration_table(bt: WorldBacktest, origins=range(1990, 2021)) -> pd.DataFr
             for (h, lv), c in sorted(_conformal(rec, o).items()):
                 rows.append({"model": f"{base}_cal", "origin": o, "kind": "interval", "horizon": h, "level": lv,
                              "x": np.nan, "value": c})
-            pmap = _isotonic(ev, o)
+            pmap = _probability_map(ev, o) if not ev.empty else None
             if pmap is not None:
-                for x, y in zip(grid, pmap(grid), strict=True):
-                    rows.append({"model": f"{base}_cal", "origin": o, "kind": "isotonic", "horizon": np.nan,
-                                 "level": np.nan, "x": x, "value": float(y)})
+                for kind, v in zip(BETA_KINDS, (pmap.a, pmap.b, pmap.c), strict=True):
+                    rows.append({"model": f"{base}_cal", "origin": o, "kind": kind, "horizon": np.nan,
+                                 "level": np.nan, "x": float(pmap.n), "value": float(v)})
     return pd.DataFrame(rows)
 
 
@@ -764,12 +774,12 @@ def _recalibrate_paths(paths: np.ndarray, factors: dict, level: float = 0.9) -> 
 def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int] = range(1990, 2016),
                    horizon: int = 5, n_paths: int = 500, seed: int = 2026, held_out_share: float = 0.2,
                    min_years: int = 15, models: Sequence[str] = MODELS, statsforecast: bool = True,
-                   progress=None) -> WorldBacktest:
+                   declared_only: bool = True, progress=None) -> WorldBacktest:
     """The world backtest of the module notes. Returns the per-forecast records and the events."""
     import time
 
     t0 = time.perf_counter()
-    panel = world_panel(parts)
+    panel = world_panel(parts, declared_only=declared_only)
     parts = panel.parts
     rng_split = np.random.default_rng(seed)
     E = len(panel.economies)
@@ -777,9 +787,12 @@ def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int]
     held[rng_split.choice(E, size=int(round(held_out_share * E)), replace=False)] = True
     comps = [j for j, p in enumerate(parts) if p != "rest"]
     recs, evs = [], []
-    raw_recs = {"world": [], "drivers": []}  # each calibrated model learns from its raw model's past forecasts
-    cal_evs = {"world": [], "drivers": []}
+    raw_recs = {b: [] for b in CALIBRATED}  # each calibrated model learns from its raw model's past forecasts
+    cal_evs = {b: [] for b in CALIBRATED}
     want = set(models)
+    from .pooled import _States, fit_pooled, merged_window, simulate_pooled
+
+    states = _States(panel, ~held)  # the world's state at each origin, shared by the origins' pooled fits
     hist = None
     if want & {"drivers", "drivers_cal", "drivers_oracle"}:
         from .drivers import driver_history
@@ -803,13 +816,21 @@ def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int]
         okc = ok[idx] & a_sel[:, comps]
         rng = np.random.default_rng(seed + o)
         args = (o, econ, hsel, parts, a_sel)
-        for base in ("world", "drivers"):
+        for base in CALIBRATED:
             cal = f"{base}_cal"
             if not want & {base, cal, f"{base}_oracle"}:
                 continue
             if base == "drivers" and o < FIRST_DRIVER_ORIGIN:
                 continue  # too few years with known drivers
-            if base == "world":
+            point = None
+            if base == "pooled":
+                pp = fit_pooled(panel, t, train=~held, states=states, max_horizon=horizon)
+                ph, _ = merged_window(panel, t, act)
+                okp = a_sel & ~np.isnan(ph[idx]).any(axis=1)
+                sp = simulate_pooled(pp, ph[idx], okp, horizon=horizon, n_paths=n_paths,
+                                     rng=np.random.default_rng([seed, o, 3]))
+                point = np.where(okp[:, None, :], pp.point(np.nan_to_num(ph[idx]), horizon), 0.0)
+            elif base == "world":
                 params = fit_global(panel, t, train=~held)
                 dp = None
             else:
@@ -819,12 +840,13 @@ def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int]
                 params.exposure, params.exposure_sd = params.exposure[idx], params.exposure_sd[idx]
                 # the drivers' own futures, learned from their history up to the origin only
                 dp = simulate_drivers(fit_driver_model(hist, o), horizon, n_paths, np.random.default_rng([seed, o, 2]))
-            params.scale = params.scale[idx]
-            # the driver model draws from its own stream (the other models' draws stay as they were without it)
-            brng = rng if base == "world" else np.random.default_rng([seed, o, 1])
-            zp = simulate_global(params, win[idx], okc, horizon=horizon, n_paths=n_paths, rng=brng, drivers=dp)
-            sp = to_shares(zp, okc, parts)
-            r = _records(base, *args, sp, actual[idx], last[idx])
+            if base != "pooled":
+                params.scale = params.scale[idx]
+                # the driver model draws from its own stream (the other models' draws stay as they were without it)
+                brng = rng if base == "world" else np.random.default_rng([seed, o, 1])
+                zp = simulate_global(params, win[idx], okc, horizon=horizon, n_paths=n_paths, rng=brng, drivers=dp)
+                sp = to_shares(zp, okc, parts)
+            r = _records(base, *args, sp, actual[idx], last[idx], point=point)
             raw_recs[base].append(r)  # the interval factors learn from the uncalibrated model's past forecasts
             if base in want:
                 recs.append(r)
@@ -834,9 +856,9 @@ def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int]
                 past_e = pd.concat(cal_evs[base], ignore_index=True) if cal_evs[base] else None
                 factors = _conformal(past_r, o) if past_r is not None else {}
                 # the probability map learns from the recalibrated paths' own past events, as a forecast uses it
-                pmap = _isotonic(past_e, o) if past_e is not None else None
+                pmap = _probability_map(past_e, o) if past_e is not None else None
                 spc = _recalibrate_paths(sp, factors)
-                recs.append(_records(cal, *args, spc, actual[idx], last[idx]))
+                recs.append(_records(cal, *args, spc, actual[idx], last[idx], point=point))
                 ev = _events(cal, *args, spc, actual[idx], prob_map=pmap)
                 evs.append(ev)
                 cal_evs[base].append(ev)
@@ -1063,17 +1085,18 @@ CALIBRATION_FILE = "world_calibration.csv"
 
 
 def stored_calibration(origin: int, *, model: str = "world_cal"):
-    """The recalibration of ``model`` (world_cal or drivers_cal) the world backtest learned by ``origin`` (or by the
-    latest origin it covers):
-    ({(horizon, level): factor}, probability map or None, the origin used). Read from
+    """The recalibration of ``model`` (a ``_cal`` model) the world backtest learned by ``origin`` (or by the latest
+    origin it covers): ({(horizon, level): factor}, probability map or None, the origin used). Read from
     ``kzecon/data/reference/world_calibration.csv`` (written by analyses/world_backtest.py)."""
     from kzecon.data import read_reference
+
+    from .calibration import BetaCalibration
 
     try:
         cal = read_reference(CALIBRATION_FILE)
     except FileNotFoundError:
         return {}, None, None
-    cal = cal[cal["model"] == model] if "model" in cal.columns else cal if model == "world_cal" else cal.iloc[:0]
+    cal = cal[cal["model"] == model]
     if cal.empty:
         return {}, None, None
     o = int(min(origin, cal["origin"].max()))
@@ -1081,18 +1104,9 @@ def stored_calibration(origin: int, *, model: str = "world_cal"):
         return {}, None, None
     c = cal[cal["origin"] == o]
     factors = {(int(r.horizon), float(r.level)): float(r.value) for r in c[c["kind"] == "interval"].itertuples()}
-    iso = c[c["kind"] == "isotonic"].sort_values("x")
-    prob_map = ProbabilityMap(iso["x"].to_numpy(), iso["value"].to_numpy()) if len(iso) >= 2 else None
+    beta = c[c["kind"].isin(BETA_KINDS)].set_index("kind")
+    prob_map = None
+    if len(beta) == len(BETA_KINDS):
+        prob_map = BetaCalibration(a=float(beta.at["beta_a", "value"]), b=float(beta.at["beta_b", "value"]),
+                                   c=float(beta.at["beta_c", "value"]), n=int(beta.at["beta_a", "x"]))
     return factors, prob_map, o
-
-
-@dataclass(frozen=True)
-class ProbabilityMap:
-    """The isotonic recalibration of event probabilities learned on the world backtest: raw probability ``x`` →
-    calibrated ``y``, linear between the knots (picklable, so forecasts carrying it cross process boundaries)."""
-
-    x: np.ndarray
-    y: np.ndarray
-
-    def __call__(self, p):
-        return np.interp(p, self.x, self.y)

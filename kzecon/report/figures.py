@@ -619,7 +619,7 @@ def placebo_distribution(placebo: pd.DataFrame, estimate: float, *, p_value: flo
     return fig
 
 
-def reliability_world(rel: pd.DataFrame, *, models=("drivers_cal", "world_cal", "rw", "statsforecast_ets"), ax=None,
+def reliability_world(rel: pd.DataFrame, *, models=("pooled", "world_cal", "rw", "statsforecast_ets"), ax=None,
                       title: str | None = None, source: str = "kzecon world backtest (IMF DOTS compositions)",
                       vintage: str | None = None):
     """Reliability diagram of event probabilities across many economies: observed frequency against forecast

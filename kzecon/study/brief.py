@@ -28,6 +28,7 @@ import kzecon
 from kzecon.data.countries import country_name
 from kzecon.report import figures, tables
 from kzecon.study import pipeline
+from kzecon.study.decomposition import POLICY_TERMS as DECOMPOSITION_TERMS
 
 DATASETS_USED = ("trade_cow", "trade_wits", "trade_bns", "trade_mirror_penppml", "comtrade_kaz_chn_hs2",
                  "products_kaz_chn", "brent_annual", "wdi_gdp", "gravity_dots", "compositions_dots", "cepii_dist",
@@ -298,9 +299,17 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     step("politics", lambda: unless_missing("politics", lambda: _politics(b, pipeline.un_alignment(country))))
     step("top line", top_line)
     step("peers", lambda: _peers(b, pipeline.peers(country=country, headline=dr, shares=ts, paths=paths, seed=seed)))
-    step("trade policy", lambda: _trade_policy(
-        b, unless_missing("customs union", lambda: pipeline.customs_union(country=country, reps=reps, seed=seed)),
-        world_gravity.result(), ts))
+    def trade_policy():
+        wg = world_gravity.result()
+        _trade_policy(b, unless_missing("customs union",
+                                        lambda: pipeline.customs_union(country=country, reps=reps, seed=seed)), wg, ts)
+        static = wg.models["ppml_static"].params
+        coef = {t: float(static[t]) for t in DECOMPOSITION_TERMS}
+        de = unless_missing("why", lambda: pipeline.decompose(country=country, coefficients=coef))
+        if de is not None:
+            _why_the_tilt(b, de)
+
+    step("trade policy", trade_policy)
     out = b.out
     out["country"], out["name"], out["p_headline"] = ts.country, ts.name, dr.p_headline
     out["source"], out["n_years"] = ts.source, int(dr.composition['year'].nunique())
@@ -430,9 +439,14 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
     p = {k: dr.probability("china_above_russia", last + k) for k in (1, 3, 5, 10)}
     out["headline_model"] = figures.label(dr.model)
     out["text_forecast"] = (
-        f"The headline forecast comes from the {figures.label(dr.model)}: its dynamics were learned from about 200 economies' partner shares since 1960"
-        + (f", moved by the partners' economic growth and the oil price (their futures simulated, {dr.name}'s own oil "
-           "exposure learned from its history). " if dr.model.startswith("drivers") else ". ") +
+        f"The headline forecast comes from the {figures.label(dr.model)}: "
+        + ("median regressions, learned from about 200 economies' partner shares since 1975, of how a partner's "
+           "share moves with that partner's rise or fall across the world's trade and with the economy's own recent "
+           "path; the partners' growth and the oil price are not in it (on economies it never saw they did not make "
+           "it more accurate) but enter the scenarios below. " if dr.model.startswith("pooled") else
+           "its dynamics were learned from about 200 economies' partner shares since 1960"
+           + (f", moved by the partners' economic growth and the oil price (their futures simulated, {dr.name}'s own "
+              "oil exposure learned from its history). " if dr.model.startswith("drivers") else ". ")) +
         f"It makes it {likelihood(p[5])} that China's share is still above Russia's in {y5} "
         f"({F.add('p_cr_1', p[1], '{:.0f}', 100)}% for {last + 1}, {F.add('p_cr_3', p[3], '{:.0f}', 100)}% for {last + 3}, "
         f"{F.add('p_cr_5', p[5], '{:.0f}', 100)}% for {y5}, {F.add('p_cr_10', p[10], '{:.0f}', 100)}% for {y10}); China's "
@@ -453,7 +467,7 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
         f"{F.add('cov_h5', kc.loc[5, 'empirical'], '{:.0f}', 100)}% five years ahead (n = {int(kc.loc[1, 'n'])} and "
         f"{int(kc.loc[5, 'n'])} part-years). {_own_reliability(F, dr)} Read the probabilities as odds, not as a "
         f"prediction of the year of any crossing.")
-    _oil_scenarios(b, dr)
+    _scenarios(b, dr)
     comp_rows = []
     for _, r in dr.comparison.iterrows():
         head = r["model"] == dr.model
@@ -487,7 +501,7 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
                                                title="Probability of each event in each year"),
         "Probability of each risk event by year, headline model.", "heading")
     fig("reliability_world.png", figures.reliability_world(
-            dr.world_reliability, models=tuple(dict.fromkeys((dr.model, "world_cal", "rw", "statsforecast_ets")))),
+            dr.world_reliability, models=tuple(dict.fromkeys((dr.model, "drivers_cal", "rw", "statsforecast_ets")))),
         "Reliability of event probabilities on economies held out of the world backtest (2000–2015 origins).",
         "heading")
     own = dr.backtest.reliability
@@ -677,30 +691,87 @@ def _gravity_event_figure(b: _Brief, es) -> None:
         "all earlier and later years.", "policy")
 
 
-def _oil_scenarios(b: _Brief, dr) -> None:
-    """The oil scenarios from the headline model: one sentence and a table (any economy)."""
-    sc = dr.oil_scenarios
+def _scenarios(b: _Brief, dr) -> None:
+    """The growth and oil scenarios from the headline model's scenario layer: one sentence and a table (any
+    economy)."""
+    sc = dr.scenarios
     if sc is None or sc.empty:
         return
     F, out = b.F, b.out
     y = int(sc["year"].iloc[0])
-    ps = [F.add(f"p_cr_brent_{int(r.brent)}", r.p_china_above_russia, "{:.0f}", 100) for r in sc.itertuples()]
-    prices = " / ".join(f"${int(r.brent)}" for r in sc.itertuples())
+    by = sc.set_index("scenario")
+
+    def p(name):
+        return F.add(f"p_cr_{name}", by.loc[name, "p_china_above_russia"], "{:.0f}", 100) + "%"
+
+    def china(name):
+        return F.add(f"china_{name}", by.loc[name, "china_mean"], "{:.1f}", 100) + "%"
+
+    have = set(by.index)
+    parts = []
+    if {"brent_50", "brent_110"} <= have:
+        parts.append(f"Brent at $50 or $110 a barrel gives {p('brent_50')} or {p('brent_110')} "
+                     f"(China's share {china('brent_50')} or {china('brent_110')})")
+    if {"china_2pct", "china_8pct"} <= have:
+        parts.append(f"China's economy growing 2% or 8% a year, {p('china_2pct')} or {p('china_8pct')} "
+                     f"(China's share {china('china_2pct')} or {china('china_8pct')})")
+    if {"russia_minus_3pct", "russia_plus_3pct"} <= have:
+        parts.append(f"Russia's shrinking 3% or growing 3% a year, {p('russia_minus_3pct')} or "
+                     f"{p('russia_plus_3pct')}")
+    base = (f"P(China's share above Russia's in {y}) is {p('baseline')} in the headline forecast"
+            if "baseline" in have else f"P(China's share above Russia's in {y})")
     spread = float(sc["p_china_above_russia"].max() - sc["p_china_above_russia"].min())
-    out["text_oil_scenarios"] = (
-        f"If Brent stayed at {prices} a barrel from {dr.last_year + 1 if dr.last_year >= 2025 else 2026} on, the "
-        f"headline model (the same {figures.label(dr.model)}) gives P(China's share above Russia's in {y}) = "
-        f"{' / '.join(p + '%' for p in ps)} and China's mean share then "
-        f"{' / '.join(f'{100 * r.china_mean:.1f}' for r in sc.itertuples())}%; the other drivers (partners' growth) "
-        f"are simulated as in the headline, conditional on the price. Between the lowest and the highest price the "
-        f"probability moves by "
-        f"{F.add('brent_scen_spread', spread, '{:.0f}', 100)} percentage point{'' if round(100 * spread) == 1 else 's'}"
-        + (": the oil price matters little beside the shares' own uncertainty." if spread < 0.05 else "."))
-    out["tables"]["oil_scenarios"] = pd.DataFrame({
-        "Brent, USD a barrel": [f"{int(r.brent)}" for r in sc.itertuples()],
-        f"P(China > Russia) {y}": [f"{100 * r.p_china_above_russia:.0f}%" for r in sc.itertuples()],
+    first = int(sc["from_year"].dropna().min()) if sc["from_year"].notna().any() else dr.last_year + 1
+    out["text_scenarios"] = (
+        f"{base}; {'; '.join(parts)}. Each scenario fixes one driver from {first} to {y} and moves the headline "
+        "forecast by its estimated effect: a partner's growth through the gravity model's elasticity of trade to the "
+        f"partner's GDP, the oil price through {dr.name}'s own exposure learned from its history; the intervals are "
+        "the headline's. Across these scenarios the probability ranges over "
+        f"{F.add('scenario_spread', spread, '{:.0f}', 100)} percentage point{'' if round(100 * spread) == 1 else 's'}"
+        + (": the drivers matter little beside the shares' own uncertainty." if spread < 0.05 else "."))
+    out["tables"]["scenarios"] = pd.DataFrame({
+        "scenario": sc["label"].to_list(),
+        f"P(China > Russia) {y}": [f"{100 * v:.0f}%" for v in sc["p_china_above_russia"]],
         f"China's share {y}, % (90% interval)": [f"{100 * r.china_mean:.1f} ({100 * r.china_lower_90:.1f}–"
                                                   f"{100 * r.china_upper_90:.1f})" for r in sc.itertuples()],
+        f"Russia's share {y}, % (90% interval)": [f"{100 * r.russia_mean:.1f} ({100 * r.russia_lower_90:.1f}–"
+                                                   f"{100 * r.russia_upper_90:.1f})" for r in sc.itertuples()],
+    }).to_html(index=False, classes="data", border=0)
+
+
+WHY_PARTS = {"world": "the partner's rise or fall across the rest of the world's trade",
+             "policy": "the trade-policy terms of the world gravity model",
+             "own": "the economy's own remainder"}
+
+
+def _why_the_tilt(b: _Brief, de) -> None:
+    """The decomposition of China's and Russia's share changes: one sentence each and a table."""
+    F, out = b.F, b.out
+    t = de.table.set_index("partner")
+    lines = []
+    for part, who in (("china", "China"), ("russia", "Russia")):
+        if part not in t.index:
+            continue
+        r = t.loc[part]
+        dom = de.dominant(part)
+        lines.append(
+            f"{who}'s share {'rose' if r['change'] >= 0 else 'fell'} by "
+            f"{F.add(f'decomp_{part}_change', abs(r['change']), '{:.1f}', 100)} points, of which "
+            f"{F.add(f'decomp_{part}_world', r['world'], '{:+.1f}', 100)} came from {WHY_PARTS['world']}, "
+            f"{F.add(f'decomp_{part}_policy', r['policy'], '{:+.1f}', 100)} from {WHY_PARTS['policy']} and "
+            f"{F.add(f'decomp_{part}_own', r['own'], '{:+.1f}', 100)} from {WHY_PARTS['own']}: "
+            f"<strong>the {dom} part dominated</strong>.")
+    out["text_why"] = (f"Why the tilt, {de.from_year}–{de.to_year}: " + " ".join(lines) + " The three parts add up to "
+                       "the change exactly; the policy part holds the rest of the world's trade as it was "
+                       "(partial equilibrium).")
+    out["tables"]["why"] = pd.DataFrame({
+        "partner": [figures.label(p) for p in t.index],
+        f"share {de.from_year}, %": [f"{100 * v:.1f}" for v in t["share_from"]],
+        f"share {de.to_year}, %": [f"{100 * v:.1f}" for v in t["share_to"]],
+        "change, points": [f"{100 * v:+.1f}" for v in t["change"]],
+        "world": [f"{100 * v:+.1f}" for v in t["world"]],
+        "policy": [f"{100 * v:+.1f}" for v in t["policy"]],
+        "own": [f"{100 * v:+.1f}" for v in t["own"]],
     }).to_html(index=False, classes="data", border=0)
 
 

@@ -26,6 +26,7 @@ concentration, the annual DOTS gravity panel (2000–2020). A result whose data 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -314,7 +315,7 @@ class DependenceRisk:
     seed: int = 2026
     paths: int = 4000
     country: str = DEFAULT_COUNTRY
-    oil_scenarios: pd.DataFrame = field(default=None, repr=False)  # brent, year, p_china_above_russia, china_*
+    scenarios: pd.DataFrame = field(default=None, repr=False)  # pipeline.SCENARIO_COLUMNS: growth and oil
 
     @property
     def last_year(self) -> int:
@@ -377,32 +378,75 @@ def horizon_to(last: int, year: int = HEADLINE_YEAR, minimum: int = 10) -> int:
     return h
 
 
-OIL_PRICES = (50.0, 80.0, 110.0)  # USD a barrel: the brief's oil scenarios
+def scenario_table() -> pd.DataFrame:
+    """The brief's scenarios (``kzecon/data/reference/scenarios.csv``): scenario, label, brent (USD a barrel),
+    gdp_growth_CHN, gdp_growth_RUS (% a year); empty cells leave that driver on its baseline path."""
+    from kzecon.data import read_reference
+
+    return read_reference("scenarios.csv")
 
 
-def oil_scenarios(comp: pd.DataFrame, *, model: str, horizon: int, paths: int, seed: int,
-                  prices=OIL_PRICES, year: int = HEADLINE_YEAR) -> pd.DataFrame:
-    """P(China's share above Russia's) in ``year`` and China's share then, from the headline driver ``model`` with
-    Brent held at each of ``prices`` (USD a barrel) in every forecast year after the last one with a recorded price
-    (the recorded Brent prices of the years between the composition's end and then are fixed too: they are known);
-    the other drivers simulated. Columns brent, year, p_china_above_russia, china_mean, china_lower_90,
-    china_upper_90."""
+SCENARIO_COLUMNS = ["scenario", "label", "brent", "gdp_growth_CHN", "gdp_growth_RUS", "from_year", "year",
+                    "p_china_above_russia", "china_mean", "china_lower_90", "china_upper_90", "russia_mean",
+                    "russia_lower_90", "russia_upper_90"]
+
+
+def _recorded(comp_last: int, horizon: int) -> tuple[dict, dict]:
+    """The drivers' recorded values in the forecast years (Brent prices, CHN/RUS GDP growth as % a year) and the last
+    recorded year of each."""
     import kzecon
+    from kzecon.forecast.drivers import SERIES, driver_history
+
+    hist = driver_history()
+    years = range(comp_last + 1, comp_last + horizon + 1)
+    b = kzecon.data.load_oil("brent", "annual").set_index("year")["price_usd_per_bbl"]
+    at = hist.at(list(years))
+    g = {code: at[:, SERIES.index(code)] for code in ("CHN", "RUS")}
+    rec = {"brent": {y: float(b[y]) for y in years if y in b.index}}
+    for code, v in g.items():
+        rec[f"gdp_growth_{code}"] = {y: float(100 * np.expm1(x)) for y, x in zip(years, v, strict=True)
+                                     if np.isfinite(x)}
+    last = {"brent": int(b.index.max())}
+    for code in ("CHN", "RUS"):
+        last[f"gdp_growth_{code}"] = int(hist.years[~np.isnan(hist.growth[:, SERIES.index(code)])].max())
+    return rec, last
+
+
+def scenarios(comp: pd.DataFrame, *, model: str, horizon: int, paths: int, seed: int,
+              table: pd.DataFrame | None = None, year: int = HEADLINE_YEAR) -> pd.DataFrame:
+    """P(China's share above Russia's) in ``year`` and China's and Russia's shares then (mean, 90% interval) under
+    each scenario of ``table`` (default :func:`scenario_table`) from the headline ``model`` and its scenario layer
+    (:mod:`kzecon.forecast.scenario`): a scenario's driver is fixed at its value from ``from_year`` (the first
+    forecast year after the driver's last recorded value) to the last forecast year, its recorded values in the
+    years between kept; the baseline row is the headline forecast itself. Columns :data:`SCENARIO_COLUMNS`."""
     from kzecon import forecast
 
+    table = scenario_table() if table is None else table
     last = int(comp["year"].max())
-    known = kzecon.data.load_oil("brent", "annual").set_index("year")["price_usd_per_bbl"]
-    years = range(last + 1, last + horizon + 1)
+    rec, last_rec = _recorded(last, horizon)
+    years = list(range(last + 1, last + horizon + 1))
     rows = []
-    for price in prices:
-        sc = pd.DataFrame({"year": list(years), "brent": [float(known[y]) if y in known.index else float(price)
-                                                          for y in years]})
-        fc = forecast.simulate(comp, model=model, horizon=horizon, n_paths=paths, seed=seed, scenario=sc)
-        c = fc.to_frame().query("partner == 'china' and year == @year").iloc[0]
-        rows.append({"brent": float(price), "year": year,
+    for r in table.itertuples(index=False):
+        r = r._asdict()
+        fixed = {c: r.get(c) for c in ("brent", "gdp_growth_CHN", "gdp_growth_RUS") if pd.notna(r.get(c))}
+        start = max([last] + [last_rec[c] for c in fixed]) + 1 if fixed else None
+        if fixed:
+            cols = {"year": years}
+            for c, v in fixed.items():
+                cols[c] = [rec[c].get(y, float(v)) if y < start else float(v) for y in years]
+            sc = pd.DataFrame(cols)
+            fc = forecast.simulate(comp, model=model, horizon=horizon, n_paths=paths, seed=seed, scenario=sc)
+        else:
+            fc = forecast.simulate(comp, model=model, horizon=horizon, n_paths=paths, seed=seed)
+        t = fc.to_frame().set_index(["partner", "year"])
+        c, ru = t.loc[("china", year)], t.loc[("russia", year)]
+        rows.append({"scenario": r["scenario"], "label": r["label"], "brent": r.get("brent"),
+                     "gdp_growth_CHN": r.get("gdp_growth_CHN"), "gdp_growth_RUS": r.get("gdp_growth_RUS"),
+                     "from_year": start, "year": year,
                      "p_china_above_russia": event_probability(fc.risk(), "china_above_russia", year),
-                     "china_mean": c["mean"], "china_lower_90": c["lower_90"], "china_upper_90": c["upper_90"]})
-    return pd.DataFrame(rows)
+                     "china_mean": c["mean"], "china_lower_90": c["lower_90"], "china_upper_90": c["upper_90"],
+                     "russia_mean": ru["mean"], "russia_lower_90": ru["lower_90"], "russia_upper_90": ru["upper_90"]})
+    return pd.DataFrame(rows)[SCENARIO_COLUMNS]
 
 
 def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: int = 2026,
@@ -436,10 +480,10 @@ def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: 
                      "china_mean": c["mean"], "china_lower_90": c["lower_90"], "china_upper_90": c["upper_90"],
                      "p_china_above_russia": p, "own_crps": crps.get(m, np.nan),
                      "own_cov90_h1": c90.get(1, np.nan), "own_cov90_h5": c90.get(5, np.nan)})
-    oil = (oil_scenarios(comp, model=WORLD_CHOICE, horizon=h, paths=paths, seed=seed)
-           if WORLD_CHOICE in registry.DRIVER_MODELS else None)
+    scen = (scenarios(comp, model=WORLD_CHOICE, horizon=h, paths=paths, seed=seed)
+            if WORLD_CHOICE in registry.DRIVER_MODELS else None)
     return DependenceRisk(composition=comp, model=WORLD_CHOICE, forecast=head, risk=head.risk(),
-                          paths_summary=head.to_frame(), comparison=pd.DataFrame(rows), backtest=bt, oil_scenarios=oil,
+                          paths_summary=head.to_frame(), comparison=pd.DataFrame(rows), backtest=bt, scenarios=scen,
                           world_summary=read_reference("world_backtest_summary.csv"),
                           world_reliability=read_reference("world_backtest_reliability.csv"), seed=seed, paths=paths,
                           country=country)
@@ -526,6 +570,64 @@ def world_gravity(*, score_reps: int = 999, seed: int = 2026):
         warnings.warn(f"randomization inference for the EAEU term not shown: {err}", DataQualityWarning, stacklevel=2)
         return res
     return dataclasses.replace(res, ri={("ppml_static", "eaeu"): ri})
+
+
+# ---------------------------------------------------------------------------------------------- decomposition
+@functools.lru_cache(maxsize=1)
+def policy_coefficients() -> dict:
+    """The policy terms of the annual world gravity model (:data:`kzecon.study.eaeu.SPECS` ``ppml_static`` on the
+    DOTS panel 2000–2020): {term: PPML estimate} for the decomposition's policy part (fitted once per process)."""
+    from kzecon.gravity.ppml import PPML
+    from kzecon.study import eaeu
+    from kzecon.study.decomposition import POLICY_TERMS
+
+    fit = PPML(eaeu.eaeu_frame(), f"flow ~ {eaeu.SPECS['ppml_static']} | {eaeu.FE}", name="ppml_static").fit()
+    return {t: float(fit.params[t]) for t in POLICY_TERMS}
+
+
+def decompose(*, country: str = DEFAULT_COUNTRY, start: int | None = None, end: int | None = None,
+              coefficients: dict | None = None):
+    """Each partner's share change of ``country`` from ``start`` (default 2000, or the composition's first year) to
+    ``end`` (default the last year both its composition and the world's data cover) split into the world's part,
+    the policy part and its own: a :class:`kzecon.study.decomposition.Decomposition`. ``coefficients``: the world
+    gravity model's policy terms (default :func:`policy_coefficients`)."""
+    from kzecon.study import decomposition as dec
+
+    country = check_country(country)
+    comp = composition(country)
+    years = comp["year"]
+    first, last = int(years.min()), int(years.max())
+    world_last = int(kzecon_data().load_compositions(side="reported", flow="total")["year"].max())
+    start = max(dec.DEFAULT_FROM, first) if start is None else int(start)
+    end = min(last, world_last) if end is None else int(end)
+    dec.check_period(comp, country=country, start=start, end=end, world_last_year=world_last)  # before any fit
+    res = dec.decompose(comp, country=country, start=start, end=end,
+                        coefficients=policy_coefficients() if coefficients is None else coefficients,
+                        world_last_year=world_last)
+    info = {"country": country, "name": country_name(country), "from_year": start, "to_year": end,
+            "composition": {"side": comp.attrs.get("side", ""), "source": comp.attrs.get("source", ""),
+                            "years": [first, last]},
+            "world": {"source": "IMF DOTS compositions (compositions_dots), reported side, exports + imports, "
+                                "weighted by each reporter's total; reporter-years more than half estimated by the "
+                                "IMF left out; the economy and each part's own members left out",
+                      "side": "reported", "years": [start, end],
+                      "reporters": {r.part: int(r.reporters) for r in res.world_shares[res.world_shares["year"]
+                                                                                      == end].itertuples()}},
+            "policy": {"source": "PPML of the annual IMF DOTS gravity panel 2000–2020 (preferred flow), exporter-year, "
+                                 "importer-year and pair fixed effects (kzecon.study.eaeu, ppml_static); bilateral "
+                                 f"flows of {country} in {end} from the same panel",
+                       "side": "preferred flow (importer-reported / 1.10, else exporter-reported)",
+                       "coefficients": res.coefficients, "years": [2000, world_last]}}
+    import dataclasses
+
+    return dataclasses.replace(res, info=info)
+
+
+def kzecon_data():
+    """kzecon.data (imported on first use)."""
+    import kzecon
+
+    return kzecon.data
 
 
 # ---------------------------------------------------------------------------------------------- UN votes

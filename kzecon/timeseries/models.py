@@ -332,7 +332,7 @@ def _check_part_labels(labels) -> None:
     written twice, not two parts: a SchemaError naming both."""
     seen: dict[str, object] = {}
     for lab in labels:
-        k = re.sub(r"[^0-9a-z]+", " ", str(lab).lower()).strip()
+        k = re.sub(r"[\W_]+", " ", str(lab).casefold()).strip()  # letters of any script (Китай, Россия) kept
         if k in seen:
             raise SchemaError(f"composition parts {seen[k]!r} and {lab!r} differ only in case or spacing: one part "
                               "written twice? merge or rename them")
