@@ -6,6 +6,8 @@ models and statsforecast's AutoETS) and writes to analyses/output/world_backtest
 
 * summary.csv — model × horizon on held-out economies, origins ≥ 2000: coverage 80/90 (clustered by economy),
   mean 90% width, MAE against persistence, CRPS, Brier on pairwise events, ECE; summary_all.csv for every economy;
+  mae_by_part.csv (MAE over persistence's by model and part) and brier_china_above_russia.csv (by horizon), for
+  the held-out and the training economies;
 * coverage.csv, reliability.csv — as ``kzecon backtest --world`` writes them;
 * kzecon/data/reference/world_calibration.csv — the interval factors and the beta calibration of event
   probabilities (continuous and strictly increasing: :mod:`kzecon.forecast.calibration`) the recalibrated models
@@ -21,6 +23,8 @@ import argparse
 import time
 from pathlib import Path
 
+import pandas as pd
+
 import kzecon
 from kzecon.forecast import world
 from kzecon.report.output import Output
@@ -28,6 +32,29 @@ from kzecon.report.output import Output
 HERE = Path(__file__).parent
 OUT = HERE / "output" / "world_backtest"
 CAL = Path(kzecon.__file__).parent / "data" / "reference" / world.CALIBRATION_FILE
+
+
+def by_part(bt) -> pd.DataFrame:
+    """MAE of the point forecast over persistence's, by model, part and subset (origins from 2000): the issue's
+    "Russia's share no worse than persistence + 2%"."""
+    rows = []
+    for sub in ("held_out", "train"):
+        d = bt._sel(bt.records, sub, 2000)
+        d = d.assign(err=(d["point"] - d["actual"]).abs(), err_p=(d["persistence"] - d["actual"]).abs())
+        g = d.groupby(["model", "partner"])[["err", "err_p"]].mean()
+        rows.append(g.assign(mae_ratio=g["err"] / g["err_p"], subset=sub).reset_index())
+    return pd.concat(rows, ignore_index=True)
+
+
+def event_brier(bt, event: str) -> pd.DataFrame:
+    """Brier score of one event by model, horizon and subset (origins from 2000)."""
+    rows = []
+    for sub in ("held_out", "train"):
+        d = bt._sel(bt.events, sub, 2000)
+        d = d[d["event"] == event].assign(sq=lambda x: (x["probability"] - x["outcome"]) ** 2)
+        rows.append(d.groupby(["model", "horizon"])["sq"].agg(brier="mean", n="size").reset_index().assign(
+            subset=sub))
+    return pd.concat(rows, ignore_index=True)
 
 
 def main(argv=None):
@@ -47,6 +74,8 @@ def main(argv=None):
         bt.summary_table(subset="all", min_origin=2000).to_csv(dest.path("summary_all.csv"), index=False)
         bt.coverage(subset="held_out", min_origin=2000).to_csv(dest.path("coverage.csv"), index=False)
         bt.reliability(subset="held_out", min_origin=2000).to_csv(dest.path("reliability.csv"), index=False)
+        by_part(bt).to_csv(dest.path("mae_by_part.csv"), index=False)
+        event_brier(bt, "china_above_russia").to_csv(dest.path("brier_china_above_russia.csv"), index=False)
         cal = world.calibration_table(bt)
         digest = kzecon.data.describe("compositions_dots").sha256
         drivers_hash = ", ".join(f"{n} sha256 {kzecon.data.describe(n).sha256[:16]}…"

@@ -2,7 +2,8 @@
 python benchmarks/world_backtest.py [--paths 500]).
 
 Rolling origins 1990–2015, horizons 1–5, every economy of the IMF DOTS composition panel with 15 years of
-history (about 190 economies a year), 500 paths per forecast: the global model and its recalibration, the
+history (about 190 economies a year), 500 paths per forecast: the pooled headline model and its recalibration, the
+global model and its recalibration, the
 per-series baselines (random walk, drift, five-year mean), the model with drivers (its recalibration and the oracle
 with realised drivers), and statsforecast's AutoETS per log-ratio. The simulation is vectorised over economies (one
 array per origin: economies × paths × horizons × parts); statsforecast fits one model per economy and log-ratio.
@@ -55,8 +56,10 @@ def _one_origin(n_paths: int) -> None:
 def _table(n_paths: int, label: str) -> None:
     print(f"\n{label} (1-minute load at the start {os.getloadavg()[0]:.2f})")
     print("| models | wall time | forecast records | events |\n|---|---|---|---|")
-    total = _timed("world, world_cal (fit + simulate + recalibrate)", models=("world", "world_cal"),
-                   statsforecast=False, n_paths=n_paths)
+    total = _timed("pooled, pooled_cal (median regressions + error pool + simulate + recalibrate)",
+                   models=("pooled", "pooled_cal"), statsforecast=False, n_paths=n_paths)
+    total += _timed("world, world_cal (fit + simulate + recalibrate)", models=("world", "world_cal"),
+                    statsforecast=False, n_paths=n_paths)
     total += _timed("drivers, drivers_cal, drivers_oracle (fit + drivers' paths + simulate + recalibrate)",
                     models=("drivers", "drivers_cal", "drivers_oracle"), statsforecast=False, n_paths=n_paths)
     total += _timed("rw, drift, mean5", models=("rw", "drift", "mean5"), statsforecast=False, n_paths=n_paths)

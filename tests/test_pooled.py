@@ -226,3 +226,55 @@ def test_oil_scenarios_move_the_headline_probability(kaz_like):
         p.append(fc.risk().query("event == 'china_above_russia' and year == 2025")["probability"].iloc[0])
         assert set(fc.info["brent_exposure"]) == {"china", "russia", "eu"}
     assert len(set(np.round(p, 6))) == 3
+
+
+# ------------------------------------------------------------------------------------------ a user's compositions
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), parts=st.integers(2, 7), years=st.integers(12, 30),
+       decimals=st.integers(1, 4), percent=st.booleans())
+def test_rounded_shares_and_percentages_are_renormalised(seed, parts, years, decimals, percent):
+    """Shares or percentages rounded to any number of decimals (a statistics office's table) are read, each year
+    divided by its sum, whatever the rounding made of the total (issue 42: 3-decimal shares were refused)."""
+    from kzecon.timeseries import composition_frame
+
+    rng = np.random.default_rng(seed)
+    s = rng.dirichlet(np.ones(parts) * 2, size=years) * (100 if percent else 1)
+    s = np.round(s, decimals)
+    if (s <= 0).any():
+        s = np.maximum(s, 10.0 ** -decimals)
+    wide = pd.DataFrame(s, index=range(2000, 2000 + years), columns=[f"p{j}" for j in range(parts)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = composition_frame(wide, min_years=8)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0, atol=1e-12)
+    np.testing.assert_allclose(out.to_numpy(), s / s.sum(axis=1, keepdims=True), rtol=1e-12)
+
+
+def test_cli_forecast_of_an_economy_in_other_names(tmp_path):
+    """Brazil's composition in Cyrillic percentages rounded to one decimal, and with parts CHN/RUS/USA/EU27+GBR/REST:
+    the headline model forecasts both (the parts are known in any spelling)."""
+    import kzecon
+    from kzecon.cli import main
+
+    c = kzecon.data.load_compositions(side="reported", flow="total")
+    d = c[(c["economy"] == "BRA") & c["year"].between(1998, 2014)].set_index("year")
+    files = {
+        "cyr": pd.DataFrame({"Китай": 100 * d["china"], "Россия": 100 * d["russia"], "ЕС": 100 * d["eu"],
+                             "прочие": 100 * (d["rest"] + d["central_asia"] + d["usa"])}).round(1),
+        "eu27": pd.DataFrame({"CHN": d["china"], "RUS": d["russia"], "USA": d["usa"], "EU27+GBR": d["eu"],
+                              "REST": d["rest"] + d["central_asia"]}),
+    }
+    for name, wide in files.items():
+        f = tmp_path / f"{name}.csv"
+        wide.rename_axis("year").reset_index().melt(id_vars="year", var_name="partner",
+                                                    value_name="share").to_csv(f, index=False)
+        out = tmp_path / name
+        assert main(["forecast", "--data", str(f), "--horizon", "5", "--paths", "300", "--out", str(out)]) == 0
+        import json
+
+        assert json.loads((out / "info.json").read_text())["model"] == "pooled"
+        ps = pd.read_csv(out / "paths_summary.csv")
+        assert set(ps["partner"]) == set(wide.columns) and ps["year"].min() == 2015
+        np.testing.assert_allclose(ps.groupby("year")["mean"].sum(), 1.0, atol=1e-9)

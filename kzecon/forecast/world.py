@@ -392,6 +392,9 @@ def fit_drivers(panel: Panel, t: int, hist, *, train: np.ndarray | None = None) 
     size = panel.shares[e, ty - 1, np.asarray(comps)[k]]
     wts = np.maximum(np.nan_to_num(size) * (1 - np.nan_to_num(size)), 1e-3) ** 2
     coef = np.zeros((K, X.shape[1]))
+    # the GDP coefficient is held at zero or above: in gravity a partner's trade rises with its size, and the pooled
+    # regression's negative estimates for some parts (China's dollar GDP grew fastest in years its share stalled)
+    # would make a scenario of faster growth lower the partner's share
     if GDP_COMMON:  # one GDP coefficient shared by the parts: the part-specific terms by part dummies
         Z = np.zeros((len(yc), K * 5 + 1))
         for kk in range(K):
@@ -409,6 +412,10 @@ def fit_drivers(panel: Panel, t: int, hist, *, train: np.ndarray | None = None) 
             if m.sum() >= 20:
                 sw = np.sqrt(wts[m])
                 coef[kk] = np.linalg.lstsq(X[m] * sw[:, None], yc[m] * sw, rcond=None)[0]
+                if coef[kk, 4] < 0:  # a partner's faster growth never lowers its share (gravity): refit without it
+                    keep = [0, 1, 2, 3, 5]
+                    coef[kk] = 0.0
+                    coef[kk, keep] = np.linalg.lstsq(X[m][:, keep] * sw[:, None], yc[m] * sw, rcond=None)[0]
     resid = yc - np.einsum("nj,nj->n", X, coef[k])
     cur_size = panel.shares[:, t, comps]
     _, sigma = _scales(resid, k, e, ty, size, cur_size, t, E, K, tr)

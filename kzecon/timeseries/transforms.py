@@ -70,6 +70,17 @@ def inv_logit(z):
     return np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))), np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))
 
 
+def _rounding_slack(c: pd.DataFrame) -> float:
+    """How far rows of values rounded to k decimals (the fewest that every value has, up to 6) can miss their exact
+    sum: half a unit in the last decimal per part (0 when the values carry more than 6 decimals)."""
+    v = c.to_numpy(dtype=float).ravel()
+    for k in range(7):
+        scaled = v * 10 ** k
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
+            return c.shape[1] * 0.5 * 10.0 ** -k * (1 + 1e-9)
+    return 0.0
+
+
 def check_composition(comp: pd.DataFrame, *, tol: float = 1e-6, zeros: str = "raise",
                       delta: float = DEFAULT_DELTA) -> pd.DataFrame:
     """Validate a composition (rows = years, columns = parts): non-negative, rows sum to one within ``tol``.
@@ -87,19 +98,21 @@ def check_composition(comp: pd.DataFrame, *, tol: float = 1e-6, zeros: str = "ra
     if neg.any():
         raise SchemaError(f"composition has negative shares in year(s) {_years(c.index[neg])[:5]}")
     total = c.sum(axis=1)
-    if len(total) and ((total - 100).abs() <= 100 * RENORMALISE).all():
+    rounding = _rounding_slack(c)  # shares rounded to k decimals may miss their sum by half a unit each
+    if len(total) and ((total - 100).abs() <= max(100 * RENORMALISE, rounding)).all():
         warnings.warn("composition: every year sums to about 100: read as percentages (divided by 100)",
                       DataQualityWarning, stacklevel=2)
-        c, total = c / 100, total / 100
+        c, total, rounding = c / 100, total / 100, rounding / 100
     off = (total - 1).abs() > tol
     if off.any():
-        far = (total - 1).abs() > RENORMALISE
+        far = (total - 1).abs() > max(RENORMALISE, rounding)
         if far.any():
             y = c.index[far][0]
             hint = "; percentages? they must sum to 100 in every year" if total[y] > 1.5 else ""
             raise SchemaError(f"composition does not sum to one in year {y} (sum {float(total[y]):.6g}); "
-                              f"{int(far.sum())} year(s) off by more than {RENORMALISE}{hint}")
-        warnings.warn(f"composition: {int(off.sum())} year(s) sum to one only within {RENORMALISE} (rounded shares, "
+                              f"{int(far.sum())} year(s) off by more than {max(RENORMALISE, rounding):.3g}{hint}")
+        warnings.warn(f"composition: {int(off.sum())} year(s) sum to one only within "
+                      f"{max(RENORMALISE, rounding):.3g} (rounded shares, "
                       f"e.g. {float(total[c.index[off][0]]):.6g} in {c.index[off][0]}): divided by their sums",
                       DataQualityWarning, stacklevel=2)
         c = c.div(total, axis=0)
