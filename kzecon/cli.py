@@ -54,6 +54,13 @@ def _int_in(lo: int, hi: int | None = None, what: str = "value"):
     return parse
 
 
+def FOLDER(text: str) -> str:  # noqa: N802 - an argparse type, named like the others
+    """An argparse type for --out: a folder name, not empty (usage error, exit 64, otherwise)."""
+    if not str(text).strip():
+        raise argparse.ArgumentTypeError("--out needs a folder name, got an empty string")
+    return text
+
+
 SEED = _int_in(0, 2**32 - 1, "a seed")
 YEAR = _int_in(1900, 2100, "a year")
 
@@ -368,8 +375,21 @@ def _world_backtest(args) -> int:
     from kzecon.report import figures
     from kzecon.report.progress import bar, updater
 
+    args.first_origin = 1990 if args.first_origin is None else args.first_origin
+    args.last_origin = 2015 if args.last_origin is None else args.last_origin
+    args.score_from = 2000 if args.score_from is None else args.score_from
+
     if args.last_origin < args.first_origin:
         raise UsageError(f"--last-origin {args.last_origin} is before --first-origin {args.first_origin}")
+    given = [opt for opt, v in (("--data", args.data), ("--start", args.start), ("--horizon", args.horizon),
+                                ("--models", args.models)) if v is not None]
+    if given:
+        raise UsageError(f"backtest --world runs on every economy's composition (IMF DOTS), horizons 1–5, origins "
+                         f"--first-origin … --last-origin with its own models: {', '.join(given)} would be ignored; "
+                         "drop it, or leave out --world to backtest one composition")
+    if args.score_from > args.last_origin:
+        raise UsageError(f"--score-from {args.score_from} is after --last-origin {args.last_origin}: no forecast would "
+                         "be scored")
     with bar(total=len(range(args.first_origin, args.last_origin + 1)), desc="world backtest (origins)",
              quiet=args.quiet) as pb:
         bt = world.world_backtest(origins=range(args.first_origin, args.last_origin + 1), n_paths=args.paths or 500,
@@ -404,6 +424,13 @@ def cmd_backtest(args) -> int:
 
     if args.world:
         return _world_backtest(args)
+    for opt, v in (("--first-origin", args.first_origin), ("--last-origin", args.last_origin),
+                   ("--score-from", args.score_from), ("--no-statsforecast", args.no_statsforecast or None)):
+        if v is not None:
+            raise UsageError(f"{opt} is an option of the world backtest (--world); one composition's backtest takes "
+                             "--start and --horizon")
+    args.start = 2005 if args.start is None else args.start
+    args.horizon = 5 if args.horizon is None else args.horizon
     comp, label = _composition_input(args.data)
     models = _backtest_models(args.models, comp)
     from kzecon.report.progress import bar, updater
@@ -567,13 +594,16 @@ def _gravity_world(args) -> int:
 
 
 def cmd_gravity(args) -> int:
-
     """``kzecon gravity``: PPML on the bundled panels or a user's file, the Advanced Guide replication, Dask groups."""
     from kzecon import gravity, study
     from kzecon.report import figures
 
     cluster = None if args.cluster in ("none", "None", "") else args.cluster
     _parse_years(args.years)  # a malformed --years is a usage error before anything is read
+    if args.formula:
+        from kzecon.gravity.formula import parse
+
+        parse(args.formula)  # so is a malformed --formula
     if args.panel == "dots" and not args.formula:
         return _gravity_world(args)
     if args.replicate:
@@ -658,8 +688,6 @@ def cmd_decompose(args) -> int:
 
     if args.start is not None and args.end is not None and args.start >= args.end:
         raise UsageError(f"--from {args.start} --to {args.end}: the period must run forward over at least two years")
-    if args.out is not None and not str(args.out).strip():
-        raise UsageError("--out needs a folder name")
     res = pipeline.decompose(country=args.country, start=args.start, end=args.end)
     print(res.summary())
     for part in ("china", "russia"):
@@ -719,7 +747,7 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("measures", help="partner shares, tilt, balance and concentration")
     m.add_argument("--flow", choices=["total", "exports", "imports"], default="total",
                    help="which trade to share out: exports + imports (default), exports or imports")
-    m.add_argument("--out", default=None, help="folder for CSV tables and the PNG figure")
+    m.add_argument("--out", type=FOLDER, default=None, help="folder for CSV tables and the PNG figure")
     m.add_argument("--data", default=None, help="a trade file (canonical CSV, IMF, Comtrade, .dta)")
     m.add_argument("--reporter", default=None, help="ISO-3 reporter (default KAZ)")
     m.add_argument("--side", choices=["reported", "mirror", "mixed"], default=None,
@@ -744,13 +772,13 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--records", choices=["resolutions", "all"], default="resolutions",
                    help="count votes on whole resolutions (default; paragraph, amendment and procedural votes, "
                         "read from the record text, are set aside and listed) or every roll call")
-    a.add_argument("--out", default=None, help="folder for CSV tables and the figure")
+    a.add_argument("--out", type=FOLDER, default=None, help="folder for CSV tables and the figure")
     a.set_defaults(func=cmd_alignment)
 
     pr = sub.add_parser("products", help="Kazakhstan–China trade by HS sector and Brent exposure")
     pr.add_argument("--brent", type=float, nargs="+", default=[50.0, 80.0, 110.0],
                     help="Brent prices (USD/bbl) for the scenario table (default 50 80 110)")
-    pr.add_argument("--out", default=None, help="folder for CSV tables and the figure")
+    pr.add_argument("--out", type=FOLDER, default=None, help="folder for CSV tables and the figure")
     pr.set_defaults(func=cmd_products)
 
     t = sub.add_parser("timeseries", help="unit-root and break tests, Bai–Perron, ARIMA forecast of a share")
@@ -759,7 +787,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5,
                    help="forecast horizon in years (default 5)")
     t.add_argument("--interventions", action="store_true", help="step dummies at 2010, 2013, 2015 in the ARIMA")
-    t.add_argument("--out", default=None, help="folder for tests.csv, breaks.csv, forecast.csv and a figure")
+    t.add_argument("--out", type=FOLDER, default=None,
+                   help="folder for tests.csv, breaks.csv, forecast.csv and a figure")
     t.set_defaults(func=cmd_timeseries)
 
     f = sub.add_parser("forecast", help="probabilistic composition forecast and risk probabilities")
@@ -786,7 +815,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="simulated paths (default 4000)")
     f.add_argument("--seed", type=SEED, default=2026, help="random seed, 0–4294967295 (default 2026): the same seed "
                    "gives the same paths")
-    f.add_argument("--out", default=None, help="folder for paths_summary.csv (year, partner, mean, 90%%/80%% bounds, "
+    f.add_argument("--out", type=FOLDER, default=None,
+                   help="folder for paths_summary.csv (year, partner, mean, 90%%/80%% bounds, "
                    "median), risk.csv (event, year; probability: the event holds that year, recalibrated where the "
                    "model carries the world backtest's calibration; raw_probability: the share of paths; "
                    "probability_by_year: at least once by that year; mc_se: Monte Carlo s.e. of the raw share), "
@@ -795,8 +825,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("backtest", help="rolling-origin backtest: coverage, accuracy, Brier scores")
     b.add_argument("--data", default=None, help="CSV with columns year, partner, share (default: Kazakhstan)")
-    b.add_argument("--start", type=YEAR, default=2005, help="first origin year (default 2005)")
-    b.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5, help="horizons 1…N (default 5)")
+    b.add_argument("--start", type=YEAR, default=None, help="first origin year (default 2005)")
+    b.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=None, help="horizons 1…N (default 5)")
     b.add_argument("--models", default=None, help="comma-separated subset of pooled,pooled_cal,drivers_cal,drivers,"
                    "world_cal,world,var,drift,rw,mean5,ensemble (default: pooled — the headline model, where the parts "
                    "are ones it knows — and var,drift,rw,mean5,ensemble); --world runs its own set")
@@ -807,13 +837,15 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--world", action="store_true", help="the world backtest: every economy's partner composition "
                    "(IMF DOTS), rolling origins, 20%% of economies held out, the world models against the per-series "
                    "models and statsforecast; writes coverage.csv, reliability.csv, summary.csv")
-    b.add_argument("--first-origin", dest="first_origin", type=YEAR, default=1990, help="--world: first origin")
-    b.add_argument("--last-origin", dest="last_origin", type=YEAR, default=2015, help="--world: last origin")
-    b.add_argument("--score-from", dest="score_from", type=YEAR, default=2000,
+    b.add_argument("--first-origin", dest="first_origin", type=YEAR, default=None,
+                   help="--world: first origin (default 1990)")
+    b.add_argument("--last-origin", dest="last_origin", type=YEAR, default=None,
+                   help="--world: last origin (default 2015)")
+    b.add_argument("--score-from", dest="score_from", type=YEAR, default=None,
                    help="--world: score origins from this year (default 2000)")
     b.add_argument("--no-statsforecast", dest="no_statsforecast", action="store_true",
                    help="--world: leave out the statsforecast baseline (the slowest part)")
-    b.add_argument("--out", default=None, help="folder for coverage.csv and the other tables")
+    b.add_argument("--out", type=FOLDER, default=None, help="folder for coverage.csv and the other tables")
     b.set_defaults(func=cmd_backtest)
 
     g = sub.add_parser("gravity", help="structural gravity by PPML: policy effects, published results reproduced")
@@ -849,14 +881,15 @@ def build_parser() -> argparse.ArgumentParser:
                    "(tcp://host:8786) instead of a local cluster")
     g.add_argument("--backend", choices=["kzecon", "pyfixest"], default="kzecon",
                    help="PPML estimator: kzecon's fast one (default) or pyfixest's fepois, same sample and answer")
-    g.add_argument("--out", default=None, help="folder for estimates.csv, dropped.csv and a figure")
+    g.add_argument("--out", type=FOLDER, default=None, help="folder for estimates.csv, dropped.csv and a figure")
     g.set_defaults(func=cmd_gravity)
 
     pa = sub.add_parser("panel", help="panel models and the customs-union DiD with wild cluster bootstrap")
     pa.add_argument("--reps", type=_int_in(1, 10**6, "--reps"), default=9999,
                     help="wild bootstrap replications (default 9999)")
     pa.add_argument("--seed", type=SEED, default=2026, help="random seed (default 2026)")
-    pa.add_argument("--out", default=None, help="folder for did.csv, event_study.csv/.png and model tables")
+    pa.add_argument("--out", type=FOLDER, default=None,
+                    help="folder for did.csv, event_study.csv/.png and model tables")
     pa.set_defaults(func=cmd_panel)
 
     dc = sub.add_parser("decompose", help="why the tilt: each partner's share change split into the world's part, "
@@ -867,13 +900,15 @@ def build_parser() -> argparse.ArgumentParser:
                     help="first year of the period (default 2000, or the composition's first year)")
     dc.add_argument("--to", dest="end", type=YEAR, default=None,
                     help="last year (default: the last year the composition and the world's data both cover, 2020)")
-    dc.add_argument("--out", required=True, help="folder for decomposition.csv (country, partner, from_year, to_year, "
+    dc.add_argument("--out", type=FOLDER, required=True,
+                    help="folder for decomposition.csv (country, partner, from_year, to_year, "
                     "share_from, share_to, change, world, policy, own; shares as fractions) and info.json (sources, "
                     "sides, years)")
     dc.set_defaults(func=cmd_decompose)
 
     br = sub.add_parser("brief", help="the whole pipeline on the bundled data: an HTML policy brief")
-    br.add_argument("--out", required=True, help="folder for index.html, figures/, findings.json and peers.csv")
+    br.add_argument("--out", type=FOLDER, required=True,
+                    help="folder for index.html, figures/, findings.json and peers.csv")
     br.add_argument("--country", default="KAZ", help="ISO-3 of the economy studied (default KAZ): any economy of the "
                     "IMF DOTS composition panel except China and Russia; sections whose data exist only for "
                     "Kazakhstan say what they would need")

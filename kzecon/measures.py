@@ -28,7 +28,7 @@ CIF_FOB_FACTOR = 1.10
 
 
 def _select(trade: pd.DataFrame, reporter: str, side: str | None, source: str | None) -> pd.DataFrame:
-    t = validate_trade(trade, check_country_codes=False)
+    t = validate_trade(trade)  # the CLI's validation: unknown codes refused, aggregates left out below
     t.attrs = {}
     t = t[t["reporter"] == reporter]
     if side is not None:

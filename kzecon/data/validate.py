@@ -121,6 +121,47 @@ def check_codes(df: pd.DataFrame, columns: Sequence[str]) -> None:
                               f"{' …' if len(bad) > 5 else ''} (convert with kzecon.data.to_iso3)")
 
 
+def whole_number(value, name: str, lo: int, hi: int | None = None) -> int:
+    """An option that must be a whole number in [lo, hi] (``horizon``, ``n_paths``, a year): returned as int; a
+    fraction, a string, a boolean or a number out of range is a :class:`UsageError` naming the option (exit 64, as
+    the CLI's own check)."""
+    ok = isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+    if not ok and isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
+        ok, value = True, int(value)
+    rng = f"{lo}–{hi}" if hi is not None else f"at least {lo}"
+    if not ok:
+        raise UsageError(f"{name} must be a whole number ({rng}), got {value!r}")
+    value = int(value)
+    if value < lo or (hi is not None and value > hi):
+        raise UsageError(f"{name} must be {rng}, got {value}")
+    return value
+
+
+DISSOLVED = {"SUN": 1991, "CSK": 1992, "DDR": 1990, "YMD": 1990, "YUG": 2003, "SCG": 2006, "ANT": 2010}
+"""Former states (ISO 3166-3) and their last year: the Soviet Union, Czechoslovakia, the German Democratic Republic,
+South Yemen, Yugoslavia (the code the Federal Republic kept to 2003), Serbia and Montenegro, the Netherlands
+Antilles."""
+
+
+def check_dissolved(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    """A former state's code in a year after it ended (SUN in 2015) is a coding error, not a partner: a
+    :class:`SchemaError` naming the code, its last year and a row."""
+    for c in columns:
+        if c not in df.columns:
+            continue
+        code = df[c].astype(str)
+        for old, last in DISSOLVED.items():
+            bad = (code == old).to_numpy() & (df["year"].to_numpy() > last)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                row = df.iloc[i]
+                ex = (f"{row['reporter']}→{row['partner']} {int(row['year'])}" if {"reporter", "partner"} <= set(df)
+                      else str(int(row["year"])))
+                raise SchemaError(f"{what}: column '{c}' has {int(bad.sum())} row(s) of {old} after {last}, the last "
+                                  f"year of that former state (e.g. {ex}); give its trade under the successor states' "
+                                  "codes")
+
+
 def check_positive_values(values, what: str) -> list[float]:
     """A list of option values (prices, levels) that must be finite positive numbers: returned as floats, else a
     :class:`UsageError` naming the first bad one."""
@@ -161,6 +202,25 @@ def year_series(df: pd.DataFrame, column: str, what: str, *, positive: bool = Fa
         raise SchemaError(f"{what}: column '{column}' must be {need} in every year; {raw.iloc[first]!r} in "
                           f"{years.iloc[first]}" + (f" ({int(bad.sum())} such rows)" if bad.sum() > 1 else ""))
     return pd.Series(v.to_numpy(), index=pd.Index(years.to_numpy(), name="year"), name=column).sort_index()
+
+
+def check_year_coverage(series: pd.Series, first: int, last: int, what: str, why: str) -> None:
+    """Every year from ``first`` to ``last`` must be in ``series``' index: a :class:`CoverageError` naming the years
+    the series covers, the years missing inside or at either end, and ``why`` they are needed."""
+    have = set(int(y) for y in series.index)
+    missing = [y for y in range(int(first), int(last) + 1) if y not in have]
+    if not missing:
+        return
+    lo, hi = min(have), max(have)
+    inside = [y for y in missing if lo < y < hi]
+    parts = []
+    if first < lo:
+        parts.append(f"it starts in {lo}")
+    if last > hi:
+        parts.append(f"it ends in {hi}")
+    if inside:
+        parts.append(f"year(s) {', '.join(map(str, inside[:5]))}{' …' if len(inside) > 5 else ''} are missing")
+    raise CoverageError(f"{what} runs {lo}–{hi} but {' and '.join(parts)}; {why} needs every year {first}–{last}")
 
 
 def check_no_aggregates(df: pd.DataFrame, columns: Sequence[str], what: str = "gravity data") -> None:
@@ -220,6 +280,7 @@ def validate_trade(df: pd.DataFrame, *, key: Sequence[str] | None = None,
                           + ", ".join(f"{a}→{b}" for a, b in sorted(mapped.items())), DataQualityWarning, stacklevel=2)
     if check_country_codes:
         check_codes(out, ["reporter", "partner"])
+    check_dissolved(out, ["reporter", "partner"], "trade data")
     if key is None:
         key = TRADE_KEY + [c for c in ("source", "reporter_side") if c in out.columns]
     check_duplicates(out, key)

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, SchemaError
+from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, SchemaError, UsageError
 from kzecon.results import results_class
 
 from .core import MODELS, WORLD_CHOICE, event_hits, events_for, simulate
+from .registry import WORLD_MODELS as WORLD_MODELS_ALL
 
 
 def wilson(k: float, n: float, level: float = 0.95) -> tuple[float, float]:
@@ -98,10 +99,19 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
         progress: Callable[[int, int], None] | None = None) -> Backtest:
     """Rolling-origin backtest of ``models`` on ``comp``: a :class:`Backtest`. ``progress(done, total)`` is told
     after each model × origin."""
+    from kzecon.data.validate import whole_number
     from kzecon.timeseries import composition_frame
 
     from .scores import crps_ensemble
 
+    start = whole_number(start, "start (the first origin year)", 1800, 2200)
+    horizon = whole_number(horizon, "horizon (years ahead)", 1, 30)
+    n_paths = whole_number(n_paths, "n_paths", 100)
+    seed = whole_number(seed, "seed", 0, 2**32 - 1)
+    unknown = [m for m in models if m not in (*MODELS, "ensemble", *WORLD_MODELS_ALL)]
+    if unknown or not len(models):
+        raise UsageError(f"models: unknown model(s) {', '.join(map(repr, unknown))}; choose among "
+                         f"{', '.join((*WORLD_MODELS_ALL, *MODELS, 'ensemble'))}")
     wide = composition_frame(comp, min_years=8)
     years = [int(y) for y in wide.index]
     origins = [y for y in years if y >= start and y < years[-1]]

@@ -270,10 +270,11 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
     (:func:`kzecon.forecast.drivers.read_scenario`);
     ``brent``: a user's Brent price history (Series by year) for the driver model.
     """
-    if horizon < 1 or horizon > 30:
-        raise SchemaError(f"horizon must be 1–30 years, got {horizon}")
-    if n_paths < 100:
-        raise SchemaError(f"n_paths must be at least 100 for stable probabilities, got {n_paths}")
+    from kzecon.data.validate import whole_number
+
+    horizon = whole_number(horizon, "horizon (years ahead)", 1, 30)
+    n_paths = whole_number(n_paths, "n_paths (at least 100 for stable probabilities)", 100)
+    seed = whole_number(seed, "seed", 0, 2**32 - 1)
     wide = composition_frame(comp, min_years=8)
     parts = list(wide.columns)
     from .parts import resolve
@@ -286,6 +287,18 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
     if (scenario is not None or brent is not None) and model not in DRIVER_MODELS:
         raise SchemaError(f"a driver scenario or price history conditions the driver models "
                           f"({', '.join(DRIVER_MODELS)}), not {model!r}")
+    if brent is not None:
+        from kzecon.data.validate import check_year_coverage
+
+        from .drivers import FIRST_YEAR
+
+        brent = _price_series(brent)
+        lo = int(brent.index.min())
+        check_year_coverage(brent, max(lo, FIRST_YEAR - 1), origin, "the Brent price history",
+                            f"the driver model (its years to {origin}, the composition's last)")
+        if lo > FIRST_YEAR - 1:
+            warnings.warn(f"the Brent price history starts in {lo}: the oil effect is learned from {lo + 1}–{origin} "
+                          f"only (the bundled series from {FIRST_YEAR})", DataQualityWarning, stacklevel=2)
     if model in POOLED_MODELS:
         from .pooled import forecast_composition as pooled_composition
 
@@ -373,17 +386,20 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
     bundled annual Brent series (``kzecon.data.load_oil("brent", "annual")``).
     """
     import kzecon
-    from kzecon.data.validate import year_series
+    from kzecon.data.validate import whole_number, year_series
 
+    horizon = whole_number(horizon, "horizon (years ahead)", 1, 30)
+    n_paths = whole_number(n_paths, "n_paths", 100)
+    seed = whole_number(seed, "seed", 0, 2**32 - 1)
     sc = year_series(scenario, "brent", "scenario", positive=True)
     wide = composition_frame(comp)
     ref = reference if reference in wide.columns else wide.columns[-1]
     brent = _price_series(kzecon.data.load_oil("brent", "annual").set_index("year").iloc[:, -1]
                           if brent is None else brent)
-    years = [y for y in wide.index if y in brent.index]
-    if len(years) < len(wide):
-        raise CoverageError(f"Brent prices cover {brent.index.min()}–{brent.index.max()}; the composition runs to "
-                            f"{wide.index.max()}")
+    from kzecon.data.validate import check_year_coverage
+
+    check_year_coverage(brent, int(wide.index[0]), int(wide.index[-1]), "the Brent price history",
+                        "the VAR on the log-ratios and log Brent (every year of the composition)")
     res = composition_var(wide, reference=ref, extra=pd.DataFrame({"log_brent": np.log(brent)}))
     var = res.backend
     origin = int(wide.index[-1])

@@ -2,7 +2,9 @@
 
 Left of ``~`` the flow; then the regressors (column names, or the terms :mod:`kzecon.gravity.terms` reads as
 data: ``log(dist)``, ``I(rta * post)``, ``rta:post``, ``C(region)``, ``i(year, ref=2000)``; no user text is
-evaluated as Python); after ``|`` the fixed effects. A fixed effect is a column of the frame, an
+evaluated as Python) with fixest's meaning: ``rta*lang`` is ``rta + lang + rta:lang``, while ``/``, ``^`` and
+``-`` outside parentheses (nesting, crossing, removal in R) are refused with the ``I(…)`` to write instead; after
+``|`` the fixed effects. A fixed effect is a column of the frame, an
 interaction of columns written ``exporter^year`` (fixest's syntax), or one of kzecon's built-ins, made from the
 frame's ``exporter``, ``importer`` and ``year`` when it has no column of that name:
 
@@ -68,10 +70,13 @@ def parse(formula: str) -> GravityFormula:
     if len(parts) > 2:
         raise UsageError(f"formula {formula!r}: at most one '|' (regressors | fixed effects); instrumental "
                          "variables are not supported")
-    terms = _split_terms(parts[0])
-    if any(t in ("0", "-1") for t in terms):
+    written = _split_terms(parts[0])
+    if any(t in ("0", "-1") for t in written):
         raise UsageError(f"formula {formula!r}: the constant is absorbed by the fixed effects; drop '0' / '-1'")
-    terms = tuple(t for t in terms if t != "1")
+    written = tuple(t for t in written if t != "1")
+    if len(set(written)) < len(written):
+        raise UsageError(f"formula {formula!r} names a regressor twice")
+    terms = tuple(dict.fromkeys(x for t in written for x in expand(t, formula)))  # a*b: a, b, a:b (once each)
     for t in terms:
         if not _NAME.match(t):
             columns_of(t)  # the term's grammar, before any data is read (UsageError naming it)
@@ -83,11 +88,31 @@ def parse(formula: str) -> GravityFormula:
         if not all(_NAME.match(p.strip()) for p in f.split("^")):
             raise UsageError(f"formula {formula!r}: fixed effect {f!r} must be a column name or columns joined by "
                              "'^' (e.g. exporter^year)")
-    if len(set(terms)) < len(terms):
-        raise UsageError(f"formula {formula!r} names a regressor twice")
     if len(set(fes)) < len(fes):
         raise UsageError(f"formula {formula!r} names a fixed effect twice")
     return GravityFormula(depvar, terms, tuple(f.replace(" ", "") for f in fes))
+
+
+def expand(term: str, formula: str = "") -> tuple[str, ...]:
+    """A written term in R's and fixest's formula meaning: ``a*b`` is ``a + b + a:b`` (and ``a*b*c`` every main
+    effect and interaction, lower orders first); any other term is itself. Operators whose formula meaning differs
+    from arithmetic and that kzecon does not read as fixest does — ``/`` (nesting), ``^`` or ``**`` (crossing),
+    ``-`` (removing a term) outside parentheses — are a :class:`UsageError` saying how to write the arithmetic
+    (inside ``I(…)``)."""
+    where = f"formula {formula!r}: " if formula else ""
+    for op, meaning in (("/", "nesting (a + a:b)"), ("^", "crossing"), ("-", "removing a term")):
+        if len(split_top_level(term.replace("**", "^"), op)) > 1:
+            raise UsageError(f"{where}term {term!r}: '{op if op != '^' else '^ or **'}' outside parentheses means "
+                             f"{meaning} in R and fixest formulas, which kzecon does not read; write the arithmetic "
+                             f"inside I(…), e.g. I({term.replace('^', '**')})")
+    factors = split_top_level(term, "*")
+    if len(factors) == 1:
+        return (term,)
+    if any(not f for f in factors):
+        raise UsageError(f"{where}term {term!r} has an empty factor around '*'")
+    from itertools import combinations
+
+    return tuple(":".join(c) for k in range(1, len(factors) + 1) for c in combinations(factors, k))
 
 
 def _split_terms(s: str) -> tuple[str, ...]:

@@ -430,10 +430,30 @@ class PPML:
             raise CoverageError(f"{self.name}: no positive flows left after removing separated observations")
         self._check_absorbed()
 
+    def _check_clusters(self) -> None:
+        """A clustered variance needs two clusters or more in every dimension on the estimation sample (fixest refuses
+        one too): a :class:`SpecificationError` naming the variable otherwise."""
+        if self.cluster_codes is None:
+            return
+        cl = self.cluster_codes.reshape(len(self.cluster_codes), -1)
+        for name, col in zip(self.cluster.split(" + "), cl.T, strict=False):
+            g = len(np.unique(col[col >= 0]))
+            if g < 2:
+                raise SpecificationError(f"{self.name}: cluster variable '{name}' has {g} level(s) on the estimation "
+                                         "sample: a clustered variance needs at least two clusters; cluster by "
+                                         "another variable, or pass cluster=None (--cluster none) for "
+                                         "heteroskedasticity-robust errors")
+
     def _omit(self, gone: Mapping[str, str]) -> None:
-        """Leave the regressors ``gone`` ({term: reason}) out of the model, with one warning naming them."""
+        """Leave the regressors ``gone`` ({term: reason}) out of the model, with one warning naming them; when that
+        would leave no regressor a :class:`SpecificationError` (fixest refuses such a model too)."""
         if not gone:
             return
+        if all(t in gone for t in self.terms):
+            raise SpecificationError(f"{self.name}: every regressor is not identified on this sample — "
+                                     + "; ".join(f"{t} ({why})" for t, why in gone.items())
+                                     + ": nothing left to estimate; drop the fixed effect that absorbs them or use "
+                                       "regressors that vary within its groups", terms=tuple(gone))
         cols = [j for j, t in enumerate(self.terms) if t not in gone]
         self.X = np.ascontiguousarray(self.X[:, cols])
         self.terms = [self.terms[j] for j in cols]
@@ -481,6 +501,8 @@ class PPML:
                 X[:, self.terms.index(col)] = vals[self.keep]
             if np.isnan(X).any():
                 raise SchemaError("replace: the new regressor values are missing for rows in the sample")
+        if se:
+            self._check_clusters()
         if backend == "pyfixest":
             return self._fit_pyfixest(X, tol, maxiter, replaced=bool(replace))
         start = self._state if (warm and self._state is not None) else None

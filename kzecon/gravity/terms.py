@@ -8,7 +8,8 @@ A term is one of:
 * a transform of an expression: ``log(x)``, ``log1p(x)``, ``exp(x)``, ``sqrt(x)``, ``abs(x)`` (also written
   ``np.log(x)``, ``numpy.log(x)``);
 * arithmetic on columns and numbers: ``I(rta * post)``, ``I(dist / 1000)``, ``log(gdp_o * gdp_d)``
-  (``+ - * / **``, parentheses; ``I(…)`` is needed only for ``+`` and ``-``, which otherwise separate terms);
+  (``+ - * / **``, parentheses) inside ``I(…)`` or a transform — outside them these operators have their formula
+  meaning (:func:`kzecon.gravity.formula.expand`: ``a*b`` is ``a + b + a:b``);
 * an interaction ``a:b`` (the product of its parts);
 * a categorical variable's dummies: ``C(region)`` (every level but the first, named ``C(region)[T.level]``) or
   fixest's ``i(var)`` / ``i(var, ref=level)`` (every level, or all but ``ref``, named ``var::level``).

@@ -50,6 +50,13 @@ def _plain(x):
     raise TypeError(f"not JSON serialisable: {type(x).__name__}")
 
 
+def _umask() -> int:
+    """The process's file-creation mask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class Output:
     """The files of one command, written into a temporary folder beside ``DIR`` and moved into ``DIR`` only when
     the command has finished: an interrupted, failed or concurrent run never leaves a half-written output.
@@ -68,6 +75,8 @@ class Output:
         try:
             parent.mkdir(parents=True, exist_ok=True)
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.final.name}.kzecon-tmp-", dir=parent))
+            # mkdtemp makes the folder private (0700); the output folder gets the user's umask, as mkdir gives
+            os.chmod(self.tmp, 0o777 & ~_umask())
         except OSError as err:
             raise DataFileError(f"cannot write to {self.final}: {err.strerror or err}") from err
         if self.final.exists() and not self.final.is_dir():

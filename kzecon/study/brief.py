@@ -208,7 +208,19 @@ class _Background:
 
         self.name, self.kwargs, self.pool = name, kwargs, None
         if (os.cpu_count() or 1) > 1:
-            self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=_quiet_worker)
+            import signal
+            import threading
+
+            # the worker must ignore Ctrl-C from its first instruction: a spawned interpreter inherits an ignored
+            # SIGINT (the initializer runs only after it has unpickled its task, and a Ctrl-C before that printed a
+            # traceback of its own)
+            main = threading.current_thread() is threading.main_thread()
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+            try:
+                self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=_quiet_worker)
+            finally:
+                if main:
+                    signal.signal(signal.SIGINT, previous)
             self.job = self.pool.apply_async(_in_child, (name, kwargs))
 
     def result(self):

@@ -43,13 +43,14 @@ MIRROR_YEAR = {"KAZ": 2018}  # the year the brief quotes reported vs mirror (els
 
 
 def check_country(country: str) -> str:
-    """``country`` upper-cased if the study can run on it: a known ISO-3 code other than China and Russia (the two
-    poles compared) with a composition in the IMF DOTS panel; else a :class:`UsageError` or :class:`CoverageError`
-    naming it."""
-    from kzecon.data.countries import is_aggregate, is_known_iso3
+    """``country`` upper-cased if the study can run on it (a former ISO code as its successor: ROM → ROU, as the data
+    files read it): a known ISO-3 code other than China and Russia (the two poles compared) with a composition in the
+    IMF DOTS panel; else a :class:`UsageError` or :class:`CoverageError` naming it."""
+    from kzecon.data.countries import FORMER_ISO3, is_aggregate, is_known_iso3
     from kzecon.errors import CoverageError, UsageError
 
     code = str(country).strip().upper()
+    code = FORMER_ISO3.get(code, code) if not is_known_iso3(code) else code  # ROM → ROU, as the data files read it
     if len(code) != 3 or not code.isalpha() or not is_known_iso3(code):
         raise UsageError(f"country {country!r} is not an ISO-3 code (e.g. KAZ, UZB, MNG)")
     if is_aggregate(code):
@@ -238,8 +239,18 @@ def share_breaks(shares: TradeShares | None = None, *, country: str = DEFAULT_CO
 
 # ---------------------------------------------------------------------------------------------- risk
 def event_probability(risk: pd.DataFrame, event: str, year: int) -> float:
-    """The probability of ``event`` in ``year`` from a risk table (:meth:`CompositionForecast.risk`)."""
-    return float(risk[(risk["event"] == event) & (risk["year"] == year)]["probability"].iloc[0])
+    """The probability of ``event`` in ``year`` from a risk table (:meth:`CompositionForecast.risk`); an event or a
+    year the table does not hold is a :class:`UsageError` naming what it holds."""
+    from kzecon.errors import UsageError
+
+    if event not in set(risk["event"]):
+        known = ", ".join(dict.fromkeys(risk["event"]))
+        raise UsageError(f"risk event {event!r} is not in the forecast; events: {known}")
+    hit = risk[(risk["event"] == event) & (risk["year"] == year)]
+    if hit.empty:
+        years = risk.loc[risk["event"] == event, "year"]
+        raise UsageError(f"year {year!r} is not forecast; the forecast runs {int(years.min())}–{int(years.max())}")
+    return float(hit["probability"].iloc[0])
 
 
 def composition(country: str = DEFAULT_COUNTRY) -> pd.DataFrame:
@@ -346,9 +357,18 @@ class DependenceRisk:
         return event_probability(self.risk, event, year)
 
     def share(self, part: str, year: int) -> pd.Series:
-        """The headline forecast of ``part`` in ``year``: mean, median and 90% bounds."""
+        """The headline forecast of ``part`` in ``year``: mean, median and 90% bounds (a :class:`UsageError` naming
+        the parts and years forecast otherwise)."""
+        from kzecon.errors import UsageError
+
         s = self.paths_summary
-        return s[(s["partner"] == part) & (s["year"] == year)].iloc[0]
+        if part not in set(s["partner"]):
+            raise UsageError(f"part {part!r} is not forecast; parts: {', '.join(dict.fromkeys(s['partner']))}")
+        hit = s[(s["partner"] == part) & (s["year"] == year)]
+        if hit.empty:
+            raise UsageError(f"year {year!r} is not forecast; the forecast runs {int(s['year'].min())}–"
+                             f"{int(s['year'].max())}")
+        return hit.iloc[0]
 
     def world_score(self, model: str, column: str) -> pd.Series:
         """A held-out score of the world backtest by horizon (origins 2000–2015)."""

@@ -1,0 +1,236 @@
+"""The boundary, second pass (issue 42): one test (or a generated family) per class of defect, through the API and
+the CLI alike — fixest's formula meaning, degenerate designs, options checked before work, driver histories, one
+validation for API and CLI, valid input accepted, output folders with the user's umask, kzecon exceptions only, and a
+clean Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kzecon
+from kzecon import forecast, gravity, measures
+from kzecon.cli import main
+from kzecon.errors import CoverageError, KzeconError, SchemaError, SpecificationError, UsageError
+from kzecon.gravity.formula import expand, parse
+from kzecon.gravity.simulate import simulate_bloc_panel
+from kzecon.study import pipeline
+
+
+def _one_line(capsys) -> str:
+    """The one error line on stderr (warnings about the input, such as made-up country codes, aside)."""
+    err = [ln for ln in capsys.readouterr().err.strip().splitlines() if not ln.startswith("kzecon: warning:")]
+    assert len(err) == 1, err
+    return err[0]
+
+
+@pytest.fixture(scope="module")
+def panel():
+    p = simulate_bloc_panel(12, 8, waves=((4, 3),), effect=0.1, seed=3)
+    rng = np.random.default_rng(0)
+    pairs = p.groupby(["exporter", "importer"]).ngroup().to_numpy()
+    p["rta"] = (rng.uniform(size=len(p)) < 0.4).astype(int)
+    p["lang"] = (rng.uniform(size=pairs.max() + 1) < 0.5)[pairs].astype(int)
+    p["pair_const"] = pairs * 0.1
+    p["one"] = 1
+    return p
+
+
+# ------------------------------------------------------------------------------------------ formula meaning
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", "d", "log(x)", "I(y * 2)"]), min_size=1, max_size=4, unique=True))
+def test_star_is_every_main_effect_and_interaction(factors):
+    """``a*b*…`` expands as in R: 2^k − 1 terms, the main effects first, each interaction once."""
+    terms = expand("*".join(factors))
+    assert len(terms) == 2 ** len(factors) - 1
+    assert list(terms[:len(factors)]) == factors
+    assert len(set(terms)) == len(terms)
+    assert terms[-1] == ":".join(factors)
+
+
+def test_star_equals_pyfixest(panel):
+    """``flow ~ rta*bloc | …`` fits rta, bloc and rta:bloc, the same coefficients as pyfixest's fepois."""
+    import pyfixest as pf
+
+    d = panel.assign(ey=panel["exporter"] + panel["year"].astype(str), iy=panel["importer"] + panel["year"].astype(str))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = pf.fepois("flow ~ rta*bloc | ey + iy", data=d, vcov="hetero").coef()
+        got = gravity.ppml(panel, "flow ~ rta*bloc | exp_year + imp_year", cluster=None).params
+    assert list(got.index) == ["rta", "bloc", "rta:bloc"]
+    np.testing.assert_allclose(got.to_numpy(), ref[["rta", "bloc", "rta:bloc"]].to_numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("formula", ["flow ~ rta/lang", "flow ~ rta^2", "flow ~ rta**2", "flow ~ rta - lang"])
+def test_formula_operators_with_another_meaning_are_refused(tmp_path, capsys, panel, formula):
+    with pytest.raises(UsageError, match="I\\("):
+        parse(formula)
+    f = tmp_path / "p.csv"
+    panel.to_csv(f, index=False)
+    assert main(["gravity", "--data", str(f), "--formula", formula + " | exp_year + imp_year",
+                 "--out", str(tmp_path / "o")]) == 64
+    assert "outside parentheses" in _one_line(capsys)
+    assert not (tmp_path / "o").exists()
+
+
+# ------------------------------------------------------------------------------------------ degenerate designs
+
+
+def test_every_regressor_absorbed_is_one_error(tmp_path, capsys, panel):
+    with pytest.raises(SpecificationError, match="pair_const"):
+        gravity.ppml(panel, "flow ~ pair_const | exp_year + imp_year + pair")
+    f = tmp_path / "p.csv"
+    panel.to_csv(f, index=False)
+    assert main(["gravity", "--data", str(f), "--formula", "flow ~ pair_const | exp_year + imp_year + pair",
+                 "--out", str(tmp_path / "o")]) == 5
+    assert "nothing left to estimate" in _one_line(capsys)
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("backend", ["kzecon", "pyfixest"])
+def test_one_cluster_is_refused_with_its_name(panel, backend):
+    with pytest.raises(SpecificationError, match="'one' has 1 level"):
+        gravity.ppml(panel, "flow ~ bloc | exp_year + imp_year + pair", cluster="one", backend=backend)
+
+
+def test_an_absorbed_regressor_is_omitted_as_fixest_does(panel):
+    with pytest.warns(kzecon.errors.CollinearityWarning, match="pair_const"):
+        res = gravity.ppml(panel, "flow ~ bloc + pair_const | exp_year + imp_year + pair")
+    assert list(res.params.index) == ["bloc"]
+
+
+# ------------------------------------------------------------------------------------------ options before work
+
+
+@pytest.mark.parametrize("args", [
+    ["backtest", "--world", "--data", "x.csv"], ["backtest", "--world", "--horizon", "3"],
+    ["backtest", "--world", "--start", "2008"], ["backtest", "--world", "--models", "rw"],
+    ["backtest", "--world", "--score-from", "2014", "--last-origin", "2010"],
+    ["backtest", "--first-origin", "2000"], ["forecast", "--out", ""], ["forecast", "--out", "  "],
+    ["decompose", "--from", "2012", "--to", "2011", "--out", "d"],
+])
+def test_contradicting_or_ignored_options_are_refused_at_once(tmp_path, capsys, args):
+    os.chdir(tmp_path)
+    t0 = time.perf_counter()
+    assert main(args) == 64
+    assert time.perf_counter() - t0 < 5  # before any work
+    _one_line(capsys)
+    assert not any(p.name != "x.csv" for p in tmp_path.iterdir())
+
+
+# ------------------------------------------------------------------------------------------ driver histories
+
+
+@pytest.mark.parametrize("cut", ["end", "gap"])
+def test_a_brent_history_that_misses_years_is_refused(tmp_path, capsys, cut):
+    b = kzecon.data.load_oil("brent", "annual")[["year", "price_usd_per_bbl"]].rename(
+        columns={"price_usd_per_bbl": "brent"})
+    b = b[b["year"] <= 2019] if cut == "end" else b[b["year"] != 2003]
+    bf, sf = tmp_path / "b.csv", tmp_path / "s.csv"
+    b.to_csv(bf, index=False)
+    pd.DataFrame({"year": [2026], "brent": [60.0]}).to_csv(sf, index=False)
+    out = tmp_path / "o"
+    assert main(["forecast", "--scenario", str(sf), "--brent", str(bf), "--horizon", "2", "--out", str(out)]) == 3
+    line = _one_line(capsys)
+    assert ("ends in 2019" in line) if cut == "end" else ("2003" in line and "missing" in line)
+    assert not out.exists()
+
+
+# ------------------------------------------------------------------------------------------ one validation
+
+
+@pytest.mark.parametrize("partner, words", [("World", "WORLD"), ("EU", "'EU'"), ("XYZ", "XYZ"),
+                                            ("SUN", "after 1991")])
+def test_api_refuses_the_partners_the_cli_refuses(tmp_path, capsys, partner, words):
+    t = pd.DataFrame({"reporter": "KAZ", "partner": ["CHN", "RUS", partner], "year": 2015, "flow": "export",
+                      "value_usd": [10.0, 20.0, 5.0]})
+    with pytest.raises(SchemaError, match=words):
+        measures.partner_shares(t, flow="export")
+    f = tmp_path / "t.csv"
+    t.to_csv(f, index=False)
+    assert main(["measures", "--data", str(f), "--out", str(tmp_path / "o")]) == 3
+    assert words.strip("'") in _one_line(capsys)
+
+
+def test_former_code_of_an_economy_is_its_successor():
+    assert pipeline.check_country("ROM") == "ROU"
+
+
+# ------------------------------------------------------------------------------------------ output folders
+
+
+def test_output_folders_get_the_users_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "o"
+        assert main(["decompose", "--country", "MNG", "--from", "2010", "--to", "2012", "--out", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert (out.stat().st_mode & 0o777) == 0o755
+    assert all((p.stat().st_mode & 0o044) == 0o044 for p in out.iterdir())
+
+
+# ------------------------------------------------------------------------------------------ kzecon exceptions only
+
+
+NOT_A_WHOLE_NUMBER = st.one_of(st.floats(allow_nan=True, allow_infinity=True).filter(
+    lambda x: not (np.isfinite(x) and float(x).is_integer())), st.text(max_size=3), st.booleans(), st.none())
+
+
+@settings(max_examples=30, deadline=None)
+@given(horizon=st.one_of(NOT_A_WHOLE_NUMBER, st.integers(-5, 0), st.integers(31, 10**6)),
+       paths=st.one_of(NOT_A_WHOLE_NUMBER, st.integers(-5, 99)))
+def test_bad_option_values_are_usage_errors(horizon, paths):
+    comp = pipeline.composition("KAZ")
+    with pytest.raises(UsageError, match="horizon"):
+        forecast.simulate(comp, model="rw", horizon=horizon, n_paths=100)
+    with pytest.raises(UsageError, match="n_paths"):
+        forecast.simulate(comp, model="rw", horizon=2, n_paths=paths)
+
+
+def test_lookups_of_what_a_forecast_does_not_hold_are_usage_errors():
+    comp = pipeline.composition("KAZ")
+    fc = forecast.simulate(comp, model="rw", horizon=3, n_paths=200)
+    risk = fc.risk()
+    with pytest.raises(UsageError, match="events: china_above_russia"):
+        pipeline.event_probability(risk, "no_such_event", 2027)
+    with pytest.raises(UsageError, match="runs 2026–2028"):
+        pipeline.event_probability(risk, "china_above_russia", 2090)
+
+
+def test_errors_are_kzecon_errors():
+    with pytest.raises(KzeconError):
+        pipeline.decompose(country="KAZ", start=2010, end=2010)
+    with pytest.raises(CoverageError):
+        pipeline.decompose(country="KAZ", start=2015, end=2025)
+
+
+# ------------------------------------------------------------------------------------------ Ctrl-C
+
+
+@pytest.mark.slow
+def test_ctrl_c_to_the_process_group_during_the_brief_prints_one_line(tmp_path):
+    """The terminal sends Ctrl-C to the whole group, the background worker included, at any moment of its start."""
+    for delay in (2.5, 4.0):
+        out = tmp_path / f"b{delay}"
+        p = subprocess.Popen([sys.executable, "-m", "kzecon.cli", "brief", "--out", str(out), "--no-cache"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(p.pid, signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+        lines = [ln for ln in err.splitlines() if not ln.startswith("[")]  # the progress lines
+        assert p.returncode == 130
+        assert lines == ["kzecon: interrupted; nothing written"], err[-2000:]
+        assert not out.exists()
