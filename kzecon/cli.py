@@ -272,13 +272,27 @@ def cmd_timeseries(args) -> int:
 
 
 def _composition_input(path: str | None):
+    """The composition of --data (long: year, partner, share; or wide: year and a column per part) or
+    Kazakhstan's."""
+    import pandas as pd
+
     if path is None:
         comp = kzecon.study.pipeline.composition()
         return comp, f"Kazakhstan's total trade by partner group ({comp.attrs['side']} figures, spliced)"
-    df = kzecon.data.read_any(path)
-    from kzecon.data.validate import require_columns
-
-    require_columns(df, ["year", "partner", "share"], path)
+    df = kzecon.data.read_table(path)
+    df.columns = [str(c).strip() for c in df.columns]
+    lower = {c.lower(): c for c in df.columns}
+    if {"year", "partner", "share"} <= set(lower):  # long: year, partner, share
+        df = df.rename(columns={lower[c]: c for c in ("year", "partner", "share")})
+    elif "year" in lower and len(df.columns) >= 3:  # wide: year and one column per part
+        df = df.rename(columns={lower["year"]: "year"}).melt(id_vars="year", var_name="partner", value_name="share")
+    else:
+        raise kzecon.errors.SchemaError(f"{path}: a composition has columns year, partner, share (long) or year and "
+                                        f"one column per part (wide); found {', '.join(df.columns)}")
+    for col in ("year", "share"):  # numbers as numbers; text that is not a number left for the validation to name
+        conv = pd.to_numeric(df[col], errors="coerce")
+        if conv.notna().sum() == df[col].notna().sum():
+            df[col] = conv
     return df, f"composition in {path}"
 
 
@@ -299,7 +313,7 @@ def cmd_forecast(args) -> int:
     if scen is not None:
         scen.columns = [c.strip().lower() if c.strip().lower() in ("year", "brent") else c
                         for c in map(str, scen.columns)]
-    brent = kzecon.data.read_any(args.brent) if args.brent else None  # validated where it is used
+    brent = kzecon.data.read_price_history(args.brent) if args.brent else None
     if model == "auto":
         model, acc = forecast.choose_model(comp, horizon=min(args.horizon, 5), seed=args.seed, events=events)
         how = "the world backtest (every economy's history)" if acc is None and model in forecast.WORLD_MODELS \
@@ -459,7 +473,9 @@ def _backtest_models(text: str | None, comp) -> list[str]:
     from kzecon.forecast import registry
 
     if text:
-        models = [m.strip() for m in text.split(",") if m.strip()]
+        models = [m.strip() for m in text.split(",")]
+        if any(not m for m in models):
+            raise UsageError(f"--models {text!r} has an empty item (a doubled or trailing comma)")
         known = (*registry.WORLD_MODELS, *registry.SERIES_MODELS, "ensemble")
         bad = [m for m in models if m not in known]
         if bad or not models:
@@ -537,12 +553,16 @@ def _gravity_by(args, cluster) -> int:
     est = distributed.ppml_by(source, args.formula, by=args.by, cluster=cluster, client=client,
                               workers=args.workers, years=years, backend=args.backend)
     failed = est[est["status"] == "failed"]
+    if len(failed) and failed["sector"].nunique() == est["sector"].nunique():
+        raise kzecon.errors.EstimationError(
+            f"no group of {args.by} could be fitted ({est['sector'].nunique()} groups); the first: "
+            f"{failed['sector'].iloc[0]}: {failed['reason'].iloc[0]}"[:600])
     print(f"PPML {args.formula} by {args.by}: {est['sector'].nunique()} groups, {len(failed)} not fitted")
     print(est[["sector", "term", "estimate", "std_error", "nobs", "status"]].to_string(
         index=False, float_format=lambda x: f"{x:.4f}"))
     if len(failed):
-        print("not fitted: " + "; ".join(f"{r.sector}: {r.reason}" for r in failed.itertuples())[:2000],
-              file=sys.stderr)
+        warnings.warn("not fitted: " + "; ".join(f"{r.sector}: {r.reason}" for r in failed.itertuples())[:2000],
+                      kzecon.errors.DataQualityWarning, stacklevel=2)
     if args.out:
         with Output(args.out) as out:
             out.csv(est, "estimates.csv")
@@ -558,10 +578,12 @@ def _gravity_world(args) -> int:
     from kzecon.report.progress import bar, updater
     from kzecon.study import eaeu as world
 
+    args.ri = 99 if args.ri is None else args.ri
+    args.score_reps = 9999 if args.score_reps is None else args.score_reps
     with bar(total=args.ri, desc="placebo refits") as pb:  # the longest step: 99 refits take about 100 s here
         res = world.eaeu_models(ri_reps=args.ri, score_reps=args.score_reps, seed=args.seed,
                                 client=_dask_client(args), workers=args.workers,
-                                progress=lambda msg: print(msg, file=sys.stderr, flush=True),
+                                progress=lambda msg: sys.stderr.isatty() and print(msg, file=sys.stderr, flush=True),
                                 ri_progress=updater(pb))
     est = res.to_frame()
     print(res.summary())
@@ -593,12 +615,47 @@ def _gravity_world(args) -> int:
     return 0
 
 
+def _gravity_options(args) -> None:
+    """Options that the chosen mode would ignore are refused before anything is read (exit 64)."""
+    if not args.cluster.strip():
+        raise UsageError("--cluster needs a variable (e.g. pair_id, 'exporter + importer'), 'none' for robust "
+                         "errors, or leave it out for the default")
+    if args.years is not None and not args.years.strip():
+        raise UsageError("--years needs years: START:END[:STEP] or Y1,Y2,…")
+    world = args.panel == "dots" and not args.formula
+    given = {"--data": args.data, "--formula": args.formula, "--panel": args.panel, "--by": args.by,
+             "--years": args.years, "--cluster": None if args.cluster == "auto" else args.cluster,
+             "--backend": None if args.backend == "kzecon" else args.backend, "--ri": args.ri,
+             "--score-reps": args.score_reps, "--workers": args.workers, "--scheduler": args.scheduler}
+    if args.replicate:
+        mode, allowed = "--replicate (the Advanced Guide's panel and specifications)", ()
+    elif world:
+        mode, allowed = "--panel dots (the annual world gravity models)", ("--panel", "--ri", "--score-reps",
+                                                                         "--workers", "--scheduler")
+    elif args.by:
+        mode, allowed = "--by (one PPML per group)", ("--data", "--formula", "--by", "--years", "--cluster",
+                                                      "--backend", "--workers", "--scheduler")
+    else:
+        mode, allowed = "a --formula fit", ("--data", "--formula", "--panel", "--years", "--cluster", "--backend")
+    ignored = [opt for opt, v in given.items() if v is not None and opt not in allowed]
+    if ignored:
+        raise UsageError(f"{', '.join(ignored)} {'does' if len(ignored) == 1 else 'do'} not apply to {mode}: "
+                         "drop it, or choose the mode it belongs to (see 'kzecon gravity --help')")
+    if args.data and args.panel:
+        raise UsageError(f"--data and --panel {args.panel} name two panels: choose one")
+    if args.scheduler:
+        from kzecon.gravity.distributed import check_scheduler_address
+
+        check_scheduler_address(args.scheduler)
+
+
 def cmd_gravity(args) -> int:
     """``kzecon gravity``: PPML on the bundled panels or a user's file, the Advanced Guide replication, Dask groups."""
     from kzecon import gravity, study
     from kzecon.report import figures
 
-    cluster = None if args.cluster in ("none", "None", "") else args.cluster
+    _gravity_options(args)
+    cluster = None if args.cluster.strip().lower() == "none" else args.cluster
     _parse_years(args.years)  # a malformed --years is a usage error before anything is read
     if args.formula:
         from kzecon.gravity.formula import parse
@@ -868,9 +925,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bundled panel: dots = annual world panel 2000–2020 (IMF DOTS): the customs union / EAEU event "
                    "study, BRI terms, both reporting sides, randomization inference; penppml = every 4th year to "
                    "2016 (the default without --data)")
-    g.add_argument("--ri", type=_int_in(0, 100_000, "--ri"), default=99,
+    g.add_argument("--ri", type=_int_in(0, 100_000, "--ri"), default=None,
                    help="--panel dots: placebo blocs for randomization inference (default 99; 0 skips it)")
-    g.add_argument("--score-reps", dest="score_reps", type=_int_in(0, 10**6, "--score-reps"), default=9999,
+    g.add_argument("--score-reps", dest="score_reps", type=_int_in(0, 10**6, "--score-reps"), default=None,
                    help="--panel dots: wild score bootstrap draws (default 9999; 0 skips it)")
     g.add_argument("--seed", type=SEED, default=2026, help="random seed of the placebo draws and the bootstrap")
     g.add_argument("--by", default=None, help="one PPML per group of this column (e.g. sector), on Dask; --data may "
@@ -923,16 +980,32 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-_SHOWN: set[str] = set()
+_SHOWN: dict[str, None] = {}
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None):
-    """Each distinct warning once per command (a model refitted at every backtest origin warns once)."""
-    text = str(message)
-    if text in _SHOWN:
-        return
-    _SHOWN.add(text)
-    print(f"kzecon: warning: {text}", file=sys.stderr)
+    """Each distinct warning once per command (a model refitted at every backtest origin warns once), printed when
+    the command has succeeded: a failed command prints its one error line and nothing else."""
+    _SHOWN.setdefault(str(message), None)
+
+
+def _flush_warnings() -> None:
+    for text in _SHOWN:
+        print(f"kzecon: warning: {text}", file=sys.stderr)
+    _SHOWN.clear()
+
+
+def _check_out(out: str) -> None:
+    """--out before any work: not an existing file, and inside a folder this user can write (a DataFileError,
+    exit 2, naming it)."""
+    import os
+
+    p = Path(out)
+    if p.exists() and not p.is_dir():
+        raise DataFileError(f"--out {out} is a file, not a folder")
+    anc = p if p.exists() else next((a for a in p.absolute().parents if a.exists()), Path("/"))
+    if not anc.is_dir() or not os.access(anc, os.W_OK | os.X_OK):
+        raise DataFileError(f"--out {out}: cannot write in {anc}")
 
 
 class Terminated(KeyboardInterrupt):
@@ -978,7 +1051,11 @@ def main(argv=None) -> int:
             warnings.simplefilter("default")
             if not args.debug:
                 warnings.showwarning = _one_line_warning
-            return args.func(args)
+            if getattr(args, "out", None):
+                _check_out(args.out)
+            code = args.func(args)
+            _flush_warnings()
+            return code
     except KeyboardInterrupt as stop:
         if args.debug:
             raise

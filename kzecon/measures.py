@@ -19,7 +19,7 @@ import pandas as pd
 
 from kzecon.data import load_partner_groups, validate_trade
 from kzecon.data.countries import AGGREGATES, EXTRA_CODES
-from kzecon.errors import CoverageError, DataQualityWarning, SchemaError
+from kzecon.errors import CoverageError, DataQualityWarning, SchemaError, UsageError
 
 DEFAULT_GROUP_ORDER = ("CHINA", "RUSSIA", "EU", "CENTRAL_ASIA")
 FLOW_CHOICES = ("export", "import", "total", "all")
@@ -27,18 +27,40 @@ FLOW_CHOICES = ("export", "import", "total", "all")
 CIF_FOB_FACTOR = 1.10
 
 
+def _reporter(code) -> str:
+    """A reporter as the data files read it: stripped, upper case, a former ISO code as its successor (kaz → KAZ)."""
+    from kzecon.data.countries import FORMER_ISO3, is_known_iso3
+
+    if not isinstance(code, str) or not code.strip():
+        raise UsageError(f"reporter must be an ISO-3 code such as 'KAZ', got {code!r}")
+    c = code.strip().upper()
+    return FORMER_ISO3.get(c, c) if not is_known_iso3(c) else c
+
+
 def _select(trade: pd.DataFrame, reporter: str, side: str | None, source: str | None) -> pd.DataFrame:
     t = validate_trade(trade)  # the CLI's validation: unknown codes refused, aggregates left out below
     t.attrs = {}
+    reporter = _reporter(reporter)
     t = t[t["reporter"] == reporter]
     if side is not None:
         if "reporter_side" not in t.columns:
-            raise SchemaError("side= given but the data have no 'reporter_side' column")
+            raise UsageError(f"side={side!r} given but the data have no 'reporter_side' column")
+        if side not in set(t["reporter_side"]):
+            raise UsageError(f"side={side!r}: the data's sides for {reporter} are "
+                             f"{', '.join(map(repr, sorted(set(t['reporter_side']))))}")
         t = t[t["reporter_side"] == side]
     if source is not None:
         if "source" not in t.columns:
-            raise SchemaError("source= given but the data have no 'source' column")
+            raise UsageError(f"source={source!r} given but the data have no 'source' column")
+        if source not in set(t["source"]):
+            raise UsageError(f"source={source!r}: the data's sources for {reporter} are "
+                             f"{', '.join(map(repr, sorted(set(t['source']))))}")
         t = t[t["source"] == source]
+    own = t["partner"] == reporter
+    if own.any():
+        warnings.warn(f"{int(own.sum())} row(s) with {reporter} as its own partner left out of the shares (a country's "
+                      "trade with itself is not foreign trade)", DataQualityWarning, stacklevel=3)
+        t = t[~own]
     agg = t["partner"].isin(AGGREGATES)
     if agg.any():
         codes = ", ".join(f"{c} ({n} rows)" for c, n in t.loc[agg, "partner"].value_counts().sort_index().items())
@@ -59,7 +81,7 @@ def _select(trade: pd.DataFrame, reporter: str, side: str | None, source: str | 
 
 def _flows(flow: str) -> list[str]:
     if flow not in FLOW_CHOICES:
-        raise SchemaError(f"flow must be one of {FLOW_CHOICES}, got {flow!r}")
+        raise UsageError(f"flow must be one of {', '.join(FLOW_CHOICES)}, got {flow!r}")
     return ["export", "import", "total"] if flow == "all" else [flow]
 
 
@@ -153,6 +175,7 @@ def partner_shares(trade: pd.DataFrame, *, reporter: str = "KAZ", flow: str = "t
     >>> s.query("year == 2023 and group == 'china'")["share"].round(3).item()
     0.215
     """
+    reporter = _reporter(reporter)
     t = _select(trade, reporter, side, source)
     label = _side_label(t)
     out = []
@@ -183,6 +206,7 @@ def partner_shares(trade: pd.DataFrame, *, reporter: str = "KAZ", flow: str = "t
 def share_of(trade: pd.DataFrame, partner: str, *, reporter: str = "KAZ", flow: str = "total",
              side: str | None = None, source: str | None = None) -> pd.DataFrame:
     """One partner's share of the reporter's trade by year: ``year, flow, value_usd, total_usd, share``."""
+    reporter = _reporter(reporter)
     t = _select(trade, reporter, side, source)
     out = []
     for f, ft in _each_flow(t, flow):
@@ -218,6 +242,7 @@ def concentration(trade: pd.DataFrame, *, reporter: str = "KAZ", flow: str = "to
 
     ``hhi = Σ s_i²``; ``hhi_norm = (hhi − 1/N) / (1 − 1/N)`` with N partners with non-zero trade.
     """
+    reporter = _reporter(reporter)
     t = _select(trade, reporter, side, source)
     out = []
     for f, ft in _each_flow(t, flow):

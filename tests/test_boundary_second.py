@@ -151,8 +151,28 @@ def test_a_brent_history_that_misses_years_is_refused(tmp_path, capsys, cut):
 # ------------------------------------------------------------------------------------------ one validation
 
 
-@pytest.mark.parametrize("partner, words", [("World", "WORLD"), ("EU", "'EU'"), ("XYZ", "XYZ"),
-                                            ("SUN", "after 1991")])
+@pytest.mark.parametrize("partner", ["World", "EU", "WLD", "EU27_2020"])
+def test_aggregate_partner_labels_are_left_out_by_api_and_cli_alike(tmp_path, capsys, partner):
+    t = pd.DataFrame({"reporter": "KAZ", "partner": ["CHN", "RUS", partner], "year": 2015, "flow": "export",
+                      "value_usd": [10.0, 30.0, 40.0]})
+    with pytest.warns(kzecon.errors.DataQualityWarning, match="aggregate"):
+        s = measures.partner_shares(t, flow="export")
+    assert s.set_index("group").loc["china", "share"] == pytest.approx(0.25)
+    f = tmp_path / "t.csv"
+    t.to_csv(f, index=False)
+    assert main(["measures", "--data", str(f), "--flow", "exports", "--out", str(tmp_path / "o")]) == 0
+    assert "aggregate" in capsys.readouterr().err
+
+
+def test_own_trade_rows_are_left_out(tmp_path):
+    t = pd.DataFrame({"reporter": "KAZ", "partner": ["CHN", "RUS", "KAZ"], "year": 2015, "flow": "export",
+                      "value_usd": [10.0, 30.0, 1000.0]})
+    with pytest.warns(kzecon.errors.DataQualityWarning, match="its own partner"):
+        s = measures.partner_shares(t, flow="export", reporter="kaz")
+    assert s.set_index("group").loc["china", "share"] == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("partner, words", [("XYZ", "XYZ"), ("SUN", "after 1991")])
 def test_api_refuses_the_partners_the_cli_refuses(tmp_path, capsys, partner, words):
     t = pd.DataFrame({"reporter": "KAZ", "partner": ["CHN", "RUS", partner], "year": 2015, "flow": "export",
                       "value_usd": [10.0, 20.0, 5.0]})
@@ -162,10 +182,6 @@ def test_api_refuses_the_partners_the_cli_refuses(tmp_path, capsys, partner, wor
     t.to_csv(f, index=False)
     assert main(["measures", "--data", str(f), "--out", str(tmp_path / "o")]) == 3
     assert words.strip("'") in _one_line(capsys)
-
-
-def test_former_code_of_an_economy_is_its_successor():
-    assert pipeline.check_country("ROM") == "ROU"
 
 
 # ------------------------------------------------------------------------------------------ output folders
@@ -234,3 +250,107 @@ def test_ctrl_c_to_the_process_group_during_the_brief_prints_one_line(tmp_path):
         assert p.returncode == 130
         assert lines == ["kzecon: interrupted; nothing written"], err[-2000:]
         assert not out.exists()
+
+
+# ------------------------------------------------------------------------------------------ the second probe's cases
+
+
+@pytest.mark.parametrize("ours, theirs", [
+    ("flow ~ (rta+lang2) | exp_year + imp_year", "flow ~ (rta+lang2) | ey + iy"),
+    ("flow ~ bloc*(rta+lang2) | exp_year + imp_year", "flow ~ bloc*(rta+lang2) | ey + iy"),
+    ("flow ~ x:C(region) | exp_year + imp_year", "flow ~ x:C(region) | ey + iy"),
+    ("flow ~ x + x:C(region) | exp_year + imp_year", "flow ~ x + x:C(region) | ey + iy"),
+    ("flow ~ rta:C(lang2) | exp_year + imp_year", "flow ~ rta:C(lang2) | ey + iy"),
+])
+def test_grouping_and_categorical_interactions_equal_pyfixest(panel, ours, theirs):
+    """Parentheses group terms and C() in an interaction without its margin has every level, as in fixest."""
+    import pyfixest as pf
+
+    rng = np.random.default_rng(4)
+    d = panel.assign(x=rng.normal(size=len(panel)), lang2=rng.integers(0, 2, len(panel)),
+                     region=np.array(["a", "b", "c"])[panel.groupby("exporter").ngroup() % 3],
+                     ey=panel["exporter"] + panel["year"].astype(str), iy=panel["importer"] + panel["year"].astype(str))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = pf.fepois(theirs, data=d, vcov="hetero").coef()
+        got = gravity.ppml(d, ours, cluster=None).params
+    assert list(got.index) == [str(i) for i in ref.index]
+    np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), rtol=1e-6)
+
+
+def test_a_number_as_a_factor_is_refused():
+    with pytest.raises(UsageError, match="I\\(2 \\* x\\)"):
+        parse("flow ~ 2*x | exp_year")
+
+
+@pytest.mark.parametrize("args", [
+    ["--replicate", "yotov2016", "--cluster", "exporter"], ["--replicate", "yotov2016", "--years", "1990:2000"],
+    ["--panel", "dots", "--backend", "pyfixest"], ["--panel", "dots", "--years", "2005:2010"],
+    ["--ri", "3"], ["--score-reps", "5"], ["--workers", "2"], ["--cluster", ""], ["--years", ""],
+    ["--panel", "penppml", "--data", "x.csv", "--formula", "flow ~ rta | pair"],
+])
+def test_gravity_options_that_would_be_ignored_are_refused(tmp_path, capsys, args):
+    os.chdir(tmp_path)
+    assert main(["gravity", *args, "--out", "o"]) == 64
+    _one_line(capsys)
+    assert not (tmp_path / "o").exists()
+
+
+def test_pyfixest_failures_are_kzecon_errors(panel, monkeypatch):
+    import pyfixest as pf
+
+    def fail(*a, **k):
+        raise ValueError("Demeaning failed after 10000 iterations.")
+
+    monkeypatch.setattr(pf, "fepois", fail)
+    with pytest.raises(kzecon.errors.ConvergenceError, match="pyfixest"):
+        gravity.ppml(panel, "flow ~ bloc | exp_year + imp_year", backend="pyfixest")
+
+
+@pytest.mark.parametrize("row, words", [
+    (",exceeds,china,,0.3", "no event name"), ("e,exceeds_part,china,russia,0.3", "does not use"),
+    ("e,exceeds_part,china,china,", "same part"), ("e,below,china,russia,0.1", "does not use"),
+    ("e,balance_below,china,,0.9", "does not use"),
+])
+def test_event_columns_must_fit_their_kind(tmp_path, capsys, row, words):
+    f = tmp_path / "ev.csv"
+    f.write_text("event,kind,part_a,part_b,threshold\n" + row + "\n")
+    assert main(["forecast", "--events", str(f), "--paths", "200", "--horizon", "2", "--out", str(tmp_path / "o")]) == 3
+    assert words in _one_line(capsys)
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_out_that_is_a_file_is_refused_before_work(tmp_path, capsys):
+    f = tmp_path / "f"
+    f.write_text("x")
+    t0 = time.perf_counter()
+    assert main(["decompose", "--country", "MNG", "--out", str(f)]) == 2
+    assert time.perf_counter() - t0 < 5
+    assert "is a file" in _one_line(capsys)
+
+
+def test_compositions_in_kzecon_codes_wide_and_with_one_part_twice(tmp_path, capsys):
+    c = kzecon.data.load_compositions(side="reported", flow="total")
+    d = c[(c["economy"] == "MNG") & c["year"].between(2000, 2014)].set_index("year")
+    wide = pd.DataFrame({"CHN": d["china"], "RUS": d["russia"], "EUU": d["eu"],
+                         "ROW": d["rest"] + d["usa"] + d["central_asia"]}).rename_axis("year").reset_index()
+    f = tmp_path / "w.csv"
+    wide.to_csv(f, index=False)  # wide, in the scenario file's codes
+    assert main(["forecast", "--data", str(f), "--paths", "200", "--horizon", "2", "--out", str(tmp_path / "o")]) == 0
+    assert "model: pooled" in capsys.readouterr().out
+    twice = wide.assign(China=wide["CHN"] / 2, CHN=wide["CHN"] / 2)
+    twice.to_csv(f, index=False)
+    assert main(["forecast", "--data", str(f), "--paths", "200", "--horizon", "2", "--out", str(tmp_path / "p")]) == 3
+    assert "both name 'china'" in _one_line(capsys)
+
+
+def test_the_bundled_brent_layout_is_a_price_history(tmp_path):
+    f = tmp_path / "b.csv"
+    kzecon.data.load("brent_annual").to_csv(f, index=False)
+    b = kzecon.data.read_price_history(f)
+    assert b.index.min() == 1987 and b.loc[2008] == pytest.approx(96.94, abs=0.01)
+
+
+def test_a_former_code_is_read_with_a_note():
+    with pytest.warns(kzecon.errors.DataQualityWarning, match="ROU"):
+        assert pipeline.check_country("ROM") == "ROU"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import kzecon
 from kzecon import forecast
 from kzecon.cli import main
-from kzecon.errors import SchemaError
+from kzecon.errors import SchemaError, UsageError
 from kzecon.forecast import drivers, world
 
 YEARS = np.arange(1960, 2016)
@@ -290,7 +290,7 @@ def test_scenario_conditions_the_headline_model_and_moves_it():
                                 scenario=pd.DataFrame({"year": list(years), "brent": p})) for p in (50.0, 110.0))
     assert lo.model == hi.model == "drivers_cal"
     assert not np.allclose(lo.paths, hi.paths)
-    with pytest.raises(SchemaError, match="driver models"):
+    with pytest.raises(UsageError, match="driver models"):
         forecast.simulate(comp, model="rw", horizon=5, n_paths=200, scenario=pd.DataFrame({"year": [2026],
                                                                                             "brent": [50.0]}))
 

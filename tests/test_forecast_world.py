@@ -209,6 +209,6 @@ def test_world_model_needs_known_parts():
         warnings.simplefilter("ignore")
         model, acc = forecast.choose_model(comp, horizon=2, n_paths=200)
     assert model in forecast.MODELS and acc is not None  # the per-series choice
-    with pytest.raises(SchemaError, match="same 'china'"):
+    with pytest.raises(SchemaError, match="both name 'china'"):
         forecast.simulate(_user_comp(labels=("CHN", "China", "USA", "EUR", "REST")), model="world", horizon=2,
                           n_paths=200)

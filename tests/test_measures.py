@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from kzecon import measures
 from kzecon.data import load_gravity
-from kzecon.errors import CoverageError, SchemaError
+from kzecon.errors import CoverageError, SchemaError, UsageError
 
 PARTNERS = ["CHN", "RUS", "DEU", "ITA", "UZB", "USA", "TUR"]
 
@@ -109,7 +109,7 @@ def test_mixed_sources_need_a_choice():
         measures.partner_shares(load_trade())
     with pytest.raises(CoverageError, match="no trade rows for reporter XXX"):
         measures.partner_shares(toy(), reporter="XXX")
-    with pytest.raises(SchemaError, match="flow must be one of"):
+    with pytest.raises(UsageError, match="flow must be one of"):  # an option value: a usage error (issue 42)
         measures.partner_shares(toy(), flow="both")
 
 

@@ -309,9 +309,9 @@ def test_ctrl_c_and_sigterm_exit_cleanly_and_leave_no_output(tmp_path, sig, code
     p = subprocess.Popen([sys.executable, "-m", "kzecon.cli", "brief", "--out", str(out), "--no-cache"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
-    line = ""
-    while time.time() < deadline and "[2/" not in line:  # interrupt inside the computation, after figures began
-        line = p.stderr.readline()
+    # interrupt inside the computation, after figures began (progress lines go to a terminal only: watch the files)
+    while time.time() < deadline and not list(tmp_path.glob(".brief.kzecon-tmp-*/figures/*.png")):
+        time.sleep(0.1)
     p.send_signal(sig)
     _, err = p.communicate(timeout=120)
     assert p.returncode == code

@@ -23,7 +23,16 @@ from ._registry import DatasetInfo
 from ._store import datasets_read, describe, list_datasets, read_bundled, read_reference, verified_path
 from .countries import to_iso3
 from .downloads import user_data_dir
-from .readers import read_any, read_comtrade, read_dta, read_gravity_csv, read_imf, read_table, read_wdi
+from .readers import (
+    read_any,
+    read_comtrade,
+    read_dta,
+    read_gravity_csv,
+    read_imf,
+    read_price_history,
+    read_table,
+    read_wdi,
+)
 from .sectors import load_hs2_sectors, map_hs2
 from .trade import load_trade
 from .validate import validate_gravity, validate_trade
@@ -36,7 +45,7 @@ __all__ = [
     "load_country_panel", "load_compositions", "load_totals", "load_bns_summary", "load_products", "load_gdp",
     "load_population", "load_pwt", "load_oil", "load_cepii", "load_un_votes", "load_un_roll_calls",
     "load_un_issues", "load_partner_groups", "load_hs2_sectors", "map_hs2", "load_policy_membership",
-    "to_iso3", "read_any", "read_table",
+    "to_iso3", "read_any", "read_table", "read_price_history",
     "read_imf", "read_comtrade", "read_gravity_csv", "read_wdi", "read_dta", "validate_trade",
     "validate_gravity", "user_data_dir", "verified_path", "read_reference", "datasets_read",
 ]

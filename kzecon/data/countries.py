@@ -39,7 +39,8 @@ WB_AGGREGATES = frozenset({
     "IBT", "IDA", "IDB", "IDX", "LAC", "LCN", "LDC", "LIC", "LMC", "LMY", "LTE", "MEA", "MIC", "MNA", "NAC", "OED",
     "OSS", "PRE", "PSS", "PST", "SAS", "SSA", "SSF", "SST", "TEA", "TEC", "TLA", "TMN", "TSA", "TSS", "UMC",
 })
-AGGREGATES = frozenset({"WLD", "EU27", "EU28"}) | WB_AGGREGATES
+AGGREGATES = frozenset({"WLD", "EU27", "EU28", "WORLD", "EU", "EUN", "EU27_2020", "EU28_2013"}) | WB_AGGREGATES
+# (WORLD, EU, EUN, EU27_2020: the labels downloaded files use for the world and the European Union as partners)
 
 # ISO 3166-3 ("code elements for formerly used names of countries"): alpha-3 codes withdrawn when a country was
 # renamed or recoded, each with the one current code that took its place. Trade datasets built from UN Comtrade
@@ -54,6 +55,8 @@ FORMER_ISO3 = {
     "HVO": "BFA",  # Upper Volta → Burkina Faso, 1984
     "NHB": "VUT",  # New Hebrides → Vanuatu, 1980
     "RHO": "ZWE",  # Southern Rhodesia → Zimbabwe, 1980
+    # not ISO 3166-3, but the code penppml (and the Correlates of War) give Montenegro: no ISO country has it
+    "MNT": "MNE",
 }
 
 ORIGINS = {"iso3": "iso3c", "iso2": "iso2c", "name": "country.name", "cow": "cown",

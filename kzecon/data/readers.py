@@ -422,6 +422,30 @@ def read_table(path, *, comment: str | None = "#") -> pd.DataFrame:
 
 
 
+PRICE_COLUMNS = ("brent", "price_usd_per_bbl", "price", "value", "usd_per_bbl")
+
+
+def read_price_history(path, what: str = "Brent price history") -> pd.Series:
+    """A price history file (USD a barrel by year): a ``year`` column and one price column — ``brent``,
+    ``price_usd_per_bbl`` (the bundled layout), ``price`` or ``value``, in any case, or the file's only other
+    column — checked as every year-series is (whole years once, finite positive prices; errors name the year).
+    Returned as a Series indexed by year."""
+    from .validate import year_series
+
+    t = read_table(path)
+    t.columns = [str(c).strip() for c in t.columns]
+    lower = {c.lower(): c for c in t.columns}
+    if "year" not in lower:
+        raise SchemaError(f"{what} {path}: no 'year' column; found {', '.join(t.columns)}")
+    others = [c for c in t.columns if c.lower() != "year"]
+    col = next((lower[c] for c in PRICE_COLUMNS if c in lower), others[0] if len(others) == 1 else None)
+    if col is None:
+        raise SchemaError(f"{what} {path}: which column is the price? name it 'brent' or 'price' (found "
+                          f"{', '.join(others)})")
+    frame = pd.DataFrame({"year": t[lower["year"]], col: t[col]})
+    return year_series(frame, col, f"{what} {path}", positive=True).rename("brent")
+
+
 def read_any(path) -> pd.DataFrame:
     """Read a user's file in any supported format; ``attrs['format']`` says which was detected.
 

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from kzecon.data import read_reference
-from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, SchemaError
+from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, SchemaError, UsageError
 from kzecon.results import results_class
 from kzecon.timeseries import composition_frame, composition_var, transforms
 
@@ -88,9 +88,17 @@ def validate_events(events: pd.DataFrame, parts, *, skip_missing: bool = False) 
     parts = list(parts)
     skipped, keep = [], []
     for i, r in ev.iterrows():
+        if not isinstance(r["event"], str) or not r["event"].strip():
+            raise SchemaError(f"risk events: row {i + 1} has no event name (column 'event' must name each event)")
         if r["kind"] not in EVENT_KINDS:
             raise SchemaError(f"risk event {r['event']!r}: kind must be one of {', '.join(EVENT_KINDS)}, "
                               f"got {r['kind']!r}")
+        unused = [c for c, used in (("part_a", r["kind"] != "balance_below"), ("part_b", r["kind"] == "exceeds_part"),
+                                    ("threshold", r["kind"] != "exceeds_part"))
+                  if not used and pd.notna(r[c]) and str(r[c]).strip() != ""]
+        if unused:
+            raise SchemaError(f"risk event {r['event']!r}: kind {r['kind']} does not use column(s) "
+                              f"{', '.join(unused)}; leave them empty (or choose the kind that uses them)")
         need = [] if r["kind"] == "balance_below" else ["part_a"] + (["part_b"] if r["kind"] == "exceeds_part"
                                                                       else [])
         missing = []
@@ -102,6 +110,9 @@ def validate_events(events: pd.DataFrame, parts, *, skip_missing: bool = False) 
                 missing.append(str(r[col]))
             else:
                 ev.at[i, col] = hit
+        if r["kind"] == "exceeds_part" and not missing and ev.at[i, "part_a"] == ev.at[i, "part_b"]:
+            raise SchemaError(f"risk event {r['event']!r}: part_a and part_b are the same part "
+                              f"({ev.at[i, 'part_a']!r}): a share never exceeds itself")
         if missing:
             if not skip_missing:
                 raise SchemaError(f"risk event {r['event']!r}: part {missing[0]!r} is not in the composition "
@@ -279,14 +290,21 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
     parts = list(wide.columns)
     from .parts import resolve
 
-    ref = resolve(reference, parts) or parts[-1]
+    ref = resolve(reference, parts) if isinstance(reference, str) else None
+    if ref is None:
+        if reference != "rest":  # the default names the rest; a composition without one takes its last part
+            raise UsageError(f"reference {reference!r} is not a part of the composition ({', '.join(map(str, parts))})")
+        ref = parts[-1]
     z = transforms.alr(wide, ref).to_numpy()
     rng = np.random.default_rng(seed)
     origin = int(wide.index[-1])
     info = {"reference": ref, "history": f"{int(wide.index[0])}–{origin}"}
+    known = (*MODELS, *WORLD_MODELS, "ensemble")
+    if model not in known:
+        raise UsageError(f"unknown forecast model {model!r}; choose {', '.join(known)}")
     if (scenario is not None or brent is not None) and model not in DRIVER_MODELS:
-        raise SchemaError(f"a driver scenario or price history conditions the driver models "
-                          f"({', '.join(DRIVER_MODELS)}), not {model!r}")
+        raise UsageError(f"a driver scenario or price history conditions the driver models "
+                         f"({', '.join(DRIVER_MODELS)}), not {model!r}")
     if brent is not None:
         from kzecon.data.validate import check_year_coverage
 
@@ -327,10 +345,13 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
         weights = weights or ENSEMBLE
         bad = [m for m in weights if m not in MODELS]
         if bad:
-            raise SchemaError(f"ensemble weights name unknown model(s) {bad}; models: {', '.join(MODELS)}")
-        w = np.array([max(float(v), 0.0) for v in weights.values()])
-        if w.sum() <= 0:
-            raise SchemaError("ensemble weights must have a positive sum")
+            raise UsageError(f"ensemble weights name unknown model(s) {bad}; models: {', '.join(MODELS)}")
+        try:
+            w = np.array([max(float(v), 0.0) for v in weights.values()])
+        except (TypeError, ValueError):
+            raise UsageError(f"ensemble weights must be numbers, got {weights!r}") from None
+        if not np.all(np.isfinite(w)) or w.sum() <= 0:
+            raise UsageError("ensemble weights must be finite with a positive sum")
         counts = rng.multinomial(n_paths, w / w.sum())
         members = [simulate(wide, model=m, horizon=horizon, n_paths=max(int(c), 100), seed=seed + 1 + i,
                             reference=ref).paths[: int(c)]
@@ -349,9 +370,8 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
     elif model in ("drift", "rw", "mean5"):
         paths = transforms.alr_inv(_baseline(z, model, horizon, n_paths, rng), parts, ref)
         info["window"] = min(BASELINE_WINDOW, len(z) - 1)
-    else:
-        raise SchemaError(f"unknown forecast model {model!r}; choose {', '.join(MODELS + WORLD_MODELS)} or "
-                          "ensemble")
+    else:  # checked above
+        raise UsageError(f"unknown forecast model {model!r}")
     years = tuple(range(origin + 1, origin + horizon + 1))
     prob_map = info.pop("prob_map", None)
     dpaths = info.pop("driver_paths", None)

@@ -12,10 +12,11 @@ ALIASES = {
               "people s republic of china", "китай", "кнр", "中国"),
     "russia": ("russia", "rus", "ru", "russian federation", "rf", "россия", "рф", "российская федерация"),
     "usa": ("usa", "us", "united states", "united states of america", "america", "сша"),
-    "eu": ("eu", "eur", "eu27", "eu28", "eun", "european union", "europe eu", "eu 27", "eu 28", "eu27 gbr",
+    "eu": ("eu", "eur", "eu27", "eu28", "eun", "euu", "eu27 2020", "eu28 2013", "european union", "europe eu",
+           "eu 27", "eu 28", "eu27 gbr",
            "eu27 uk", "eu 27 gbr", "eu 27 uk", "eu28 gbr", "eu27 and gbr", "eu27 and uk", "ес", "евросоюз",
            "европейский союз"),
-    "central_asia": ("central asia", "central_asia", "casia", "ca", "центральная азия"),
+    "central_asia": ("central asia", "central_asia", "casia", "ca", "cas", "центральная азия"),
     "rest": ("rest", "row", "rest of world", "rest of the world", "other", "others", "oth", "world rest",
              "rest_world", "remainder", "прочие", "остальные", "другие", "остальной мир"),
 }

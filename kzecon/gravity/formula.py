@@ -74,9 +74,7 @@ def parse(formula: str) -> GravityFormula:
     if any(t in ("0", "-1") for t in written):
         raise UsageError(f"formula {formula!r}: the constant is absorbed by the fixed effects; drop '0' / '-1'")
     written = tuple(t for t in written if t != "1")
-    if len(set(written)) < len(written):
-        raise UsageError(f"formula {formula!r} names a regressor twice")
-    terms = tuple(dict.fromkeys(x for t in written for x in expand(t, formula)))  # a*b: a, b, a:b (once each)
+    terms = tuple(dict.fromkeys(x for t in written for x in expand(t, formula)))  # a*b: a, b, a:b; each term once
     for t in terms:
         if not _NAME.match(t):
             columns_of(t)  # the term's grammar, before any data is read (UsageError naming it)
@@ -94,25 +92,48 @@ def parse(formula: str) -> GravityFormula:
 
 
 def expand(term: str, formula: str = "") -> tuple[str, ...]:
-    """A written term in R's and fixest's formula meaning: ``a*b`` is ``a + b + a:b`` (and ``a*b*c`` every main
-    effect and interaction, lower orders first); any other term is itself. Operators whose formula meaning differs
-    from arithmetic and that kzecon does not read as fixest does — ``/`` (nesting), ``^`` or ``**`` (crossing),
-    ``-`` (removing a term) outside parentheses — are a :class:`UsageError` saying how to write the arithmetic
-    (inside ``I(…)``)."""
+    """A written term in R's and fixest's formula meaning: ``a*b`` is ``a + b + a:b`` (``a*b*c`` every main effect
+    and interaction, lower orders first); parentheses group terms — ``(a + b)`` is ``a + b``, ``(a + b):c`` is
+    ``a:c + b:c``, ``a*(b + c)`` is ``a + b + c + a:b + a:c``; any other term is itself. Operators whose formula
+    meaning differs from arithmetic and that kzecon does not read as fixest does — ``/`` (nesting), ``^`` or ``**``
+    (crossing), ``-`` (removing a term) outside parentheses — and a bare number as a factor (``2*x``) are a
+    :class:`UsageError` saying how to write the arithmetic (inside ``I(…)``)."""
     where = f"formula {formula!r}: " if formula else ""
     for op, meaning in (("/", "nesting (a + a:b)"), ("^", "crossing"), ("-", "removing a term")):
         if len(split_top_level(term.replace("**", "^"), op)) > 1:
             raise UsageError(f"{where}term {term!r}: '{op if op != '^' else '^ or **'}' outside parentheses means "
                              f"{meaning} in R and fixest formulas, which kzecon does not read; write the arithmetic "
                              f"inside I(…), e.g. I({term.replace('^', '**')})")
-    factors = split_top_level(term, "*")
-    if len(factors) == 1:
-        return (term,)
-    if any(not f for f in factors):
-        raise UsageError(f"{where}term {term!r} has an empty factor around '*'")
-    from itertools import combinations
+    from itertools import combinations, product
 
-    return tuple(":".join(c) for k in range(1, len(factors) + 1) for c in combinations(factors, k))
+    factors = split_top_level(term, "*")
+    if len(factors) > 1:
+        if any(not f for f in factors):
+            raise UsageError(f"{where}term {term!r} has an empty factor around '*'")
+        sets = [expand(f, formula) for f in factors]
+        out = [":".join(p) for k in range(1, len(sets) + 1) for c in combinations(sets, k) for p in product(*c)]
+        return tuple(dict.fromkeys(out))
+    parts = split_top_level(term, ":")
+    if len(parts) > 1:
+        return tuple(dict.fromkeys(":".join(p) for p in product(*(expand(q, formula) for q in parts))))
+    if term.startswith("(") and _closes_at_end(term):
+        inner = _split_terms(term[1:-1])
+        return tuple(dict.fromkeys(x for t in inner for x in expand(t, formula)))
+    if re.fullmatch(r"[0-9.eE+]+", term):
+        raise UsageError(f"{where}the number {term!r} is not a regressor (in R and fixest a formula cannot multiply by "
+                         "a constant); write I(2 * x) to scale a column")
+    return (term,)
+
+
+def _closes_at_end(term: str) -> bool:
+    """Whether the parenthesis opening ``term`` is the one that closes at its last character."""
+    depth = 0
+    for i, ch in enumerate(term):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0:
+            return i == len(term) - 1
+    return False
 
 
 def _split_terms(s: str) -> tuple[str, ...]:

@@ -89,15 +89,31 @@ def _zero_reason(f: str) -> str:
     return f"all flows zero within a {f} group (PPML separation by fixed effects)"
 
 
-def _spec(spec, depvar: str, fe: Sequence[str]) -> GravityFormula:
-    if isinstance(spec, str):
-        return parse(spec)
-    if isinstance(spec, GravityFormula):
-        return spec
-    terms = [spec] if isinstance(spec, str) else list(spec)
+def _spec(spec, depvar: str, fe, fe_default=DEFAULT_FE) -> GravityFormula:
+    """The model's formula from a formula string (then ``depvar`` and ``fe`` must be left at their defaults: the
+    formula says them), a parsed formula, or a list of regressor names with ``depvar`` and ``fe``."""
+    if isinstance(spec, str | GravityFormula):
+        f = parse(spec) if isinstance(spec, str) else spec
+        given = [k for k, v, d in (("depvar", depvar, "flow"), ("fe", fe, tuple(fe_default)))
+                 if (tuple(v) if isinstance(v, list | tuple) else v) != d]
+        if given:
+            raise UsageError(f"{' and '.join(given)} given beside a formula, which already names the flow and the "
+                             f"fixed effects ({f.text}): write them in the formula")
+        return f
+    if spec is None or isinstance(spec, bytes) or not hasattr(spec, "__iter__"):
+        raise UsageError(f"spec must be a formula string ('flow ~ rta | exp_year + imp_year + pair') or a list of "
+                         f"regressor names, got {spec!r}")
+    terms = list(spec)
+    if not terms:
+        raise UsageError("spec: an empty list of regressors; name at least one (or write a formula)")
     bad = [t for t in terms if not isinstance(t, str)]
     if bad:
         raise UsageError(f"regressors must be column names or a formula string, got {bad[0]!r}")
+    if not isinstance(depvar, str) or not depvar.strip():
+        raise UsageError(f"depvar must name the flow column, got {depvar!r}")
+    fe = [e.strip() for e in fe.split("+")] if isinstance(fe, str) else list(fe)
+    if any(not isinstance(e, str) or not e.strip() for e in fe):
+        raise UsageError(f"fe must be fixed-effect names (a list, or 'exp_year + imp_year'), got {fe!r}")
     return GravityFormula(depvar, tuple(terms), tuple(fe))
 
 
@@ -107,6 +123,9 @@ def cluster_codes(frame: pd.DataFrame, cluster) -> tuple[str | None, np.ndarray 
     importer``) or as a list. Returns (the label, integer codes: N for one dimension, N × C for C)."""
     if cluster is None:
         return None, None
+    if not isinstance(cluster, str) and not isinstance(cluster, list | tuple):
+        raise UsageError(f"cluster must name one or more variables (e.g. 'pair' or 'exporter + importer'), or be None "
+                         f"for robust errors; got {cluster!r}")
     parts = [p.strip() for p in cluster.split("+")] if isinstance(cluster, str) else list(cluster)
     if not parts or any(not isinstance(p, str) or not p.strip() for p in parts):
         raise UsageError(f"cluster must name one or more variables (e.g. 'pair' or 'exporter + importer'), got "
@@ -209,7 +228,7 @@ def _design(frame: pd.DataFrame, terms: Sequence[str]) -> tuple[np.ndarray, list
             cols.append(_numeric(frame, t, "regressor"))
             names.append(t)
         else:
-            c, n = terms_mod.evaluate(frame, t, _numeric)
+            c, n = terms_mod.evaluate(frame, t, _numeric, present=terms)
             cols += c
             names += n
     if len(set(names)) < len(names):
@@ -280,6 +299,9 @@ class PPML:
             raise SchemaError(f"column '{f.depvar}' has {int(neg.sum())} negative flows"
                               f"{_who(frame, int(np.argmax(neg)))}")
         X, self.terms = _design(frame, f.terms)
+        if offset is not None and (not isinstance(offset, str) or offset not in frame.columns):
+            raise SchemaError(f"{name}: offset {offset!r} is not a column of the data; found "
+                              f"{', '.join(map(str, frame.columns))}")
         off = _numeric(frame, offset, "offset") if offset else None
         fe_codes = [key(frame, e) for e in f.fixed_effects]
         cluster = _auto_cluster(frame, f) if cluster == "auto" else cluster
@@ -487,6 +509,11 @@ class PPML:
             raise UsageError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
         if tol is None:
             tol = PYFIXEST_TOL if backend == "pyfixest" else DEFAULT_TOL
+        if isinstance(tol, bool) or not isinstance(tol, int | float | np.floating) or not 0 < tol < 1:
+            raise UsageError(f"tol must be a number between 0 and 1 (the IRLS tolerance, e.g. 1e-8), got {tol!r}")
+        from kzecon.data.validate import whole_number
+
+        maxiter = whole_number(maxiter, "maxiter (IRLS iterations)", 1)
         X = self.X
         if replace:
             X = X.copy()
@@ -577,10 +604,16 @@ class PPML:
         fml = f"y__ ~ {' + '.join(xs) or '1'}" + (f" | {' + '.join(fes)}" if fes else "")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            m = pf.fepois(fml, data=d, vcov={"CRV1": "+".join(cl_names)} if cl_names else "hetero",
-                          ssc=pf.ssc(k_adj=False), offset="off__" if self.offset is not None else None,
-                          iwls_tol=tol, iwls_maxiter=maxiter, separation_check=["fe"],
-                          demeaner=MapDemeaner(fixef_tol=PYFIXEST_FIXEF_TOL))
+            try:
+                m = pf.fepois(fml, data=d, vcov={"CRV1": "+".join(cl_names)} if cl_names else "hetero",
+                              ssc=pf.ssc(k_adj=False), offset="off__" if self.offset is not None else None,
+                              iwls_tol=tol, iwls_maxiter=maxiter, separation_check=["fe"],
+                              demeaner=MapDemeaner(fixef_tol=PYFIXEST_FIXEF_TOL))
+            except (ValueError, RuntimeError, np.linalg.LinAlgError) as err:  # pyfixest's own failures
+                text = str(err)
+                kind = ConvergenceError if "converg" in text.lower() or "failed after" in text else EstimationError
+                raise kind(f"{self.name}: pyfixest could not fit the model ({text[:200]}); the kzecon backend "
+                           "(the default) may") from None
         _surface(caught, self.name)
         coef = m.coef()
         lost = [self.terms[int(c[1:-2])] for c in xs if c not in coef.index]
@@ -769,7 +802,7 @@ def ols_log(frame: pd.DataFrame, spec, *, depvar: str = "flow", fe: Sequence[str
 
     if not isinstance(frame, pd.DataFrame):
         raise SchemaError(f"gravity data: expected a pandas DataFrame, got {type(frame).__name__}")
-    f = _spec(spec, depvar, fe)
+    f = _spec(spec, depvar, fe, fe_default=("exp_year", "imp_year"))
     n_in = len(frame)
     if f.depvar not in frame.columns:
         raise SchemaError(f"{name}: the flow column '{f.depvar}' is not in the data")

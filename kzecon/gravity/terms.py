@@ -111,9 +111,12 @@ def _categorical_args(node: ast.Call, term: str) -> tuple[str, object | None]:
     return node.args[0].id, ref
 
 
-def evaluate(frame: pd.DataFrame, term: str, numeric) -> tuple[list[np.ndarray], list[str]]:
+def evaluate(frame: pd.DataFrame, term: str, numeric, present=()) -> tuple[list[np.ndarray], list[str]]:
     """The columns a term makes on ``frame`` (NaN where an input is missing or a transform is undefined) and their
-    names. ``numeric(frame, column, what)`` reads one column as floats (the caller's validation)."""
+    names. ``numeric(frame, column, what)`` reads one column as floats (the caller's validation). ``present``: the
+    model's other terms — in an interaction, ``C(col)`` has a column for every level unless the interaction without
+    it is a term of its own (``x:C(region)`` alone: one slope per region; beside ``x``: all but the first), R's and
+    fixest's rule."""
     parts = _split_colon(term)
     nodes = [_parse(p, term) for p in parts]
     for n in nodes:
@@ -123,9 +126,10 @@ def evaluate(frame: pd.DataFrame, term: str, numeric) -> tuple[list[np.ndarray],
             raise SchemaError(f"regressor term {term!r} reads column '{name}', which is not in the data; found "
                               f"{', '.join(map(str, frame.columns))}")
     blocks: list[tuple[list[np.ndarray], list[str]]] = []
-    for part, node in zip(parts, nodes, strict=True):
+    for j, (part, node) in enumerate(zip(parts, nodes, strict=True)):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("C", "i"):
-            blocks.append(_dummies(frame, node, term))
+            margin = ":".join(p for i, p in enumerate(parts) if i != j)
+            blocks.append(_dummies(frame, node, term, full=len(parts) > 1 and margin not in set(present)))
         else:
             with np.errstate(all="ignore"):
                 v = np.asarray(_value(node, frame, numeric, term), dtype=float)
@@ -153,11 +157,13 @@ def _value(node: ast.expr, frame: pd.DataFrame, numeric, term: str):
     return arg if fn == "I" else TRANSFORMS[fn](arg)
 
 
-def _dummies(frame: pd.DataFrame, node: ast.Call, term: str) -> tuple[list[np.ndarray], list[str]]:
+def _dummies(frame: pd.DataFrame, node: ast.Call, term: str, full: bool = False) -> tuple[list[np.ndarray], list[str]]:
     col, ref = _categorical_args(node, term)
     s = frame[col]
     levels = pd.Index(pd.unique(s.dropna())).sort_values()
-    if node.func.id == "C":
+    if node.func.id == "C" and full:  # every level (an interaction whose margin is not in the model)
+        keep, names = levels, [f"C({col})[{lv}]" for lv in levels]
+    elif node.func.id == "C":
         keep, names = levels[1:], [f"C({col})[T.{lv}]" for lv in levels[1:]]
     else:
         if ref is not None and not (levels == ref).any():

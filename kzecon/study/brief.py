@@ -50,7 +50,10 @@ class Brief:
 
 
 def _stderr_progress(i: int, n: int, label: str) -> None:
-    print(f"[{i}/{n}] {label}", file=sys.stderr, flush=True)
+    """The section being built, on a terminal only (a log file or a failed run gets no progress lines: a failure is
+    one line)."""
+    if sys.stderr.isatty():
+        print(f"[{i}/{n}] {label}", file=sys.stderr, flush=True)
 
 
 def cache_key(options: dict) -> str:

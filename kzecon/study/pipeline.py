@@ -50,7 +50,14 @@ def check_country(country: str) -> str:
     from kzecon.errors import CoverageError, UsageError
 
     code = str(country).strip().upper()
-    code = FORMER_ISO3.get(code, code) if not is_known_iso3(code) else code  # ROM → ROU, as the data files read it
+    if not is_known_iso3(code) and code in FORMER_ISO3:  # ROM → ROU, as the data files read it, with a note
+        import warnings
+
+        from kzecon.errors import DataQualityWarning
+
+        warnings.warn(f"country {code}: a former ISO code, read as its successor {FORMER_ISO3[code]} (ISO 3166-3)",
+                      DataQualityWarning, stacklevel=2)
+        code = FORMER_ISO3[code]
     if len(code) != 3 or not code.isalpha() or not is_known_iso3(code):
         raise UsageError(f"country {country!r} is not an ISO-3 code (e.g. KAZ, UZB, MNG)")
     if is_aggregate(code):
@@ -243,6 +250,8 @@ def event_probability(risk: pd.DataFrame, event: str, year: int) -> float:
     year the table does not hold is a :class:`UsageError` naming what it holds."""
     from kzecon.errors import UsageError
 
+    if not isinstance(risk, pd.DataFrame) or not {"event", "year", "probability"} <= set(risk.columns):
+        raise UsageError("risk must be a forecast's risk table (CompositionForecast.risk(): event, year, probability)")
     if event not in set(risk["event"]):
         known = ", ".join(dict.fromkeys(risk["event"]))
         raise UsageError(f"risk event {event!r} is not in the forecast; events: {known}")
@@ -476,10 +485,14 @@ def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: 
     (:func:`oil_scenarios`) from the same headline model."""
     from kzecon import forecast
     from kzecon.data import read_reference
+    from kzecon.data.validate import whole_number
     from kzecon.forecast import registry
     from kzecon.forecast.core import WORLD_CHOICE
 
     country = check_country(country)
+    paths = whole_number(paths, "paths", 100)
+    backtest_paths = whole_number(backtest_paths, "backtest_paths", 100)
+    seed = whole_number(seed, "seed", 0, 2**32 - 1)
     comp = composition(country)
     last = int(comp["year"].max())
     name, n_years = country_name(country), comp["year"].nunique()
@@ -611,9 +624,12 @@ def decompose(*, country: str = DEFAULT_COUNTRY, start: int | None = None, end: 
     ``end`` (default the last year both its composition and the world's data cover) split into the world's part,
     the policy part and its own: a :class:`kzecon.study.decomposition.Decomposition`. ``coefficients``: the world
     gravity model's policy terms (default :func:`policy_coefficients`)."""
+    from kzecon.data.validate import whole_number
     from kzecon.study import decomposition as dec
 
     country = check_country(country)
+    start = None if start is None else whole_number(start, "start (--from)", 1900, 2100)
+    end = None if end is None else whole_number(end, "end (--to)", 1900, 2100)
     comp = composition(country)
     years = comp["year"]
     first, last = int(years.min()), int(years.max())

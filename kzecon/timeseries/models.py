@@ -330,18 +330,28 @@ class CompositionModelResults(EstimationResults):
 def _check_part_labels(labels) -> None:
     """Two part labels that differ only in case, spacing or punctuation (``china`` and ``China``) are one part
     written twice, not two parts: a SchemaError naming both."""
+    from kzecon.forecast.parts import canonical
+
     seen: dict[str, object] = {}
+    known: dict[str, object] = {}
     for lab in labels:
         k = re.sub(r"[\W_]+", " ", str(lab).casefold()).strip()  # letters of any script (Китай, Россия) kept
         if k in seen:
             raise SchemaError(f"composition parts {seen[k]!r} and {lab!r} differ only in case or spacing: one part "
                               "written twice? merge or rename them")
         seen[k] = lab
+        c = canonical(lab)
+        if c is not None and c in known:
+            raise SchemaError(f"composition parts {known[c]!r} and {lab!r} both name {c!r}: one part written twice? "
+                              "merge or rename them")
+        if c is not None:
+            known[c] = lab
 
 
 def composition_frame(comp: pd.DataFrame, *, partner_col: str = "partner", share_col: str = "share",
                       zeros: str = "raise", min_years: int = 12) -> pd.DataFrame:
-    """Long (year, partner, share) or wide (year index × parts) → validated wide composition, consecutive years."""
+    """Long (year, partner, share) or wide (year index, or a ``year`` column, × parts) → validated wide composition,
+    consecutive years."""
     if not isinstance(comp, pd.DataFrame):
         raise SchemaError(f"a composition must be a DataFrame (year, partner, share), got {type(comp).__name__}")
     if comp.empty:
@@ -355,6 +365,8 @@ def composition_frame(comp: pd.DataFrame, *, partner_col: str = "partner", share
         if missing.any().any():
             y = wide.index[missing.any(axis=1)][0]
             raise SchemaError(f"composition: part(s) {list(wide.columns[missing.loc[y]])} missing in year {y}")
+    elif "year" in comp.columns and partner_col not in comp.columns:  # wide with a year column (a CSV read as is)
+        wide = comp.set_index("year")
     else:
         wide = comp.copy()
     _check_part_labels(wide.columns)
