@@ -253,7 +253,12 @@ def cmd_timeseries(args) -> int:
         label = f"share in {args.data}"
     else:
         df, label = _china_share()
-    bat = timeseries.share_battery(df, horizon=args.horizon, interventions=args.interventions)
+    # the study's economy's policy events (Kazakhstan's) unless --interventions names other years
+    events = kzecon.study.pipeline.policy_events()
+    if args.interventions not in (None, "policy"):
+        events = {y: "" for y in _parse_years(args.interventions)}
+    bat = timeseries.share_battery(df, horizon=args.horizon, interventions=args.interventions is not None,
+                                   events=events)
     print(f"{label}: {bat.nobs} years; model {bat.arima.model}")
     print(bat.summary().split("\n", 1)[1])
     print(bat.forecast.round(4).to_string(index=False))
@@ -843,7 +848,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: China's share of Kazakhstan's total trade)")
     t.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5,
                    help="forecast horizon in years (default 5)")
-    t.add_argument("--interventions", action="store_true", help="step dummies at 2010, 2013, 2015 in the ARIMA")
+    t.add_argument("--interventions", nargs="?", const="policy", default=None, metavar="YEARS",
+                   help="step dummies in the ARIMA at these years (Chow tests there too), e.g. 2010,2015; with no "
+                        "years, at the study's policy events (Kazakhstan's customs union 2010, BRI 2013, EAEU 2015), "
+                        "where the Chow tests are by default")
     t.add_argument("--out", type=FOLDER, default=None,
                    help="folder for tests.csv, breaks.csv, forecast.csv and a figure")
     t.set_defaults(func=cmd_timeseries)

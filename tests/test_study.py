@@ -22,33 +22,50 @@ COMPOSITIONS = kzecon.data.load_compositions(side="reported", flow="total")
 ECONOMIES = sorted(set(COMPOSITIONS["economy"]) - {"CHN", "RUS", "KAZ"})
 
 
-def _direct(country: str) -> pd.DataFrame:
-    """The economy's own-reported composition read from the bundled file with pandas alone (not the loader)."""
+def _direct(country: str, side: str = "reported") -> pd.DataFrame:
+    """The economy's composition on one side read from the bundled file with pandas alone (not the loader)."""
     from kzecon.data import verified_path
 
     c = pd.read_csv(verified_path("compositions_dots"))
-    return c[(c["economy"] == country) & (c["side"] == "reported") & (c["flow"] == "total")].set_index("year")
+    return c[(c["economy"] == country) & (c["side"] == side) & (c["flow"] == "total")].set_index("year")
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(country=st.sampled_from(ECONOMIES))
-def test_any_economy_composition_is_its_own_dots_run(country):
-    """For any DOTS economy the study's composition is its own declarations over the last run of consecutive
-    years with every part positive (usa and Central Asia in rest), or a CoverageError that names the economy."""
+def test_any_economy_composition_is_its_dots_run_on_the_real_side(country):
+    """For any DOTS economy the study's composition is, year by year, its own declarations where the IMF did not
+    estimate more than half of the year's trade and no partner's share sits flat for years, else its partners'
+    (mirror), over the last run of consecutive years with every part positive (usa and Central Asia in rest); or a
+    CoverageError that names the economy."""
     try:
         comp = pipeline.composition(country)
     except CoverageError as err:
         assert pipeline.country_name(country) in str(err)
         return
     w = comp.pivot_table(index="year", columns="partner", values="share")
-    d = _direct(country).loc[w.index]
-    assert np.allclose(w["china"], d["china"], atol=1e-12) and np.allclose(w["russia"], d["russia"], atol=1e-12)
-    assert np.allclose(w["rest"], d["rest"] + d["usa"] + d["central_asia"], atol=1e-12)
+    q = pipeline.data_quality(country).set_index("year")
+    assert list(q.index) == list(w.index)
+    rep, mir = _direct(country), _direct(country, "mirror")
+    for y in w.index:
+        d = (rep if q.loc[y, "side"] == "reported" else mir).loc[y]
+        assert w.loc[y, "china"] == pytest.approx(d["china"], abs=1e-12)
+        assert w.loc[y, "rest"] == pytest.approx(d["rest"] + d["usa"] + d["central_asia"], abs=1e-12)
+        if y in rep.index and rep.loc[y, "estimated_share"] > 0.5:
+            assert q.loc[y, "side"] == "mirror" and "estimated" in q.loc[y, "note"]
     assert (w > 0).all().all() and np.allclose(w.sum(axis=1), 1, atol=1e-6)
     assert (np.diff(w.index) == 1).all() and len(w) >= pipeline.MIN_YEARS
-    assert w.index[-1] == d.index.max()
-    left = sorted(set(_direct(country).index) - set(w.index))
-    assert (comp.attrs["note"] == "") == (not left)
+
+
+def test_filled_series_are_read_from_the_partners():
+    """Uzbekistan's own Russia share is 19.0–19.1% in every year 2000–2015 with the IMF's estimated share near
+    zero: a filled series, read from the partners' declarations; 2016–2020 are its own."""
+    q = pipeline.data_quality("UZB").set_index("year")
+    assert (q.loc[2000:2015, "side"] == "mirror").all() and (q.loc[2016:2020, "side"] == "reported").all()
+    assert "filled series" in q.loc[2005, "note"]
+    from kzecon.data.quality import flat_years
+
+    for code in ("DEU", "USA", "JPN", "BRA", "KGZ", "MNG", "TUR"):  # customs series move every year
+        assert not flat_years(_direct(code)), code
 
 
 @pytest.mark.parametrize("country", ["UZB", "MNG"])
@@ -139,7 +156,7 @@ def test_brief_on_another_economy(uzb_brief):
     assert f["country"] == "UZB"
     p = f["p_china_above_russia_2030"]
     assert isinstance(p, float) and 0 <= p <= 1
-    assert p == pytest.approx(f["p_cr_10"]["value"])  # DOTS ends in 2020: 2030 is ten years ahead
+    assert p == pytest.approx(f["p_cr_5"]["value"])  # the quoted years are calendar years, 2030 for everyone
     html = (uzb_brief / "index.html").read_text(encoding="utf-8")
     assert "<h1>Uzbekistan&#39;s trade dependence</h1>" in html or "<h1>Uzbekistan's trade dependence</h1>" in html
     assert "Kazakhstan's total trade" not in html and "Customs-union difference-in-differences" not in html
@@ -152,6 +169,20 @@ def test_brief_on_another_economy(uzb_brief):
     peers = pd.read_csv(uzb_brief / "peers.csv")
     assert peers["country"].iloc[0] == "UZB"
     assert peers.set_index("country").loc["UZB", "p_china_above_russia_2030"] == pytest.approx(p, abs=1e-6)
+    assert set(peers["target_year"]) == {2030} and peers.set_index("country").loc["UZB", "data_last_year"] == 2020
+    q = pd.read_csv(uzb_brief / "data_quality.csv")
+    assert list(q.columns) == ["year", "side", "source", "estimated_share", "note"]
+    assert set(q["side"]) == {"reported", "mirror"} and q["year"].is_monotonic_increasing
+    # the years between the data's end and this year are said to be past, not forecast as the future
+    assert f"2021–{pipeline.this_year() - 1} are past but not yet in them" in html
+
+
+def test_another_economys_brief_never_names_kazakhstan_outside_the_peers(uzb_brief):
+    import re
+
+    html = (uzb_brief / "index.html").read_text(encoding="utf-8")
+    rest = re.sub(r'<section id="peers">.*?</section>', "", html, flags=re.S)
+    assert "Kazakhstan" not in rest and "Kazakhstan" in html
 
 
 def test_backtest_includes_the_headline_model_by_default(tmp_path):

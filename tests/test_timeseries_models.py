@@ -110,9 +110,9 @@ def test_arima_simulation_agrees_with_analytic_forecast(share):
 
 
 def test_interventions_are_step_dummies(share):
-    r = models.arima(share, interventions=True)
+    r = models.arima(share, interventions=(2010, 2013, 2015))
     assert {"step_2010", "step_2013", "step_2015"} <= set(r.params.index)
-    r2 = models.arima(share.loc[:2012], interventions=True)
+    r2 = models.arima(share.loc[:2012], interventions=(2010, 2013, 2015))
     assert r2.info["events_outside_sample"] == "2013,2015"
 
 

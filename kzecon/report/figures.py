@@ -20,9 +20,7 @@ from matplotlib.figure import Figure
 from kzecon.data.countries import country_name
 from kzecon.errors import CoverageError
 from kzecon.forecast.registry import MODELS as _FORECAST_MODELS
-from kzecon.timeseries.stattests import EVENTS as _POLICY_EVENTS
 
-EVENTS = {y: label[:1].upper() + label[1:] for y, label in _POLICY_EVENTS.items()}  # the policy events, as labels
 COLORS = {"china": "#c0392b", "russia": "#2c3e80", "eu": "#f1c40f", "central_asia": "#16a085",
           "rest": "#95a5a6", "other": "#95a5a6", "usa": "#8e44ad"}
 LABELS = {"china": "China", "russia": "Russia", "eu": "EU", "central_asia": "Central Asia", "usa": "United States",
@@ -121,11 +119,11 @@ def _wrap(text: str, fig, fontsize: float = 7.5) -> str:
     return "\n".join(textwrap.wrap(text, chars))
 
 
-def mark_events(ax, events: dict[int, str] = EVENTS, years=None):
-    """Dashed lines at the events, their labels above the axes (two rows, so that labels of close years do not
-    meet), never over the data."""
+def mark_events(ax, events: dict[int, str] | None = None, years=None):
+    """Dashed lines at the events ({year: label}; none by default: the study passes an economy's own), their labels
+    above the axes (two rows, so that labels of close years do not meet), never over the data."""
     lo, hi = (min(years), max(years)) if years is not None else ax.get_xlim()
-    shown = [(y, t) for y, t in sorted(events.items()) if lo <= y <= hi]
+    shown = [(y, t[:1].upper() + t[1:]) for y, t in sorted((events or {}).items()) if lo <= y <= hi]
     for i, (year, text) in enumerate(shown):
         ax.axvline(year, color="#555555", lw=0.8, ls="--", zorder=0)
         ax.text(year, 1.015 + 0.06 * (i % 2), text, transform=ax.get_xaxis_transform(), fontsize=7.5,
@@ -149,7 +147,7 @@ def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, events: d
         for group, g in d.groupby("group", sort=False):
             ax.plot(g["year"], 100 * g["share"], marker="o", ms=2.5, lw=1.8,
                     color=COLORS.get(group), label=label(group))
-        n = mark_events(ax, EVENTS if events is None else events, years=d["year"])
+        n = mark_events(ax, events, years=d["year"])
         reporter = country_name(d["reporter"].iloc[0])
         side = d["side"].iloc[0] if "side" in d else ""
         what = {"total": "total trade", "export": "exports", "import": "imports"}[flow]
@@ -161,8 +159,9 @@ def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, events: d
     return fig
 
 
-def save(fig, path, formats=("png",)):
-    """Write ``fig`` as ``path`` with each suffix in ``formats``; returns the paths written."""
+def save(fig, path, formats=("png",), *, page: bool = False):
+    """Write ``fig`` as ``path`` with each suffix in ``formats``; returns the paths written. ``page``: keep the
+    figure's own size (a page such as A4), instead of cropping to what is drawn."""
     from pathlib import Path
 
     base = Path(path).with_suffix("")
@@ -171,8 +170,9 @@ def save(fig, path, formats=("png",)):
         p = base.with_suffix(f".{fmt}")
         # no timestamps: the same figure gives the same bytes (the PDF backend's key is CreationDate, SVG's Date)
         meta = {"png": {"Software": None}, "pdf": {"CreationDate": None}, "svg": {"Date": None}}.get(fmt, {})
-        with matplotlib.rc_context({"svg.hashsalt": "kzecon"}):  # SVG element ids from a fixed salt, not random
-            fig.savefig(p, format=fmt, metadata=meta, bbox_inches="tight")
+        # SVG element ids from a fixed salt, not random; a page keeps its size (the style's savefig.bbox is tight)
+        with matplotlib.rc_context({"svg.hashsalt": "kzecon", "savefig.bbox": "standard" if page else "tight"}):
+            fig.savefig(p, format=fmt, metadata=meta, bbox_inches=None if page else "tight")
         out.append(p)
     return out
 
@@ -246,7 +246,7 @@ def alignment_series(series: pd.DataFrame, *, ax=None, events: dict | None = Non
         if thin:
             source += (f"; left out, fewer than {min_votes} recorded votes: "
                        f"{', '.join(map(str, sorted(thin)))}")
-        n = mark_events(ax, EVENTS if events is None else events, years=series["year"])
+        n = mark_events(ax, events, years=series["year"])
         measure = measure_cols[0].rsplit("_", 1)[0].replace("_", " ")
         who = country_name(series.attrs["country"]) if series.attrs.get("country") else ""
         _title(ax, title or f"{who + chr(39) + 's ' if who else ''}UN General Assembly vote {measure}", n)
@@ -338,7 +338,7 @@ def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFr
                             label=f"{level}% forecast interval")
             ax.plot(forecast["year"], 100 * forecast["mean"], color=COLORS["china"], ls="--", lw=1.5,
                     label="forecast mean")
-        n = mark_events(ax, EVENTS if events is None else events, years=years)
+        n = mark_events(ax, events, years=years)
         _title(ax, title or "Share with structural breaks", n)
         ax.set_ylabel("% of total trade")
         ax.set_ylim(0, None)
@@ -369,7 +369,7 @@ def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, e
             for bound in (f"lower_{level}", f"upper_{level}"):
                 ax.plot(f["year"], 100 * f[bound], color=col, lw=0.8, ls=":")
             ax.plot(f["year"], 100 * f["mean"], color=col, lw=1.5, ls="--")
-        n = mark_events(ax, EVENTS if events is None else events, years=history["year"])
+        n = mark_events(ax, events, years=history["year"])
         _title(ax, title or "Partner shares: history and forecast", n)
         ax.set_ylabel("% of total trade")
         ax.set_ylim(0, None)
@@ -572,7 +572,7 @@ def balance_concentration(balance: pd.DataFrame, hhi: pd.DataFrame, *, flow: str
                 label="multi-vector balance\n(1 = even across China,\nRussia, EU, rest)")
         ax.plot(h["year"], h["hhi_norm"], color="#8e44ad", lw=1.8, marker="o", ms=2.5,
                 label="partner concentration\n(normalised HHI)")
-        n = mark_events(ax, EVENTS if events is None else events, years=b["year"])
+        n = mark_events(ax, events, years=b["year"])
         ax.set_ylim(0, 1)
         who = country_name(h["reporter"].iloc[0]) if "reporter" in h and len(h) else "the economy"
         _title(ax, title or f"Balance and concentration of {who}'s trade", n)
@@ -593,7 +593,7 @@ def tilt(tilt_frame: pd.DataFrame, *, ax=None, events: dict | None = None, title
             ax.plot(g["year"], 100 * g["difference"], color=col, ls=ls, lw=1.8, label={"total": "total trade",
                     "export": "exports", "import": "imports"}.get(flow, flow))
         ax.axhline(0, color="#333333", lw=0.8)
-        n = mark_events(ax, EVENTS if events is None else events, years=tilt_frame["year"])
+        n = mark_events(ax, events, years=tilt_frame["year"])
         _title(ax, title or "China–Russia tilt", n)
         ax.set_ylabel("China's share minus Russia's (pp)")
         ax.legend(fontsize=8.5, **RIGHT)

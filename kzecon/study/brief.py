@@ -30,9 +30,6 @@ from kzecon.report import figures, tables
 from kzecon.study import pipeline
 from kzecon.study.decomposition import POLICY_TERMS as DECOMPOSITION_TERMS
 
-DATASETS_USED = ("trade_cow", "trade_wits", "trade_bns", "trade_mirror_penppml", "comtrade_kaz_chn_hs2",
-                 "products_kaz_chn", "brent_annual", "wdi_gdp", "gravity_dots", "compositions_dots", "cepii_dist",
-                 "gravity_penppml", "un_votes", "un_roll_calls", "un_roll_call_issues")
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "linearmodels", "pyfixest", "pmdarima", "arch", "matplotlib",
             "jinja2", "wildboottest")
 STEPS = ("where we are", "how we got here", "where we are heading", "trade policy", "oil", "politics",
@@ -189,7 +186,7 @@ def _in_child(name: str, kwargs: dict):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = getattr(pipeline, name)(**kwargs)
-    return res, [(w.category, str(w.message)) for w in caught]
+    return res, [(w.category, str(w.message)) for w in caught], sorted(kzecon.data.datasets_read())
 
 
 def _quiet_worker() -> None:
@@ -209,7 +206,7 @@ class _Background:
         import multiprocessing
         import os
 
-        self.name, self.kwargs, self.pool = name, kwargs, None
+        self.name, self.kwargs, self.pool, self.datasets = name, kwargs, None, []
         if (os.cpu_count() or 1) > 1:
             import signal
             import threading
@@ -231,7 +228,7 @@ class _Background:
 
         if self.pool is None:
             return getattr(pipeline, self.name)(**self.kwargs)
-        res, caught = self.job.get()
+        res, caught, self.datasets = self.job.get()
         for category, message in caught:
             warnings.warn(message, category, stacklevel=2)
         return res
@@ -326,6 +323,8 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
 
     step("trade policy", trade_policy)
     out = b.out
+    out["data_quality"] = pipeline.data_quality(country)
+    out["datasets_child"] = list(world_gravity.datasets)  # what the second process read
     out["country"], out["name"], out["p_headline"] = ts.country, ts.name, dr.p_headline
     out["source"], out["n_years"] = ts.source, int(dr.composition['year'].nunique())
     out["findings"] = b.F.values
@@ -335,10 +334,18 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     return out
 
 
-def _events_for(country: str):
-    """The policy events the figures mark: Kazakhstan's (the figures' default, ``None``) for Kazakhstan, none for
-    another economy."""
-    return None if country == pipeline.DEFAULT_COUNTRY else {}
+def _events_for(country: str) -> dict[int, str]:
+    """The policy events the figures mark: the economy's own (:func:`kzecon.study.pipeline.policy_events`)."""
+    return pipeline.policy_events(country)
+
+
+def _events_phrase(events: dict[int, str]) -> str:
+    """', with the customs union (2010), BRI announced (2013) and EAEU (2015) marked' — or nothing."""
+    if not events:
+        return ""
+    items = [f"{label} ({year})" for year, label in sorted(events.items())]
+    return ", with " + (" and ".join(items) if len(items) < 3 else ", ".join(items[:-1]) + " and " + items[-1]) + \
+        " marked"
 
 
 def _where_we_are(b: _Brief, ts) -> None:
@@ -370,8 +377,7 @@ def _where_we_are(b: _Brief, ts) -> None:
     src = "kzecon from " + ts.source
     ev = b.events
     fig("shares_total.png", figures.share_paths(ts.shares, flow="total", source=src, vintage=ts.vintage, events=ev),
-        f"Partner shares of {name}'s total trade ({name}'s figures)"
-        + (", with the 2010, 2013 and 2015 events." if ev is None else "."), "where")
+        f"Partner shares of {name}'s total trade ({name}'s figures){_events_phrase(ev)}.", "where")
     fig("tilt.png", figures.tilt(ts.tilt, source=src, vintage=ts.vintage, events=ev,
                                  title=f"China–Russia tilt of {name}'s trade"),
         "China–Russia tilt: China's share minus Russia's, by flow (above zero: tilted toward China).", "where")
@@ -420,13 +426,21 @@ def _how_we_got_here(b: _Brief, sb) -> None:
               else "its interval could not be computed")
         return f"{F.add(f'break_{i}', int(r['year']), '{:d}')} ({ci})"
 
-    breaks = (f"Bai–Perron finds {F.add('n_breaks', int(len(br)), '{:d}')} shifts in its level (BIC), the new regimes "
-              "starting in " + ", ".join(one(i, r) for i, (_, r) in enumerate(br.iterrows())) + "." if len(br) else
+    n = int(len(br))
+    seq = sb.breaks["n_breaks_sequential"].iloc[0] if n and "n_breaks_sequential" in sb.breaks else None
+    agree = ("" if seq is None or not np.isfinite(seq) or int(seq) == n else
+             f" (the sequential sup-F tests, at 5%, support {int(seq)}: read the later dates as less certain)")
+    breaks = (f"Bai–Perron finds {F.add('n_breaks', n, '{:d}')} shift{'s' if n != 1 else ''} in its level (BIC)"
+              f"{agree}, the new regime{'s' if n != 1 else ''} starting in "
+              + ", ".join(one(i, r) for i, (_, r) in enumerate(br.iterrows())) + "." if n else
               f"Bai–Perron finds {F.add('n_breaks', 0, '{:d}')} shifts in its level (BIC).")
+    # statsmodels' KPSS interpolates its p-value in a table bounded at 0.01 and 0.10: a bound is said as one
+    kpss_txt = ("≤ " + F.add('kpss_p', kpss, '{:.2f}') if kpss <= 0.01 else
+                "≥ " + F.add('kpss_p', kpss, '{:.2f}') if kpss >= 0.10 else "= " + F.add('kpss_p', kpss, '{:.2f}'))
     out["text_timeseries"] = (
         f"{'The rise was not steady. ' if len(br) else ''}On the logit of China's share, the ADF test {adf_says} "
         f"(p = {F.add('adf_p', adf, '{:.2f}')}) and KPSS {kpss_says} "
-        f"(p = {F.add('kpss_p', kpss, '{:.2f}')}): {reading}. " + breaks)
+        f"(p {kpss_txt}): {reading}. " + breaks)
     fig("share_breaks.png", figures.share_breaks(sb.series, br, source=src, events=b.events,
                                                  title=f"China's share of {b.name}'s trade: structural breaks"),
         "China's share with its Bai–Perron regimes (shaded: 95% break-date intervals).", "history")
@@ -440,7 +454,7 @@ def _how_we_got_here(b: _Brief, sb) -> None:
 
 def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
     F, out, fig = b.F, b.out, b.fig
-    y5, y10 = last + 5, last + 10
+    q0, q2, y5, y10 = dr.quote_years
     c5 = dr.share("china", y5)
     ws = dr.world_summary
     wcal = ws[ws["model"] == dr.model].set_index("horizon")
@@ -451,7 +465,12 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
     mae = wcal["mae_ratio"]
     kaz = dr.backtest.coverage
     kc = kaz[(kaz["model"] == dr.model) & np.isclose(kaz["nominal"], 0.9)].set_index("horizon")
-    p = {k: dr.probability("china_above_russia", last + k) for k in (1, 3, 5, 10)}
+    p = dict(zip((1, 3, 5, 10), (dr.probability("china_above_russia", y) for y in dr.quote_years), strict=True))
+    gap = dr.after_data
+    after = (f"The data end in {last}: {gap[0]}–{gap[1] if gap[1] > gap[0] else gap[0]} "
+             f"{'are' if gap[1] > gap[0] else 'is'} past but not yet in them, so the model's figures for "
+             f"{'those years' if gap[1] > gap[0] else 'that year'} are estimates, not forecasts of the future (newer "
+             f"figures: <code>kzecon data update --source imf --countries {dr.country}</code>). " if gap else "")
     out["headline_model"] = figures.label(dr.model)
     out["text_forecast"] = (
         f"The headline forecast comes from the {figures.label(dr.model)}: "
@@ -462,8 +481,9 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
            "its dynamics were learned from about 200 economies' partner shares since 1960"
            + (f", moved by the partners' economic growth and the oil price (their futures simulated, {dr.name}'s own "
               "oil exposure learned from its history). " if dr.model.startswith("drivers") else ". ")) +
-        f"It makes it {likelihood(p[5])} that China's share is still above Russia's in {y5} "
-        f"({F.add('p_cr_1', p[1], '{:.0f}', 100)}% for {last + 1}, {F.add('p_cr_3', p[3], '{:.0f}', 100)}% for {last + 3}, "
+        after +
+        f"It makes it {likelihood(p[5])} that China's share is above Russia's in {y5} "
+        f"({F.add('p_cr_1', p[1], '{:.0f}', 100)}% for {q0}, {F.add('p_cr_3', p[3], '{:.0f}', 100)}% for {q2}, "
         f"{F.add('p_cr_5', p[5], '{:.0f}', 100)}% for {y5}, {F.add('p_cr_10', p[10], '{:.0f}', 100)}% for {y10}); China's "
         f"share in {y5}: {F.add('china_5y', c5['mean'], scale=100)}% (90% interval "
         f"{F.add('china_5y_lo', c5['lower_90'], scale=100)}–{F.add('china_5y_hi', c5['upper_90'], scale=100)}%). "
@@ -477,11 +497,11 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
         f"{'but' if mae.min() >= 0.97 else 'and'} its central forecasts were "
         f"{'no more accurate than' if mae.min() >= 0.97 else 'more accurate than'} assuming no change "
         f"(mean absolute error {F.add('world_mae_lo', mae.min(), '{:.2f}')}–{F.add('world_mae_hi', mae.max(), '{:.2f}')} "
-        f"times the no-change forecast's). On {dr.name}'s own ~{5 * round(dr.composition['year'].nunique() / 5)} years its 90% intervals covered "
+        f"times the no-change forecast's). On {dr.name}'s own backtest ({_own_origins(dr)}) its 90% intervals covered "
         f"{F.add('cov_h1', kc.loc[1, 'empirical'], '{:.0f}', 100)}% of outcomes one year ahead and "
         f"{F.add('cov_h5', kc.loc[5, 'empirical'], '{:.0f}', 100)}% five years ahead (n = {int(kc.loc[1, 'n'])} and "
-        f"{int(kc.loc[5, 'n'])} part-years). {_own_reliability(F, dr)} Read the probabilities as odds, not as a "
-        f"prediction of the year of any crossing.")
+        f"{int(kc.loc[5, 'n'])} part-years). {_own_reliability(F, dr)}{_versus_random_walk(F, dr)} Read the "
+        f"probabilities as odds, not as a prediction of the year of any crossing.")
     _scenarios(b, dr)
     comp_rows = []
     for _, r in dr.comparison.iterrows():
@@ -529,6 +549,29 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
     fig("coverage.png", figures.coverage(dr.backtest.coverage, source=f"kzecon backtest on {dr.name}"),
         f"Empirical coverage of the 90% intervals on {dr.name}'s backtest, by horizon (bars: Wilson 95% intervals).",
         "heading")
+
+
+def _own_origins(dr) -> str:
+    """'20 origins, 2005–2024': the economy's own rolling-origin backtest, counted from its records."""
+    o = dr.backtest.records["origin"]
+    return f"{o.nunique()} forecast origins, {int(o.min())}–{int(o.max())}"
+
+
+def _versus_random_walk(F: _Findings, dr) -> str:
+    """The headline against the random walk on the economy's own backtest and in width, computed, said either way."""
+    c = dr.comparison.set_index("model")
+    if "rw" not in c.index:
+        return ""
+    h, rw = c.loc[dr.model], c.loc["rw"]
+    wh, wr = h["china_upper_90"] - h["china_lower_90"], rw["china_upper_90"] - rw["china_lower_90"]
+    better = h["own_crps"] < rw["own_crps"]
+    return (f" On {dr.name}'s own backtest the random walk's CRPS was {F.add('own_crps_rw', rw['own_crps'], '{:.4f}')}"
+            f" against the headline's {F.add('own_crps_head', h['own_crps'], '{:.4f}')}: "
+            + ("the headline did better there too." if better else
+               "the random walk did better on this one economy's short record, the headline on the world's.")
+            + f" The headline's 90% interval for China's share in {pipeline.HEADLINE_YEAR} is "
+            + ("narrower" if wh < wr else "wider") + f" than the random walk's ({100 * wh:.0f} against {100 * wr:.0f} "
+            "points).")
 
 
 def _ri_clause(F: _Findings, wg) -> str:
@@ -657,9 +700,19 @@ def _trade_policy(b: _Brief, cu, wg, ts) -> None:
     out["tables"]["gravity"] = _gravity_table(st)
 
 
-def _gravity_table(st) -> str:
-    return tables.regression_table({"PPML": st}, labels=TERM_LABELS, value_labels=VALUE_LABELS,
-                                   info_rows=("fixed_effects", "covariance"), stats=("pseudo_r2",)).to_html()
+KAZAKHSTAN_TERMS = ("bri_kaz_chn", "eaeu_kaz")  # the world model's terms for Kazakhstan's own pairs
+
+
+def _gravity_table(st, country: str = pipeline.DEFAULT_COUNTRY) -> str:
+    """The world gravity model's table; for another economy without the terms that describe Kazakhstan's own pairs
+    (they are in the model, said in a note, but they are not that economy's story)."""
+    terms = [t for t in st.params.index if country == pipeline.DEFAULT_COUNTRY or t not in KAZAKHSTAN_TERMS]
+    left = [t for t in st.params.index if t not in terms]
+    notes = ("the model also holds " + str(len(left)) + " term" + ("s" if len(left) > 1 else "")
+             + " for one other economy's own pairs, not shown") if left else None
+    return tables.regression_table({"PPML": st}, terms=terms, labels=TERM_LABELS, value_labels=VALUE_LABELS,
+                                   info_rows=("fixed_effects", "covariance"), stats=("pseudo_r2",),
+                                   notes=notes).to_html()
 
 
 DETERMINISTIC = {"c": "constant", "ct": "constant and trend", "n": "none"}
@@ -686,13 +739,13 @@ def _trade_policy_world(b: _Brief, wg, ts) -> None:
         f"<em>EAEU.</em> On the annual IMF DOTS panel ({F.add('dots_nobs', st.nobs, '{:,d}')} country pairs × years, "
         f"2000–2020, PPML with exporter-year, importer-year and pair effects), trade between EAEU members after they "
         f"joined is {F.add('eaeu', st.params['eaeu'], '{:.2f}')} log points from what the model expects (clustered p = "
-        f"{F.add('eaeu_p', st.pvalues['eaeu'], '{:.3f}')}; with five members the wild score bootstrap p = "
-        f"{F.add('eaeu_p_score', sc.p_value, '{:.2f}')}{_ri_clause(F, wg)} are the safer guides). {member} "
+        f"{F.add('eaeu_p', st.pvalues['eaeu'], '{:.3f}')}; with five members clustered errors overstate precision: the "
+        f"wild score bootstrap gives p = {F.add('eaeu_p_score', sc.p_value, '{:.2f}')}{_ri_clause(F, wg)}). {member} "
         f"<em>Belt and Road.</em> China's "
         f"trade with the BRI signatories after signing is {F.add('bri_chn', st.params['bri_chn'], '{:.2f}')} log "
         f"points (s.e. {F.add('bri_chn_se', st.std_errors['bri_chn'], '{:.2f}')}) from the model's expectation. {bri}")
     _gravity_event_figure(b, wg.event_study())
-    out["tables"]["gravity"] = _gravity_table(st)
+    out["tables"]["gravity"] = _gravity_table(st, ts.country)
 
 
 def _gravity_event_figure(b: _Brief, es) -> None:
@@ -843,8 +896,10 @@ def _peers(b: _Brief, pe) -> None:
         f"{F.add('peers_china_ahead', int((others['china_share'] > others['russia_share']).sum()), '{:d}')} of "
         f"{len(others)} in their latest year, and the same headline model makes it very likely (90% or more) that "
         f"China is ahead in {y} in {F.add('peers_p90', int((others['p_china_above_russia_2030'] >= 0.9).sum()), '{:d}')}. "
-        f"{b.name}'s own row is the forecast above. The others' shares are their own declarations to the IMF (DOTS, "
-        f"latest 2020); a peer whose composition could not be forecast is listed with the reason.")
+        f"{b.name}'s own row is the forecast above. The others' shares are from IMF DOTS, each year from the "
+        f"economy's own declarations where they are real and from its partners' where the IMF filled them in (the "
+        f"'reported by' column); {_horizons_phrase(ok, y)} A peer whose composition could not be forecast is listed "
+        f"with the reason.")
     rows = []
     for r in t.itertuples():
         rows.append({"economy": r.name, "group": PEER_GROUPS.get(r.group, r.group),
@@ -858,11 +913,22 @@ def _peers(b: _Brief, pe) -> None:
     out["peers"] = t
 
 
+def _horizons_phrase(t: pd.DataFrame, year: int) -> str:
+    """'P(China > Russia) in 2030 is 5 years after the data for Kazakhstan (to 2025) and 10 for the others (to
+    2020): the longer ahead, the less certain.' — from the table's data_last_year."""
+    if "data_last_year" not in t or t["data_last_year"].isna().all():
+        return ""
+    g = t.dropna(subset=["data_last_year"]).groupby("data_last_year")["name"].apply(list)
+    parts = [f"{year - int(last)} years after the data for {', '.join(names) if len(names) <= 3 else f'{len(names)} economies'}"
+             f" (to {int(last)})" for last, names in sorted(g.items(), reverse=True)]
+    return f"P(China > Russia) in {year} is " + " and ".join(parts) + ": the further ahead, the less certain."
+
+
 def _top_line(ts, dr) -> list[str]:
     """Three sentences, each with its uncertainty in words, from the same results as the sections."""
     last = ts.last_year
     chn_last, rus_last = ts.total.loc[last, "china"], ts.total.loc[last, "russia"]
-    y5 = last + 5
+    y5 = pipeline.HEADLINE_YEAR
     p5 = dr.probability("china_above_russia", y5)
     c5 = dr.share("china", y5)
     econ, ece = _world_reliability(dr)
@@ -871,13 +937,21 @@ def _top_line(ts, dr) -> list[str]:
              else "China is behind Russia" if chn_last <= rus_last else "China has only just moved ahead")
     return [
         f"In {last} China took {100 * chn_last:.1f}% of {name}'s trade and Russia {100 * rus_last:.1f}% "
-        f"({name}'s own figures); {ahead}.",
-        f"It is {likelihood(p5)} ({100 * p5:.0f}%) that China's share is still above Russia's in {y5}, when "
+        f"({_last_side(ts)}); {ahead}.",
+        f"It is {likelihood(p5)} ({100 * p5:.0f}%) that China's share is above Russia's in {y5}, when "
         f"China's share is expected to be about {100 * c5['mean']:.0f}% (90% interval {100 * c5['lower_90']:.0f}–"
         f"{100 * c5['upper_90']:.0f}%).",
         f"Such probabilities have been reliable on {econ if econ else 'many'} other economies (off by "
         f"{100 * ece:.1f} points on average); {_world_intervals_and_level(dr)}" + _own_caveat(dr) + ".",
     ]
+
+
+def _last_side(ts) -> str:
+    """Whose figures the latest year is: '{name}'s own figures', or its partners' where its own are IMF estimates."""
+    side = ts.shares.loc[ts.shares["year"] == ts.last_year, "side"].iloc[0] if "side" in ts.shares else ""
+    if "mirror" in str(side) and "reported" not in str(side):
+        return f"its partners' figures: {ts.name}'s own for {ts.last_year} are IMF estimates"
+    return f"{ts.name}'s own figures"
 
 
 def _world_intervals_and_level(dr) -> str:
@@ -953,7 +1027,7 @@ def _one_pager(fig_dir: Path, top_line: list[str], ts, dr) -> list[str]:
                                          f"{figures.label(dr.model)}, {dr.paths} paths, seed {dr.seed}.", 130),
                fontsize=7, color="#555555", va="bottom")
         problems = figures.layout_problems(f)
-        figures.save(f, fig_dir / "summary.png", formats=("png", "pdf"))
+        figures.save(f, fig_dir / "summary.png", formats=("png", "pdf"), page=True)  # an A4 page, 595 × 842 pt
     return problems
 
 
@@ -983,7 +1057,8 @@ def findings_record(res: dict) -> dict:
 def build(out_dir, *, country: str = pipeline.DEFAULT_COUNTRY, reps: int = 9999, paths: int = 4000, seed: int = 2026,
           use_cache: bool = True, progress: Callable[[int, int, str], None] | None = _stderr_progress) -> Brief:
     """Build the brief on ``country`` (ISO-3, any economy of the IMF DOTS composition panel; Kazakhstan by default)
-    into ``out_dir``: ``index.html``, ``figures/*.png``, ``findings.json`` and ``peers.csv``."""
+    into ``out_dir``: ``index.html``, ``figures/*.png``, ``findings.json``, ``peers.csv`` and ``data_quality.csv``
+    (year, side, source, estimated_share, note: every year the brief reads, and the side it is read from)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from kzecon.report.output import Output
@@ -1009,8 +1084,8 @@ def build(out_dir, *, country: str = pipeline.DEFAULT_COUNTRY, reps: int = 9999,
         fig_dir.mkdir(parents=True, exist_ok=True)
         res = _compute(fig_dir, reps, paths, seed, progress, country)
         data_rows = []
-        # the datasets this process read, and those the world-gravity process reads (DATASETS_USED)
-        for name in sorted(set(DATASETS_USED) | kzecon.data.datasets_read()):
+        # the datasets this process read and those the world-gravity process read: only what this brief used
+        for name in sorted(set(res.get("datasets_child", ())) | kzecon.data.datasets_read()):
             info = kzecon.data.describe(name)
             data_rows.append({"name": name, "title": info.title, "source": info.source, "rows": info.rows,
                               "sha256": info.sha256})
@@ -1023,6 +1098,8 @@ def build(out_dir, *, country: str = pipeline.DEFAULT_COUNTRY, reps: int = 9999,
         findings = findings_record(res)
         out.path("findings.json").write_text(json.dumps(findings, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         res["peers"].to_csv(out.path("peers.csv"), index=False, lineterminator="\n", float_format="%.6g")
+        res["data_quality"].to_csv(out.path("data_quality.csv"), index=False, lineterminator="\n",
+                                   float_format="%.6g")
         written = sorted(p for p in out.tmp.rglob("*") if p.is_file() and ".kzecon-cache" not in p.parts)
         record = {k: res[k] for k in ("top_line", "layout", "figures", "warnings")}
         record["findings"] = findings

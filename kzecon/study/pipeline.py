@@ -37,8 +37,17 @@ from kzecon.results import results_class
 TRADE_SOURCE = "COW v4 (1994), WITS/UN Comtrade (1995–2019), BNS 312101 (2020–25); Russia 2010 interpolated"
 DEFAULT_COUNTRY = "KAZ"
 POLES = ("CHN", "RUS")  # the two powers whose shares the study compares
-DOTS_SOURCE = "IMF DOTS ({name}'s own declarations, {first}–{last})"
+DOTS_SOURCE = "IMF DOTS ({name}'s {sides})"
 HEADLINE_YEAR = 2030  # the year of the headline probability P(China's share > Russia's)
+LONG_YEAR = HEADLINE_YEAR + 5  # the brief's furthest quoted year
+
+
+def this_year() -> int:
+    """The calendar year the study is run in: forecasts are quoted for years counted from it, and the years between
+    the data's end and it are the past the data have not reached yet."""
+    import datetime
+
+    return datetime.date.today().year
 MIRROR_YEAR = {"KAZ": 2018}  # the year the brief quotes reported vs mirror (else the latest with both sides)
 
 
@@ -206,12 +215,12 @@ def _dots_shares(country: str) -> TradeShares:
     from kzecon.errors import CoverageError
 
     run, _ = _dots_run(country)  # the years the study uses: the same run as the forecast's
-    c = kzecon.data.load_compositions(side="reported", flow="all")
-    c = c[(c["economy"] == country) & c["year"].between(run.index[0], run.index[-1])]
+    c = _dots_by_side(country, flow="all")  # each year on the side the study reads (own, else mirror)
+    c = c[c["year"].between(run.index[0], run.index[-1])]
     c = c.assign(rest=c["rest"] + c["usa"])
-    long = c.melt(id_vars=["year", "flow", "total_usd"], value_vars=list(GROUPS), var_name="group",
+    long = c.melt(id_vars=["year", "flow", "total_usd", "side"], value_vars=list(GROUPS), var_name="group",
                   value_name="share")
-    long = long.assign(reporter=country, value_usd=long["share"] * long["total_usd"], side="reported")
+    long = long.assign(reporter=country, value_usd=long["share"] * long["total_usd"])
     shares = long[["reporter", "year", "flow", "group", "value_usd", "total_usd", "share", "side"]].sort_values(
         ["flow", "year", "group"], kind="mergesort").reset_index(drop=True)
     trade = _dots_trade(country)
@@ -228,20 +237,45 @@ def _dots_shares(country: str) -> TradeShares:
             else pd.DataFrame(columns=["year", "flow", "n_partners", "hhi", "hhi_norm", "side"]))
     first, last = int(shares["year"].min()), int(shares["year"].max())
     vintage = f"bundled: compositions_dots {kzecon.data.describe('compositions_dots').sha256[:12]}"
+    sides = shares[shares["flow"] == "total"].groupby("year")["side"].first()
+    phrase = _sides_phrase(sides)
     return TradeShares(shares=shares, tilt=measures.china_russia_tilt(shares), balance=measures.balance_index(shares),
                        concentration=conc, mirror=mirror, vintage=vintage,
-                       source=DOTS_SOURCE.format(name=name, first=first, last=last), country=country,
-                       side=f"{name}'s own declarations to the IMF (DOTS)")
+                       source=DOTS_SOURCE.format(name=name, first=first, last=last, sides=phrase), country=country,
+                       side=f"IMF DOTS: {name}'s {phrase}")
 
 
 # ---------------------------------------------------------------------------------------------- breaks
+POLICY_LABELS = {"customs_union": "customs union", "eaeu": "EAEU", "bri": "BRI announced",
+                 "bri_mou": "BRI memorandum"}
+
+
+def policy_events(country: str = DEFAULT_COUNTRY) -> dict[int, str]:
+    """``country``'s own policy events, {year: label}, from the cited membership table
+    (``kzecon/data/reference/policy_membership.csv``): its entry into the Eurasian customs union and the EAEU, the
+    BRI's announcement in Astana (Kazakhstan) and a Belt-and-Road memorandum; an economy in none has none.
+    Kazakhstan: 2010 customs union, 2013 BRI announced, 2015 EAEU."""
+    import kzecon
+
+    country = check_country(country)
+    t = kzecon.data.load_policy_membership()
+    t = t[(t["iso3"] == country) & t["policy"].isin(POLICY_LABELS)]
+    out: dict[int, list[str]] = {}
+    for r in t.sort_values(["from_year", "policy"]).itertuples():
+        out.setdefault(int(r.from_year), []).append(POLICY_LABELS[r.policy])
+    return {y: " and ".join(dict.fromkeys(labels)) for y, labels in sorted(out.items())}
+
+
 def share_breaks(shares: TradeShares | None = None, *, country: str = DEFAULT_COUNTRY):
-    """The test battery on China's share of ``country``'s total trade: a
-    :class:`kzecon.timeseries.analysis.ShareBattery` (tests, Bai–Perron breaks, series, ``p_value(test)``)."""
+    """The test battery on China's share of ``country``'s total trade, with Chow tests at its own policy events
+    (:func:`policy_events`): a :class:`kzecon.timeseries.analysis.ShareBattery` (tests, Bai–Perron breaks, series,
+    ``p_value(test)``)."""
     from kzecon import timeseries
 
-    s = (shares or trade_shares(country)).shares
-    return timeseries.share_battery(s[(s["flow"] == "total") & (s["group"] == "china")][["year", "share"]])
+    ts = shares or trade_shares(country)
+    s = ts.shares
+    return timeseries.share_battery(s[(s["flow"] == "total") & (s["group"] == "china")][["year", "share"]],
+                                    events=policy_events(ts.country))
 
 
 # ---------------------------------------------------------------------------------------------- risk
@@ -262,17 +296,19 @@ def event_probability(risk: pd.DataFrame, event: str, year: int) -> float:
     return float(hit["probability"].iloc[0])
 
 
-def composition(country: str = DEFAULT_COUNTRY) -> pd.DataFrame:
+def composition(country: str = DEFAULT_COUNTRY, *, national: bool = True) -> pd.DataFrame:
     """``country``'s composition by partner group — china, russia, eu, rest — as forecast by the study: year,
     partner, share. Kazakhstan: the spliced national series 1994–2025 with the 2010 Russia/Belarus undercount
-    interpolated (Central Asia in rest). Any other economy: its own declarations to the IMF (DOTS), the last run of
-    consecutive years in which every part is positive (years before a zero share, e.g. Russia not yet reported
-    apart from the Soviet Union, are left out and named in ``attrs["note"]``)."""
+    interpolated (Central Asia in rest). Any other economy (and Kazakhstan with ``national=False``, as its peers are
+    read): IMF DOTS, each year from its own declarations where they are real and from its partners' (mirror) where
+    the IMF filled them (:func:`data_quality`), the last run of consecutive years in which every part is positive
+    (years before a zero share, e.g. Russia not yet reported apart from the Soviet Union, are left out and named in
+    ``attrs["note"]``); ``attrs["side"]``: the side, or the sides joined by '+'."""
     import kzecon
     from kzecon import measures
 
     country = check_country(country)
-    if country == DEFAULT_COUNTRY:
+    if country == DEFAULT_COUNTRY and national:
         trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
         sh = measures.partner_shares(trade, flow="total")
         sh = sh.assign(partner=sh["group"].replace({"central_asia": "rest"}))
@@ -282,22 +318,71 @@ def composition(country: str = DEFAULT_COUNTRY) -> pd.DataFrame:
     kept, note = _dots_run(country)
     out = kept.rename_axis("year").reset_index().melt(id_vars="year", var_name="partner", value_name="share")
     out = out.sort_values(["year", "partner"], kind="mergesort").reset_index(drop=True)
-    out.attrs.update(side="reported", source=DOTS_SOURCE.format(name=country_name(country), first=int(kept.index[0]),
-                                                                last=int(kept.index[-1])), note=note)
+    sides = _dots_sides(country).set_index("year").loc[kept.index, "side"]
+    side = sides.iloc[0] if sides.nunique() == 1 else "+".join(sorted(set(sides)))
+    out.attrs.update(side=side, source=DOTS_SOURCE.format(name=country_name(country), first=int(kept.index[0]),
+                                                          last=int(kept.index[-1]), sides=_sides_phrase(sides)),
+                     note=note)
     return out
+
+
+def _sides_phrase(sides: pd.Series) -> str:
+    """'own declarations 1992–2020' or 'own declarations 2016–2020 and partners' declarations (mirror) 1994–2015'."""
+    return " and ".join(f"{SIDE_LABEL[sd]} {_year_ranges(sides.index[sides == sd])}" for sd in ("reported", "mirror")
+                        if (sides == sd).any())
 
 
 MIN_YEARS = 15  # the shortest run of years the study forecasts and tests (the world model needs LAGS + 1 = 11)
 
 
-def _dots_run(country: str) -> tuple[pd.DataFrame, str]:
-    """``country``'s own-reported DOTS composition (china, russia, eu, rest) over its last run of consecutive years
-    in which every part is positive, and a note naming the years left out before it."""
+SIDE_LABEL = {"reported": "own declarations", "mirror": "partners' declarations (mirror)"}
+
+
+@functools.lru_cache(maxsize=32)
+def _dots_sides(country: str) -> pd.DataFrame:
+    """For each year of ``country`` in the IMF DOTS compositions, the side the study reads: its own declarations
+    where they are real (:func:`kzecon.data.quality.declared_years`), else its partners' (mirror): year, side,
+    estimated_share (of its own declarations), note."""
     import kzecon
+    from kzecon.data.quality import declared_years
+
+    rep = kzecon.data.load_compositions(side="reported", flow="total")
+    rep = rep[rep["economy"] == country]
+    mir = kzecon.data.load_compositions(side="mirror", flow="total")
+    mir_years = set(mir.loc[mir["economy"] == country, "year"].astype(int))
+    q = declared_years(rep) if len(rep) else pd.DataFrame(columns=["year", "estimated_share", "declared", "reason"])
+    rows = []
+    for y in sorted(set(q["year"].astype(int)) | mir_years):
+        r = q[q["year"] == y]
+        own = len(r) and bool(r["declared"].iloc[0])
+        est = float(r["estimated_share"].iloc[0]) if len(r) else np.nan
+        if own:
+            rows.append((y, "reported", est, ""))
+        elif y in mir_years:
+            why = r["reason"].iloc[0] if len(r) else "no own declaration"
+            rows.append((y, "mirror", est, f"partners' declarations: own figures not used ({why})"))
+    return pd.DataFrame(rows, columns=["year", "side", "estimated_share", "note"])
+
+
+def _dots_by_side(country: str, flow: str = "total") -> pd.DataFrame:
+    """``country``'s DOTS compositions (``flow``: total, or all) with each year on the side :func:`_dots_sides`
+    chose; a ``side`` column says which."""
+    import kzecon
+
+    sides = _dots_sides(country).set_index("year")["side"]
+    c = kzecon.data.load_compositions(side="both", flow=flow)
+    c = c[c["economy"] == country]
+    keep = c["side"].to_numpy() == c["year"].map(sides).to_numpy()
+    return c[keep].sort_values(["year", "flow"]).reset_index(drop=True)
+
+
+def _dots_run(country: str) -> tuple[pd.DataFrame, str]:
+    """``country``'s DOTS composition (china, russia, eu, rest), each year on the side the study reads
+    (:func:`_dots_sides`), over its last run of consecutive years in which every part is positive, and a note naming
+    the years left out before it and the years taken from the partners' declarations."""
     from kzecon.errors import CoverageError
 
-    c = kzecon.data.load_compositions(side="reported", flow="total")
-    c = c[c["economy"] == country].set_index("year").sort_index()
+    c = _dots_by_side(country).set_index("year").sort_index()
     wide = pd.DataFrame({"china": c["china"], "russia": c["russia"], "eu": c["eu"],
                          "rest": c["rest"] + c["usa"] + c["central_asia"]})
     bad = ((wide <= 0) | wide.isna()).any(axis=1).to_numpy()
@@ -309,13 +394,64 @@ def _dots_run(country: str) -> tuple[pd.DataFrame, str]:
         elif start is None or years[i] != years[i - 1] + 1:
             start = years[i]
     if start is None or years[-1] - start + 1 < MIN_YEARS:
-        raise CoverageError(f"{country_name(country)}'s own declarations to the IMF (DOTS) have no run of "
+        raise CoverageError(f"{country_name(country)}'s trade in the IMF DOTS compositions has no run of "
                             f"{MIN_YEARS} consecutive years to {int(years[-1]) if len(years) else '—'} with a positive "
                             "share for China, Russia, the EU and the rest")
     left = [int(y) for y in years if y < start]
     note = (f"{', '.join(map(str, left[:6]))}{' …' if len(left) > 6 else ''} left out: a zero share, a missing "
             f"year or a gap before {start}" if left else "")
+    mirror = [int(y) for y in c.index[(c["side"] == "mirror") & (c.index >= start)]]
+    if mirror:
+        note = "; ".join(filter(None, [note, f"{_year_ranges(mirror)} from the partners' declarations (mirror): the "
+                                              "economy's own figures for those years are IMF estimates"]))
     return wide.loc[start:], note
+
+
+def _year_ranges(years) -> str:
+    """2000, 2001, 2002, 2005 → '2000–2002, 2005'."""
+    ys = sorted(int(y) for y in years)
+    out, i = [], 0
+    while i < len(ys):
+        j = i
+        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
+            j += 1
+        out.append(f"{ys[i]}–{ys[j]}" if j > i else f"{ys[i]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def data_quality(country: str = DEFAULT_COUNTRY) -> pd.DataFrame:
+    """Every year the study reads for ``country``: year, side (reported / mirror / mixed), source, estimated_share
+    (the share of the year's own declarations the IMF estimated; NaN where not known), note."""
+    country = check_country(country)
+    comp = composition(country)
+    years = sorted(comp["year"].unique())
+    if country == DEFAULT_COUNTRY:
+        import kzecon
+
+        t = kzecon.data.load_trade("spliced", russia_2010="interpolate")
+        g = t.groupby("year").agg(side=("reporter_side", lambda x: "+".join(sorted(set(x)))),
+                                  source=("source", lambda x: ", ".join(sorted(set(map(str, x))))))
+        rows = [{"year": int(y), "side": g.loc[y, "side"], "source": _source_name(g.loc[y, "source"]),
+                 "estimated_share": np.nan,
+                 "note": "Russia and Belarus interpolated (the customs union's first-year undercount)" if y == 2010
+                 else ""} for y in years]
+        return pd.DataFrame(rows)
+    sides = _dots_sides(country).set_index("year")
+    rows = []
+    for y in years:
+        r = sides.loc[y]
+        rows.append({"year": int(y), "side": r["side"],
+                     "source": f"IMF DOTS, {country_name(country)}'s {SIDE_LABEL[r['side']]}",
+                     "estimated_share": r["estimated_share"], "note": r["note"]})
+    return pd.DataFrame(rows)
+
+
+def _source_name(codes: str) -> str:
+    """Readers' names of the bundled trade sources (cow_v4, wits, bns, …)."""
+    from kzecon.report.figures import SOURCE_NAMES
+
+    return ", ".join(SOURCE_NAMES.get(c.strip(), c.strip()) for c in codes.split(","))
 
 
 @results_class
@@ -357,6 +493,19 @@ class DependenceRisk:
         return self.forecast.conf_int(level)
 
     @property
+    def quote_years(self) -> tuple[int, int, int, int]:
+        """The calendar years the brief quotes: this year (or the first after the data), two years on,
+        :data:`HEADLINE_YEAR` and :data:`LONG_YEAR` — the same years for every economy, whatever its data's end."""
+        first = max(this_year(), self.last_year + 1)
+        return first, first + 2, HEADLINE_YEAR, LONG_YEAR
+
+    @property
+    def after_data(self) -> tuple[int, int] | None:
+        """The years between the data's last and this year (past years the data have not reached), or None."""
+        lo, hi = self.last_year + 1, this_year() - 1
+        return (lo, hi) if hi >= lo else None
+
+    @property
     def p_headline(self) -> float:
         """P(China's share of the economy's trade above Russia's) in :data:`HEADLINE_YEAR`."""
         return self.probability("china_above_russia", HEADLINE_YEAR)
@@ -392,7 +541,7 @@ class DependenceRisk:
         """The headline model, P(China above Russia) five years out and China's expected share."""
         from kzecon.forecast.registry import label
 
-        y = self.last_year + 5
+        y = HEADLINE_YEAR
         return (f"{label(self.model)}: P(China above Russia in {y}) = "
                 f"{self.probability('china_above_russia', y):.2f}; China {100 * self.share('china', y)['mean']:.1f}%")
 
@@ -498,7 +647,7 @@ def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: 
     name, n_years = country_name(country), comp["year"].nunique()
     models = (WORLD_CHOICE, *comparison_models)
     bt = forecast.backtest.run(comp, models=models, n_paths=backtest_paths, seed=seed)
-    h = horizon_to(last)
+    h = horizon_to(last, LONG_YEAR)
     fcs = {m: forecast.simulate(comp, model=m, horizon=h, n_paths=paths, seed=seed) for m in models}
     head = fcs[WORLD_CHOICE]
     crps = bt.accuracy.groupby("model")["crps"].mean()
@@ -506,8 +655,8 @@ def dependence_risk(*, country: str = DEFAULT_COUNTRY, paths: int = 4000, seed: 
     rows = []
     for m, fc in fcs.items():
         s = fc.to_frame()
-        c = s[(s["partner"] == "china") & (s["year"] == last + 5)].iloc[0]
-        p = event_probability(fc.risk(), "china_above_russia", last + 5)
+        c = s[(s["partner"] == "china") & (s["year"] == HEADLINE_YEAR)].iloc[0]
+        p = event_probability(fc.risk(), "china_above_russia", HEADLINE_YEAR)
         c90 = cov[(cov["model"] == m) & np.isclose(cov["nominal"], 0.9)].set_index("horizon")["empirical"]
         rows.append({"model": m, "name": registry.label(m), "how": registry.how(m, economy=name, years=n_years),
                      "china_mean": c["mean"], "china_lower_90": c["lower_90"], "china_upper_90": c["upper_90"],
@@ -555,7 +704,7 @@ def _kazakhstan_only(country: str, what: str, needs: str) -> None:
 
     if check_country(country) != DEFAULT_COUNTRY:
         raise CoverageError(f"{what} for {country_name(country)} would need {needs}; the bundled data have it for "
-                            "Kazakhstan only")
+                            "the study's default economy only")
 
 
 def products(country: str = DEFAULT_COUNTRY) -> Products:
@@ -577,7 +726,8 @@ def customs_union(*, country: str = DEFAULT_COUNTRY, reps: int = 9999, seed: int
 
     _kazakhstan_only(country, "the customs-union difference-in-differences",
                      "a treated economy that joined a union at a known date and comparable untreated neighbours "
-                     "(the bundled design is Kazakhstan and Belarus from 2010 against post-Soviet controls, COW v4)")
+                     "(the bundled design is the customs union's two smaller founders from 2010 against post-Soviet "
+                     "controls)")
 
     return analysis.customs_union(reps=reps, seed=seed)
 
@@ -774,8 +924,8 @@ def peers(*, country: str = DEFAULT_COUNTRY, headline: DependenceRisk | None = N
         try:
             if code == country and headline is not None:
                 comp, p = headline.composition, headline.p_headline
-            else:
-                comp = composition(code)
+            else:  # every peer on the same footing: IMF DOTS (own declarations where real, else mirror)
+                comp = composition(code, national=code == country)
                 fc = forecast.simulate(comp, model=WORLD_CHOICE, horizon=horizon_to(int(comp["year"].max())),
                                        n_paths=paths, seed=seed)
                 p = event_probability(fc.risk(), "china_above_russia", HEADLINE_YEAR)
@@ -788,15 +938,17 @@ def peers(*, country: str = DEFAULT_COUNTRY, headline: DependenceRisk | None = N
                 last = int(w.index.max())
                 tot = w.loc[last]
                 side, source = comp.attrs.get("side", ""), comp.attrs.get("source", "")
-                if code == DEFAULT_COUNTRY:
+                if code == DEFAULT_COUNTRY and code == country:
                     side = TradeShares.side  # the dataclass default: Kazakhstan's own figures, spliced series
             row.update(year=last, china_share=float(tot["china"]), russia_share=float(tot["russia"]),
                        p_china_above_russia_2030=p, side=side, source=source, model=WORLD_CHOICE,
-                       first_year=int(comp["year"].min()), note=comp.attrs.get("note", ""))
+                       first_year=int(comp["year"].min()), note=comp.attrs.get("note", ""), data_last_year=last)
         except KzeconError as err:
             row.update(year=np.nan, china_share=np.nan, russia_share=np.nan, p_china_above_russia_2030=np.nan,
-                       side="", source="", model=WORLD_CHOICE, first_year=np.nan, note=f"not computed: {err}")
+                       side="", source="", model=WORLD_CHOICE, first_year=np.nan, note=f"not computed: {err}",
+                       data_last_year=np.nan)
+        row["target_year"] = HEADLINE_YEAR
         rows.append(row)
     cols = ["country", "year", "china_share", "russia_share", "p_china_above_russia_2030", "name", "group", "side",
-            "source", "first_year", "model", "note"]
+            "source", "first_year", "model", "note", "target_year", "data_last_year"]
     return Peers(table=pd.DataFrame(rows)[cols], country=country, seed=seed, paths=paths)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from kzecon.errors import CoverageError, DataQualityWarning, KzeconError, SchemaError
+from kzecon.errors import CoverageError, DataQualityWarning, KzeconError, SchemaError, UsageError
 from kzecon.results import results_class
 
 from . import models, transforms
-from .stattests import EVENTS, BreakResult, TestResult, bai_perron, chow, cusum, unit_root
+from .stattests import BreakResult, TestResult, bai_perron, chow, cusum, unit_root
 
 MIN_YEARS = 12
 """The shortest series the battery runs on (consecutive years); shorter ones are refused with this number."""
@@ -74,8 +75,10 @@ class ShareBattery:
 
 
 def share_battery(share: pd.Series | pd.DataFrame, *, horizon: int = 5, level: float = 0.90,
-                  interventions: bool = False) -> ShareBattery:
-    """Unit-root/stationarity tests, Chow tests at 2010/2013/2015, CUSUM, Bai–Perron, ARIMA forecast.
+                  interventions: bool = False, events: Mapping[int, str] | None = None) -> ShareBattery:
+    """Unit-root/stationarity tests, Chow tests at the ``events``' years ({year: what happened}, e.g. an economy's
+    customs-union entry; none by default), CUSUM, Bai–Perron, ARIMA forecast (``interventions``: with step dummies
+    at the events' years).
 
     All on the logit of the share, which must have at least :data:`MIN_YEARS` consecutive years. A test that
     cannot be computed on the series (a singular regression, a segment too short) is a row with decision
@@ -92,14 +95,18 @@ def share_battery(share: pd.Series | pd.DataFrame, *, horizon: int = 5, level: f
     s = models._prepare_share(share, min_years=MIN_YEARS)
     z = pd.Series(transforms.logit(s.to_numpy()), index=s.index, name="logit_share")
     failed: list[str] = []
-    tab, bp = _tests_table(z, failed)
+    events = dict(events or {})
+    tab, bp = _tests_table(z, failed, events)
     tag = round(100 * level)
+    steps = tuple(sorted(events)) if interventions else False
+    if interventions and not events:
+        raise UsageError("interventions need the events' years (events={year: label}): there is none to step at")
     try:
-        fit = models.arima(s, interventions=interventions)
+        fit = models.arima(s, interventions=steps)
     except NOT_COMPUTABLE as err:
         # the automatic order search failed: a random walk with drift on the logit, said so
         failed.append(f"auto-ARIMA ({str(err).splitlines()[0][:120]}); forecast from ARIMA(0,1,0) with drift")
-        fit = models.arima(s, interventions=interventions, order=(0, 1, 0))
+        fit = models.arima(s, interventions=steps, order=(0, 1, 0))
     fc = fit.forecast(horizon, level)
     if failed:
         warnings.warn(f"not computable on this series (reported in the tables, the rest is computed): "
@@ -110,7 +117,8 @@ def share_battery(share: pd.Series | pd.DataFrame, *, horizon: int = 5, level: f
                         series=pd.DataFrame({"year": s.index, "share": s.to_numpy(), "logit_share": z.to_numpy()}))
 
 
-def _tests_table(z: pd.Series, failed: list[str]) -> tuple[pd.DataFrame, BreakResult | None]:
+def _tests_table(z: pd.Series, failed: list[str], events: Mapping[int, str]) -> tuple[pd.DataFrame,
+                                                                                     BreakResult | None]:
     """Every test of the battery on the logit share ``z``: one row each (a failed one with its reason, also added
     to ``failed``), and the Bai–Perron result."""
     years = z.index
@@ -131,10 +139,10 @@ def _tests_table(z: pd.Series, failed: list[str]) -> tuple[pd.DataFrame, BreakRe
     for reg in ("c", "ct"):
         for test in ("adf", "kpss", "pp", "za"):
             attempt(*names[test], reg, lambda t=test, r=reg: unit_root(z, t, regression=r))
-    for year in EVENTS:
+    for year, label in sorted(events.items()):
         if not (years.min() < year <= years.max()):
             continue  # the event is outside the series: nothing to test
-        attempt(f"Chow {year}", "no break", "ct", lambda y=year: chow(z, y))
+        attempt(f"Chow {year}", "no break", "ct", lambda y=year, lb=label: chow(z, y, event=lb))
     attempt("OLS-CUSUM", "parameter stability", "ct", lambda: cusum(z))
     bp = None
     try:

@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from kzecon.errors import ConvergenceError, CoverageError, DataQualityWarning, SchemaError
+from kzecon.errors import ConvergenceError, CoverageError, DataQualityWarning, SchemaError, UsageError
 from kzecon.results import EstimationResults, reduce_with_backend, results_class
 
 from . import transforms as tr
-from .stattests import EVENTS, TestResult
+from .stattests import TestResult
 
 _GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(40)
 _GH_W = _GH_W / _GH_W.sum()
@@ -37,8 +37,8 @@ def logit_normal_mean(mu, sd):
     return (tr.inv_logit(mu[..., None] + sd[..., None] * _GH_X) * _GH_W).sum(axis=-1)
 
 
-def step_dummies(years, events: Sequence[int] = tuple(EVENTS)) -> pd.DataFrame:
-    """Level-shift (step) dummies: 1 from each event year on (default 2010, 2013, 2015)."""
+def step_dummies(years, events: Sequence[int]) -> pd.DataFrame:
+    """Level-shift (step) dummies: 1 from each event year on."""
     years = np.asarray(years, dtype=int)
     return pd.DataFrame({f"step_{e}": (years >= e).astype(float) for e in events}, index=years)
 
@@ -118,11 +118,11 @@ def _prepare_share(share, zeros: str = "raise", min_years: int = 12) -> pd.Serie
     return s
 
 
-def arima(share, *, interventions: bool | Sequence[int] = False, zeros: str = "raise", max_order: int = 3,
+def arima(share, *, interventions: Sequence[int] | bool = False, zeros: str = "raise", max_order: int = 3,
           information_criterion: str = "aicc", order: tuple[int, int, int] | None = None) -> ShareModelResults:
     """ARIMA on the logit of a share with automatic order selection (pmdarima ``auto_arima``).
 
-    ``interventions=True`` adds step dummies for 2010, 2013 and 2015 (or pass your own years) as regressors;
+    ``interventions`` (years, e.g. an economy's policy events) adds step dummies from those years as regressors;
     events outside the sample (or with fewer than two years on either side) are left out and listed in
     ``info``. Stepwise search over p, q ≤ ``max_order``, d chosen by KPSS tests, by AICc; or a fixed ``order``
     (p, d, q), with a constant (a drift when d = 1).
@@ -134,8 +134,10 @@ def arima(share, *, interventions: bool | Sequence[int] = False, zeros: str = "r
     years = np.asarray(s.index, dtype=int)
     events: tuple = ()
     skipped = []
+    if interventions is True:
+        raise UsageError("interventions=True: name the years of the step dummies, e.g. interventions=(2010, 2015)")
     if interventions:
-        cand = tuple(EVENTS) if interventions is True else tuple(int(e) for e in interventions)
+        cand = tuple(int(e) for e in interventions)
         events = tuple(e for e in cand if (years < e).sum() >= 2 and (years >= e).sum() >= 2)
         skipped = [e for e in cand if e not in events]
     X = step_dummies(years, events).to_numpy() if events else None
@@ -170,12 +172,12 @@ def arima(share, *, interventions: bool | Sequence[int] = False, zeros: str = "r
         backend=m, years=tuple(int(y) for y in years), exog_events=events, fitted_logit=z, engine="pmdarima")
 
 
-def unobserved_components(share, *, level_shifts: bool | Sequence[int] = False,
+def unobserved_components(share, *, level_shifts: Sequence[int] | bool = False,
                           zeros: str = "raise") -> ShareModelResults:
     """Local linear trend model of the logit share (statsmodels ``UnobservedComponents``).
 
-    y_t = μ_t + [Σ γ_j step_j] + ε_t; μ_{t+1} = μ_t + β_t + η_t; β_{t+1} = β_t + ζ_t. ``level_shifts`` adds
-    step dummies at 2010/2013/2015 (or given years). :meth:`trend` returns the smoothed trend on the share scale.
+    y_t = μ_t + [Σ γ_j step_j] + ε_t; μ_{t+1} = μ_t + β_t + η_t; β_{t+1} = β_t + ζ_t. ``level_shifts`` (years)
+    adds step dummies from those years. :meth:`trend` returns the smoothed trend on the share scale.
     """
     from statsmodels.tsa.statespace.structural import UnobservedComponents
 
@@ -183,8 +185,10 @@ def unobserved_components(share, *, level_shifts: bool | Sequence[int] = False,
     z = tr.logit(s.to_numpy())
     years = np.asarray(s.index, dtype=int)
     events: tuple = ()
+    if level_shifts is True:
+        raise UsageError("level_shifts=True: name the years of the steps, e.g. level_shifts=(2010, 2015)")
     if level_shifts:
-        cand = tuple(EVENTS) if level_shifts is True else tuple(int(e) for e in level_shifts)
+        cand = tuple(int(e) for e in level_shifts)
         events = tuple(e for e in cand if (years < e).sum() >= 2 and (years >= e).sum() >= 2)
     X = step_dummies(years, events).to_numpy() if events else None
     mod = UnobservedComponents(z, level="local linear trend", exog=X)

@@ -31,8 +31,6 @@ from scipy import optimize, stats
 from kzecon.errors import ConvergenceError, CoverageError, DataQualityWarning, EstimationError, SchemaError
 from kzecon.results import TestResult, reduce_frozen, results_class
 
-EVENTS = {2010: "customs union", 2013: "BRI announced", 2015: "EAEU"}
-
 
 def tests_frame(results) -> pd.DataFrame:
     """Many :class:`TestResult` → one tidy frame (test, statistic, p_value, lags, nobs, null, decision, …)."""
@@ -121,8 +119,9 @@ def _ssr(X: np.ndarray, y: np.ndarray) -> float:
     return float(r @ r)
 
 
-def chow(y: pd.Series, break_year: int, *, trend: bool = True, level: float = 0.05) -> TestResult:
-    """Chow F test of a break after ``break_year − 1`` (the new regime starts in ``break_year``).
+def chow(y: pd.Series, break_year: int, *, trend: bool = True, level: float = 0.05, event: str = "") -> TestResult:
+    """Chow F test of a break after ``break_year − 1`` (the new regime starts in ``break_year``); ``event``: what
+    happened that year (a label carried in the result's detail).
 
     All coefficients of y = a + b·t (or y = a) may change; F = ((SSR_r − SSR_u)/k) / (SSR_u/(n − 2k)).
     """
@@ -143,7 +142,7 @@ def chow(y: pd.Series, break_year: int, *, trend: bool = True, level: float = 0.
     F = ((ssr_r - ssr_u) / k) / (ssr_u / df2)
     return TestResult(f"Chow {break_year}", float(F), float(stats.f.sf(F, k, df2)), "no break", level,
                       None, len(a), {}, {"break_year": break_year, "df1": k, "df2": df2,
-                                         "event": EVENTS.get(break_year, "")})
+                                         "event": event})
 
 
 def cusum(y, *, trend: bool = True, level: float = 0.05) -> TestResult:
