@@ -57,6 +57,7 @@ STYLE = {"figure.figsize": (8, 4.5), "figure.dpi": 110, "axes.spines.top": False
          "savefig.bbox": "tight", "svg.hashsalt": "kzecon", "path.simplify": False}
 HATCH = {"china": "", "russia": "\\\\", "eu": "//", "usa": "..", "central_asia": "xx"}  # bands that overlap
 SIDE_LABELS = {"reported": "the reporter's own figures", "mirror": "partners' figures",
+               "mirror+reported": "own figures; partners' where its own are IMF estimates",
                "mixed+reported": "own figures; partners' in 1994 (COW v4)", "panel": "exporter-reported"}
 RIGHT = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0}  # legends beside the axes
 
@@ -149,7 +150,8 @@ def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, events: d
                     color=COLORS.get(group), label=label(group))
         n = mark_events(ax, events, years=d["year"])
         reporter = country_name(d["reporter"].iloc[0])
-        side = d["side"].iloc[0] if "side" in d else ""
+        # every side the years were read from (a series may switch: own declarations, else the partners')
+        side = "+".join(sorted({x for v in d["side"].astype(str) for x in v.split("+")})) if "side" in d else ""
         what = {"total": "total trade", "export": "exports", "import": "imports"}[flow]
         _title(ax, title or f"Partner shares of {reporter}'s {what}", n)
         ax.set_ylabel(f"% of {what} ({SIDE_LABELS.get(side, side + ' figures')})")

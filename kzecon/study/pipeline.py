@@ -176,6 +176,8 @@ def trade_shares(country: str = DEFAULT_COUNTRY) -> TradeShares:
         return _dots_shares(country)
     trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
     shares = measures.partner_shares(trade, flow="all")
+    per_year = trade.groupby("year")["reporter_side"].agg(lambda x: "+".join(sorted(set(map(str, x)))))
+    shares["side"] = shares["year"].map(per_year)  # each year's side (the spliced series' first year is mixed)
     everything = kzecon.data.load_trade()  # every source and side, for the reported-vs-mirror comparison
     mirror = pd.concat([measures.reported_vs_mirror(everything, partner=p) for p in ("CHN", "RUS")],
                        ignore_index=True)
