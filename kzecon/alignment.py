@@ -49,7 +49,7 @@ import pandas as pd
 from . import data as _data
 from .data.countries import is_known_iso3
 from .data.validate import require_columns
-from .errors import CountryCodeError, CoverageError, DataQualityWarning, SchemaError
+from .errors import CountryCodeError, CoverageError, DataQualityWarning, SchemaError, UsageError
 
 VOTE_CODES = {"yes": 1, "abstain": 2, "no": 3}
 Abstain = Literal["half", "category", "drop"]
@@ -257,13 +257,15 @@ def _check_years(start: int | None, end: int | None, years: pd.Series) -> tuple[
 
 def _check_countries(countries: Iterable[str], votes: pd.DataFrame) -> list[str]:
     codes = [str(c).strip().upper() for c in countries]
+    if any(not c for c in codes):
+        raise UsageError(f"countries must be ISO-3 codes, got {','.join(codes) or 'none'}")
     known = set(votes["country"].unique())
     for c in codes:
         if c not in known:
             hint = "" if is_known_iso3(c) else " (not an ISO-3 code)"
             raise CountryCodeError(f"country {c!r}{hint} has no UN General Assembly votes in the data")
-    if len(set(codes)) != len(codes):
-        raise SchemaError(f"countries repeat: {','.join(codes)}")
+    if len(set(codes)) != len(codes) or any(not c for c in codes):
+        raise UsageError(f"countries must be distinct ISO-3 codes, got {','.join(codes)}")
     return codes
 
 
@@ -300,10 +302,23 @@ def vote_matrix(countries: Iterable[str], *, start: int | None = None, end: int 
     if "year" not in rc:
         rc["year"] = pd.to_datetime(rc["date"]).dt.year
     codes = _check_countries(countries, votes)
-    if start is None or end is None:
-        lo, hi = _member_years(codes, votes, rc)
-        start = lo if start is None else start
-        end = hi if end is None else end
+    lo, hi = _member_years(codes, votes, rc)
+    data_lo, data_hi = int(rc["year"].min()), int(rc["year"].max())
+    first = max(lo, data_lo)
+    if end is not None and int(end) < first:
+        raise CoverageError(f"period {start if start is not None else data_lo}–{end}: the votes of {', '.join(codes)} "
+                            f"together begin in {first}")
+    if start is not None and first <= data_hi and int(start) < first <= (int(end) if end is not None else data_hi):
+        warnings.warn(f"period start {start}: the votes of {', '.join(codes)} together begin in {first} (the bundled "
+                      f"roll calls cover {data_lo}–{data_hi}, and each must be a member): the period starts then",
+                      DataQualityWarning, stacklevel=3)
+        start = first
+    if end is not None and int(end) > data_hi >= (int(start) if start is not None else lo):
+        warnings.warn(f"period end {end}: the bundled roll calls end in {data_hi}: the period ends then",
+                      DataQualityWarning, stacklevel=3)
+        end = data_hi
+    start = lo if start is None else start
+    end = hi if end is None else end
     start, end = _check_years(start, end, rc["year"])
     rc = rc[rc["year"].between(start, end)]
     rc, removed = resolve_duplicates(rc, duplicates)
@@ -423,7 +438,7 @@ def divergent_votes(triad: Iterable[str] = DEFAULT_TRIAD, *, start: int | None =
     """
     codes = [str(c).strip().upper() for c in triad]
     if len(codes) != 3:
-        raise SchemaError(f"a triad has three countries (C,P1,P2), got {len(codes)}: {','.join(codes)}")
+        raise UsageError(f"a triad has three countries (C,P1,P2), got {len(codes)}: {','.join(codes)}")
     c, p1, p2 = codes
     m = vote_matrix(codes, start=start, end=end, duplicates=duplicates, records=records, **data)
     v1, v2 = m[f"vote_{p1}"], m[f"vote_{p2}"]

@@ -6,8 +6,37 @@ Errors a user can cause print one line on stderr and exit non-zero (codes in doc
 
 from __future__ import annotations
 
-import argparse
+import os
+import signal
 import sys
+
+
+def _interrupted_while_starting(signum, frame):  # pragma: no cover - timing-dependent
+    """Ctrl-C (or SIGTERM) before the command's own handlers are in place, while the libraries load: nothing has
+    been written yet, so one line and the documented exit code, not a traceback from inside an import."""
+    term = signum == signal.SIGTERM
+    sys.stderr.write("kzecon: " + ("terminated" if term else "interrupted") + "; nothing written\n")
+    sys.stderr.flush()
+    os._exit(143 if term else 130)
+
+
+def _install_early_handlers() -> None:
+    """Only in the command's own process (not in a worker the brief spawns, which re-imports this module and must
+    stay deaf to Ctrl-C) and never over a signal its parent chose to ignore."""
+    import multiprocessing
+
+    # a spawned worker is named before it re-imports the parent's modules (its parent_process() is not yet set)
+    if multiprocessing.current_process().name != "MainProcess" or multiprocessing.parent_process() is not None:
+        return
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, _interrupted_while_starting)
+
+
+if __name__ == "__main__" or sys.argv and os.path.basename(sys.argv[0]) == "kzecon":
+    _install_early_handlers()
+
+import argparse
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,6 +145,10 @@ def cmd_measures(args) -> int:
     from kzecon.report import figures
 
     flow = {"exports": "export", "imports": "import", "total": "total"}[args.flow]
+    if args.reporter is not None and not args.reporter.strip():
+        raise UsageError("--reporter needs an ISO-3 code (e.g. KAZ)")
+    if args.data and args.russia_2010 != "flag":
+        raise UsageError("--russia-2010 corrects the bundled Kazakhstan series; it does not apply to --data")
     if args.data:
         trade = _load_user_trade(args.data)
         vintage = f"user file {args.data}"
@@ -242,14 +275,18 @@ def _china_share(flow: str = "total") -> tuple[pd.DataFrame, str]:
 
 def cmd_timeseries(args) -> int:
     """``kzecon timeseries``: the unit-root and break battery and an ARIMA forecast of a share."""
+
     from kzecon import timeseries
     from kzecon.report import figures
 
     if args.data:
-        df = kzecon.data.read_any(args.data)
-        if df.attrs.get("format") != "shares":
-            raise DataError(f"{args.data}: expected a CSV with columns year, share; "
-                            f"found a {df.attrs.get('format')} file")
+        df = kzecon.data.read_table(args.data)
+        lower = {str(c).strip().lower(): c for c in df.columns}
+        if not {"year", "share"} <= set(lower):
+            raise DataError(f"{args.data}: expected a CSV with columns year, share (any case); found "
+                            f"{', '.join(map(str, df.columns))}")
+        df = df.rename(columns={c: str(c).strip().lower() for c in df.columns})  # Year, Share read as year, share
+        df = df.assign(year=_numbers(df["year"]), share=_numbers(df["share"]))
         label = f"share in {args.data}"
     else:
         df, label = _china_share()
@@ -279,7 +316,6 @@ def cmd_timeseries(args) -> int:
 def _composition_input(path: str | None):
     """The composition of --data (long: year, partner, share; or wide: year and a column per part) or
     Kazakhstan's."""
-    import pandas as pd
 
     if path is None:
         comp = kzecon.study.pipeline.composition()
@@ -287,18 +323,32 @@ def _composition_input(path: str | None):
     df = kzecon.data.read_table(path)
     df.columns = [str(c).strip() for c in df.columns]
     lower = {c.lower(): c for c in df.columns}
+    long_names = {"partner", "share", "part", "value", "group"}
     if {"year", "partner", "share"} <= set(lower):  # long: year, partner, share
         df = df.rename(columns={lower[c]: c for c in ("year", "partner", "share")})
-    elif "year" in lower and len(df.columns) >= 3:  # wide: year and one column per part
-        df = df.rename(columns={lower["year"]: "year"}).melt(id_vars="year", var_name="partner", value_name="share")
+    elif "year" in lower and len(df.columns) >= 3 and not (set(lower) - {"year"}) & long_names:
+        # wide: year and one column per part (parts may be named anything but the long layout's column names)
+        df = df.rename(columns={lower["year"]: "year"}).melt(id_vars="year", var_name="partner",
+                                                              value_name="__share__").rename(
+            columns={"__share__": "share"})
+    elif "year" in lower and (set(lower) - {"year"}) & long_names:
+        missing = [c for c in ("partner", "share") if c not in lower]
+        raise kzecon.errors.SchemaError(f"{path}: a long composition has columns year, partner, share; missing "
+                                        f"{', '.join(map(repr, missing))} (found {', '.join(df.columns)})")
     else:
         raise kzecon.errors.SchemaError(f"{path}: a composition has columns year, partner, share (long) or year and "
                                         f"one column per part (wide); found {', '.join(df.columns)}")
-    for col in ("year", "share"):  # numbers as numbers; text that is not a number left for the validation to name
-        conv = pd.to_numeric(df[col], errors="coerce")
-        if conv.notna().sum() == df[col].notna().sum():
-            df[col] = conv
+    for col in ("year", "share"):
+        df[col] = _numbers(df[col])
     return df, f"composition in {path}"
+
+
+def _numbers(col):
+    """A text column as numbers when every value is one; else as it is, for the validation to name the bad value."""
+    import pandas as pd
+
+    conv = pd.to_numeric(col, errors="coerce")
+    return conv if conv.notna().sum() == col.notna().sum() else col
 
 
 def cmd_forecast(args) -> int:
@@ -310,7 +360,12 @@ def cmd_forecast(args) -> int:
 
     comp, label = _composition_input(args.data)
     events = forecast.read_events(args.events) if args.events else None
+    if events is not None:  # checked against the composition's parts before any work
+        from kzecon.timeseries import composition_frame
+
+        forecast.core.events_for(events, list(composition_frame(comp, min_years=8).columns))
     model = args.model
+    chosen = None
     if args.brent and not args.scenario:
         raise UsageError("--brent is the price history for --scenario; give --scenario FILE too")
     # a plain table (its own validation reads the columns: year, brent, gdp_growth_<CODE>, in any case)
@@ -325,7 +380,7 @@ def cmd_forecast(args) -> int:
             else "this composition's own backtest (mean CRPS)" if acc is not None else "default (short series)"
         if scen is not None and model not in forecast.registry.DRIVER_MODELS:
             model, how = "var", "the scenario (the world model does not know these parts: a VAR with log Brent)"
-        print(f"model: {model}, chosen on {how}")
+        chosen = f"model: {model}, chosen on {how}"  # printed once the forecast has succeeded
     if scen is not None and model in forecast.registry.DRIVER_MODELS:
         fc = forecast.simulate(comp, model=model, horizon=args.horizon, n_paths=args.paths, seed=args.seed,
                                scenario=scen, brent=brent)
@@ -343,6 +398,8 @@ def cmd_forecast(args) -> int:
         fc = forecast.simulate(comp, model=model, horizon=args.horizon, n_paths=args.paths, seed=args.seed)
     summ = fc.to_frame(levels=(0.8, 0.9))
     risk = fc.risk(events)
+    if chosen:
+        print(chosen)
     print(f"{label}: {fc.model} forecast from {fc.origin}, {fc.n_paths} paths, seed {fc.seed}")
     print(summ[["year", "partner", "mean", "lower_90", "upper_90"]].round(3).to_string(index=False))
     print(risk.round(3).to_string(index=False))
@@ -457,7 +514,12 @@ def cmd_backtest(args) -> int:
     with bar(total=len(models), desc="backtest (model × origin)", quiet=args.quiet) as pb:
         res = forecast.backtest.run(comp, models=models, start=args.start, horizon=args.horizon,
                                     n_paths=args.paths or 2000, seed=args.seed, progress=updater(pb))
-    print(f"{label}: rolling origins {args.start}–, horizons 1–{args.horizon}")
+    scored = int(res.records["horizon"].max())
+    if scored < args.horizon:
+        warnings.warn(f"horizons {scored + 1}–{args.horizon} not scored: the data end {scored} year(s) after the last "
+                      f"origin that has outcomes", kzecon.errors.DataQualityWarning, stacklevel=2)
+    print(f"{label}: rolling origins {int(res.records['origin'].min())}–{int(res.records['origin'].max())}, "
+          f"horizons 1–{scored} scored")
     print(res.coverage.round(3).to_string(index=False))
     print(res.accuracy.round(4).to_string(index=False))
     if args.out:
@@ -477,10 +539,13 @@ def _backtest_models(text: str | None, comp) -> list[str]:
     from kzecon import forecast
     from kzecon.forecast import registry
 
-    if text:
+    if text is not None:
         models = [m.strip() for m in text.split(",")]
         if any(not m for m in models):
-            raise UsageError(f"--models {text!r} has an empty item (a doubled or trailing comma)")
+            raise UsageError(f"--models {text!r} has an empty item (an empty list, or a doubled or trailing comma)")
+        twice = sorted({m for m in models if models.count(m) > 1})
+        if twice:
+            raise UsageError(f"--models names {', '.join(twice)} twice: each model is scored once")
         known = (*registry.WORLD_MODELS, *registry.SERIES_MODELS, "ensemble")
         bad = [m for m in models if m not in known]
         if bad or not models:
@@ -584,6 +649,7 @@ def _gravity_world(args) -> int:
     from kzecon.study import eaeu as world
 
     args.ri = 99 if args.ri is None else args.ri
+    args.seed = 2026 if args.seed is None else args.seed
     args.score_reps = 9999 if args.score_reps is None else args.score_reps
     with bar(total=args.ri, desc="placebo refits") as pb:  # the longest step: 99 refits take about 100 s here
         res = world.eaeu_models(ri_reps=args.ri, score_reps=args.score_reps, seed=args.seed,
@@ -631,12 +697,13 @@ def _gravity_options(args) -> None:
     given = {"--data": args.data, "--formula": args.formula, "--panel": args.panel, "--by": args.by,
              "--years": args.years, "--cluster": None if args.cluster == "auto" else args.cluster,
              "--backend": None if args.backend == "kzecon" else args.backend, "--ri": args.ri,
-             "--score-reps": args.score_reps, "--workers": args.workers, "--scheduler": args.scheduler}
+             "--score-reps": args.score_reps, "--workers": args.workers, "--scheduler": args.scheduler,
+             "--seed": args.seed}
     if args.replicate:
         mode, allowed = "--replicate (the Advanced Guide's panel and specifications)", ()
     elif world:
         mode, allowed = "--panel dots (the annual world gravity models)", ("--panel", "--ri", "--score-reps",
-                                                                         "--workers", "--scheduler")
+                                                                         "--workers", "--scheduler", "--seed")
     elif args.by:
         mode, allowed = "--by (one PPML per group)", ("--data", "--formula", "--by", "--years", "--cluster",
                                                       "--backend", "--workers", "--scheduler")
@@ -937,7 +1004,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="--panel dots: placebo blocs for randomization inference (default 99; 0 skips it)")
     g.add_argument("--score-reps", dest="score_reps", type=_int_in(0, 10**6, "--score-reps"), default=None,
                    help="--panel dots: wild score bootstrap draws (default 9999; 0 skips it)")
-    g.add_argument("--seed", type=SEED, default=2026, help="random seed of the placebo draws and the bootstrap")
+    g.add_argument("--seed", type=SEED, default=None,
+                   help="--panel dots: random seed of the placebo draws and the bootstrap (default 2026)")
     g.add_argument("--by", default=None, help="one PPML per group of this column (e.g. sector), on Dask; --data may "
                    "be a file, a glob or a folder of CSV/Parquet files (ITPD-E and BACI layouts are recognised)")
     g.add_argument("--workers", type=_int_in(1, 4096, "--workers"), default=None,
@@ -1036,8 +1104,54 @@ def _on_sigint(signum, frame):
     raise KeyboardInterrupt()
 
 
+class _QuietPipe:
+    """stdout that stops writing, silently, once its reader has gone (``kzecon … | head``): the command still
+    finishes and commits its output folder; a closed pipe is not the user's mistake."""
+
+    def __init__(self, stream):
+        self.stream, self.closed_reader = stream, False
+
+    def write(self, text):
+        if not self.closed_reader:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._gone()
+        return len(text)
+
+    def flush(self):
+        if not self.closed_reader:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._gone()
+
+    def _gone(self):
+        import os
+
+        self.closed_reader = True
+        try:  # the interpreter's own last flush must not fail either
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
 def main(argv=None) -> int:
     """Run ``kzecon`` with ``argv``: the exit code (kzecon errors as one line with their documented code)."""
+    original = sys.stdout
+    if not isinstance(sys.stdout, _QuietPipe):
+        sys.stdout = _QuietPipe(sys.stdout)
+    try:
+        return _main(argv)
+    finally:
+        if sys.stdout is not original and not getattr(sys.stdout, "closed_reader", False):
+            sys.stdout = original
+
+
+def _main(argv) -> int:
     import signal
     import threading
 

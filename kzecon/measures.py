@@ -42,6 +42,9 @@ def _select(trade: pd.DataFrame, reporter: str, side: str | None, source: str | 
     t.attrs = {}
     reporter = _reporter(reporter)
     t = t[t["reporter"] == reporter]
+    if t.empty:
+        raise CoverageError(f"no trade rows for reporter {reporter}; the data's reporters: "
+                            f"{', '.join(sorted(set(trade['reporter'].astype(str)))[:8])}")
     if side is not None:
         if "reporter_side" not in t.columns:
             raise UsageError(f"side={side!r} given but the data have no 'reporter_side' column")

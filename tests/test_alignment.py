@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import kzecon
 from kzecon import alignment
 from kzecon.cli import main
-from kzecon.errors import CountryCodeError, CoverageError, SchemaError
+from kzecon.errors import CountryCodeError, CoverageError, SchemaError, UsageError
 
 REFS = Path(__file__).parent / "references"
 REF = REFS / "alignment"
@@ -142,7 +142,7 @@ def test_alignment_series_is_difference():
 
 @pytest.mark.parametrize("kwargs,exc,words", [
     ({"triad": ("KAZ", "CHN", "XXX")}, CountryCodeError, ["XXX"]),
-    ({"triad": ("KAZ", "CHN")}, SchemaError, ["three"]),
+    ({"triad": ("KAZ", "CHN")}, UsageError, ["three"]),
     ({"start": 2015, "end": 2010}, CoverageError, ["2015", "2010"]),
     ({"start": 2030, "end": 2031}, CoverageError, ["2030"]),
 ])

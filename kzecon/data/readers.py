@@ -139,6 +139,9 @@ IMF_INDICATORS = {
 }
 
 
+IMF_WORLD = {"G001", "1", "001", "W00", "WLD"}  # the World as counterpart: IMTS G001, DOTS area code 1
+
+
 def _iso3_any(values, column) -> list[str]:
     vals = [str(v).strip() for v in values]
     if all(v.isdigit() for v in vals):
@@ -195,6 +198,13 @@ def read_imf(path, *, include_fob_imports: bool = False) -> pd.DataFrame:
     v = check_numeric(long, "value", key=["rep", "par", "year"])
     if "mult" in long:
         v = v * 10.0 ** long["mult"]
+    world = long["par"].astype(str).str.strip().str.upper().isin(IMF_WORLD)
+    if world.any():  # the world total is not a partner: left out, as the other readers leave it out, with a note
+        warnings.warn(f"IMF file {path}: {int(world.sum())} row(s) with the World as counterpart "
+                      f"({', '.join(sorted(set(long.loc[world, 'par'].astype(str))))}) left out: totals, not "
+                      "partners", DataQualityWarning, stacklevel=2)
+        long = long[~world].reset_index(drop=True)
+        v = v[~world.to_numpy()].reset_index(drop=True)
     rep3 = _iso3_any(long["rep"], "COUNTRY")
     par3 = _iso3_any(long["par"], "COUNTERPART_COUNTRY")
     return _trade_frame(rep3, par3, long["year"].values, long["flow"].values, v.values,
@@ -228,7 +238,8 @@ def read_comtrade(path, *, keep_world: bool = False) -> pd.DataFrame:
         raise SchemaError(f"UN Comtrade file {path}: unknown trade flow(s) {sorted(set(unknown))[:5]}")
     dropped = {"re-exports/re-imports": int(flow.isna().sum())}
     df = df.assign(_flow=flow).dropna(subset=["_flow"])
-    partner = df[cols["partner"]].astype(str).str.strip().replace({"W00": "WLD", "WLD": "WLD"})
+    df[cols["reporter"]] = df[cols["reporter"]].astype(str).str.strip().str.upper()  # kaz → KAZ, as everywhere
+    partner = df[cols["partner"]].astype(str).str.strip().str.upper().replace({"W00": "WLD", "WLD": "WLD"})
     world = partner.eq("WLD")
     if not keep_world:
         dropped["partner World"] = int(world.sum())
@@ -243,6 +254,10 @@ def read_comtrade(path, *, keep_world: bool = False) -> pd.DataFrame:
     out = _trade_frame(rep, par, year.values, df["_flow"].values, value.values, "comtrade",
                        "reported", extra)
     out.attrs["dropped"] = {k: v for k, v in dropped.items() if v}
+    if out.attrs["dropped"]:
+        warnings.warn(f"UN Comtrade file {path}: rows left out: "
+                      + ", ".join(f"{n} {what}" for what, n in out.attrs["dropped"].items()),
+                      DataQualityWarning, stacklevel=2)
     return out
 
 
@@ -443,6 +458,7 @@ def read_price_history(path, what: str = "Brent price history") -> pd.Series:
         raise SchemaError(f"{what} {path}: which column is the price? name it 'brent' or 'price' (found "
                           f"{', '.join(others)})")
     frame = pd.DataFrame({"year": t[lower["year"]], col: t[col]})
+    # any unit (USD, cents …) as long as the scenario's is the same: no upper bound here
     return year_series(frame, col, f"{what} {path}", positive=True).rename("brent")
 
 

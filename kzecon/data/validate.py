@@ -162,9 +162,9 @@ def check_dissolved(df: pd.DataFrame, columns: Sequence[str], what: str) -> None
                                   "codes")
 
 
-def check_positive_values(values, what: str) -> list[float]:
-    """A list of option values (prices, levels) that must be finite positive numbers: returned as floats, else a
-    :class:`UsageError` naming the first bad one."""
+def check_positive_values(values, what: str, *, upper: float | None = None) -> list[float]:
+    """A list of option values (prices, levels) that must be finite positive numbers (at most ``upper``), each
+    once: returned as floats, else a :class:`UsageError` naming the first bad one."""
     out = []
     for v in list(values):
         try:
@@ -176,6 +176,11 @@ def check_positive_values(values, what: str) -> list[float]:
         out.append(x)
     if not out:
         raise UsageError(f"{what}: no values given")
+    if upper is not None and max(out) > upper:
+        raise UsageError(f"{what} must be at most {upper:g}, got {max(out):g}")
+    if len(set(out)) < len(out):
+        raise UsageError(f"{what}: {', '.join(f'{v:g}' for v in sorted({v for v in out if out.count(v) > 1}))} given "
+                         "twice")
     return out
 
 

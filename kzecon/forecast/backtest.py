@@ -108,10 +108,19 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
     horizon = whole_number(horizon, "horizon (years ahead)", 1, 30)
     n_paths = whole_number(n_paths, "n_paths", 100)
     seed = whole_number(seed, "seed", 0, 2**32 - 1)
-    unknown = [m for m in models if m not in (*MODELS, "ensemble", *WORLD_MODELS_ALL)]
-    if unknown or not len(models):
-        raise UsageError(f"models: unknown model(s) {', '.join(map(repr, unknown))}; choose among "
-                         f"{', '.join((*WORLD_MODELS_ALL, *MODELS, 'ensemble'))}")
+    known = (*WORLD_MODELS_ALL, *MODELS, "ensemble")
+    if isinstance(models, str) or not hasattr(models, "__iter__"):
+        raise UsageError(f"models must be a list of model names ({', '.join(known)}), got {models!r}")
+    models = list(models)
+    unknown = [m for m in models if m not in known]
+    if unknown or not models:
+        raise UsageError(f"models: {'unknown model(s) ' + ', '.join(map(repr, unknown)) if unknown else 'none given'};"
+                         f" choose among {', '.join(known)}")
+    twice = sorted({m for m in models if models.count(m) > 1})
+    if twice:
+        raise UsageError(f"models names {', '.join(twice)} twice: each model is scored once")
+    if progress is not None and not callable(progress):
+        raise UsageError(f"progress must be a function progress(done, total), got {progress!r}")
     wide = composition_frame(comp, min_years=8)
     years = [int(y) for y in wide.index]
     origins = [y for y in years if y >= start and y < years[-1]]

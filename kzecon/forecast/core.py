@@ -56,11 +56,13 @@ def read_events(path) -> pd.DataFrame:
     from kzecon.data.validate import require_columns
 
     ev = read_table(path)
+    ev.columns = [str(c).strip() for c in ev.columns]
+    twice = [c for c in ev.columns if "." in c and c.rsplit(".", 1)[0] in ev.columns and c.rsplit(".", 1)[1].isdigit()]
+    if twice:
+        raise SchemaError(f"risk events {path}: column {twice[0].rsplit('.', 1)[0]!r} appears more than once")
     require_columns(ev, ["event", "kind"], f"risk events {path}")
     if ev.empty:
         raise SchemaError(f"risk events {path}: the file defines no events (a header only)")
-    if "threshold" in ev.columns:
-        ev["threshold"] = pd.to_numeric(ev["threshold"], errors="coerce").where(ev["threshold"].notna())
     return ev
 
 
@@ -83,6 +85,9 @@ def validate_events(events: pd.DataFrame, parts, *, skip_missing: bool = False) 
     for c in ("part_a", "part_b", "threshold"):
         if c not in ev:
             ev[c] = np.nan
+    for c in ("event", "kind", "part_a", "part_b"):  # ' exceeds ' and 'EXCEEDS' read as 'exceeds'
+        ev[c] = ev[c].map(lambda v: v.strip() if isinstance(v, str) else v)
+    ev["kind"] = ev["kind"].map(lambda v: v.lower() if isinstance(v, str) else v)
     ev["part_a"] = ev["part_a"].astype(object)
     ev["part_b"] = ev["part_b"].astype(object)
     parts = list(parts)
@@ -120,10 +125,15 @@ def validate_events(events: pd.DataFrame, parts, *, skip_missing: bool = False) 
             skipped.append(f"{r['event']} ({', '.join(missing)})")
             continue
         if r["kind"] != "exceeds_part":
-            t = pd.to_numeric(r["threshold"], errors="coerce")
+            t = pd.to_numeric(str(r["threshold"]).strip() if isinstance(r["threshold"], str) else r["threshold"],
+                              errors="coerce")
             if not (0 < t < 1):
+                hint = ("; decimal commas? write 0.3" if isinstance(r["threshold"], str) and "," in r["threshold"]
+                        else "; a percentage? write 0.3 for 30%" if isinstance(r["threshold"], str)
+                        and "%" in r["threshold"] else "")
                 raise SchemaError(f"risk event {r['event']!r}: threshold must be a share in (0, 1), "
-                                  f"got {r['threshold']!r}")
+                                  f"got {r['threshold']!r}{hint}")
+            ev.at[i, "threshold"] = float(t)
         keep.append(i)
     ev = ev.loc[keep].reset_index(drop=True)
     if ev["event"].duplicated().any():

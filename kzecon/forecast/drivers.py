@@ -46,6 +46,7 @@ WINDOW = 25  # years of history each driver's persistence and shocks are learned
 MEAN_YEARS = 10  # the GDP series revert to their mean change over the last this many years (growth slows and
 # speeds up for decades: China's dollar GDP grew 11% a year on average 1999–2023, 6% in 2014–2023)
 SCENARIO_ALIASES = {"EU": "EUU", "EU27": "EUU", "EU28": "EUU"}
+MAX_GROWTH = 60.0  # % a year: a partner's GDP growth in a scenario beyond ±60 is a typing error
 
 
 @dataclass(frozen=True)
@@ -346,12 +347,14 @@ def read_scenario(df: pd.DataFrame, *, origin: int, horizon: int, what: str = "s
         nonnum = np.isnan(v) & raw.notna().to_numpy() & (raw.astype(str).str.strip().str.lower() != "nan").to_numpy()
         bad = nonnum | np.isinf(v)
         if s == "brent":
-            bad |= v <= 0
+            bad |= v <= 0  # any unit the price history shares (USD, cents): no upper bound
         else:
-            bad |= v <= -100
+            bad |= (v < -MAX_GROWTH) | (v > MAX_GROWTH)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            need = "a positive price (USD a barrel)" if s == "brent" else "a growth rate above −100 (% a year)"
+            need = ("a positive price (USD a barrel)" if s == "brent" else
+                    f"a growth rate between −{MAX_GROWTH:.0f} and {MAX_GROWTH:.0f} (% a year; the partners' dollar "
+                    "GDP moved by at most 40% in a year since 1960 in the bundled World Bank data)")
             raise SchemaError(f"{what}: column {c!r} must be {need}; {raw.iloc[i]!r} in {years.iloc[i]}")
         if np.isnan(v).any():
             i = int(np.flatnonzero(np.isnan(v))[0])

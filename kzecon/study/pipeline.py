@@ -777,9 +777,18 @@ def decompose(*, country: str = DEFAULT_COUNTRY, start: int | None = None, end: 
     the policy part and its own: a :class:`kzecon.study.decomposition.Decomposition`. ``coefficients``: the world
     gravity model's policy terms (default :func:`policy_coefficients`)."""
     from kzecon.data.validate import whole_number
+    from kzecon.errors import UsageError
     from kzecon.study import decomposition as dec
 
     country = check_country(country)
+    if coefficients is not None:
+        if not isinstance(coefficients, dict) or set(coefficients) != set(dec.POLICY_TERMS):
+            raise UsageError(f"coefficients must give exactly the policy terms {', '.join(dec.POLICY_TERMS)}; got "
+                             f"{coefficients!r}")
+        bad = {k: v for k, v in coefficients.items() if isinstance(v, bool)
+               or not isinstance(v, int | float | np.floating) or not np.isfinite(v)}
+        if bad:
+            raise UsageError(f"coefficients must be finite numbers (log points); got {bad!r}")
     start = None if start is None else whole_number(start, "start (--from)", 1900, 2100)
     end = None if end is None else whole_number(end, "end (--to)", 1900, 2100)
     comp = composition(country)
@@ -916,10 +925,18 @@ def peers(*, country: str = DEFAULT_COUNTRY, headline: DependenceRisk | None = N
     P(China > Russia) in :data:`HEADLINE_YEAR` from the headline model (the studied economy's row is the
     ``headline`` forecast itself, when given, so that it equals the brief's)."""
     from kzecon import forecast
-    from kzecon.errors import KzeconError
+    from kzecon.data.validate import whole_number
+    from kzecon.errors import KzeconError, UsageError
     from kzecon.forecast.core import WORLD_CHOICE
 
     country = check_country(country)
+    paths = whole_number(paths, "paths", 100)
+    seed = whole_number(seed, "seed", 0, 2**32 - 1)
+    if headline is not None and not isinstance(headline, DependenceRisk):
+        raise UsageError(f"headline must be a DependenceRisk (pipeline.dependence_risk()), got "
+                         f"{type(headline).__name__}")
+    if shares is not None and not isinstance(shares, TradeShares):
+        raise UsageError(f"shares must be a TradeShares (pipeline.trade_shares()), got {type(shares).__name__}")
     rows = []
     for code, group in peer_list(country):
         row = {"country": code, "name": country_name(code), "group": group}

@@ -178,7 +178,7 @@ def brent_scenarios(result: EstimationResults, prices: Sequence[float] = (50, 80
 
     if result.vcov is None or "scale" not in result.stats:
         raise EstimationError("result carries no covariance and residual variance to predict from")
-    prices = check_positive_values(prices, "Brent prices (USD/bbl)")
+    prices = check_positive_values(prices, "Brent prices (USD/bbl)", upper=1000.0)
     first, last = result.stats["first_year"], result.stats["last_year"]
     year = last + 1 if year is None else int(year)
     X = pd.DataFrame({"const": 1.0, "log_brent": np.log(np.asarray(prices, dtype=float))})

@@ -85,6 +85,14 @@ def share_battery(share: pd.Series | pd.DataFrame, *, horizon: int = 5, level: f
     "not computable" and its reason in ``note``, named in one warning; the rest is computed. Returns a
     :class:`ShareBattery`.
     """
+    from kzecon.data.validate import whole_number
+
+    horizon = whole_number(horizon, "horizon (years ahead)", 1, 30)
+    if isinstance(level, bool) or not isinstance(level, int | float | np.floating) or not 0 < level < 1:
+        raise UsageError(f"level must be a probability between 0 and 1 (e.g. 0.9), got {level!r}")
+    if events is not None and not isinstance(events, Mapping):
+        raise UsageError(f"events must map years to labels ({{2010: 'customs union'}}), got {events!r}")
+    events = {whole_number(y, "an event year", 1800, 2100): str(lb) for y, lb in (events or {}).items()}
     if share is None or (hasattr(share, "__len__") and len(share) == 0):
         raise CoverageError(f"the share series is empty: the battery needs at least {MIN_YEARS} consecutive years")
     if isinstance(share, pd.DataFrame):
@@ -95,7 +103,11 @@ def share_battery(share: pd.Series | pd.DataFrame, *, horizon: int = 5, level: f
     s = models._prepare_share(share, min_years=MIN_YEARS)
     z = pd.Series(transforms.logit(s.to_numpy()), index=s.index, name="logit_share")
     failed: list[str] = []
-    events = dict(events or {})
+    outside = sorted(y for y in events if not (s.index.min() < y <= s.index.max()))
+    if outside:
+        warnings.warn(f"event year(s) {', '.join(map(str, outside))} outside the series {s.index.min()}–"
+                      f"{s.index.max()}: no Chow test{' or step' if interventions else ''} there", DataQualityWarning,
+                      stacklevel=2)
     tab, bp = _tests_table(z, failed, events)
     tag = round(100 * level)
     steps = tuple(sorted(events)) if interventions else False
@@ -107,6 +119,9 @@ def share_battery(share: pd.Series | pd.DataFrame, *, horizon: int = 5, level: f
         # the automatic order search failed: a random walk with drift on the logit, said so
         failed.append(f"auto-ARIMA ({str(err).splitlines()[0][:120]}); forecast from ARIMA(0,1,0) with drift")
         fit = models.arima(s, interventions=steps, order=(0, 1, 0))
+    dropped = fit.info.get("events_outside_sample", "none") if steps else "none"
+    if dropped != "none":
+        failed.append(f"step dummies at {dropped} (fewer than two years of the series on one side)")
     fc = fit.forecast(horizon, level)
     if failed:
         warnings.warn(f"not computable on this series (reported in the tables, the rest is computed): "

@@ -202,10 +202,18 @@ def annual_series(df: pd.DataFrame, value: str = "share", *, min_years: int = 10
     require_columns(df, ["year", value], "time series")
     if df.empty:
         raise CoverageError(f"the time series has no rows; at least {min_years} consecutive years are needed")
-    y = pd.to_numeric(df["year"], errors="coerce")
+    years = df["year"]
+    if pd.api.types.is_datetime64_any_dtype(years) or isinstance(years.iloc[0], pd.Timestamp):
+        years = pd.to_datetime(years).dt.year  # dates (a DatetimeIndex): their years
+    y = pd.to_numeric(years, errors="coerce")
     if y.isna().any() or (y != np.round(y)).any():
-        bad = df.loc[y.isna() | (y != np.round(y)), "year"].tolist()[:5]
+        bad = df.loc[(y.isna() | (y != np.round(y))).to_numpy(), "year"].tolist()[:5]
         raise SchemaError(f"column 'year' must hold whole years, found {bad}")
+    out_of_range = (y < 1800) | (y > 2100)
+    if out_of_range.any():
+        bad = sorted(set(y[out_of_range].astype(int)))[:5]
+        raise SchemaError(f"column 'year' must hold calendar years (1800–2100), found {bad} (row positions? index the "
+                          "series by year)")
     y = y.astype(int)
     if y.duplicated().any():
         raise SchemaError(f"duplicate year(s) {sorted(set(y[y.duplicated()]))[:5]}")
