@@ -354,3 +354,78 @@ def test_the_bundled_brent_layout_is_a_price_history(tmp_path):
 def test_a_former_code_is_read_with_a_note():
     with pytest.warns(kzecon.errors.DataQualityWarning, match="ROU"):
         assert pipeline.check_country("ROM") == "ROU"
+
+
+# ------------------------------------------------------------------------------------------ the third probe's cases
+
+
+def test_share_battery_reads_years_not_positions_and_checks_its_options():
+    from kzecon import timeseries
+
+    v = 0.1 + 0.005 * np.arange(30) + 0.01 * np.sin(np.arange(30))
+    dated = timeseries.share_battery(pd.Series(v, index=pd.to_datetime([f"{y}-01-01" for y in range(1990, 2020)])))
+    assert dated.series["year"].iloc[0] == 1990
+    with pytest.raises(SchemaError, match="calendar years"):
+        timeseries.share_battery(pd.Series(v))
+    s = pd.Series(v, index=range(1990, 2020))
+    for kw in ({"horizon": 2.5}, {"horizon": 0}, {"level": 95}, {"level": "0.9"}, {"events": [2010]},
+               {"events": {"2010": "x"}}, {"interventions": True}):
+        with pytest.raises(UsageError):
+            timeseries.share_battery(s, **kw)
+
+
+@pytest.mark.parametrize("header, words", [("year,part,share", "missing 'partner'"),
+                                           ("year,partner,value", "missing 'share'")])
+def test_a_composition_with_misnamed_columns_is_named(tmp_path, capsys, header, words):
+    f = tmp_path / "c.csv"
+    f.write_text(header + "\n2000,a,0.5\n2000,b,0.5\n")
+    assert main(["forecast", "--data", str(f), "--out", str(tmp_path / "o")]) == 3
+    assert words in _one_line(capsys)
+
+
+@pytest.mark.parametrize("models", ["", "rw,rw", "rw,,drift"])
+def test_backtest_models_are_a_list_of_distinct_names(tmp_path, capsys, models):
+    assert main(["backtest", "--models", models, "--quiet", "--out", str(tmp_path / "o")]) == 64
+    _one_line(capsys)
+
+
+@pytest.mark.parametrize("models", [[], ["rw", "rw"], None, "rw"])
+def test_backtest_api_models_are_checked(models):
+    with pytest.raises(UsageError):
+        forecast.backtest.run(pipeline.composition(), models=models)
+
+
+def test_a_closed_pipe_does_not_lose_the_run(tmp_path):
+    out = tmp_path / "o"
+    p = subprocess.run(f"{sys.executable} -m kzecon.cli forecast --paths 200 --horizon 2 --out {out} | head -1",
+                       shell=True, capture_output=True, text=True, timeout=300)
+    assert "Broken pipe" not in p.stderr and (out / "paths_summary.csv").exists()
+
+
+def test_imf_world_counterparts_are_left_out_with_a_note(tmp_path):
+    f = tmp_path / "imts.csv"
+    f.write_text("COUNTRY,INDICATOR,COUNTERPART_COUNTRY,TIME_PERIOD,OBS_VALUE\nKAZ,XG_FOB_USD,CHN,2019,100\n"
+                 "KAZ,XG_FOB_USD,G001,2019,500\n")
+    with pytest.warns(kzecon.errors.DataQualityWarning, match="World"):
+        d = kzecon.data.read_imf(f)
+    assert list(d["partner"]) == ["CHN"]
+
+
+def test_event_files_read_kind_in_any_case_and_refuse_a_doubled_column(tmp_path, capsys):
+    ok, twice = tmp_path / "ok.csv", tmp_path / "twice.csv"
+    ok.write_text("event,kind,part_a,part_b,threshold\ne, EXCEEDS ,china,,0.3\n")
+    twice.write_text("event,kind,part_a,part_b,threshold,threshold\ne,exceeds,china,,0.3,0.5\n")
+    assert main(["forecast", "--events", str(ok), "--paths", "200", "--horizon", "2"]) == 0
+    capsys.readouterr()
+    assert main(["forecast", "--events", str(twice), "--paths", "200", "--horizon", "2"]) == 3
+    assert "more than once" in _one_line(capsys)
+
+
+def test_alignment_periods_outside_the_votes(capsys):
+    with pytest.warns(kzecon.errors.DataQualityWarning, match="begin in 1992"):
+        d = kzecon.alignment.divergent_votes(("KAZ", "CHN", "RUS"), start=1940)
+    assert d.attrs["period"][0] == 1992
+    with pytest.raises(CoverageError, match="begin in 1992"):
+        kzecon.alignment.divergent_votes(("KAZ", "CHN", "RUS"), start=1940, end=1950)
+    with pytest.raises(UsageError):
+        kzecon.alignment.divergent_votes(("KAZ", "KAZ", "RUS"))
