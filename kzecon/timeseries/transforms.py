@@ -205,6 +205,8 @@ def annual_series(df: pd.DataFrame, value: str = "share", *, min_years: int = 10
     years = df["year"]
     if pd.api.types.is_datetime64_any_dtype(years) or isinstance(years.iloc[0], pd.Timestamp):
         years = pd.to_datetime(years).dt.year  # dates (a DatetimeIndex): their years
+    elif isinstance(years.iloc[0], pd.Period):
+        years = years.map(lambda p: p.year if isinstance(p, pd.Period) else p)  # annual periods: their years
     y = pd.to_numeric(years, errors="coerce")
     if y.isna().any() or (y != np.round(y)).any():
         bad = df.loc[(y.isna() | (y != np.round(y))).to_numpy(), "year"].tolist()[:5]
