@@ -140,53 +140,66 @@ def cmd_data_update(args) -> int:
 
 
 def cmd_measures(args) -> int:
-    """``kzecon measures``: partner shares, tilt, balance and concentration of the bundled or a user's trade file."""
-    from kzecon import measures
+    """``kzecon measures``: partner shares, tilt, balance and concentration of an economy (bundled data) or of a
+    user's trade file (:func:`kzecon.study.findings.shares.trade_shares`)."""
     from kzecon.report import figures
+    from kzecon.study import findings
 
     flow = {"exports": "export", "imports": "import", "total": "total"}[args.flow]
     if args.reporter is not None and not args.reporter.strip():
         raise UsageError("--reporter needs an ISO-3 code (e.g. KAZ)")
     if args.data and args.russia_2010 != "flag":
         raise UsageError("--russia-2010 corrects the bundled Kazakhstan series; it does not apply to --data")
+    economy = _economy(args, "reporter")
     if args.data:
         trade = _load_user_trade(args.data)
-        vintage = f"user file {args.data}"
         reporters = sorted(trade["reporter"].unique())
-        if args.reporter is None and len(reporters) > 1:
+        if economy is None and len(reporters) > 1:
             raise UsageError(f"{args.data} holds {len(reporters)} reporters ({', '.join(reporters[:8])}"
                              f"{' …' if len(reporters) > 8 else ''}): choose one with --reporter ISO3")
-        reporter = (args.reporter or reporters[0]).strip().upper()
+        res = findings.trade_shares(economy or reporters[0], trade=trade, side=args.side)
+        vintage = f"user file {args.data}"
     else:
-        trade = kzecon.data.load_trade("spliced", russia_2010=args.russia_2010)
-        vintage = "; ".join(trade.attrs.get("vintage", []))
-        reporter = args.reporter or "KAZ"
-    shares = measures.partner_shares(trade, reporter=reporter, flow="all", side=args.side)
-    tilt = measures.china_russia_tilt(shares)
-    bal = measures.balance_index(shares)
-    hhi = measures.concentration(trade, reporter=reporter, flow="all", side=args.side)
-    wide = shares[shares["flow"] == flow].pivot_table(index="year", columns="group", values="share")
-    wide = wide.join(tilt[tilt["flow"] == flow].set_index("year")[["difference"]].rename(
-        columns={"difference": "tilt_chn_rus"}))
-    wide = wide.join(bal[bal["flow"] == flow].set_index("year")[["balance"]])
-    wide = wide.join(hhi[hhi["flow"] == flow].set_index("year")[["hhi_norm"]])
-    print(f"Partner shares of {reporter}'s {args.flow} ({shares['side'].iloc[0]} figures); {vintage}")
-    if not args.data:
+        economy = findings.check_country(economy or findings.DEFAULT_COUNTRY)
+        kaz = economy == findings.DEFAULT_COUNTRY
+        if not kaz and args.russia_2010 != "flag":
+            raise UsageError(f"--russia-2010 corrects the bundled Kazakhstan series; {economy} is read from IMF DOTS")
+        res = (findings.trade_shares(side=args.side, russia_2010=args.russia_2010, year_sides=False) if kaz
+               else findings.trade_shares(economy, side=args.side))
+        vintage = res.vintage
+    shares = res.shares
+    print(f"Partner shares of {res.country}'s {args.flow} ({shares['side'].iloc[0]} figures); {vintage}")
+    if not args.data and res.country == findings.DEFAULT_COUNTRY:
         print("Russia and Belarus 2010 (customs-union undercount): "
               + ("flagged, kept as reported; the brief interpolates them (--russia-2010 interpolate)"
                  if args.russia_2010 == "flag" else "interpolated (geometric mean of 2009 and 2011), as in the brief"))
-    print(wide.round(3).to_string())
+    print(res.table(flow).round(3).to_string())
     if args.out:
-        fig = figures.share_paths(shares, flow=flow, vintage=vintage if not args.data else None,
-                                  source="kzecon" if args.data else "kzecon from " + TRADE_SOURCE)
+        kaz_bundled = not args.data and res.country == findings.DEFAULT_COUNTRY
+        fig = figures.share_paths(shares, flow=flow, vintage=vintage if kaz_bundled else None,
+                                  source="kzecon from " + (TRADE_SOURCE if kaz_bundled else res.source)
+                                  if not args.data else "kzecon")
         with Output(args.out) as out:
             out.csv(shares, "shares.csv")
-            out.csv(tilt, "tilt.csv")
-            out.csv(bal, "balance.csv")
-            out.csv(hhi, "concentration.csv")
+            out.csv(res.tilt, "tilt.csv")
+            out.csv(res.balance, "balance.csv")
+            out.csv(res.concentration, "concentration.csv")
             out.figure(fig, f"shares_{flow}.png")
         out.report()
     return 0
+
+
+def _economy(args, alias: str | None = None) -> str | None:
+    """--country (or its older alias, e.g. measures' --reporter): the economy a study command is about; the two
+    naming different economies is a usage error."""
+    country = getattr(args, "country", None)
+    other = getattr(args, alias, None) if alias else None
+    if country is not None and not country.strip():
+        raise UsageError("--country needs an ISO-3 code (e.g. KAZ, UZB)")
+    if country and other and country.strip().upper() != other.strip().upper():
+        raise UsageError(f"--country {country} and --{alias} {other} name two economies: give one")
+    code = country or other
+    return code.strip().upper() if code else None
 
 
 def cmd_alignment(args) -> int:
@@ -232,20 +245,17 @@ def cmd_alignment(args) -> int:
 
 
 def cmd_products(args) -> int:
-    """``kzecon products``: Kazakhstan–China trade by HS sector, Brent elasticities and scenarios."""
-    import pandas as pd
-
+    """``kzecon products``: Kazakhstan–China trade by HS sector, Brent elasticities and scenarios
+    (:func:`kzecon.study.findings.products.products`)."""
     from kzecon.report import figures
-    from kzecon.study import products
+    from kzecon.study import findings
 
-    comp = products.composition()
-    fm = products.fuels_metals_share(comp)
+    res = findings.products(_economy(args) or findings.DEFAULT_COUNTRY, brent_prices=args.brent)
+    comp, fm = res.composition, res.fuels_metals
     print("Fuels + metals share of Kazakhstan's exports to China (Kazakhstan-reported; * = copper not reported):")
     for _, r in fm.iterrows():
         print(f"  {int(r['year'])}: {100 * r['share']:.2f}%{' *' if r['flag'] else ''}")
-    fits = [products.brent_exposure(o) for o in products.OUTCOMES]
-    est = pd.concat([f.to_frame(level=0.90) for f in fits], ignore_index=True)
-    scen = pd.concat([products.brent_scenarios(f, args.brent) for f in fits], ignore_index=True)
+    est = res.elasticities(level=0.90)
     el = est[est["term"] == "log_brent"]
     for _, r in el.iterrows():
         print(f"Brent elasticity, {r['model'].removeprefix('brent_')}: {r['estimate']:.2f} "
@@ -256,29 +266,23 @@ def cmd_products(args) -> int:
             out.csv(comp, "composition.csv")
             out.csv(fm, "fuels_metals.csv")
             out.csv(est, "brent_elasticities.csv")
-            out.csv(scen, "brent_scenarios.csv")
+            out.csv(res.scenarios, "brent_scenarios.csv")
             out.figure(fig, "composition_exports.png")
         out.report()
     return 0
 
 
-def _china_share(flow: str = "total") -> tuple[pd.DataFrame, str]:
-    """The bundled default series: China's share of Kazakhstan's trade (spliced, 2010 interpolated)."""
-
-    from kzecon import measures
-
-    trade = kzecon.data.load_trade("spliced", russia_2010="interpolate")
-    sh = measures.partner_shares(trade, flow=flow)
-    ch = sh[sh["group"] == "china"][["year", "share"]]
-    return ch, f"China's share of Kazakhstan's {flow} trade ({sh['side'].iloc[0]} figures, spliced)"
-
-
 def cmd_timeseries(args) -> int:
-    """``kzecon timeseries``: the unit-root and break battery and an ARIMA forecast of a share."""
-
-    from kzecon import timeseries
+    """``kzecon timeseries``: the unit-root and break battery and an ARIMA forecast of a share
+    (:func:`kzecon.study.findings.breaks.share_breaks`)."""
     from kzecon.report import figures
+    from kzecon.study import findings
 
+    economy = _economy(args)
+    if args.data and economy:
+        raise UsageError("--data is a share series of your own and --country an economy of the bundled data: give one")
+    country = findings.check_country(economy or findings.DEFAULT_COUNTRY)
+    series = shares = None
     if args.data:
         df = kzecon.data.read_table(args.data)
         lower = {str(c).strip().lower(): c for c in df.columns}
@@ -286,22 +290,24 @@ def cmd_timeseries(args) -> int:
             raise DataError(f"{args.data}: expected a CSV with columns year, share (any case); found "
                             f"{', '.join(map(str, df.columns))}")
         df = df.rename(columns={c: str(c).strip().lower() for c in df.columns})  # Year, Share read as year, share
-        df = df.assign(year=_numbers(df["year"]), share=_numbers(df["share"]))
-        label = f"share in {args.data}"
+        series = df.assign(year=_numbers(df["year"]), share=_numbers(df["share"]))
+        label, source = f"share in {args.data}", f"user file {args.data}"
+    elif country == findings.DEFAULT_COUNTRY:
+        shares = findings.trade_shares(year_sides=False)
+        side = shares.shares["side"].iloc[0]
+        label, source = f"China's share of Kazakhstan's total trade ({side} figures, spliced)", TRADE_SOURCE
     else:
-        df, label = _china_share()
-    # the study's economy's policy events (Kazakhstan's) unless --interventions names other years
-    events = kzecon.study.pipeline.policy_events()
-    if args.interventions not in (None, "policy"):
-        events = {y: "" for y in _parse_years(args.interventions)}
-    bat = timeseries.share_battery(df, horizon=args.horizon, interventions=args.interventions is not None,
-                                   events=events)
+        shares = findings.trade_shares(country)
+        label, source = f"China's share of {shares.name}'s total trade ({shares.side})", shares.source
+    # the economy's policy events (Chow tests there) unless --interventions names other years
+    events = None if args.interventions in (None, "policy") else {y: "" for y in _parse_years(args.interventions)}
+    bat = findings.share_breaks(shares, country=country, series=series, horizon=args.horizon,
+                                interventions=args.interventions is not None, events=events)
     print(f"{label}: {bat.nobs} years; model {bat.arima.model}")
     print(bat.summary().split("\n", 1)[1])
     print(bat.forecast.round(4).to_string(index=False))
     if args.out:
-        fig = figures.share_breaks(bat.series, bat.breaks, bat.forecast, title=label,
-                                   source=f"kzecon; {'user file ' + args.data if args.data else TRADE_SOURCE}")
+        fig = figures.share_breaks(bat.series, bat.breaks, bat.forecast, title=label, source=f"kzecon; {source}")
         with Output(args.out) as out:
             out.csv(bat.tests, "tests.csv")
             out.csv(bat.breaks, "breaks.csv")
@@ -313,13 +319,21 @@ def cmd_timeseries(args) -> int:
     return 0
 
 
-def _composition_input(path: str | None):
-    """The composition of --data (long: year, partner, share; or wide: year and a column per part) or
-    Kazakhstan's."""
+def _composition_input(path: str | None, country: str | None = None):
+    """The composition of --data (long: year, partner, share; or wide: year and a column per part) or the
+    economy's (--country; default Kazakhstan) as the study reads it (:func:`kzecon.study.findings.composition`)."""
 
+    if path is not None and country:
+        raise UsageError("--data is a composition of your own and --country an economy of the bundled data: give one")
     if path is None:
-        comp = kzecon.study.pipeline.composition()
-        return comp, f"Kazakhstan's total trade by partner group ({comp.attrs['side']} figures, spliced)"
+        from kzecon.study import findings
+
+        country = findings.check_country(country or findings.DEFAULT_COUNTRY)
+        comp = findings.composition(country)
+        if country == findings.DEFAULT_COUNTRY:
+            return comp, f"Kazakhstan's total trade by partner group ({comp.attrs['side']} figures, spliced)"
+        return comp, (f"{findings.country_name(country)}'s total trade by partner group ({comp.attrs['source']}"
+                      f"{'; ' + comp.attrs['note'] if comp.attrs.get('note') else ''})")
     df = kzecon.data.read_table(path)
     df.columns = [str(c).strip() for c in df.columns]
     lower = {c.lower(): c for c in df.columns}
@@ -358,44 +372,23 @@ def cmd_forecast(args) -> int:
     from kzecon import forecast
     from kzecon.report import figures
 
-    comp, label = _composition_input(args.data)
+    comp, label = _composition_input(args.data, _economy(args))
     events = forecast.read_events(args.events) if args.events else None
     if events is not None:  # checked against the composition's parts before any work
         from kzecon.timeseries import composition_frame
 
         forecast.core.events_for(events, list(composition_frame(comp, min_years=8).columns))
-    model = args.model
-    chosen = None
-    if args.brent and not args.scenario:
-        raise UsageError("--brent is the price history for --scenario; give --scenario FILE too")
     # a plain table (its own validation reads the columns: year, brent, gdp_growth_<CODE>, in any case)
     scen = kzecon.data.read_table(args.scenario) if args.scenario else None
     if scen is not None:
         scen.columns = [c.strip().lower() if c.strip().lower() in ("year", "brent") else c
                         for c in map(str, scen.columns)]
+    if args.brent and not args.scenario:
+        raise UsageError("--brent is the price history for --scenario; give --scenario FILE too")
     brent = kzecon.data.read_price_history(args.brent) if args.brent else None
-    if model == "auto":
-        model, acc = forecast.choose_model(comp, horizon=min(args.horizon, 5), seed=args.seed, events=events)
-        how = "the world backtest (every economy's history)" if acc is None and model in forecast.WORLD_MODELS \
-            else "this composition's own backtest (mean CRPS)" if acc is not None else "default (short series)"
-        if scen is not None and model not in forecast.registry.DRIVER_MODELS:
-            model, how = "var", "the scenario (the world model does not know these parts: a VAR with log Brent)"
-        chosen = f"model: {model}, chosen on {how}"  # printed once the forecast has succeeded
-    if scen is not None and model in forecast.registry.DRIVER_MODELS:
-        fc = forecast.simulate(comp, model=model, horizon=args.horizon, n_paths=args.paths, seed=args.seed,
-                               scenario=scen, brent=brent)
-    elif scen is not None:
-        if model != "var":
-            raise UsageError(f"--scenario conditions the driver models ({', '.join(forecast.registry.DRIVER_MODELS)}) "
-                             f"or, for parts the world model does not know, the VAR; not --model {model}")
-        extra = [c for c in scen.columns if c not in ("year", "brent")]
-        if extra:
-            raise UsageError(f"--scenario column(s) {', '.join(map(repr, extra))}: the VAR scenario (parts the world "
-                             "model does not know) takes brent only")
-        fc = forecast.simulate_scenario(comp, scen, horizon=args.horizon, n_paths=args.paths, seed=args.seed,
-                                        brent=brent)
-    else:
-        fc = forecast.simulate(comp, model=model, horizon=args.horizon, n_paths=args.paths, seed=args.seed)
+    run = forecast.forecast_with(comp, model=args.model, horizon=args.horizon, n_paths=args.paths, seed=args.seed,
+                                 scenario=scen, brent=brent, events=events)
+    fc, chosen = run.forecast, run.how
     summ = fc.to_frame(levels=(0.8, 0.9))
     risk = fc.risk(events)
     if chosen:
@@ -457,8 +450,8 @@ def _world_backtest(args) -> int:
 
     if args.last_origin < args.first_origin:
         raise UsageError(f"--last-origin {args.last_origin} is before --first-origin {args.first_origin}")
-    given = [opt for opt, v in (("--data", args.data), ("--start", args.start), ("--horizon", args.horizon),
-                                ("--models", args.models)) if v is not None]
+    given = [opt for opt, v in (("--data", args.data), ("--country", args.country), ("--start", args.start),
+                                ("--horizon", args.horizon), ("--models", args.models)) if v is not None]
     if given:
         raise UsageError(f"backtest --world runs on every economy's composition (IMF DOTS), horizons 1–5, origins "
                          f"--first-origin … --last-origin with its own models: {', '.join(given)} would be ignored; "
@@ -507,7 +500,7 @@ def cmd_backtest(args) -> int:
                              "--start and --horizon")
     args.start = 2005 if args.start is None else args.start
     args.horizon = 5 if args.horizon is None else args.horizon
-    comp, label = _composition_input(args.data)
+    comp, label = _composition_input(args.data, _economy(args))
     models = _backtest_models(args.models, comp)
     from kzecon.report.progress import bar, updater
 
@@ -777,28 +770,31 @@ def cmd_gravity(args) -> int:
 
 
 def cmd_panel(args) -> int:
-    """``kzecon panel``: Kazakhstan's partner-panel models and the customs-union DiD with its event study."""
+    """``kzecon panel``: the economy's partner-panel models and the customs-union DiD with its event study
+    (:mod:`kzecon.study.findings.customs_union`)."""
     import pandas as pd
 
-    from kzecon import study
     from kzecon.report import figures
+    from kzecon.study import findings
 
-    pm = study.customs_union.partner_models()
+    country = findings.check_country(_economy(args) or findings.DEFAULT_COUNTRY)
+    pm = findings.partner_models(country=country)
     h = pm.hausman
     fe_tab = pd.concat([r.to_frame() for r in pm.values()], ignore_index=True)
-    print("Kazakhstan's partner × year panel: log trade on partner log GDP")
+    print(f"{findings.country_name(country)}'s partner × year panel: log trade on partner log GDP")
     print(fe_tab[["model", "term", "estimate", "std_error", "p_value", "nobs"]].round(4).to_string(index=False))
     print(f"{h.test}: chi2 = {h.statistic:.3f}, p = {h.p_value:.3f} ({h.decision})")
-    cu = study.customs_union.customs_union(reps=args.reps, seed=args.seed)
+    cu = findings.customs_union(country=country, reps=args.reps, seed=args.seed)
+    treated = ", ".join(sorted(cu.treated, key=lambda c: c != country))  # the economy first
     dtab = cu.did_table()
-    print("Customs union (KAZ, BLR from 2010) vs other post-Soviet economies, 1995–2014 (COW v4):")
+    print(f"Customs union ({treated} from 2010) vs other post-Soviet economies, 1995–2014 (COW v4):")
     print(dtab[["model", "term", "estimate", "std_error", "p_value", "p_wild", "treated_clusters", "clusters"]]
           .round(4).to_string(index=False))
     es = cu.events
     pre = cu.event_twfe.stats
     print(f"pre-trend test (leads jointly zero): F = {pre['pretrend_F']:.3f}, p = {pre['pretrend_p']:.3f}")
     if args.out:
-        fig = figures.event_study(es, title="Customs union and trade with Russia (KAZ, BLR vs controls)",
+        fig = figures.event_study(es, title=f"Customs union and trade with Russia ({treated} vs controls)",
                                   source="kzecon from COW v4 (1995–2014); 95% intervals, clustered by country",
                                   ylabel="log trade with Russia, relative to 2009", reference=-0.5)
         with Output(args.out) as out:
@@ -813,11 +809,11 @@ def cmd_panel(args) -> int:
 
 def cmd_decompose(args) -> int:
     """``kzecon decompose``: each partner's share change split into the world's part, policy and the economy's own."""
-    from kzecon.study import pipeline
+    from kzecon.study import findings
 
     if args.start is not None and args.end is not None and args.start >= args.end:
         raise UsageError(f"--from {args.start} --to {args.end}: the period must run forward over at least two years")
-    res = pipeline.decompose(country=args.country, start=args.start, end=args.end)
+    res = findings.decompose(country=args.country, start=args.start, end=args.end)
     print(res.summary())
     for part in ("china", "russia"):
         if part in set(res.table["partner"]):
@@ -847,13 +843,8 @@ def cmd_brief(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``kzecon`` argument parser: every command, option, default and help text."""
-    p = _Parser(prog="kzecon", description="Kazakhstan's trade dependence: data, measures, models.")
-    p.add_argument("--version", action="version", version=f"kzecon {kzecon.__version__}")
-    p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    sub.required = True
+def add_data(sub) -> None:
+    """The ``kzecon data`` command and its options."""
 
     d = sub.add_parser("data", help="bundled datasets and updates")
     dsub = d.add_subparsers(dest="data_command", metavar="SUBCOMMAND", parser_class=_Parser)
@@ -873,11 +864,18 @@ def build_parser() -> argparse.ArgumentParser:
     du.add_argument("--partners", default="CHN", help="(comtrade --hs2) comma-separated ISO-3 partners")
     du.set_defaults(func=cmd_data_update)
 
+
+def add_measures(sub) -> None:
+    """The ``kzecon measures`` command and its options."""
     m = sub.add_parser("measures", help="partner shares, tilt, balance and concentration")
     m.add_argument("--flow", choices=["total", "exports", "imports"], default="total",
                    help="which trade to share out: exports + imports (default), exports or imports")
     m.add_argument("--out", type=FOLDER, default=None, help="folder for CSV tables and the PNG figure")
     m.add_argument("--data", default=None, help="a trade file (canonical CSV, IMF, Comtrade, .dta)")
+    m.add_argument("--country", default=None, help="ISO-3 of the economy (default KAZ): Kazakhstan's national "
+                   "series, or any economy of "
+                   "the IMF DOTS composition panel (each year from the side data_quality names); with --data, the "
+                   "reporter (as --reporter)")
     m.add_argument("--reporter", default=None, help="ISO-3 reporter (default KAZ)")
     m.add_argument("--side", choices=["reported", "mirror", "mixed"], default=None,
                    help="only figures reported by this side: the reporter's own declarations, the partners' "
@@ -887,6 +885,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "flagged (default), or replace it by the geometric mean of 2009 and 2011 as the brief does")
     m.set_defaults(func=cmd_measures)
 
+
+def add_alignment(sub) -> None:
+    """The ``kzecon alignment`` command and its options."""
     a = sub.add_parser("alignment", help="UN General Assembly vote alignment and divergent roll calls")
     a.add_argument("--triad", default="KAZ,CHN,RUS", help="C,P1,P2: whom C sides with when P1 and P2 split")
     a.add_argument("--from", dest="start", type=YEAR, default=None,
@@ -904,15 +905,25 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--out", type=FOLDER, default=None, help="folder for CSV tables and the figure")
     a.set_defaults(func=cmd_alignment)
 
+
+def add_products(sub) -> None:
+    """The ``kzecon products`` command and its options."""
     pr = sub.add_parser("products", help="Kazakhstan–China trade by HS sector and Brent exposure")
     pr.add_argument("--brent", type=float, nargs="+", default=[50.0, 80.0, 110.0],
                     help="Brent prices (USD/bbl) for the scenario table (default 50 80 110)")
+    pr.add_argument("--country", default=None, help="ISO-3 of the economy (default KAZ): the HS-sector data "
+                    "exist for Kazakhstan only; another economy is refused (exit 3) naming the data it would need")
     pr.add_argument("--out", type=FOLDER, default=None, help="folder for CSV tables and the figure")
     pr.set_defaults(func=cmd_products)
 
+
+def add_timeseries(sub) -> None:
+    """The ``kzecon timeseries`` command and its options."""
     t = sub.add_parser("timeseries", help="unit-root and break tests, Bai–Perron, ARIMA forecast of a share")
     t.add_argument("--data", default=None, help="CSV with columns year, share: at least 12 consecutive years "
                    "(default: China's share of Kazakhstan's total trade)")
+    t.add_argument("--country", default=None, help="ISO-3 of the economy whose China share is tested (default "
+                   "KAZ; any economy of the IMF DOTS composition panel), with Chow tests at its own policy events")
     t.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5,
                    help="forecast horizon in years (default 5)")
     t.add_argument("--interventions", nargs="?", const="policy", default=None, metavar="YEARS",
@@ -923,9 +934,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder for tests.csv, breaks.csv, forecast.csv and a figure")
     t.set_defaults(func=cmd_timeseries)
 
+
+def add_forecast(sub) -> None:
+    """The ``kzecon forecast`` command and its options."""
     f = sub.add_parser("forecast", help="probabilistic composition forecast and risk probabilities")
     f.add_argument("--data", default=None, help="CSV with columns year, partner, share (default: Kazakhstan's "
                    "total trade by china/russia/eu/rest)")
+    f.add_argument("--country", default=None, help="ISO-3 of the economy whose composition is forecast (default "
+                   "KAZ; any economy of the IMF DOTS composition panel, each year from the side data_quality names)")
     f.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=5, help="years ahead, 1–30 (default 5)")
     # the registry's FORECAST_CHOICES (kzecon.forecast.registry; a test keeps them equal): importing it here would
     # load the forecasting stack for --help
@@ -955,8 +971,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "first_year.csv and figures")
     f.set_defaults(func=cmd_forecast)
 
+
+def add_backtest(sub) -> None:
+    """The ``kzecon backtest`` command and its options."""
     b = sub.add_parser("backtest", help="rolling-origin backtest: coverage, accuracy, Brier scores")
     b.add_argument("--data", default=None, help="CSV with columns year, partner, share (default: Kazakhstan)")
+    b.add_argument("--country", default=None, help="ISO-3 of the economy whose composition is backtested "
+                   "(default KAZ; any economy of the IMF DOTS composition panel)")
     b.add_argument("--start", type=YEAR, default=None, help="first origin year (default 2005)")
     b.add_argument("--horizon", type=_int_in(1, 30, "--horizon"), default=None, help="horizons 1…N (default 5)")
     b.add_argument("--models", default=None, help="comma-separated subset of pooled,pooled_cal,drivers_cal,drivers,"
@@ -980,6 +1001,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=FOLDER, default=None, help="folder for coverage.csv and the other tables")
     b.set_defaults(func=cmd_backtest)
 
+
+def add_gravity(sub) -> None:
+    """The ``kzecon gravity`` command and its options."""
     g = sub.add_parser("gravity", help="structural gravity by PPML: policy effects, published results reproduced")
     g.add_argument("--replicate", choices=["yotov2016"], default=None,
                    help="reproduce the Advanced Guide's chapter-1 estimates")
@@ -1017,7 +1041,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", type=FOLDER, default=None, help="folder for estimates.csv, dropped.csv and a figure")
     g.set_defaults(func=cmd_gravity)
 
+
+def add_panel(sub) -> None:
+    """The ``kzecon panel`` command and its options."""
     pa = sub.add_parser("panel", help="panel models and the customs-union DiD with wild cluster bootstrap")
+    pa.add_argument("--country", default=None, help="ISO-3 of the economy (default KAZ): the partner panel and the "
+                    "customs-union design exist for Kazakhstan only; another economy is refused (exit 3)")
     pa.add_argument("--reps", type=_int_in(1, 10**6, "--reps"), default=9999,
                     help="wild bootstrap replications (default 9999)")
     pa.add_argument("--seed", type=SEED, default=2026, help="random seed (default 2026)")
@@ -1025,6 +1054,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="folder for did.csv, event_study.csv/.png and model tables")
     pa.set_defaults(func=cmd_panel)
 
+
+def add_decompose(sub) -> None:
+    """The ``kzecon decompose`` command and its options."""
     dc = sub.add_parser("decompose", help="why the tilt: each partner's share change split into the world's part, "
                         "policy and the economy's own")
     dc.add_argument("--country", default="KAZ", help="ISO-3 of the economy (default KAZ): any economy of the IMF DOTS "
@@ -1039,6 +1071,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "sides, years)")
     dc.set_defaults(func=cmd_decompose)
 
+
+def add_brief(sub) -> None:
+    """The ``kzecon brief`` command and its options."""
     br = sub.add_parser("brief", help="the whole pipeline on the bundled data: an HTML policy brief")
     br.add_argument("--out", type=FOLDER, required=True,
                     help="folder for index.html, figures/, findings.json and peers.csv")
@@ -1053,6 +1088,21 @@ def build_parser() -> argparse.ArgumentParser:
     br.add_argument("--no-cache", dest="no_cache", action="store_true", help="recompute even if nothing changed")
     br.add_argument("--pdf", action="store_true", help="also print index.pdf with headless Chromium")
     br.set_defaults(func=cmd_brief)
+
+
+COMMANDS = (add_data, add_measures, add_alignment, add_products, add_timeseries, add_forecast, add_backtest,
+            add_gravity, add_panel, add_decompose, add_brief)  # each adds its sub-command, in --help's order
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``kzecon`` argument parser: every command, option, default and help text."""
+    p = _Parser(prog="kzecon", description="Kazakhstan's trade dependence: data, measures, models.")
+    p.add_argument("--version", action="version", version=f"kzecon {kzecon.__version__}")
+    p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for add in COMMANDS:
+        add(sub)
     return p
 
 

@@ -4,13 +4,15 @@ Submodules and names load on first use (``kzecon.forecast.registry``, the model 
 
 from kzecon._lazy import attach
 
-_MODULES = ("backtest", "calibration", "core", "drivers", "parts", "pooled", "registry", "scenario", "scores",
+_MODULES = ("backtest", "calibration", "choice", "core", "drivers", "parts", "pooled", "registry", "scenario", "scores",
             "world")
-_NAMES = {"choose_model": "backtest", "EVENT_KINDS": "core", "MODELS": "core", "WORLD_CHOICE": "core",
+_NAMES = {"choose_model": "backtest", "forecast_with": "choice", "ModelChoice": "choice",
+          "EVENT_KINDS": "core", "MODELS": "core", "WORLD_CHOICE": "core",
           "WORLD_MODELS": "core", "CompositionForecast": "core", "load_events": "core", "read_events": "core",
           "simulate": "core", "simulate_scenario": "core", "validate_events": "core"}
 
-__all__ = ["backtest", "calibration", "drivers", "parts", "pooled", "registry", "scenario", "scores", "world", "MODELS",
+__all__ = ["backtest", "calibration", "choice", "forecast_with", "ModelChoice",
+           "drivers", "parts", "pooled", "registry", "scenario", "scores", "world", "MODELS",
            "WORLD_MODELS", "WORLD_CHOICE", "EVENT_KINDS", "CompositionForecast", "choose_model", "load_events",
            "read_events", "simulate", "simulate_scenario", "validate_events"]
 

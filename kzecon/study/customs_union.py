@@ -79,6 +79,11 @@ class CustomsUnion:
         """Country-years of the DiD on trade with Russia."""
         return self.did.nobs
 
+    @property
+    def treated(self) -> tuple[str, ...]:
+        """ISO-3 codes of the treated economies (the data's, not typed in)."""
+        return tuple(self.did.info["treated"].split(","))
+
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """model, term, lower, upper of both DiDs (clustered)."""
         return pd.concat([r.conf_int(level).rename_axis("term").reset_index().assign(model=r.model)
