@@ -6,8 +6,9 @@ The general library (:mod:`kzecon.data`, :mod:`kzecon.measures`, :mod:`kzecon.ti
 (ISO-3, Kazakhstan by default) and its comparison partners:
 
 =========================  ========================================================================================
-:mod:`.pipeline`           one function per published result (shares, breaks, risk, products, customs union,
-                           world gravity, UN alignment, peers), each returning one results object
+:mod:`.findings`           one module per published result (shares, breaks, risk, decomposition, products,
+                           customs union, world gravity, UN alignment, peers), each one function of ``country=``
+                           returning one results object (:mod:`.pipeline`: the same under their 0.3 names)
 :mod:`.brief`              the HTML policy brief rendered from those results (any economy of the DOTS panel)
 :mod:`.eaeu`               the EAEU / customs-union and BRI terms on the annual IMF DOTS world gravity panel
 :mod:`.policy_gravity`     Kazakhstan's policy gravity on the Advanced Guide panel (COW v4 to 2006)
@@ -20,7 +21,7 @@ The CLI, ``analyses/`` and the brief call the same functions here; nothing below
 
 from kzecon._lazy import attach
 
-_MODULES = ("brief", "customs_union", "eaeu", "pipeline", "policy_gravity", "products")
+_MODULES = ("brief", "customs_union", "eaeu", "findings", "pipeline", "policy_gravity", "products")
 __all__ = list(_MODULES)
 
 
