@@ -151,3 +151,12 @@ def test_findings_modules_and_the_old_names_are_one_object():
 
     for name in findings.__all__:
         assert getattr(pipeline, name) is getattr(findings, name)
+
+
+def test_decompose_writes_the_decomposition_finding(tmp_path, quiet):
+    out = tmp_path / "d"
+    assert _run(["decompose", "--country", "UZB", "--from", "2005", "--out", out]) == 0
+    res = findings.decompose(country="UZB", start=2005)
+    _same(out / "decomposition.csv", res.to_frame())
+    t = pd.read_csv(out / "decomposition.csv")
+    assert np.allclose(t["world"] + t["policy"] + t["own"], t["change"], atol=1e-12)
