@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build kzecon's documentation site into OUTDIR (after `pip install ".[docs]"`): the API reference from the
 # docstrings, the user guide, the data catalogue from the registry, and the tutorials, executed now.
-# Any warning (a broken reference, a docstring Sphinx cannot read, a failing tutorial cell) fails the build.
+# Any warning (a broken reference, a docstring Sphinx cannot read, a failing tutorial or guide cell) fails the build,
+# and so does any broken internal link or anchor in the built pages (_ext/linkcheck_local.py; no network).
 set -euo pipefail
 if [ $# -ne 1 ]; then
   echo "usage: bash docs/build.sh OUTDIR" >&2
@@ -13,6 +14,7 @@ work="$(mktemp -d)"  # doctrees and myst-nb's executed notebooks (jupyter_execut
 trap 'rm -rf "$work"' EXIT
 export MPLBACKEND=Agg
 python -m sphinx -b html -W --keep-going -q -d "$work/doctrees" "$here" "$work/html"
+python "$here/_ext/linkcheck_local.py" "$work/html"
 mkdir -p "$out"
 cp -R "$work/html/." "$out/"
 test -f "$out/index.html"

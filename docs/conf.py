@@ -18,9 +18,12 @@ author = "kzecon developers"
 release = kzecon.__version__
 version = release
 
-extensions = ["sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.viewcode", "myst_nb", "catalogue"]
+# viewcode_anchors: viewcode's "[docs]" back-links point at anchors that exist (objects documented under a
+# re-exporting package and under their own module); the build checks every internal link (_ext/linkcheck_local.py)
+extensions = ["sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.viewcode", "viewcode_anchors", "myst_nb",
+              "catalogue"]
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb"}
-exclude_patterns = ["_build", "build.sh", "**/.ipynb_checkpoints", "jupyter_execute"]
+exclude_patterns = ["_build", "build.sh", "**/.ipynb_checkpoints", "jupyter_execute", "_ext"]
 root_doc = "index"
 
 autodoc_default_options = {"members": True, "member-order": "bysource", "show-inheritance": False}
@@ -41,5 +44,6 @@ myst_enable_extensions = ["colon_fence", "dollarmath"]
 html_theme = "pydata_sphinx_theme"
 html_title = f"kzecon {release}"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["kzecon.css"]
 suppress_warnings = ["myst.header"]

@@ -54,13 +54,27 @@ def test_catalogue_is_generated_from_the_registry(site):
 
 
 def test_tutorials_ran_and_show_their_results(site):
-    pages = sorted((site / "tutorials").glob("*.html"))
+    pages = sorted(p for p in (site / "tutorials").glob("*.html") if p.name != "index.html")
     assert len(pages) == 4
     for p in pages:
         html = p.read_text(encoding="utf-8")
         assert html.count("cell_output") >= 3 and "Traceback" not in html, p.name
     assert "kzecon-result" in (site / "tutorials" / "gravity_own_panel.html").read_text(encoding="utf-8")
     assert re.search(r'<img[^>]+src="[^"]+\.png"', (site / "tutorials" / "placebo_inference.html").read_text())
+
+
+def test_guide_pages_teach_with_code_that_ran(site):
+    for name in ("data", "measures", "timeseries", "panel", "gravity", "forecast", "results", "brief"):
+        html = (site / "guide" / f"{name}.html").read_text(encoding="utf-8")
+        assert html.count("cell_output") >= 3 and "Traceback" not in html, name
+        nav = html[html.find("Section Navigation"):]
+        assert 'href="measures.html"' in nav or name == "measures", name  # the sidebar lists the guide's pages
+
+
+def test_pages_do_not_leak_the_builders_machine(site):
+    for page in [*(site / "guide").glob("*.html"), *(site / "tutorials").glob("*.html")]:
+        html = page.read_text(encoding="utf-8")
+        assert "site-packages" not in html and not re.search(r"\.py:\d+: \w*Warning", html), page.name
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium not installed (.ci/run installs it)")
