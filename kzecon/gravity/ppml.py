@@ -120,7 +120,42 @@ def _spec(spec, depvar: str, fe, fe_default=DEFAULT_FE) -> GravityFormula:
 def cluster_codes(frame: pd.DataFrame, cluster) -> tuple[str | None, np.ndarray | None]:
     """The cluster variable(s) of a model: ``None``, one name (a column or a built-in such as ``pair_id``), or
     several for multi-way clustering, written ``"exporter + importer"`` (fixest's ``vcov = ~exporter +
-    importer``) or as a list. Returns (the label, integer codes: N for one dimension, N × C for C)."""
+    importer``) or as a list.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The estimation data; a name is looked up among its columns first, then among kzecon's built-ins
+        (``pair_id``, ``pair``, ``exporter``, ``importer``, ``year``, ``exp_year``, ``imp_year``, ``a^b``) built
+        from its ``exporter``, ``importer`` and ``year`` columns.
+    cluster : str, list of str or None
+        One variable (``"pair_id"``), several joined by ``+`` (``"exporter + importer"``) or as a list, or
+        ``None`` (no clustering: heteroskedasticity-robust errors). ``"auto"`` is resolved by the caller, not here.
+
+    Returns
+    -------
+    tuple of (str or None, ndarray or None)
+        The label (``"exporter + importer"``) and integer codes (0…G−1, −1 where missing): shape (N,) for one
+        dimension, (N, C) for C dimensions; ``(None, None)`` for ``cluster=None``.
+
+    Raises
+    ------
+    UsageError
+        ``cluster`` is neither a string, a list nor None, is empty, or names a variable twice.
+    SchemaError
+        A name is neither a column nor a built-in that the frame's columns can make.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.gravity.ppml import cluster_codes
+    >>> f = pd.DataFrame({"exporter": ["KAZ", "CHN", "KAZ"], "importer": ["CHN", "KAZ", "RUS"], "year": 2020})
+    >>> label, codes = cluster_codes(f, "pair_id")
+    >>> label, codes.tolist()
+    ('pair_id', [0, 0, 1])
+    >>> cluster_codes(f, "exporter + importer")[1].shape
+    (3, 2)
+    """
     if cluster is None:
         return None, None
     if not isinstance(cluster, str) and not isinstance(cluster, list | tuple):
@@ -241,30 +276,87 @@ def _design(frame: pd.DataFrame, terms: Sequence[str]) -> tuple[np.ndarray, list
 class PPML:
     """A PPML gravity model: the specification and its validated sample, fitted by :meth:`fit`.
 
+    The constructor does all the work that does not depend on the regressors' values: it validates the frame,
+    builds the design and the factorised fixed effects, and removes (and counts in ``dropped``) missing, separated
+    and singleton rows; :meth:`fit` then estimates, and can be called again with other values of a regressor.
+
     Parameters
     ----------
     frame : DataFrame
-        The estimation data (one row per exporter × importer × year, or any rows the formula's columns describe).
-    spec : str or list of str
-        A formula ``"flow ~ rta + bri | exp_year + imp_year + pair"``, or a list of regressor names (then
-        ``depvar`` and ``fe`` give the rest).
-    cluster : str or None
+        The estimation data (one row per exporter × importer × year, or any rows the formula's columns describe),
+        e.g. :func:`kzecon.gravity.estimation_frame`. It is not modified.
+    spec : str, GravityFormula or list of str
+        A formula ``"flow ~ rta + bri | exp_year + imp_year + pair"`` (see :mod:`kzecon.gravity.formula`), a
+        parsed :class:`~kzecon.gravity.GravityFormula`, or a list of regressor names (then ``depvar`` and ``fe``
+        give the rest).
+    depvar : str, default "flow"
+        The flow column, when ``spec`` is a list; with a formula leave it at its default (the formula names it).
+    fe : sequence of str or str, default ("exp_year", "imp_year", "pair")
+        The fixed effects, when ``spec`` is a list (a list, or ``"exp_year + imp_year"``); columns, ``a^b``
+        interactions or kzecon's built-ins. With a formula leave it at its default.
+    cluster : str, list of str or None, default "auto"
         Cluster variable (a column or a built-in such as ``pair_id``, ``pair``, ``exporter``), several for multi-way
-        clustering (``"exporter + importer"`` or a list); ``None`` for heteroskedasticity-robust errors. Default
-        ``"auto"``: the symmetric country pair (see the module notes).
+        clustering (``"exporter + importer"`` or a list); ``None`` for heteroskedasticity-robust errors.
+        ``"auto"``: the symmetric country pair ``pair_id`` (or the formula's ``pair`` fixed effect for a frame
+        without exporter and importer; see the module notes).
     offset : str, optional
-        A column entered with coefficient one (constrained trade costs in GE counterfactuals).
-    separation_check : sequence of str
+        A column entered with coefficient one (constrained trade costs in GE counterfactuals). Default None.
+    name : str, default "ppml"
+        The model's name in results, warnings and errors.
+    separation_check : sequence of str, default ("fe",)
         ``("fe",)`` (always done) and optionally ``"ir"``: the iterative rectifier for separation by regressors
         (run anyway, under the default, when a fit diverges on zero flows).
-    collinear : {"drop", "raise"}
-        A regressor not identified on the sample: omitted with a warning and listed in ``omitted`` (default, as
-        fixest), or a :class:`SpecificationError`.
+    collinear : {"drop", "raise"}, default "drop"
+        A regressor not identified on the sample: omitted with a :class:`CollinearityWarning` and listed in
+        ``omitted`` (as fixest), or a :class:`SpecificationError`.
+
+    Attributes
+    ----------
+    formula : GravityFormula
+        The specification as parsed.
+    terms : list of str
+        The regressors' names after expanding terms (``i(year)`` → ``year::1990`` …) and omitting any not identified.
+    omitted : dict
+        Regressor → reason it was left out.
+    dropped : DataFrame
+        ``reason, rows``: every row removed from the sample, by reason.
+    keep, separated : ndarray of bool
+        Rows of the frame in the estimation sample; rows dropped as separated.
+    rows_in : int
+        Rows of the frame passed in (``nobs + n_dropped`` of every fit).
+
+    Raises
+    ------
+    SchemaError
+        ``frame`` is not a DataFrame; the flow, a regressor, a fixed effect, the offset or a cluster column is
+        missing, not numeric or infinite; negative flows; duplicate exporter × importer × year rows; aggregates
+        (WLD, EUU …) as countries; a flow too large to estimate or dominating all others (a unit error).
+    UsageError
+        A malformed formula or spec, ``depvar``/``fe`` given beside a formula, an unknown ``separation_check`` or
+        ``collinear`` value.
+    CoverageError
+        No rows, or no positive flows left after removing separated observations.
+    SpecificationError
+        With ``collinear="raise"``, a regressor absorbed by a fixed effect; with either, every regressor absorbed.
+
+    See Also
+    --------
+    ppml : the one-call form (``PPML(...).fit()``).
+    kzecon.gravity.inference.randomization_inference : placebo refits of a PPML model.
 
     Examples
     --------
-    >>> m = PPML(frame, "flow ~ rta | exp_year + imp_year + pair")    # doctest: +SKIP
-    >>> m.fit().params["rta"]                                          # doctest: +SKIP
+    The Advanced Guide's RTA model (Yotov et al. 2016, ch. 1) on the bundled panel, every fourth year, then a
+    refit with the RTA dummy replaced by its four-year lead (the sample and fixed effects are kept):
+
+    >>> from kzecon.data import load_gravity
+    >>> from kzecon.gravity import PPML, estimation_frame
+    >>> f = estimation_frame(load_gravity(), interval=4)
+    >>> m = PPML(f, "flow ~ rta | exp_year + imp_year + pair")
+    >>> print(round(m.fit().params["rta"], 3))
+    0.567
+    >>> print(round(m.fit(replace={"rta": f["rta_lead4"].to_numpy()}, se=False).params["rta"], 3))
+    0.412
     """
 
     def __init__(self, frame: pd.DataFrame, spec, *, depvar: str = "flow", fe: Sequence[str] = DEFAULT_FE,
@@ -488,7 +580,32 @@ class PPML:
     def start_from(self, other: PPML) -> bool:
         """Start this model's first fit from ``other``'s fitted means (another specification fitted on the same
         rows and fixed effects, e.g. the event-study model after the static one): fewer IRLS iterations, the same
-        estimate. Returns whether it applies (same sample)."""
+        estimate.
+
+        Parameters
+        ----------
+        other : PPML
+            A model already fitted (with the kzecon backend) on the same estimation sample and fixed effects.
+
+        Returns
+        -------
+        bool
+            Whether it applies: True when ``other`` has been fitted and kept the same rows and fixed effects;
+            otherwise nothing changes and this model starts from the data.
+
+        Examples
+        --------
+        >>> from kzecon.data import load_gravity
+        >>> from kzecon.gravity import PPML, estimation_frame
+        >>> f = estimation_frame(load_gravity(), interval=4)
+        >>> static = PPML(f, "flow ~ rta | exp_year + imp_year + pair")
+        >>> _ = static.fit()
+        >>> lead = PPML(f, "flow ~ rta + rta_lead4 | exp_year + imp_year + pair")
+        >>> lead.start_from(static)
+        True
+        >>> print(round(lead.fit().params["rta_lead4"], 3))
+        0.082
+        """
         same = (other._state is not None and len(other.keep) == len(self.keep)
                 and np.array_equal(other.keep, self.keep) and other.fe.names == self.fe.names)
         if same:
@@ -498,13 +615,62 @@ class PPML:
 
     def fit(self, *, backend: str = "kzecon", tol: float | None = None, maxiter: int = 100,
             replace: Mapping[str, np.ndarray] | None = None, warm: bool = True, se: bool = True) -> EstimationResults:
-        """Estimate. ``replace``: new values for some regressors (full-length arrays aligned with the frame, e.g. a
-        placebo treatment), the sample and fixed effects unchanged; ``warm``: start from the previous fit's
-        solution (kzecon backend). ``tol``: the IRLS tolerance on the relative change in deviance (default
-        :data:`DEFAULT_TOL` = 1e-8, fixest's, for kzecon — whose convergence also needs its demeaning at 1e-9: on the
-        benchmark and DOTS panels its estimates equal those at 1e-10 to 1e-11 relative; :data:`PYFIXEST_TOL` = 1e-10
-        for pyfixest). ``se=False`` (kzecon backend): the coefficients only — no final demeaning, no sandwich; the
-        standard errors and covariance are NaN (placebo refits need only the coefficient)."""
+        """Estimate the model on its validated sample.
+
+        Parameters
+        ----------
+        backend : {"kzecon", "pyfixest"}, default "kzecon"
+            kzecon's IRLS (:mod:`kzecon.gravity.poisson`) or ``pyfixest.fepois`` on the same sample.
+        tol : float, optional
+            The IRLS tolerance on the relative change in deviance, between 0 and 1. Default None: :data:`DEFAULT_TOL`
+            = 1e-8 (fixest's) for kzecon — whose convergence also needs its demeaning at 1e-9: on the benchmark and
+            DOTS panels its estimates equal those at 1e-10 to 1e-11 relative — and :data:`PYFIXEST_TOL` = 1e-10 for
+            pyfixest.
+        maxiter : int, default 100
+            The most IRLS iterations (a whole number ≥ 1).
+        replace : mapping of str to array, optional
+            New values for some regressors (full-length arrays aligned with the frame passed to the constructor, e.g.
+            a placebo treatment); the sample and fixed effects are unchanged. Default None: the data's values.
+        warm : bool, default True
+            Start from the previous fit's solution (kzecon backend), which makes refits cheap.
+        se : bool, default True
+            ``False`` (kzecon backend): the coefficients only — no final demeaning, no sandwich; the standard errors
+            and covariance are NaN (placebo refits need only the coefficient).
+
+        Returns
+        -------
+        EstimationResults
+            ``params``, ``std_errors`` and ``vcov`` indexed by term; ``dropped`` (every removed row by reason);
+            ``omitted`` (regressors left out and why); ``stats`` deviance, loglik, pseudo_r2, iterations,
+            demeaning_sweeps; ``info`` method, formula, covariance, rows_in, backend, clusters.
+
+        Raises
+        ------
+        UsageError
+            Unknown ``backend``; ``tol`` not in (0, 1); ``maxiter`` not a whole number ≥ 1; ``replace`` names a term
+            that is not a regressor or was omitted, or has the wrong length.
+        SchemaError
+            ``replace`` leaves missing values in the sample.
+        SpecificationError
+            A cluster variable with fewer than two clusters on the sample; a regressor collinear with the fixed
+            effects or the others under ``collinear="raise"`` or with ``replace``.
+        ConvergenceError
+            IRLS did not converge in ``maxiter`` iterations.
+        EstimationError
+            The system is singular, or an estimate or standard error is not finite.
+        CoverageError
+            No positive flows left after removing observations separated by the regressors.
+
+        Examples
+        --------
+        >>> from kzecon.data import load_gravity
+        >>> from kzecon.gravity import PPML, estimation_frame
+        >>> f = estimation_frame(load_gravity(), interval=4)
+        >>> m = PPML(f, "flow ~ rta | exp_year + imp_year + pair", cluster=None)
+        >>> r = m.fit()
+        >>> print(round(r.params["rta"], 3), r.info["covariance"])
+        0.567 heteroskedasticity-robust
+        """
         if backend not in BACKENDS:
             raise UsageError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
         if tol is None:
@@ -763,29 +929,69 @@ def ppml(frame: pd.DataFrame, spec, *, depvar: str = "flow", fe: Sequence[str] =
          backend: str = "kzecon", collinear: str = "drop") -> EstimationResults:
     """PPML gravity: E[flow] = exp(x'β + fixed effects), zeros kept.
 
+    ``ppml(frame, spec, ...)`` is ``PPML(frame, spec, ...).fit(backend=..., tol=..., maxiter=...)``; keep the
+    :class:`PPML` object instead to refit with other regressor values.
+
     Parameters
     ----------
     frame : DataFrame
         Estimation data, e.g. :func:`kzecon.gravity.estimation_frame`, or any frame whose columns the formula names.
-    spec : str or list of str
+    spec : str, GravityFormula or list of str
         ``"flow ~ rta + bri | exp_year + imp_year + pair"`` (fixest syntax; fixed effects are columns, ``a^b``
         interactions or kzecon's built-ins ``exp_year``, ``imp_year``, ``pair``, ``pair_id``), or a list of
         regressor names with ``depvar`` and ``fe``.
-    cluster : str or None
-        Default ``"auto"``: the country pair in both directions (see the module notes); ``None``: robust.
-    backend : {"kzecon", "pyfixest"}
-        kzecon's fast estimator (default) or pyfixest's ``fepois`` on the same sample.
+    depvar : str, default "flow"
+        The flow column when ``spec`` is a list (a formula names it itself: leave the default).
+    fe : sequence of str or str, default ("exp_year", "imp_year", "pair")
+        The fixed effects when ``spec`` is a list (a formula names them itself: leave the default).
+    cluster : str, list of str or None, default "auto"
+        ``"auto"``: the country pair in both directions (see the module notes); a column or built-in, several for
+        multi-way clustering (``"exporter + importer"``); ``None``: heteroskedasticity-robust.
+    offset : str, optional
+        A column entered with coefficient one. Default None.
+    name : str, default "ppml"
+        The model's name in the results.
+    tol : float, optional
+        IRLS tolerance on the relative change in deviance; default None: 1e-8 (kzecon) or 1e-10 (pyfixest).
+    maxiter : int, default 100
+        The most IRLS iterations.
+    separation_check : sequence of str, default ("fe",)
+        ``"fe"`` (always) and optionally ``"ir"`` (the iterative rectifier on every fit; by default it runs only
+        when a fit diverges on zero flows).
+    backend : {"kzecon", "pyfixest"}, default "kzecon"
+        kzecon's fast estimator or pyfixest's ``fepois`` on the same sample.
+    collinear : {"drop", "raise"}, default "drop"
+        A regressor not identified on the sample: omitted with a warning, or a :class:`SpecificationError`.
 
     Returns
     -------
     EstimationResults
         ``params`` indexed by term, ``dropped`` listing every removed row by reason, ``nobs + n_dropped`` equal to
-        the rows passed in.
+        the rows passed in, ``omitted`` the regressors left out.
+
+    Raises
+    ------
+    UsageError, SchemaError, CoverageError, SpecificationError, ConvergenceError, EstimationError
+        As :class:`PPML` and :meth:`PPML.fit` (an unknown ``backend`` is a :class:`UsageError`).
+
+    See Also
+    --------
+    PPML : the model object, for refits.
+    ols_log : OLS on log flows, the comparison PPML corrects.
 
     Examples
     --------
-    >>> r = ppml(frame, "flow ~ rta + bri | ey + iy + pair", cluster="pair")   # doctest: +SKIP
-    >>> r.params["rta"]                                                         # doctest: +SKIP
+    The Advanced Guide's RTA estimate with exporter-year, importer-year and pair fixed effects, clustered by the
+    symmetric pair; 330 observations of pairs that never trade are dropped as separated:
+
+    >>> from kzecon.data import load_gravity
+    >>> from kzecon.gravity import estimation_frame, ppml
+    >>> f = estimation_frame(load_gravity(), interval=4)
+    >>> r = ppml(f, "flow ~ rta | exp_year + imp_year + pair")
+    >>> print(round(r.params["rta"], 3), round(r.std_errors["rta"], 3))
+    0.567 0.104
+    >>> r.nobs, r.n_dropped
+    (28236, 330)
     """
     if backend not in BACKENDS:
         raise UsageError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
@@ -797,7 +1003,55 @@ def ppml(frame: pd.DataFrame, spec, *, depvar: str = "flow", fe: Sequence[str] =
 def ols_log(frame: pd.DataFrame, spec, *, depvar: str = "flow", fe: Sequence[str] = ("exp_year", "imp_year"),
             cluster: str | None = DEFAULT_CLUSTER, name: str = "ols") -> EstimationResults:
     """OLS of log(flow) on the regressors with fixed effects (``pyfixest.feols``); zero flows are reported
-    as dropped (the log is undefined — the reason PPML is preferred). ``spec`` as in :func:`ppml`."""
+    as dropped (the log is undefined — the reason PPML is preferred).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Estimation data, as for :func:`ppml`.
+    spec : str, GravityFormula or list of str
+        As in :func:`ppml`: a formula (its left-hand side is the flow, logged here) or a list of regressors.
+    depvar : str, default "flow"
+        The flow column when ``spec`` is a list.
+    fe : sequence of str or str, default ("exp_year", "imp_year")
+        The fixed effects when ``spec`` is a list (no pair effect by default: the Advanced Guide's OLS columns);
+        ``()`` for none.
+    cluster : str, list of str or None, default "auto"
+        As in :func:`ppml`: the symmetric country pair by default; ``None`` for robust errors.
+    name : str, default "ols"
+        The model's name in the results.
+
+    Returns
+    -------
+    EstimationResults
+        As :func:`ppml`'s, with ``stats['r2']``; ``dropped`` counts missing values, zero flows and singletons.
+
+    Raises
+    ------
+    SchemaError
+        Not a DataFrame; the flow column missing, not numeric or negative; a regressor, fixed-effect or cluster
+        column missing.
+    UsageError
+        A malformed formula or spec.
+    SpecificationError
+        A regressor absorbed by a fixed effect or collinear with the others.
+
+    See Also
+    --------
+    ppml : the estimator that keeps the zero flows.
+
+    Examples
+    --------
+    >>> from kzecon.data import load_gravity
+    >>> from kzecon.gravity import estimation_frame, ols_log
+    >>> f = estimation_frame(load_gravity(), interval=4, domestic=False)
+    >>> r = ols_log(f, "flow ~ log_dist + contig + lang + colony + rta | exp_year + imp_year")
+    >>> print(round(r.params["log_dist"], 3))
+    -1.216
+    >>> r.dropped
+                           reason  rows
+    0  zero flows (log undefined)  2463
+    """
     import pyfixest as pf
 
     if not isinstance(frame, pd.DataFrame):

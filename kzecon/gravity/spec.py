@@ -24,27 +24,58 @@ def estimation_frame(panel: pd.DataFrame, *, years: Sequence[int] | None = None,
     Parameters
     ----------
     panel : DataFrame
-        exporter, importer, year, flow (+ covariates). ``exporter == importer`` rows are intra-national flows.
-    years, interval : optional
-        Keep only these years, or every ``interval``-th year from the first (3–5 years is the literature's
-        advice for panels with fixed effects: Cheng & Wall 2005; Yotov et al. 2016).
-    domestic : bool
+        exporter, importer, year, flow (+ covariates), checked by :func:`kzecon.data.validate_gravity`.
+        ``exporter == importer`` rows are intra-national flows.
+    years : sequence of int, optional
+        Keep only these years. Default None: all years (or ``interval``).
+    interval : int, optional
+        Keep every ``interval``-th year from the first (3–5 years is the literature's advice for panels with fixed
+        effects: Cheng & Wall 2005; Yotov et al. 2016); ignored when ``years`` is given. Default None: every year.
+    domestic : bool, default True
         Keep intra-national flows (needed for border and globalisation terms, and for GE analysis).
-    intra_pair : {"shared", "own"}
+    intra_pair : {"shared", "own"}, default "shared"
         Pair fixed effect of intra-national flows: one common level (``"shared"``, as the Advanced Guide's
         chapter-1 RTA application) or one per country (``"own"``).
-    pair : {"directional", "symmetric"}
-        Pair fixed effect per direction (exporter→importer; the default) or one per country pair for both
-        directions (the Advanced Guide's chapter-1 choice, with its symmetric ``pair_id``).
-    globalisation : bool
+    pair : {"directional", "symmetric"}, default "directional"
+        Pair fixed effect per direction (exporter→importer) or one per country pair for both directions (the
+        Advanced Guide's chapter-1 choice, with its symmetric ``pair_id``).
+    globalisation : bool, default False
         Add international-border × year dummies ``intl_<year>`` (all years but the last), the Advanced Guide's
         control for the globalisation trend.
 
     Returns
     -------
     DataFrame
-        The frame with ``exp_year``, ``imp_year``, ``pair`` (directional), ``pair_id`` (symmetric, if absent),
-        ``intl`` (1 for international pairs), ``log_dist`` (if ``dist``), and ``intl_<year>`` columns.
+        The frame with ``exp_year``, ``imp_year``, ``pair``, ``pair_id`` (symmetric, if absent), ``intl`` (1 for
+        international pairs), ``log_dist`` (if ``dist``), and ``intl_<year>`` columns; ``attrs['selection']`` lists
+        the years kept and whether domestic flows are in. The index is reset.
+
+    Raises
+    ------
+    SchemaError
+        The panel fails validation; ``interval`` < 1; ``pair`` or ``intra_pair`` not one of the values above;
+        missing ``pair_id`` values; a non-positive ``dist``; ``globalisation`` without intra-national flows.
+    CoverageError
+        No rows left in the selected years.
+
+    See Also
+    --------
+    add_policy, add_pair_term, add_leads_lags : policy columns for the frame.
+    ppml : the estimator.
+
+    Examples
+    --------
+    >>> from kzecon.data import load_gravity
+    >>> from kzecon.gravity import estimation_frame
+    >>> f = estimation_frame(load_gravity(), interval=4)
+    >>> f.shape
+    (28566, 22)
+    >>> f.attrs["selection"]["years"]
+    [1986, 1990, 1994, 1998, 2002, 2006]
+    >>> f[["exp_year", "imp_year", "pair", "intl"]].iloc[[0, 10]]
+        exp_year  imp_year     pair  intl
+    0   ARG_1986  ARG_1986  0-intra     0
+    10  ARG_2002  AUS_2002  ARG>AUS     1
     """
     df = validate_gravity(panel)
     if years is not None:
@@ -103,11 +134,58 @@ def add_policy(frame: pd.DataFrame, policy: str, *, table: pd.DataFrame | None =
                pairs: str = "both", with_country: str | None = None) -> pd.DataFrame:
     """Add a 0/1 policy column from a membership table (policy, iso3, from_year, to_year).
 
-    ``pairs="both"``: 1 for international flows between two members in a year both were members (a customs
-    union, the EAEU); ``"either"``: 1 when at least one side is a member. ``with_country``: only flows between
-    that country and a member, from the member's year (China and the countries that signed a Belt and Road MoU:
-    ``add_policy(f, "bri_mou", with_country="CHN")``). Default table: kzecon's ``policy_membership.csv`` (customs
-    union, EAEU, BRI announcement, Belt and Road MoUs signed at the 2017 and 2019 Forums), a source per row.
+    Parameters
+    ----------
+    frame : DataFrame
+        A gravity frame with ``exporter``, ``importer`` (ISO-3) and ``year``. It is not modified.
+    policy : str
+        The policy's name in the table: in the default table ``"customs_union"``, ``"eaeu"``, ``"bri"``,
+        ``"bri_mou"``.
+    table : DataFrame, optional
+        Columns policy, iso3, from_year, to_year (membership years inclusive). Default None: kzecon's
+        ``policy_membership.csv`` (:func:`kzecon.data.load_policy_membership`: customs union, EAEU, BRI
+        announcement, Belt and Road MoUs signed at the 2017 and 2019 Forums), a source per row.
+    name : str, optional
+        The new column's name. Default None: ``policy``.
+    pairs : {"both", "either"}, default "both"
+        ``"both"``: 1 for international flows between two members in a year both were members (a customs union,
+        the EAEU); ``"either"``: 1 when at least one side is a member.
+    with_country : str, optional
+        Only flows between that country and a member, from the member's year (China and the countries that signed
+        a Belt and Road MoU: ``add_policy(f, "bri_mou", with_country="CHN")``); ``pairs`` is then not used.
+        Default None.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``frame`` with the 0/1 column added. Intra-national flows are always 0.
+
+    Raises
+    ------
+    SchemaError
+        The table lacks a column; ``policy`` is not in it; ``pairs`` is not "both" or "either".
+
+    See Also
+    --------
+    policy_indicator : the same column as an array.
+    add_pair_term : a policy between two named countries.
+
+    Examples
+    --------
+    The customs union of Belarus, Kazakhstan and Russia (2010) in the bundled world panel (every fourth year):
+
+    >>> from kzecon.data import load_gravity
+    >>> from kzecon.gravity import add_policy
+    >>> g = load_gravity("penppml")
+    >>> four = ["BLR", "CHN", "KAZ", "RUS"]
+    >>> g = g[g["exporter"].isin(four) & g["importer"].isin(four) & (g["year"] >= 2004)]
+    >>> add_policy(g, "customs_union").groupby("year")["customs_union"].sum()
+    year
+    2004    0
+    2008    0
+    2012    6
+    2016    6
+    Name: customs_union, dtype: int64
     """
     col = policy_indicator(frame, policy, table=table, pairs=pairs, with_country=with_country)
     out = frame.copy()
@@ -117,7 +195,40 @@ def add_policy(frame: pd.DataFrame, policy: str, *, table: pd.DataFrame | None =
 
 def policy_indicator(frame: pd.DataFrame, policy: str, *, table: pd.DataFrame | None = None, pairs: str = "both",
                      with_country: str | None = None) -> np.ndarray:
-    """The 0/1 column :func:`add_policy` adds, as an array aligned with ``frame``'s rows."""
+    """The 0/1 column :func:`add_policy` adds, as an array aligned with ``frame``'s rows.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        With ``exporter``, ``importer`` and ``year``.
+    policy : str
+        The policy's name in the membership table.
+    table : DataFrame, optional
+        policy, iso3, from_year, to_year. Default None: :func:`kzecon.data.load_policy_membership`.
+    pairs : {"both", "either"}, default "both"
+        Both sides members, or at least one.
+    with_country : str, optional
+        Only flows between this country and a member. Default None.
+
+    Returns
+    -------
+    ndarray of int
+        0/1, one value per row of ``frame``.
+
+    Raises
+    ------
+    SchemaError
+        As :func:`add_policy`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.gravity.spec import policy_indicator
+    >>> f = pd.DataFrame({"exporter": ["KAZ", "KAZ", "KAZ"], "importer": ["RUS", "RUS", "CHN"],
+    ...                   "year": [2009, 2010, 2010]})
+    >>> policy_indicator(f, "customs_union").tolist()
+    [0, 1, 0]
+    """
     t = load_policy_membership() if table is None else table
     require_columns(t, ["policy", "iso3", "from_year", "to_year"], "policy table")
     t = t[t["policy"] == policy]
@@ -153,7 +264,47 @@ def policy_indicator(frame: pd.DataFrame, policy: str, *, table: pd.DataFrame | 
 
 def add_pair_term(frame: pd.DataFrame, a: str, b: str, from_year: int, *, name: str | None = None,
                   directions: str = "both") -> pd.DataFrame:
-    """A pair-specific policy term: 1 for flows between ``a`` and ``b`` from ``from_year`` on (e.g. KAZ–CHN BRI)."""
+    """A pair-specific policy term: 1 for flows between ``a`` and ``b`` from ``from_year`` on (e.g. KAZ–CHN BRI).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        With ``exporter``, ``importer`` and ``year``. It is not modified.
+    a, b : str
+        The two countries (codes as in the frame, e.g. ISO-3 ``"KAZ"``, ``"CHN"``).
+    from_year : int
+        The first year the term is 1 (inclusive).
+    name : str, optional
+        The new column's name. Default None: ``"<a>_<b>_<from_year>"`` in lower case.
+    directions : {"both", "a_to_b", "b_to_a"}, default "both"
+        Flows in both directions, or only ``a``'s exports to ``b`` (``"a_to_b"``), or ``b``'s to ``a``.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``frame`` with the 0/1 column added.
+
+    Raises
+    ------
+    SchemaError
+        ``directions`` is not one of the values above.
+    CoverageError
+        The frame has no flows between ``a`` and ``b``.
+
+    Examples
+    --------
+    >>> from kzecon.data import load_gravity
+    >>> from kzecon.gravity import add_pair_term
+    >>> g = load_gravity("penppml")
+    >>> g = g[g["exporter"].isin(["KAZ", "CHN"]) & g["importer"].isin(["KAZ", "CHN"]) & (g["year"] >= 2008)]
+    >>> f = add_pair_term(g, "KAZ", "CHN", 2013)
+    >>> f.groupby("year")["kaz_chn_2013"].sum()
+    year
+    2008    0
+    2012    0
+    2016    2
+    Name: kaz_chn_2013, dtype: int64
+    """
     col = pair_indicator(frame, a, b, from_year, directions=directions)
     out = frame.copy()
     out[name or f"{a}_{b}_{from_year}".lower()] = col
@@ -161,7 +312,40 @@ def add_pair_term(frame: pd.DataFrame, a: str, b: str, from_year: int, *, name: 
 
 
 def pair_indicator(frame: pd.DataFrame, a: str, b: str, from_year: int, *, directions: str = "both") -> np.ndarray:
-    """The 0/1 column :func:`add_pair_term` adds, as an array aligned with ``frame``'s rows."""
+    """The 0/1 column :func:`add_pair_term` adds, as an array aligned with ``frame``'s rows.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        With ``exporter``, ``importer`` and ``year``.
+    a, b : str
+        The two countries.
+    from_year : int
+        The first year the term is 1.
+    directions : {"both", "a_to_b", "b_to_a"}, default "both"
+        Which direction(s) of trade between ``a`` and ``b``.
+
+    Returns
+    -------
+    ndarray of int
+        0/1, one value per row of ``frame``.
+
+    Raises
+    ------
+    SchemaError
+        Unknown ``directions``.
+    CoverageError
+        No flows between ``a`` and ``b`` in the frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.gravity.spec import pair_indicator
+    >>> f = pd.DataFrame({"exporter": ["KAZ", "CHN", "KAZ"], "importer": ["CHN", "KAZ", "CHN"],
+    ...                   "year": [2012, 2014, 2014]})
+    >>> pair_indicator(f, "KAZ", "CHN", 2013, directions="a_to_b").tolist()
+    [0, 0, 1]
+    """
     exp_, imp_ = frame["exporter"].to_numpy(), frame["importer"].to_numpy()
     ab = (exp_ == a) & (imp_ == b)
     ba = (exp_ == b) & (imp_ == a)
@@ -179,7 +363,39 @@ def add_leads_lags(frame: pd.DataFrame, var: str, *, leads: Sequence[int] = (),
 
     A lag of k years takes the pair's value in year t − k, which must be in the panel (use multiples of the
     interval); where it is not (the first years), the lag is 0 if the policy was off at the pair's first
-    observation and the rows are otherwise reported as an error naming the pair.
+    observation and the rows are otherwise reported as an error naming the pair. A lead beyond the last year
+    carries the pair's last observed value.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        With ``exporter``, ``importer``, ``year`` and ``var``. It is not modified.
+    var : str
+        The 0/1 policy column.
+    leads, lags : sequence of int, default ()
+        Leads and lags in years (e.g. ``leads=[4]``, ``lags=[4, 8, 12]`` on a four-year grid).
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``frame`` with integer columns ``<var>_lead<k>`` and ``<var>_lag<k>``.
+
+    Raises
+    ------
+    SchemaError
+        A required column is missing.
+    CoverageError
+        A lag is unknown: the pair has the policy on in the panel's first year.
+
+    Examples
+    --------
+    >>> from kzecon.data import load_gravity
+    >>> from kzecon.gravity import add_leads_lags, add_policy
+    >>> g = load_gravity("penppml")
+    >>> g = g[g["exporter"].isin(["KAZ", "RUS"]) & g["importer"].isin(["KAZ", "RUS"]) & (g["year"] >= 2004)]
+    >>> f = add_leads_lags(add_policy(g, "customs_union"), "customs_union", leads=[4], lags=[4])
+    >>> f[(f["exporter"] == "KAZ") & (f["importer"] == "RUS")].filter(like="customs_union").to_numpy().tolist()
+    [[0, 0, 0], [0, 1, 0], [1, 1, 0], [1, 1, 1]]
     """
     require_columns(frame, ["exporter", "importer", "year", var], "gravity frame")
     out = frame.copy()
