@@ -42,7 +42,29 @@ _NAME = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
 
 @dataclass(frozen=True)
 class GravityFormula:
-    """A parsed specification: ``depvar``, regressor ``terms``, ``fixed_effects``."""
+    """A parsed specification: ``depvar``, regressor ``terms``, ``fixed_effects``.
+
+    Made by :func:`parse` (``kzecon.gravity.parse_formula``); :class:`~kzecon.gravity.PPML` and
+    :func:`~kzecon.gravity.ppml` accept one in place of the formula string.
+
+    Attributes
+    ----------
+    depvar : str
+        The flow column (left of ``~``).
+    terms : tuple of str
+        The regressor terms as written, with ``a*b`` and parentheses expanded (``rta*lang`` →
+        ``rta``, ``lang``, ``rta:lang``); data terms such as ``log(dist)`` or ``i(year, ref=2000)`` are kept as
+        written and made into columns when a model reads the frame.
+    fixed_effects : tuple of str
+        The fixed effects after ``|`` (columns, ``a^b`` interactions or built-ins), spaces removed; ``()`` for none.
+
+    Examples
+    --------
+    >>> from kzecon.gravity import GravityFormula
+    >>> f = GravityFormula("flow", ("rta", "log(dist)"), ("exp_year", "imp_year"))
+    >>> f.text
+    'flow ~ rta + log(dist) | exp_year + imp_year'
+    """
 
     depvar: str
     terms: tuple[str, ...]
@@ -59,7 +81,43 @@ class GravityFormula:
 
 
 def parse(formula: str) -> GravityFormula:
-    """Parse ``"y ~ x1 + x2 | fe1 + fe2"``; a malformed formula is a :class:`UsageError` that says what is wrong."""
+    """Parse ``"y ~ x1 + x2 | fe1 + fe2"``; a malformed formula is a :class:`UsageError` that says what is wrong.
+
+    Exported as ``kzecon.gravity.parse_formula``.
+
+    Parameters
+    ----------
+    formula : str
+        ``"flow ~ regressors | fixed effects"`` in fixest's syntax (see the module notes): one column on the left;
+        regressors joined by ``+`` (``a*b``, ``a:b``, ``(a + b):c``, data terms such as ``log(dist)``,
+        ``I(rta * post)``, ``C(region)``, ``i(year, ref=2000)``); after ``|`` the fixed effects joined by ``+``.
+
+    Returns
+    -------
+    GravityFormula
+        The flow, the expanded regressor terms (each once) and the fixed effects.
+
+    Raises
+    ------
+    UsageError
+        No ``~``; more than one column on the left; more than one ``|`` (instrumental variables are not supported);
+        ``0``/``-1``; an empty term; nothing after ``|``; a fixed effect that is not a name or ``a^b``; a fixed
+        effect named twice; a term outside the grammar of :mod:`kzecon.gravity.terms`; ``/``, ``^``, ``-`` outside
+        parentheses or a bare number as a factor (see :func:`expand`).
+
+    See Also
+    --------
+    expand : how ``*``, ``:`` and parentheses expand.
+
+    Examples
+    --------
+    >>> from kzecon.gravity import parse_formula
+    >>> f = parse_formula("flow ~ rta*lang + i(year, ref=2000) | exp_year + imp_year + exporter^importer")
+    >>> f.terms
+    ('rta', 'lang', 'rta:lang', 'i(year, ref=2000)')
+    >>> f.fixed_effects
+    ('exp_year', 'imp_year', 'exporter^importer')
+    """
     if not isinstance(formula, str) or "~" not in formula:
         raise UsageError(f"formula {formula!r} must read 'flow ~ regressors | fixed effects' (no '~' found)")
     lhs, rhs = formula.split("~", 1)
@@ -97,7 +155,31 @@ def expand(term: str, formula: str = "") -> tuple[str, ...]:
     ``a:c + b:c``, ``a*(b + c)`` is ``a + b + c + a:b + a:c``; any other term is itself. Operators whose formula
     meaning differs from arithmetic and that kzecon does not read as fixest does — ``/`` (nesting), ``^`` or ``**``
     (crossing), ``-`` (removing a term) outside parentheses — and a bare number as a factor (``2*x``) are a
-    :class:`UsageError` saying how to write the arithmetic (inside ``I(…)``)."""
+    :class:`UsageError` saying how to write the arithmetic (inside ``I(…)``).
+
+    Parameters
+    ----------
+    term : str
+        One term of the right-hand side, as split on top-level ``+``.
+    formula : str, default ""
+        The whole formula, quoted in error messages (nothing is quoted when empty).
+
+    Returns
+    -------
+    tuple of str
+        The terms it stands for, each once, in order.
+
+    Raises
+    ------
+    UsageError
+        ``/``, ``^``/``**`` or ``-`` outside parentheses, an empty factor around ``*``, or a bare number.
+
+    Examples
+    --------
+    >>> from kzecon.gravity.formula import expand
+    >>> expand("rta*(lang + contig)")
+    ('rta', 'lang', 'contig', 'rta:lang', 'rta:contig')
+    """
     where = f"formula {formula!r}: " if formula else ""
     for op, meaning in (("/", "nesting (a + a:b)"), ("^", "crossing"), ("-", "removing a term")):
         if len(split_top_level(term.replace("**", "^"), op)) > 1:
@@ -145,7 +227,38 @@ def _split_terms(s: str) -> tuple[str, ...]:
 
 
 def key(frame: pd.DataFrame, name: str, what: str = "fixed effect") -> np.ndarray:
-    """Integer group codes (0…G−1, −1 for missing) of a fixed effect or cluster named as in a formula."""
+    """Integer group codes (0…G−1, −1 for missing) of a fixed effect or cluster named as in a formula.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The data; a column of the name is used first, then ``a^b`` interactions, then kzecon's built-ins
+        (``exp_year``, ``imp_year``, ``pair``, ``pair_id``, ``exporter``, ``importer``, ``year``) built from its
+        ``exporter``, ``importer`` and ``year`` columns.
+    name : str
+        The fixed effect or cluster as written in a formula.
+    what : str, default "fixed effect"
+        What the name is, for error messages (``"cluster"`` for clusters).
+
+    Returns
+    -------
+    ndarray of int
+        One code per row, in order of first appearance; −1 where a part is missing.
+
+    Raises
+    ------
+    SchemaError
+        The name is neither a column nor a built-in the frame's columns can make.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.gravity.formula import key
+    >>> f = pd.DataFrame({"exporter": ["KAZ", "CHN", "KAZ"], "importer": ["CHN", "KAZ", "CHN"],
+    ...                   "year": [2019, 2019, 2020]})
+    >>> key(f, "pair").tolist(), key(f, "pair_id").tolist(), key(f, "exp_year").tolist()
+    ([0, 1, 0], [0, 0, 0], [0, 1, 2])
+    """
     if name in frame.columns:
         codes, _ = pd.factorize(frame[name], sort=False)
         return codes

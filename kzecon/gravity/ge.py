@@ -34,7 +34,46 @@ from kzecon.results import results_class
 @results_class
 @dataclass(frozen=True)
 class GEResult:
-    """Country-level and flow-level changes of a GE counterfactual."""
+    """Country-level and flow-level changes of a GE counterfactual.
+
+    Made by :func:`counterfactual`.
+
+    Attributes
+    ----------
+    kind : str
+        ``"conditional"`` or ``"full"``.
+    sigma : float
+        The elasticity of substitution σ.
+    countries : DataFrame
+        One row per country: country, exports_pct, imports_pct (international trade), output_pct,
+        factory_price_pct, omr_pct, imr_pct (outward and inward multilateral resistance), real_gdp_pct — changes
+        in %; factory prices and real GDP are NaN in a conditional run.
+    flows : DataFrame
+        One row per exporter × importer: exporter, importer, baseline, counterfactual, change_pct.
+    iterations : int
+        Fixed-point iterations to convergence.
+    info : dict
+        ``reference`` (the numeraire country of the conditional step) and ``tol``.
+
+    Examples
+    --------
+    Removing every RTA of 2006, with the Advanced Guide's PPML estimate 0.567 and σ = 7:
+
+    >>> from kzecon.data import load_gravity
+    >>> from kzecon.gravity import counterfactual
+    >>> g = load_gravity()
+    >>> base = g[g["year"] == 2006].assign(delta=lambda d: -0.567 * d["rta"])
+    >>> ge = counterfactual(base, "delta", sigma=7, kind="full")
+    >>> print(ge.summary())
+    GE counterfactual (full, σ = 7): 69 countries, 4761 flows, converged in 487 iterations; real_gdp_pct change from
+    -4.18% (MEX) to 0.13% (KWT)
+    >>> ge.to_frame().set_index("country").loc[["CAN", "MEX", "USA"], ["exports_pct", "real_gdp_pct"]].round(2)
+             exports_pct  real_gdp_pct
+    country
+    CAN           -24.84         -3.90
+    MEX           -29.65         -4.18
+    USA           -13.28         -0.41
+    """
 
     kind: str
     sigma: float
@@ -50,7 +89,23 @@ class GEResult:
 
     def to_frame(self, table: str = "countries") -> pd.DataFrame:
         """The country table (changes in %, the default) or ``table="flows"`` (every pair's baseline and
-        counterfactual flow)."""
+        counterfactual flow).
+
+        Parameters
+        ----------
+        table : {"countries", "flows"}, default "countries"
+            Which table: one row per country, or one per exporter × importer.
+
+        Returns
+        -------
+        DataFrame
+            A copy of :attr:`countries` or :attr:`flows`.
+
+        Raises
+        ------
+        UsageError
+            ``table`` is neither "countries" nor "flows".
+        """
         if table not in ("countries", "flows"):
             raise UsageError(f"table must be 'countries' or 'flows', got {table!r}")
         return (self.countries if table == "countries" else self.flows).copy()
@@ -87,7 +142,59 @@ def counterfactual(flows: pd.DataFrame, delta: str, *, value: str = "flow", sigm
                    kind: str = "full", reference: str | None = None, tol: float = 1e-12,
                    maxiter: int = 100_000) -> GEResult:
     """Solve a GE counterfactual. ``flows``: exporter, importer, baseline ``value`` and ``delta`` (change in
-    log t^(1−σ), e.g. ``-beta_rta * rta``) for one year. ``kind``: ``"conditional"`` or ``"full"``."""
+    log t^(1−σ), e.g. ``-beta_rta * rta``) for one year. ``kind``: ``"conditional"`` or ``"full"``.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        One year's baseline: ``exporter``, ``importer``, ``value`` and ``delta``, for every exporter × importer pair
+        including the intra-national flows (positive); rows of one pair are summed.
+    delta : str
+        The column of changes in log t_ij^(1−σ): 0 for pairs whose costs do not change (missing pairs count as 0).
+    value : str, default "flow"
+        The column of baseline flows (any one currency unit).
+    sigma : float, default 7.0
+        Elasticity of substitution σ (> 1); used by the full endowment GE and the multilateral resistances.
+    kind : {"full", "conditional"}, default "full"
+        Full endowment GE (factory-gate prices adjust, deficits fixed) or conditional GE (outputs and expenditures
+        fixed).
+    reference : str, optional
+        The country whose inward resistance is the numeraire of the conditional step. Default None: the first
+        country in alphabetical order.
+    tol : float, default 1e-12
+        Convergence tolerance on the largest change in log of the fixed point's unknowns.
+    maxiter : int, default 100000
+        The most fixed-point iterations.
+
+    Returns
+    -------
+    GEResult
+        The country table and the flow table (changes in %), the iterations and the numeraire.
+
+    Raises
+    ------
+    SchemaError
+        ``sigma`` ≤ 1; a missing column; negative flows; an unknown ``reference`` or ``kind``.
+    CoverageError
+        An exporter × importer pair missing, or a zero intra-national flow.
+    ConvergenceError
+        No convergence in ``maxiter`` iterations, or (full GE) a country's expenditure turns negative.
+
+    Examples
+    --------
+    Removing every RTA of 2006 (the Advanced Guide's PPML estimate 0.567), outputs held fixed:
+
+    >>> from kzecon.data import load_gravity
+    >>> from kzecon.gravity import counterfactual
+    >>> g = load_gravity()
+    >>> base = g[g["year"] == 2006].assign(delta=lambda d: -0.567 * d["rta"])
+    >>> ge = counterfactual(base, "delta", kind="conditional")
+    >>> ge.to_frame("flows").head(3).round(1)
+      exporter importer  baseline  counterfactual  change_pct
+    0      ARG      ARG   32313.4         32663.0         1.1
+    1      ARG      AUS     107.8           117.0         8.5
+    2      ARG      AUT      25.2            25.7         1.9
+    """
     if sigma <= 1:
         raise SchemaError(f"sigma (elasticity of substitution) must exceed 1, got {sigma}")
     countries, X = _matrix(flows, value)

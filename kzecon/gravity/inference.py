@@ -35,7 +35,41 @@ from .ppml import PPML
 @results_class
 @dataclass(frozen=True)
 class RandomizationResult:
-    """Randomization inference for one term: the estimate, the placebo estimates and the exact p-value."""
+    """Randomization inference for one term: the estimate, the placebo estimates and the exact p-value.
+
+    Made by :func:`randomization_inference`.
+
+    Attributes
+    ----------
+    term : str
+        The regressor tested.
+    estimate : float
+        Its estimate on the data.
+    placebo : ndarray
+        The estimate of each placebo draw, in the order drawn.
+    draws : tuple
+        Per draw, the countries that made the placebo bloc.
+    seed : int
+        The seed of the draws.
+
+    Examples
+    --------
+    >>> from kzecon.gravity import PPML
+    >>> from kzecon.gravity.inference import bloc_draw, randomization_inference
+    >>> from kzecon.gravity.simulate import simulate_bloc_panel
+    >>> p = simulate_bloc_panel(n_countries=15, n_years=12, effect=0.3, seed=1)
+    >>> m = PPML(p, "flow ~ bloc | exp_year + imp_year + pair")
+    >>> draw = bloc_draw(p, p.attrs["pool"], p.attrs["waves"])
+    >>> r = randomization_inference(m, "bloc", draw, reps=19, seed=1)
+    >>> print(r.summary())
+    randomization inference for bloc: estimate 0.1412, 19 placebo draws (seed 1), 95% of placebo estimates in
+    [-0.2949, 0.2152], p = 0.5000
+    >>> r.to_frame().head(3).round(3)
+       term  draw  placebo_estimate
+    0  bloc     1             0.020
+    1  bloc     2            -0.019
+    2  bloc     3            -0.087
+    """
 
     term: str
     estimate: float
@@ -67,7 +101,39 @@ class RandomizationResult:
 def bloc_draw(frame: pd.DataFrame, pool: Sequence[str], waves: Sequence[tuple[int, int]]) -> Callable:
     """A function rng → placebo bloc column: ``waves`` = ((year, size), …), e.g. ((2010, 3), (2015, 2)) for the
     customs union and the EAEU; each draw picks that many countries from ``pool`` for each wave (without
-    replacement) and sets 1 for flows between two placebo members from the later of their two years."""
+    replacement) and sets 1 for flows between two placebo members from the later of their two years.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The model's frame (``exporter``, ``importer``, ``year``), rows in the order the model was given them.
+    pool : sequence of str
+        The countries a placebo bloc may be drawn from (comparable non-members); codes absent from the frame are
+        ignored.
+    waves : sequence of (int, int)
+        (entry year, number of countries) per wave of the real bloc.
+
+    Returns
+    -------
+    callable
+        ``draw(rng) -> (column, countries)``: a float 0/1 array aligned with ``frame`` and the drawn countries.
+
+    Raises
+    ------
+    SpecificationError
+        The pool has fewer countries than the bloc needs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.gravity.inference import bloc_draw
+    >>> from kzecon.gravity.simulate import simulate_bloc_panel
+    >>> p = simulate_bloc_panel(n_countries=15, n_years=12, seed=1)
+    >>> draw = bloc_draw(p, p.attrs["pool"], p.attrs["waves"])
+    >>> col, who = draw(np.random.default_rng(0))
+    >>> len(who), int(col.sum())
+    (5, 78)
+    """
     pool = np.asarray(sorted(set(pool)))
     need = sum(n for _, n in waves)
     if len(pool) < need:
@@ -103,7 +169,61 @@ def randomization_inference(model: PPML, term: str, draw: Callable, *, reps: int
     returns the placebo distribution and the exact p-value. ``client``: run the refits on Dask (a Client, a
     scheduler address, or "local" for a local cluster of ``workers``), in batches of ``batch`` draws per task (the
     model is sent once to each worker); the placebo draws are made here, so the result does not depend on how the
-    refits are spread."""
+    refits are spread.
+
+    Parameters
+    ----------
+    model : PPML
+        The model, constructed (its first fit is made here and reused as the refits' starting point).
+    term : str
+        The regressor to test (a 0/1 policy column of the model).
+    draw : callable
+        ``draw(rng) -> (column, label)``, e.g. :func:`bloc_draw`: a placebo column aligned with the model's frame.
+    reps : int, default 99
+        Placebo draws R (≥ 1); the smallest attainable p-value is 1/(1 + R).
+    seed : int, default 2026
+        Seed of the draws (``numpy.random.default_rng``).
+    client : dask.distributed.Client, str or None, default None
+        None: refit in this process; a Client, a scheduler address (``"tcp://host:8786"``), or ``"local"`` for a
+        local cluster of ``workers``.
+    workers : int, optional
+        Workers of a local cluster (``client="local"``). Default None: the machine's cores.
+    batch : int, default 10
+        Draws per Dask task.
+    progress : callable, optional
+        ``progress(done, total)``, called as refits finish. Default None.
+
+    Returns
+    -------
+    RandomizationResult
+        The estimate, the placebo estimates, the draws and ``p_value = (1 + #{|β_placebo| ≥ |β|}) / (1 + R)``.
+
+    Raises
+    ------
+    UsageError
+        ``reps`` < 1, or ``term`` is not a regressor of the model; ``batch`` < 1 or a malformed scheduler address
+        (with a client).
+    SpecificationError, ConvergenceError
+        A fit or refit fails (a placebo column collinear with the fixed effects, no convergence).
+    DataFileError
+        The Dask scheduler cannot be reached.
+
+    See Also
+    --------
+    score_bootstrap : the wild score bootstrap, which needs no refits.
+
+    Examples
+    --------
+    >>> from kzecon.gravity import PPML
+    >>> from kzecon.gravity.inference import bloc_draw, randomization_inference
+    >>> from kzecon.gravity.simulate import simulate_bloc_panel
+    >>> p = simulate_bloc_panel(n_countries=15, n_years=12, effect=0.3, seed=1)
+    >>> m = PPML(p, "flow ~ bloc | exp_year + imp_year + pair")
+    >>> draw = bloc_draw(p, p.attrs["pool"], p.attrs["waves"])
+    >>> r = randomization_inference(m, "bloc", draw, reps=19, seed=1)
+    >>> print(round(r.estimate, 3), round(r.p_value, 3), r.reps)
+    0.141 0.5 19
+    """
     if reps < 1:
         raise UsageError(f"reps must be at least 1, got {reps}")
     if term not in model.terms:
@@ -137,7 +257,42 @@ def _refit_task(model: PPML, term: str, columns: list[np.ndarray]) -> list[float
 @dataclass(frozen=True)
 class ScoreBootstrapResult:
     """The wild score bootstrap of one PPML coefficient (Kline & Santos 2012): the score statistic, its bootstrap draws
-    and p-value."""
+    and p-value.
+
+    Made by :func:`score_bootstrap`.
+
+    Attributes
+    ----------
+    term : str
+        The regressor tested (H0: its coefficient is zero).
+    statistic : float
+        The score statistic T = (Σ s_g)² / Σ s_g².
+    p_value : float
+        ``(1 + #{T* ≥ T}) / (1 + reps)``.
+    reps : int
+        Bootstrap draws.
+    weights : str
+        ``"rademacher"`` or ``"webb"``.
+    clusters : int
+        Number of clusters G.
+    seed : int
+        The seed of the weights.
+
+    Examples
+    --------
+    >>> from kzecon.gravity import PPML
+    >>> from kzecon.gravity.inference import score_bootstrap
+    >>> from kzecon.gravity.simulate import simulate_bloc_panel
+    >>> p = simulate_bloc_panel(n_countries=15, n_years=12, effect=0.3, seed=1)
+    >>> m = PPML(p, "flow ~ bloc | exp_year + imp_year + pair")
+    >>> b = score_bootstrap(m, "bloc", reps=999, seed=1)
+    >>> print(b.summary())
+    wild score bootstrap (Kline & Santos 2012) for bloc: score statistic 1.894, 999 draws (webb weights, 105
+    clusters), p = 0.1840
+    >>> b.to_frame().round(3)
+       term  statistic  p_value  reps weights  clusters  seed
+    0  bloc      1.894    0.184   999    webb       105     1
+    """
     term: str
     statistic: float
     p_value: float
@@ -173,7 +328,48 @@ def score_bootstrap(model: PPML, term: str, *, reps: int = 9999, weights: str = 
     The model without ``term`` gives μ̃; the term is residualised on the fixed effects and the other regressors with
     weights μ̃ (x̃); the score contributions x̃ᵢ(yᵢ − μ̃ᵢ) are summed by cluster (s_g). Statistic
     T = (Σ s_g)² / Σ s_g²; its bootstrap distribution T* = (Σ w_g s_g)² / Σ (w_g s_g)² with independent weights
-    w_g; p = share of T* ≥ T."""
+    w_g; p = share of T* ≥ T.
+
+    Parameters
+    ----------
+    model : PPML
+        The model with ``term``, constructed with clustered errors (``cluster`` not None).
+    term : str
+        The regressor whose coefficient is tested.
+    reps : int, default 9999
+        Bootstrap draws (cheap: no refits).
+    weights : {"webb", "rademacher"}, default "webb"
+        Webb's six-point weights (many distinct draws even with few clusters) or Rademacher ±1.
+    seed : int, default 2026
+        Seed of the weights.
+
+    Returns
+    -------
+    ScoreBootstrapResult
+        The statistic, p-value, draws, weights and number of clusters.
+
+    Raises
+    ------
+    UsageError
+        The model is not clustered; ``term`` is not one of its regressors; unknown ``weights``.
+    SpecificationError
+        The model without ``term`` does not converge.
+
+    See Also
+    --------
+    randomization_inference : placebo blocs, exact under exchangeability.
+
+    Examples
+    --------
+    >>> from kzecon.gravity import PPML
+    >>> from kzecon.gravity.inference import score_bootstrap
+    >>> from kzecon.gravity.simulate import simulate_bloc_panel
+    >>> p = simulate_bloc_panel(n_countries=15, n_years=12, effect=0.3, seed=1)
+    >>> m = PPML(p, "flow ~ bloc | exp_year + imp_year + pair")
+    >>> b = score_bootstrap(m, "bloc", reps=999, weights="rademacher", seed=1)
+    >>> print(round(b.statistic, 3), b.clusters)
+    1.894 105
+    """
     if model.cluster_codes is None:
         raise UsageError("the score bootstrap needs clustered errors (a model with cluster=…)")
     if term not in model.terms:

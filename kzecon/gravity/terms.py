@@ -36,7 +36,26 @@ _HELP = ("a term is a column, log/log1p/exp/sqrt/abs of an expression, arithmeti
 
 def split_top_level(text: str, sep: str) -> list[str]:
     """``text`` split on ``sep`` where it stands outside parentheses and brackets, each part stripped (empty parts
-    kept, for the caller to judge)."""
+    kept, for the caller to judge).
+
+    Parameters
+    ----------
+    text : str
+        The text to split.
+    sep : str
+        One character: ``"+"``, ``":"``, ``"*"`` …
+
+    Returns
+    -------
+    list of str
+        The parts (at least one).
+
+    Examples
+    --------
+    >>> from kzecon.gravity.terms import split_top_level
+    >>> split_top_level("rta + i(year, ref=2000) + log(a + b)", "+")
+    ['rta', 'i(year, ref=2000)', 'log(a + b)']
+    """
     parts, depth, cur = [], 0, ""
     for ch in text:
         depth += ch in "([{"
@@ -72,7 +91,30 @@ def _parse(text: str, term: str) -> ast.expr:
 
 
 def columns_of(term: str) -> list[str]:
-    """The column names a term reads (checks the term's grammar; :class:`UsageError` if it is not allowed)."""
+    """The column names a term reads (checks the term's grammar; :class:`UsageError` if it is not allowed).
+
+    Parameters
+    ----------
+    term : str
+        One regressor term (see the module notes for the grammar).
+
+    Returns
+    -------
+    list of str
+        The names of the columns it reads, in order (a name may repeat).
+
+    Raises
+    ------
+    UsageError
+        The term is not a valid expression or uses something outside the grammar (a function other than the
+        transforms, ``I``, ``C`` and ``i``; a keyword other than ``ref`` …).
+
+    Examples
+    --------
+    >>> from kzecon.gravity.terms import columns_of
+    >>> columns_of("log(gdp_o * gdp_d):i(year, ref=2000)")
+    ['gdp_o', 'gdp_d', 'year']
+    """
     names: list[str] = []
     for part in _split_colon(term):
         _walk(_parse(part, term), term, names, top=True)
@@ -116,7 +158,42 @@ def evaluate(frame: pd.DataFrame, term: str, numeric, present=()) -> tuple[list[
     names. ``numeric(frame, column, what)`` reads one column as floats (the caller's validation). ``present``: the
     model's other terms — in an interaction, ``C(col)`` has a column for every level unless the interaction without
     it is a term of its own (``x:C(region)`` alone: one slope per region; beside ``x``: all but the first), R's and
-    fixest's rule."""
+    fixest's rule.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The data the term reads.
+    term : str
+        One regressor term.
+    numeric : callable
+        ``numeric(frame, column, what) -> ndarray``: reads one column as floats, raising the caller's errors for
+        non-numeric or infinite values.
+    present : sequence of str, default ()
+        The model's other terms (for the interaction rule above).
+
+    Returns
+    -------
+    tuple of (list of ndarray, list of str)
+        The columns (float, NaN where undefined) and their names: the term itself, or ``C(col)[T.level]`` /
+        ``col::level`` per dummy, ``a:b`` per product.
+
+    Raises
+    ------
+    UsageError
+        The term is outside the grammar.
+    SchemaError
+        The term reads a column that is not in the frame, or ``ref`` is not a value of the column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.gravity.terms import evaluate
+    >>> f = pd.DataFrame({"year": [2000, 2001, 2002], "rta": [0, 1, 1]})
+    >>> cols, names = evaluate(f, "rta:i(year, ref=2000)", lambda fr, c, what: fr[c].to_numpy(float))
+    >>> names, [c.tolist() for c in cols]
+    (['rta:year::2001', 'rta:year::2002'], [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    """
     parts = _split_colon(term)
     nodes = [_parse(p, term) for p in parts]
     for n in nodes:
