@@ -69,7 +69,48 @@ class _Serial:
 @dataclass
 class PoissonFit:
     """What an IRLS fit leaves: coefficients, fitted values, the demeaned design of the last iteration (for the
-    sandwich), convergence, and the warm-start state for a refit on the same structure."""
+    sandwich), convergence, and the warm-start state for a refit on the same structure.
+
+    Attributes
+    ----------
+    beta : ndarray
+        Coefficients (K,).
+    y : ndarray
+        The flows of the fitted rows (N,).
+    eta, mu : ndarray
+        Linear predictor and fitted means (N,), μ = exp(η).
+    weights : ndarray
+        Poisson weights μ at the estimate.
+    x_resid : ndarray
+        Regressors demeaned with those weights (N × K; the sandwich's design).
+    z_resid : ndarray
+        Demeaned working variable of the last iteration.
+    iterations : int
+        IRLS iterations done.
+    converged : bool
+        Whether the criterion was met (False also when collinear regressors were found).
+    deviance : float
+        Poisson deviance at the estimate.
+    sweeps : int
+        Demeaning sweeps over all iterations.
+    collinear : list of int
+        Indices of regressors found collinear with the fixed effects or each other. Default empty.
+    state : dict
+        ``eta``, ``alpha``, ``beta``: the warm-start state for :func:`fit`'s ``start``. Default empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.gravity import poisson
+    >>> from kzecon.gravity.simulate import simulate_panel
+    >>> from kzecon.hdfe import FixedEffects
+    >>> p = simulate_panel(n_countries=10, n_years=4, seed=0)
+    >>> fe = FixedEffects.from_arrays([p["exporter"] + p["year"].astype(str), p["importer"] + p["year"].astype(str),
+    ...                                p["exporter"] + p["importer"]], ["exp_year", "imp_year", "pair"])
+    >>> res = poisson.fit(p["flow"].to_numpy(), p[["policy"]].to_numpy(float), fe)
+    >>> res.converged, res.iterations, round(float(res.beta[0]), 3)
+    (True, 10, 0.404)
+    """
 
     beta: np.ndarray
     y: np.ndarray
@@ -92,7 +133,27 @@ class PoissonFit:
 
 
 def deviance(y: np.ndarray, mu: np.ndarray) -> float:
-    """Poisson deviance ``2 Σ [y log(y/μ) − (y − μ)]`` (the y log y term 0 where y = 0)."""
+    """Poisson deviance ``2 Σ [y log(y/μ) − (y − μ)]`` (the y log y term 0 where y = 0).
+
+    Parameters
+    ----------
+    y : ndarray
+        Observed flows (≥ 0).
+    mu : ndarray
+        Fitted means (> 0), aligned with ``y``.
+
+    Returns
+    -------
+    float
+        The deviance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.gravity.poisson import deviance
+    >>> round(deviance(np.array([0.0, 1.0, 2.0]), np.array([0.5, 1.0, 1.5])), 4)
+    1.1507
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(y == 0, 0.0, y * np.log(y / mu))
     return float(2 * np.sum(t - (y - mu)))
@@ -100,7 +161,27 @@ def deviance(y: np.ndarray, mu: np.ndarray) -> float:
 
 def collinear_columns(xx: np.ndarray, tol: float = COLLIN_TOL) -> list[int]:
     """Columns whose Cholesky pivot of X'X falls below ``tol`` (fixest's ``cpp_check_collinearity``, as pyfixest's
-    ``find_collinear_variables``)."""
+    ``find_collinear_variables``).
+
+    Parameters
+    ----------
+    xx : ndarray
+        The K × K cross-product X'X of the (demeaned) regressors.
+    tol : float, default 1e-9
+        Pivot below which a column is taken as collinear with the earlier ones (:data:`COLLIN_TOL`).
+
+    Returns
+    -------
+    list of int
+        Indices of the collinear columns (the later of two equal columns).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.gravity.poisson import collinear_columns
+    >>> collinear_columns(np.array([[1.0, 1.0], [1.0, 1.0]]))
+    [1]
+    """
     K = xx.shape[0]
     R = np.zeros((K, K))
     excl: list[int] = []
@@ -133,6 +214,55 @@ def fit(y: np.ndarray, X: np.ndarray, fe: FixedEffects, *, offset: np.ndarray | 
     (indices) and the fit is not marked converged, as the caller refuses such a specification. ``final_demean=False``
     (coefficients only: placebo refits) keeps the regressors as demeaned in the last iteration — the collinearity
     check runs on them — and skips that last demeaning (about a quarter of a warm refit's sweeps).
+
+    Parameters
+    ----------
+    y : ndarray
+        Flows (N,), ≥ 0, on the estimation sample (separated and singleton rows already removed).
+    X : ndarray or None
+        Regressors (N × K), no constant (the fixed effects hold it); None for none.
+    fe : FixedEffects
+        The factorised fixed effects of the N rows (:class:`kzecon.hdfe.FixedEffects`).
+    offset : ndarray, optional
+        A term with coefficient one (N,). Default None.
+    tol : float, default 1e-8
+        Tolerance on the relative change in deviance.
+    maxiter : int, default 25
+        The most IRLS iterations (:class:`~kzecon.gravity.PPML` passes 100).
+    inner_tol : float, default 1e-9
+        The demeaning's target tolerance (:data:`TARGET_INNER_TOL`).
+    start : dict, optional
+        The ``state`` of an earlier fit on the same rows and fixed effects. Default None: μ₀ = y + 10⁻⁵·ȳ.
+    final_demean : bool, default True
+        Demean the regressors with the final weights (needed for standard errors).
+
+    Returns
+    -------
+    PoissonFit
+        Coefficients, fitted values, the demeaned design, convergence and the warm-start state. No convergence is
+        reported in ``converged``, not raised (the caller decides).
+
+    Raises
+    ------
+    numpy.linalg.LinAlgError
+        A singular system (the caller turns it into an :class:`~kzecon.errors.EstimationError`).
+
+    See Also
+    --------
+    kzecon.gravity.PPML : the model around this estimator (validation, sample rules, results).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.gravity import poisson
+    >>> from kzecon.gravity.simulate import simulate_panel
+    >>> from kzecon.hdfe import FixedEffects
+    >>> p = simulate_panel(n_countries=10, n_years=4, seed=0)
+    >>> fe = FixedEffects.from_arrays([p["exporter"] + p["year"].astype(str), p["importer"] + p["year"].astype(str),
+    ...                                p["exporter"] + p["importer"]], ["exp_year", "imp_year", "pair"])
+    >>> res = poisson.fit(p["flow"].to_numpy(), p[["policy"]].to_numpy(float), fe)
+    >>> print(round(float(res.beta[0]), 3), res.converged)
+    0.404 True
     """
     y = np.asarray(y, dtype=np.float64)
     N = len(y)
@@ -215,7 +345,35 @@ def fit(y: np.ndarray, X: np.ndarray, fe: FixedEffects, *, offset: np.ndarray | 
 def sandwich(fitres: PoissonFit, cluster: np.ndarray | None = None) -> tuple[np.ndarray, int | None]:
     """Score-based sandwich of a Poisson fit: clustered (CRV1, G/(G−1)) when ``cluster`` codes are given, else
     heteroskedasticity-robust without small-sample factor (pyfixest's ``ssc(k_adj=False)`` conventions).
-    Returns (vcov, number of clusters)."""
+    Returns (vcov, number of clusters).
+
+    Parameters
+    ----------
+    fitres : PoissonFit
+        A fit made with ``final_demean=True``.
+    cluster : ndarray, optional
+        Integer cluster codes (N,), or (N × C) for multi-way clustering. Default None: heteroskedasticity-robust.
+
+    Returns
+    -------
+    tuple of (ndarray, int or None)
+        The K × K covariance and the number of clusters (the smallest dimension's; None when not clustered).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.gravity import poisson
+    >>> from kzecon.gravity.simulate import simulate_panel
+    >>> from kzecon.hdfe import FixedEffects
+    >>> p = simulate_panel(n_countries=10, n_years=4, seed=0)
+    >>> fe = FixedEffects.from_arrays([p["exporter"] + p["year"].astype(str), p["importer"] + p["year"].astype(str),
+    ...                                p["exporter"] + p["importer"]], ["exp_year", "imp_year", "pair"])
+    >>> res = poisson.fit(p["flow"].to_numpy(), p[["policy"]].to_numpy(float), fe)
+    >>> import numpy as np
+    >>> V, G = poisson.sandwich(res, fe.local(2))
+    >>> print(round(float(np.sqrt(V[0, 0])), 3), G)
+    0.096 100
+    """
     xr, w = fitres.x_resid, fitres.weights
     bread = np.linalg.inv((xr * w[:, None]).T @ xr)
     scores = fitres.response_resid[:, None] * xr

@@ -23,7 +23,28 @@ from . import _kernels
 @dataclass(frozen=True)
 class FixedEffects:
     """Factorised fixed effects of N observations: ``codes`` (Q × N, int32, global group ids), ``offsets``
-    (fixed effect q's groups are ``offsets[q]:offsets[q+1]``), ``names``."""
+    (fixed effect q's groups are ``offsets[q]:offsets[q+1]``), ``names``.
+
+    Build one with :meth:`from_frame` or :meth:`from_arrays`; the structure is immutable and reused across fits.
+
+    Attributes
+    ----------
+    names : tuple of str
+        The Q fixed effects' names.
+    codes : ndarray
+        Q × N int32 group ids, global across fixed effects (fixed effect q's ids run from ``offsets[q]``).
+    offsets : ndarray
+        Q + 1 int64 boundaries of each fixed effect's ids.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon import hdfe
+    >>> fe = hdfe.FixedEffects.from_arrays([np.array(["a", "a", "b", "b", "c"]), np.array([1, 2, 1, 2, 1])],
+    ...                                    ["entity", "year"])
+    >>> fe.codes.tolist(), fe.offsets.tolist(), fe.n_groups
+    ([[0, 0, 1, 1, 2], [3, 4, 3, 4, 3]], [0, 3, 5], (3, 2))
+    """
 
     names: tuple[str, ...]
     codes: np.ndarray
@@ -31,12 +52,59 @@ class FixedEffects:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, names: Sequence[str]) -> FixedEffects:
-        """Fixed effects from columns of ``frame`` (one integer code per level)."""
+        """Fixed effects from columns of ``frame`` (one integer code per level).
+
+        Parameters
+        ----------
+        frame : DataFrame
+            The data.
+        names : sequence of str
+            The columns, one per fixed effect (any dtype; levels coded in order of first appearance).
+
+        Returns
+        -------
+        FixedEffects
+
+        Raises
+        ------
+        KeyError
+            A name is not a column of ``frame``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from kzecon.hdfe import FixedEffects
+        >>> f = pd.DataFrame({"entity": ["a", "a", "b"], "year": [1, 2, 1]})
+        >>> FixedEffects.from_frame(f, ["entity", "year"]).codes.tolist()
+        [[0, 0, 1], [2, 3, 2]]
+        """
         return cls.from_arrays([frame[n].to_numpy() for n in names], names)
 
     @classmethod
     def from_arrays(cls, arrays: Sequence[np.ndarray], names: Sequence[str]) -> FixedEffects:
-        """Fixed effects from arrays of group labels, one per dimension."""
+        """Fixed effects from arrays of group labels, one per dimension.
+
+        Parameters
+        ----------
+        arrays : sequence of array-like
+            Q arrays of N group labels each (any hashable values; no missing labels: drop those rows first).
+        names : sequence of str
+            The Q fixed effects' names.
+
+        Returns
+        -------
+        FixedEffects
+            Levels coded in order of first appearance.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kzecon import hdfe
+        >>> fe = hdfe.FixedEffects.from_arrays([np.array(["a", "a", "b", "b", "c"]), np.array([1, 2, 1, 2, 1])],
+        ...                                    ["entity", "year"])
+        >>> fe.nobs, fe.names
+        (5, ('entity', 'year'))
+        """
         local = [pd.factorize(a, sort=False)[0] for a in arrays]
         return cls._from_local(local, names)
 
@@ -53,20 +121,60 @@ class FixedEffects:
 
     @property
     def nobs(self) -> int:
-        """Number of observations."""
+        """Number of observations N."""
         return self.codes.shape[1]
 
     @property
     def n_groups(self) -> tuple[int, ...]:
-        """Number of groups in each dimension."""
+        """Number of groups of each fixed effect, a tuple of Q ints."""
         return tuple(int(b - a) for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True))
 
     def local(self, q: int) -> np.ndarray:
-        """The fixed effects restricted to the rows in ``mask``, codes renumbered."""
+        """Fixed effect ``q``'s group codes on their own scale, 0…G_q−1 (the global ids minus ``offsets[q]``).
+
+        Parameters
+        ----------
+        q : int
+            Position of the fixed effect in :attr:`names` (0-based).
+
+        Returns
+        -------
+        ndarray of int64
+            N codes.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kzecon import hdfe
+        >>> fe = hdfe.FixedEffects.from_arrays([np.array(["a", "a", "b", "b", "c"]), np.array([1, 2, 1, 2, 1])],
+        ...                                    ["entity", "year"])
+        >>> fe.local(1).tolist()
+        [0, 1, 0, 1, 0]
+        """
         return (self.codes[q] - self.offsets[q]).astype(np.int64)
 
     def subset(self, keep: np.ndarray) -> FixedEffects:
-        """The structure of the kept observations, groups renumbered densely (in order of first appearance)."""
+        """The structure of the kept observations, groups renumbered densely (in order of first appearance).
+
+        Parameters
+        ----------
+        keep : ndarray of bool
+            N flags: the observations to keep (an integer index array works too).
+
+        Returns
+        -------
+        FixedEffects
+            The structure of the kept rows; groups left empty disappear.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kzecon import hdfe
+        >>> fe = hdfe.FixedEffects.from_arrays([np.array(["a", "a", "b", "b", "c"]), np.array([1, 2, 1, 2, 1])],
+        ...                                    ["entity", "year"])
+        >>> fe.subset(np.array([True, True, False, True, True])).codes.tolist()
+        [[0, 0, 1, 2], [3, 4, 4, 3]]
+        """
         local = []
         for q in range(len(self.names)):
             c = self.local(q)[keep]
@@ -79,7 +187,27 @@ class FixedEffects:
 
 def singletons(fe: FixedEffects) -> np.ndarray:
     """Observations alone in a group of some fixed effect, found iteratively (removing one can create another),
-    as pyfixest and fixest: a boolean mask of the observations to remove."""
+    as pyfixest and fixest: a boolean mask of the observations to remove.
+
+    Parameters
+    ----------
+    fe : FixedEffects
+        The structure of the sample.
+
+    Returns
+    -------
+    ndarray of bool
+        N flags, True for the singletons to remove.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon import hdfe
+    >>> fe = hdfe.FixedEffects.from_arrays([np.array(["a", "a", "b", "b", "c"]), np.array([1, 2, 1, 2, 1])],
+    ...                                    ["entity", "year"])
+    >>> hdfe.singletons(fe).tolist()
+    [False, False, False, False, True]
+    """
     keep = np.ones(fe.nobs, dtype=bool)
     changed = True
     while changed:
@@ -96,7 +224,33 @@ def singletons(fe: FixedEffects) -> np.ndarray:
 
 def zero_groups(y: np.ndarray, fe: FixedEffects, keep: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """Observations in a fixed-effect group whose outcome is zero throughout (perfectly predicted: separation by
-    the fixed effects), removed iteratively; returns (fixed-effect name, mask) per fixed effect."""
+    the fixed effects), removed iteratively; returns (fixed-effect name, mask) per fixed effect.
+
+    Parameters
+    ----------
+    y : ndarray
+        The outcome (N,), ≥ 0.
+    fe : FixedEffects
+        The structure.
+    keep : ndarray of bool
+        N flags: the observations still in the sample (not changed).
+
+    Returns
+    -------
+    list of (str, ndarray of bool)
+        Per fixed effect that removes any, its name and the N-long mask of the observations it removes (the masks
+        are disjoint); an empty list when none.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon import hdfe
+    >>> fe = hdfe.FixedEffects.from_arrays([np.array(["a", "a", "b", "b", "c"]), np.array([1, 2, 1, 2, 1])],
+    ...                                    ["entity", "year"])
+    >>> y = np.array([0.0, 0.0, 1.0, 2.0, 3.0])
+    >>> [(name, mask.tolist()) for name, mask in hdfe.zero_groups(y, fe, np.ones(5, dtype=bool))]
+    [('entity', [True, True, False, False, False])]
+    """
     keep = keep.copy()
     out = {name: np.zeros(fe.nobs, dtype=bool) for name in fe.names}
     changed = True
@@ -114,7 +268,31 @@ def zero_groups(y: np.ndarray, fe: FixedEffects, keep: np.ndarray) -> list[tuple
 
 
 def zero_groups_once(y: np.ndarray, fe: FixedEffects, keep: np.ndarray) -> np.ndarray:
-    """pyfixest's ``separation_check=["fe"]``: one pass, observations of groups with zero outcomes only."""
+    """pyfixest's ``separation_check=["fe"]``: one pass, observations of groups with zero outcomes only.
+
+    Parameters
+    ----------
+    y : ndarray
+        The outcome (N,), ≥ 0.
+    fe : FixedEffects
+        The structure.
+    keep : ndarray of bool
+        N flags: the observations in the sample.
+
+    Returns
+    -------
+    ndarray of bool
+        N flags, True for observations in a group of some fixed effect whose kept outcomes are all zero.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon import hdfe
+    >>> fe = hdfe.FixedEffects.from_arrays([np.array(["a", "a", "b", "b", "c"]), np.array([1, 2, 1, 2, 1])],
+    ...                                    ["entity", "year"])
+    >>> hdfe.zero_groups_once(np.array([0.0, 0.0, 1.0, 2.0, 3.0]), fe, np.ones(5, dtype=bool)).tolist()
+    [True, True, False, False, False]
+    """
     drop = np.zeros(fe.nobs, dtype=bool)
     for q in range(len(fe.names)):
         c = fe.local(q)
@@ -126,7 +304,32 @@ def zero_groups_once(y: np.ndarray, fe: FixedEffects, keep: np.ndarray) -> np.nd
 
 def constant_within(fe: FixedEffects, X: np.ndarray, rtol: float = 1e-12) -> dict[str, np.ndarray]:
     """For each fixed effect (by name), which columns of ``X`` (N × K) are constant within every one of its groups
-    (to ``rtol`` times the column's largest absolute value): the regressors that fixed effect absorbs."""
+    (to ``rtol`` times the column's largest absolute value): the regressors that fixed effect absorbs.
+
+    Parameters
+    ----------
+    fe : FixedEffects
+        The structure.
+    X : ndarray
+        N × K regressors.
+    rtol : float, default 1e-12
+        Relative tolerance of "constant".
+
+    Returns
+    -------
+    dict of str to ndarray of bool
+        Fixed-effect name → K flags.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon import hdfe
+    >>> fe = hdfe.FixedEffects.from_arrays([np.array(["a", "a", "b", "b", "c"]), np.array([1, 2, 1, 2, 1])],
+    ...                                    ["entity", "year"])
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [2.0, 0.0], [2.0, 1.0], [3.0, 0.0]])
+    >>> {k: v.tolist() for k, v in hdfe.constant_within(fe, X).items()}
+    {'entity': [True, False], 'year': [False, True]}
+    """
     X = np.ascontiguousarray(X, dtype=np.float64)
     tol = rtol * np.maximum(np.abs(X).max(axis=0, initial=0.0), 1e-300)
     return {name: ~_kernels.varies_within(fe.codes[q] - fe.offsets[q], fe.n_groups[q], X, tol)
@@ -157,12 +360,47 @@ class _Serial:
 
 def row_bounds(nobs: int) -> np.ndarray:
     """Row boundaries of one chunk per thread for ``nobs`` rows (one chunk below :data:`PARALLEL_MIN_ROWS`: the
-    serial kernels' case)."""
+    serial kernels' case).
+
+    Parameters
+    ----------
+    nobs : int
+        Number of rows.
+
+    Returns
+    -------
+    ndarray of int64
+        Chunk boundaries, from 0 to ``nobs``.
+
+    Examples
+    --------
+    >>> from kzecon import hdfe
+    >>> hdfe.row_bounds(10).tolist()
+    [0, 10]
+    """
     return np.linspace(0, nobs, _threads(nobs) + 1).astype(np.int64)
 
 
 class Demeaner:
-    """Weighted alternating projections of columns on the fixed effects, accelerated, warm-startable."""
+    """Weighted alternating projections of columns on the fixed effects, accelerated, warm-startable.
+
+    Parameters
+    ----------
+    fe : FixedEffects
+        The structure.
+    weights : ndarray
+        N non-negative observation weights (the Poisson weights μ in IRLS; ones for unweighted demeaning).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon import hdfe
+    >>> fe = hdfe.FixedEffects.from_arrays([np.array(["a", "a", "b", "b", "c"]), np.array([1, 2, 1, 2, 1])],
+    ...                                    ["entity", "year"])
+    >>> r, alpha, sweeps, ok = hdfe.Demeaner(fe, np.ones(5)).demean(np.array([[1.0], [2.0], [3.0], [5.0], [4.0]]))
+    >>> r.ravel().round(3).tolist(), ok
+    ([0.25, -0.25, -0.25, 0.25, 0.0], True)
+    """
 
     def __init__(self, fe: FixedEffects, weights: np.ndarray):
         self.fe = fe
@@ -181,7 +419,26 @@ class Demeaner:
 
         ``alpha`` (G × K) starts the iteration (warm start) and is updated in place; the criterion is the largest
         change of a group mean in a sweep relative to the column's weighted standard deviation. Returns
-        (residuals, alpha, sweeps, converged)."""
+        (residuals, alpha, sweeps, converged).
+
+        Parameters
+        ----------
+        v : ndarray
+            N × K columns to demean (float; copied if not contiguous).
+        alpha : ndarray, optional
+            G × K fixed-effect coefficients to start from (G = all groups of all fixed effects), updated in place.
+            Default None: zeros.
+        tol : float, default 1e-10
+            Convergence tolerance, relative to each column's weighted standard deviation.
+        maxiter : int, default 100000
+            The most sweeps.
+
+        Returns
+        -------
+        tuple of (ndarray, ndarray, int, bool)
+            Residuals (N × K), the coefficients ``alpha`` (G × K), sweeps done, whether it converged (not raised:
+            the caller decides).
+        """
         v = np.ascontiguousarray(v, dtype=np.float64)
         N, K = v.shape
         G = int(self.fe.offsets[-1])
@@ -221,7 +478,40 @@ class Demeaner:
 
 def within(values: np.ndarray, fe: FixedEffects, weights: np.ndarray | None = None, tol: float = 1e-12) -> np.ndarray:
     """The columns of ``values`` with the (weighted) projection on the fixed effects removed: the within
-    transformation of any number of fixed effects, balanced panel or not."""
+    transformation of any number of fixed effects, balanced panel or not.
+
+    Parameters
+    ----------
+    values : ndarray
+        N values, or N × K columns.
+    fe : FixedEffects
+        The structure.
+    weights : ndarray, optional
+        N observation weights. Default None: equal weights.
+    tol : float, default 1e-12
+        Demeaning tolerance (relative to each column's weighted s.d.).
+
+    Returns
+    -------
+    ndarray
+        The residuals, shaped as ``values``.
+
+    Raises
+    ------
+    RuntimeError
+        The demeaning did not converge (not met in practice: the sweep limit is far above what panels need).
+
+    Examples
+    --------
+    Two-way within transformation of an unbalanced panel:
+
+    >>> import numpy as np
+    >>> from kzecon import hdfe
+    >>> fe = hdfe.FixedEffects.from_arrays([np.array(["a", "a", "b", "b", "c"]), np.array([1, 2, 1, 2, 1])],
+    ...                                    ["entity", "year"])
+    >>> hdfe.within(np.array([1.0, 2.0, 3.0, 5.0, 4.0]), fe).round(3).tolist()
+    [0.25, -0.25, -0.25, 0.25, 0.0]
+    """
     v = np.asarray(values, dtype=np.float64)
     flat = v.ndim == 1
     v = v.reshape(len(v), -1)
