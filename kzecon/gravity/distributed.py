@@ -46,7 +46,29 @@ SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
 
 def check_scheduler_address(address: str) -> str:
     """A Dask scheduler address as ``[scheme://]host:port`` (scheme tcp, tls, ws, wss, ucx or inproc; port
-    1–65535), checked before connecting: a malformed one is a :class:`UsageError` naming it."""
+    1–65535), checked before connecting: a malformed one is a :class:`UsageError` naming it.
+
+    Parameters
+    ----------
+    address : str
+        ``"tcp://10.0.0.5:8786"``, ``"10.0.0.5:8786"`` (tcp assumed), ``"[::1]:8786"``, or ``"inproc://…"``.
+
+    Returns
+    -------
+    str
+        The address, stripped (unchanged otherwise).
+
+    Raises
+    ------
+    UsageError
+        An unknown scheme, no host or port, a port outside 1–65535, or white space inside.
+
+    Examples
+    --------
+    >>> from kzecon.gravity.distributed import check_scheduler_address
+    >>> check_scheduler_address(" tcp://10.0.0.5:8786 ")
+    'tcp://10.0.0.5:8786'
+    """
     text = str(address).strip()
     scheme, sep, rest = text.partition("://")
     if not sep:
@@ -66,7 +88,29 @@ def check_scheduler_address(address: str) -> str:
 @contextmanager
 def client_for(client=None, *, workers: int | None = None):
     """A dask.distributed Client: the one given, one connected to a scheduler address, or a local cluster with
-    ``workers`` single-threaded worker processes (default: the machine's cores) closed on exit."""
+    ``workers`` single-threaded worker processes (default: the machine's cores) closed on exit.
+
+    A context manager: ``with client_for("tcp://10.0.0.5:8786") as c: ...``.
+
+    Parameters
+    ----------
+    client : dask.distributed.Client, str or None, default None
+        A Client (used as it is, not closed), a scheduler address (connected, closed on exit), or None (a local
+        cluster for the ``with`` block).
+    workers : int, optional
+        Worker processes of the local cluster. Default None: ``os.cpu_count()``.
+
+    Yields
+    ------
+    dask.distributed.Client
+
+    Raises
+    ------
+    UsageError
+        A malformed scheduler address.
+    DataFileError
+        The scheduler cannot be reached within 20 s.
+    """
     from dask.distributed import Client, LocalCluster
 
     if client is not None and not isinstance(client, str):
@@ -173,7 +217,38 @@ def _paths(source) -> list[str]:
 
 def read_panel(source, *, layout: str | None = None, blocksize: str = "64MB"):
     """A Dask DataFrame of a gravity panel from a CSV/Parquet file, a glob or a folder of files (one per year is
-    common); ITPD-E and BACI column layouts are renamed to kzecon's (exporter, importer, year, flow, sector)."""
+    common); ITPD-E and BACI column layouts are renamed to kzecon's (exporter, importer, year, flow, sector).
+
+    Parameters
+    ----------
+    source : str or path
+        A file, a glob (``"baci/*.csv"``) or a folder of ``.csv``, ``.csv.gz``, ``.parquet`` or ``.pq`` files.
+    layout : {"baci", "itpd"}, optional
+        The files' column layout (BACI: t, i, j, k, v; ITPD-E: exporter_iso3, importer_iso3, industry_id, trade).
+        Default None: recognised from the columns, or kept as it is when neither matches.
+    blocksize : str, default "64MB"
+        Bytes per partition of uncompressed CSV files (gzip files are one partition each).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Lazy; numeric CSV columns are read as floats (``assume_missing``).
+
+    Raises
+    ------
+    DataFileError
+        No CSV or Parquet file at ``source``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.gravity.distributed import read_panel
+    >>> pd.DataFrame({"t": [2020, 2020], "i": ["KAZ", "CHN"], "j": ["CHN", "KAZ"], "k": ["270900", "850440"],
+    ...               "v": [1.5, 2.5]}).to_csv("baci_2020.csv", index=False)
+    >>> d = read_panel("baci_2020.csv")
+    >>> list(d.columns), len(d)
+    (['year', 'exporter', 'importer', 'sector', 'flow'], 2)
+    """
     import dask.dataframe as dd
 
     files = _paths(source)
@@ -201,6 +276,46 @@ def ppml_by(frame_or_path, formula: str, *, by: str = "sector", cluster: str | N
     ``frame_or_path``: a pandas or Dask DataFrame, or CSV/Parquet file(s) (a path, a glob, a folder) read by the
     workers. ``prepare``: a function applied to each group's frame before fitting (on the worker). Other keywords
     go to :class:`kzecon.gravity.PPML` and its ``fit`` (``name``, ``tol``, ``maxiter``, ``offset``, ``backend``).
+
+    Parameters
+    ----------
+    frame_or_path : DataFrame, dask.dataframe.DataFrame, str or path
+        The panel: in memory, lazy, or file(s) read by :func:`read_panel` (a path, a glob, a folder).
+    formula : str
+        The model of every group, e.g. ``"flow ~ rta | exp_year + imp_year + pair"``.
+    by : str, default "sector"
+        The group column.
+    cluster : str, list of str or None, default "auto"
+        As in :class:`kzecon.gravity.PPML`.
+    client : dask.distributed.Client, str or None, default None
+        A Client, a scheduler address, or None for a local cluster of ``workers`` for this call.
+    workers : int, optional
+        Workers of the local cluster. Default None: the machine's cores.
+    npartitions : int, optional
+        Partitions after the shuffle by group. Default None: twice the workers (at least the input's partitions).
+    prepare : callable, optional
+        ``prepare(group_frame) -> frame``, run on the worker before each fit (e.g. :func:`estimation_frame`).
+    **ppml_kwargs
+        ``name``, ``tol``, ``maxiter``, ``offset``, ``backend``, ``separation_check``; ``years`` (a list) keeps
+        those years before fitting.
+
+    Returns
+    -------
+    DataFrame
+        The tidy table described above.
+
+    Raises
+    ------
+    UsageError
+        A malformed formula or scheduler address.
+    SchemaError
+        ``by`` is not a column.
+    DataFileError
+        No files at the path, or the scheduler cannot be reached.
+
+    Notes
+    -----
+    Starts (or connects to) a Dask cluster, so it has no doctest example; ``tests/test_gravity_dask.py`` runs it.
     """
     import dask.dataframe as dd
 
@@ -239,7 +354,39 @@ def ppml_by(frame_or_path, formula: str, *, by: str = "sector", cluster: str | N
 def map_batches(client, fn: Callable, model, term: str, columns: list, *, batch: int = 10,
                 progress: Callable | None = None, workers: int | None = None) -> list[float]:
     """``fn(model, term, batch_of_columns)`` on Dask, the model sent once to each worker; the results of the
-    batches in order. ``client="local"`` starts a local cluster of ``workers`` for the call."""
+    batches in order. ``client="local"`` starts a local cluster of ``workers`` for the call.
+
+    Parameters
+    ----------
+    client : dask.distributed.Client, str or None
+        A Client, a scheduler address, ``"local"`` or None (both: a local cluster for this call).
+    fn : callable
+        ``fn(model, term, columns) -> list of float``, importable on the workers (a module-level function).
+    model : object
+        Sent once to every worker (e.g. a :class:`kzecon.gravity.PPML`).
+    term : str
+        Passed to ``fn``.
+    columns : list
+        The items to process, split into batches.
+    batch : int, default 10
+        Items per task (≥ 1).
+    progress : callable, optional
+        ``progress(done, total)`` as batches finish. Default None.
+    workers : int, optional
+        Workers of a local cluster. Default None: the machine's cores.
+
+    Returns
+    -------
+    list of float
+        The results of all batches, in the order of ``columns``.
+
+    Raises
+    ------
+    UsageError
+        ``batch`` < 1 or a malformed scheduler address.
+    DataFileError
+        The scheduler cannot be reached.
+    """
     from dask.distributed import as_completed
 
     if batch < 1:

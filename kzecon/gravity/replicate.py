@@ -46,6 +46,27 @@ def yotov2016(panel: pd.DataFrame | None = None) -> ResultsSet:
     ``ppml_border_unconfirmed`` (Table 3 col. 3, see tests/references/gravity/README.md), ``ppml_pair_fe``,
     ``ppml_lead``, ``ppml_lags``, ``ppml_globalisation`` (Table 3). Years 1986, 1990, …, 2006; errors clustered
     by the (symmetric) pair; pair fixed effects symmetric with one shared level for intra-national flows.
+
+    Parameters
+    ----------
+    panel : DataFrame, optional
+        A panel in the bundled ``agtpa`` layout (exporter, importer, pair_id, year, flow, dist, contig, lang, colony,
+        rta and its leads and lags). Default None: :func:`kzecon.data.load_gravity` ``("agtpa")``.
+
+    Returns
+    -------
+    ResultsSet
+        The eleven models by name; ``.to_frame()`` (or :func:`estimates_table`) gives one row per model and term.
+
+    Raises
+    ------
+    SchemaError, SpecificationError
+        A panel without the columns above, or on which a model is not identified.
+
+    Notes
+    -----
+    Fits eleven models, too many for a doctest example; ``tests/test_gravity.py`` compares it with the
+    Advanced Guide's published tables.
     """
     g = load_gravity("agtpa") if panel is None else panel
     base = estimation_frame(g, interval=4, pair="symmetric")
@@ -77,5 +98,27 @@ def yotov2016(panel: pd.DataFrame | None = None) -> ResultsSet:
 
 def estimates_table(results) -> pd.DataFrame:
     """model, term, estimate, std_error, nobs (+ p_value, conf_low, conf_high, n_dropped) for every model of
-    ``results`` (a ResultsSet or a mapping name → EstimationResults)."""
+    ``results`` (a ResultsSet or a mapping name → EstimationResults).
+
+    Parameters
+    ----------
+    results : ResultsSet or mapping of str to EstimationResults
+        The models, e.g. :func:`yotov2016`'s.
+
+    Returns
+    -------
+    DataFrame
+        One row per model and term.
+
+    Examples
+    --------
+    >>> from kzecon.data import load_gravity
+    >>> from kzecon.gravity import estimation_frame, ppml
+    >>> from kzecon.gravity.replicate import estimates_table
+    >>> f = estimation_frame(load_gravity(), interval=4)
+    >>> t = estimates_table({"ppml_pair_fe": ppml(f, "flow ~ rta | exp_year + imp_year + pair")})
+    >>> t[["model", "term", "estimate", "std_error", "nobs"]].round(3)
+              model term  estimate  std_error   nobs
+    0  ppml_pair_fe  rta     0.567      0.104  28236
+    """
     return ResultsSet(results).to_frame()

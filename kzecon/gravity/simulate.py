@@ -17,6 +17,41 @@ def simulate_panel(n_countries: int = 40, n_years: int = 6, *, beta_policy: floa
     so with pair FE the policy effect is identified from within-pair changes. ``zero_share`` of the pairs
     never trade (all-zero pairs: separated observations). Intra-national flows are included. Multiplicative
     noise is gamma with shape ``noise_shape`` (mean one; larger = less overdispersion).
+
+    Parameters
+    ----------
+    n_countries : int, default 40
+        Countries ``C000``, ``C001``, …
+    n_years : int, default 6
+        Years 2000, 2000 + ``interval``, …
+    beta_policy : float, default 0.4
+        True effect of ``policy``.
+    beta_dist : float, default -0.9
+        Distance elasticity inside the pair fixed effects.
+    beta_pair_term : float, default 0.0
+        True effect of ``pair_term``.
+    lead_effect : float, default 0.0
+        Effect one ``interval`` before the bloc forms (anticipation; 0: none).
+    seed : int, default 0
+        Seed of ``numpy.random.default_rng``.
+    zero_share : float, default 0.05
+        Share of international pairs that never trade.
+    interval : int, default 4
+        Years between observations.
+    noise_shape : float, default 10.0
+        Shape of the gamma noise.
+
+    Returns
+    -------
+    DataFrame
+        ``n_countries² × n_years`` rows; ``attrs['truth']`` holds the true parameters.
+
+    Examples
+    --------
+    >>> from kzecon.gravity.simulate import simulate_panel
+    >>> p = simulate_panel(n_countries=10, n_years=4, seed=0)
+    >>> p.shape, p.attrs["truth"]["policy"]
+    ((400, 8), 0.4)
     """
     rng = np.random.default_rng(seed)
     codes = [f"C{i:03d}" for i in range(n_countries)]
@@ -57,7 +92,37 @@ def simulate_bloc_panel(n_countries: int = 30, n_years: int = 12, *, waves=((6, 
     clustered errors unreliable. Columns: exporter, importer, year, flow, bloc (1 for flows between two members
     from the later of their entry years); ``attrs['members']`` lists them, ``attrs['pool']`` the other countries.
     The true bloc effect is ``effect``; all other effects are absorbed by exporter-year, importer-year and pair
-    fixed effects."""
+    fixed effects.
+
+    Parameters
+    ----------
+    n_countries : int, default 30
+        Countries ``C000``, ``C001``, … (no intra-national flows).
+    n_years : int, default 12
+        Years 2000, 2001, …
+    waves : sequence of (int, int), default ((6, 3), (9, 2))
+        (year index, number of countries joining).
+    effect : float, default 0.0
+        True bloc effect.
+    pair_shock_sd : float, default 0.3
+        Stationary s.d. of the AR(1) pair shocks.
+    noise_shape : float, default 5.0
+        Shape of the gamma noise (mean one).
+    seed : int, default 0
+        Seed of ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    DataFrame
+        ``n_countries·(n_countries − 1) × n_years`` rows; ``attrs``: members, pool, effect, waves (in years).
+
+    Examples
+    --------
+    >>> from kzecon.gravity.simulate import simulate_bloc_panel
+    >>> p = simulate_bloc_panel(n_countries=15, n_years=12, seed=1)
+    >>> p.shape, p.attrs["waves"], len(p.attrs["pool"])
+    ((2520, 5), ((2006, 3), (2009, 2)), 10)
+    """
     rng = np.random.default_rng(seed)
     codes = np.array([f"C{i:03d}" for i in range(n_countries)])
     ex, im = np.meshgrid(np.arange(n_countries), np.arange(n_countries), indexing="ij")
