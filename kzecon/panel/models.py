@@ -33,7 +33,41 @@ with k the slopes plus the fixed effects *not* nested in the clusters (fixest's 
 def make_panel(data: pd.DataFrame, *, entity: str, time: str, columns: Sequence[str]) -> tuple[pd.DataFrame, dict]:
     """Validate and index a panel: no duplicate entity-time keys, numeric finite columns; returns the
     (entity, time)-indexed frame and a report: rows in, rows with missing values (dropped, reported), entities,
-    periods, balanced, gaps (entity → missing periods inside its span)."""
+    periods, balanced, gaps (entity → missing periods inside its span).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long panel data.
+    entity, time : str
+        The entity and time columns (one row per entity × time).
+    columns : sequence of str
+        The model's columns, converted to numbers.
+
+    Returns
+    -------
+    tuple of (DataFrame, dict)
+        The frame of ``columns`` indexed by (entity, time), sorted, rows with missing values removed; the report:
+        rows_in, missing, entities, periods, balanced, gaps.
+
+    Raises
+    ------
+    SchemaError
+        A missing column, a duplicate entity-time key, a non-numeric or infinite value.
+    CoverageError
+        No rows left after removing missing values.
+
+    Examples
+    --------
+    >>> from kzecon.panel import country_partner_panel, make_panel
+    >>> p = country_partner_panel()
+    >>> df, report = make_panel(p[p["partner"] == "CHN"], entity="reporter", time="year", columns=["log_trade"])
+    >>> df.shape, report["missing"], report["balanced"], report["gaps"]
+    ((237, 1), 3, False, {})
+
+    Three reporter-years with no recorded trade with China (log undefined) are removed and counted; they open
+    their reporters' spans, so the panel is unbalanced without gaps.
+    """
     require_columns(data, [entity, time, *columns], "panel data")
     df = data[[entity, time, *columns]].copy()
     dup = df.duplicated([entity, time])
@@ -81,6 +115,74 @@ def fit(data: pd.DataFrame, dependent: str, exog: Sequence[str], *, entity: str,
     (Cameron, Gelbach & Miller 2011) — with the small-sample factor ``small_sample`` (:data:`SMALL_SAMPLE`):
     linearmodels counts the time effects of a two-way model in its correction even where R plm and fixest do
     not (3–4% larger errors on plm's Produc data), so its clustered errors are not used for these models.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long panel data, one row per entity × time.
+    dependent : str
+        The outcome column.
+    exog : sequence of str
+        The regressors (no constant: see ``constant``).
+    entity, time : str
+        The entity and time columns.
+    model : str, default "fe"
+        ``"pooled"``, ``"fe"``, ``"time_fe"``, ``"twoway"``, ``"re"``, ``"re_twoway"``, ``"fd"``, ``"between"``.
+    cov : str, default "clustered"
+        ``"unadjusted"``, ``"robust"``, ``"clustered"``, ``"driscoll-kraay"``; ``re_twoway`` takes
+        ``"unadjusted"`` only.
+    cluster : {"entity", "time", "both"}, default "entity"
+        Cluster dimension(s) when ``cov="clustered"``.
+    bandwidth : int, optional
+        Bartlett bandwidth of Driscoll–Kraay errors. Default None: linearmodels' automatic choice.
+    constant : bool, default True
+        Add an intercept (pooled, re, between) or a linear trend (fd).
+    name : str, optional
+        The model's name in the results. Default None: the ``model`` value.
+    small_sample : {"hc1", "none", "fixest"}, default "hc1"
+        Small-sample factor of clustered errors in fe, time_fe and twoway models (:data:`SMALL_SAMPLE`).
+
+    Returns
+    -------
+    EstimationResults
+        ``params``, ``std_errors``, ``vcov``; ``dropped`` (missing values, singleton entities); ``stats`` r2,
+        r2_within, entities, periods, balanced; ``info`` dependent, model, covariance, entity, time, rows_in.
+
+    Raises
+    ------
+    SchemaError
+        Unknown ``model``, ``cov``, ``small_sample`` or ``cluster``; Driscoll–Kraay errors for the between
+        estimator; two-way RE with other than unadjusted errors; the data problems of :func:`make_panel`.
+    SpecificationError
+        A single entity; a constant regressor; regressors collinear or absorbed by the effects; two-way RE on an
+        unbalanced panel.
+    CoverageError
+        No rows left after removing missing values.
+
+    Warns
+    -----
+    DataQualityWarning
+        An unbalanced panel with gaps inside entities' spans.
+
+    See Also
+    --------
+    hausman : FE against RE.
+    absorbing : many fixed effects.
+
+    Examples
+    --------
+    Trade with Russia against the reporter's total trade, within reporters, clustered by reporter:
+
+    >>> import numpy as np
+    >>> from kzecon.panel import country_partner_panel, fit
+    >>> p = country_partner_panel()
+    >>> rus = p[p["partner"] == "RUS"].assign(log_total=lambda d: np.log(d["total_usd"]),
+    ...                                       trend=lambda d: d["year"] - 1995)
+    >>> r = fit(rus, "log_trade", ["log_total"], entity="reporter", time="year", model="fe")
+    >>> print(round(r.params["log_total"], 3), round(r.std_errors["log_total"], 3))
+    0.776 0.044
+    >>> r.info["covariance"]
+    'clustered by entity (hc1 small-sample factor)'
     """
     from linearmodels.panel import BetweenOLS, FirstDifferenceOLS, PanelOLS, PooledOLS, RandomEffects
 
@@ -193,7 +295,44 @@ def clustered_within_cov(df: pd.DataFrame, dependent: str, exog: Sequence[str], 
     """Clustered covariance of a fixed-effects panel model's slopes: V = c · (X̃'X̃)⁻¹ M (X̃'X̃)⁻¹ with X̃ the within-
     transformed regressors (exact for unbalanced panels: :func:`kzecon.hdfe.within`), M the sum over clusters of
     the outer products of X̃'û (for ``cluster="both"``: entity + time − entity×time, Cameron, Gelbach & Miller
-    2011) and c the factor of ``small_sample``. ``df`` is indexed by (entity, time)."""
+    2011) and c the factor of ``small_sample``. ``df`` is indexed by (entity, time).
+
+    Parameters
+    ----------
+    df : DataFrame
+        The estimation sample, indexed by (entity, time) as :func:`make_panel` returns it.
+    dependent : str
+        The outcome column.
+    exog : sequence of str
+        The regressors (the slopes of ``params``).
+    params : Series
+        The estimated slopes, indexed by name.
+    model : {"fe", "time_fe", "twoway"}
+        Which effects are swept out.
+    cluster : {"entity", "time", "both"}
+        Cluster dimension(s).
+    small_sample : {"hc1", "none", "fixest"}, default "hc1"
+        The factor c (:data:`SMALL_SAMPLE`).
+
+    Returns
+    -------
+    ndarray
+        K × K covariance of the slopes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.panel import country_partner_panel, fit
+    >>> p = country_partner_panel()
+    >>> rus = p[p["partner"] == "RUS"].assign(log_total=lambda d: np.log(d["total_usd"]),
+    ...                                       trend=lambda d: d["year"] - 1995)
+    >>> from kzecon.panel.models import clustered_within_cov, make_panel
+    >>> r = fit(rus, "log_trade", ["log_total"], entity="reporter", time="year", model="fe")
+    >>> df, _ = make_panel(rus, entity="reporter", time="year", columns=["log_trade", "log_total"])
+    >>> V = clustered_within_cov(df, "log_trade", ["log_total"], r.params, model="fe", cluster="entity")
+    >>> print(round(float(np.sqrt(V[0, 0])), 3))
+    0.044
+    """
     from kzecon import hdfe
 
     ent = df.index.get_level_values(0)
@@ -331,6 +470,39 @@ def hausman(fe: EstimationResults, re: EstimationResults, level: float = 0.05) -
     """Hausman test of RE against FE on their common slopes: (b_FE − b_RE)'[V_FE − V_RE]⁻¹(b_FE − b_RE) ~ χ²(k).
 
     Use conventional (unadjusted) covariances for both, as the classical test assumes (R ``plm::phtest``).
+
+    Parameters
+    ----------
+    fe, re : EstimationResults
+        Fixed- and random-effects fits of the same model (:func:`fit` with ``model="fe"`` and ``"re"``).
+    level : float, default 0.05
+        Significance level of the decision.
+
+    Returns
+    -------
+    TestResult
+        The χ² statistic, its p-value (df = number of common slopes) and the decision; H0: random effects are
+        consistent. The difference of covariances is inverted by pseudo-inverse; it need not be positive definite
+        in a sample, and then the statistic can be negative (p = 1), as in ``plm::phtest``.
+
+    Raises
+    ------
+    SpecificationError
+        The fits share no slope.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.panel import country_partner_panel, fit, hausman
+    >>> p = country_partner_panel()
+    >>> rus = p[p["partner"] == "RUS"].assign(log_total=lambda d: np.log(d["total_usd"]),
+    ...                                       trend=lambda d: d["year"] - 1995)
+    >>> kw = dict(entity="reporter", time="year", cov="unadjusted")
+    >>> fe = fit(rus, "log_trade", ["log_total", "trend"], model="fe", **kw)
+    >>> re = fit(rus, "log_trade", ["log_total", "trend"], model="re", **kw)
+    >>> h = hausman(fe, re)
+    >>> print(round(h.statistic, 3), round(h.p_value, 4))
+    12.956 0.0015
     """
     common = [c for c in fe.params.index if c in re.params.index and c != "const"]
     if not common:
@@ -345,7 +517,44 @@ def hausman(fe: EstimationResults, re: EstimationResults, level: float = 0.05) -
 
 def absorbing(data: pd.DataFrame, dependent: str, exog: Sequence[str], absorb: Sequence[str], *,
               cluster: str | None = None, name: str = "absorbing") -> EstimationResults:
-    """OLS with high-dimensional categorical effects absorbed (linearmodels ``AbsorbingLS``)."""
+    """OLS with high-dimensional categorical effects absorbed (linearmodels ``AbsorbingLS``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The data (any layout: no panel index needed).
+    dependent : str
+        The outcome column.
+    exog : sequence of str
+        The regressors.
+    absorb : sequence of str
+        Categorical columns whose effects are absorbed (e.g. ``["reporter", "year"]``).
+    cluster : str, optional
+        A column to cluster by. Default None: heteroskedasticity-robust errors.
+    name : str, default "absorbing"
+        The model's name in the results.
+
+    Returns
+    -------
+    EstimationResults
+        ``params``, ``std_errors``, ``vcov``, ``stats['r2']``; ``dropped`` counts rows with missing values.
+
+    Raises
+    ------
+    SchemaError
+        A column is missing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.panel import country_partner_panel, absorbing
+    >>> p = country_partner_panel()
+    >>> rus = p[p["partner"] == "RUS"].assign(log_total=lambda d: np.log(d["total_usd"]),
+    ...                                       trend=lambda d: d["year"] - 1995)
+    >>> r = absorbing(rus, "log_trade", ["log_total"], ["reporter", "year"], cluster="reporter")
+    >>> print(round(r.params["log_total"], 3), r.nobs)
+    0.582 240
+    """
     from linearmodels.iv.absorbing import AbsorbingLS
 
     require_columns(data, [dependent, *exog, *absorb] + ([cluster] if cluster else []), "panel data")
