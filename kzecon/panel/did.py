@@ -120,7 +120,64 @@ def did(data: pd.DataFrame, outcome: str, *, entity: str, time: str, treat_start
         controls: Sequence[str] = (), reps: int = 9999, seed: int = 2026, weights: str = "webb",
         name: str = "did_twfe") -> EstimationResults:
     """Two-way FE DiD: outcome ~ treat_post + controls | entity + time, clustered by entity, with the wild
-    cluster bootstrap p-value (``stats['p_wild']``) beside the analytic one."""
+    cluster bootstrap p-value (``stats['p_wild']``) beside the analytic one.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long panel data, one row per entity × time.
+    outcome : str
+        The outcome column (e.g. ``log_trade``).
+    entity, time : str
+        The entity (also the cluster) and time columns.
+    treat_start : str
+        The column of each entity's first treated period (constant within entity; 0 or missing: never treated).
+    controls : sequence of str, default ()
+        Time-varying control columns.
+    reps : int, default 9999
+        Wild bootstrap replications.
+    seed : int, default 2026
+        Seed of the bootstrap weights.
+    weights : {"webb", "rademacher", "mammen", "norm"}, default "webb"
+        Wild bootstrap weights (wildboottest's names); Webb's six-point weights suit few clusters.
+    name : str, default "did_twfe"
+        The model's name in the results.
+
+    Returns
+    -------
+    EstimationResults
+        ``params`` (``treat_post`` and the controls), CRV1 standard errors (t with G − 1 df); ``stats`` p_wild,
+        t_wild, clusters, treated_clusters, control_clusters, reps, seed; ``info`` names the treated entities.
+
+    Raises
+    ------
+    SchemaError
+        A missing column; a duplicate entity-time key; ``treat_start`` not constant within an entity.
+    SpecificationError
+        Treatment never switches on inside the sample; no never- or not-yet-treated controls; a single entity.
+    CoverageError
+        The treated entities have no usable rows from their start.
+
+    Warns
+    -----
+    DataQualityWarning
+        Entities treated before the sample starts (kept as always-treated units).
+
+    See Also
+    --------
+    event_study, staggered : dynamic effects; heterogeneity-robust estimates.
+
+    Examples
+    --------
+    The customs union (Belarus and Kazakhstan 2010) and trade with Russia, 1995–2014, twelve reporters:
+
+    >>> from kzecon.panel import country_partner_panel, did
+    >>> p = country_partner_panel()
+    >>> rus = p[p["partner"] == "RUS"]
+    >>> r = did(rus, "log_trade", entity="reporter", time="year", treat_start="treat_start", reps=99)
+    >>> print(round(r.params["treat_post"], 3), round(r.stats["p_wild"], 3), r.stats["treated_clusters"])
+    -0.154 0.323 2
+    """
     import pyfixest as pf
 
     df, n_miss, treated, n_ctrl = _prepare(data, outcome, entity, time, treat_start, list(controls))
@@ -146,7 +203,68 @@ def event_study(data: pd.DataFrame, outcome: str, *, entity: str, time: str, tre
                 weights: str = "webb", name: str = "event_study_twfe") -> EstimationResults:
     """TWFE event study with relative-period dummies ``rel_m4 … rel_p4`` (endpoints bin everything beyond),
     reference period ``reference`` omitted. ``stats``: joint F test of the leads (pre-trends) and a wild-bootstrap
-    p-value per coefficient (``p_wild_<term>``)."""
+    p-value per coefficient (``p_wild_<term>``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long panel data, one row per entity × time.
+    outcome : str
+        The outcome column (e.g. ``log_trade``).
+    entity, time : str
+        The entity (also the cluster) and time columns.
+    treat_start : str
+        The column of each entity's first treated period (constant within entity; 0 or missing: never treated).
+    window : tuple of (int, int), default (-4, 4)
+        First and last relative period; periods beyond are binned into the endpoints. Must contain 0 and
+        ``reference``.
+    reference : int, default -1
+        The omitted relative period.
+    reps : int, default 9999
+        Wild bootstrap replications per coefficient.
+    seed : int, default 2026
+        Seed of the bootstrap weights.
+    weights : {"webb", "rademacher", "mammen", "norm"}, default "webb"
+        Wild bootstrap weights.
+    name : str, default "event_study_twfe"
+        The model's name in the results.
+
+    Returns
+    -------
+    EstimationResults
+        ``params`` ``rel_m<k>`` / ``rel_p<k>`` (periods with no treated observation are left out); ``stats``
+        pretrend_F, pretrend_p, pretrend_df (F(q, G − 1) test of the leads), ``p_wild_<term>``, clusters,
+        treated_clusters.
+
+    Raises
+    ------
+    SchemaError
+        ``window`` without 0 or ``reference``; a missing column; a duplicate entity-time key; ``treat_start`` not
+        constant within an entity.
+    SpecificationError
+        Treatment never switches on inside the sample; no never- or not-yet-treated controls; a single entity.
+    CoverageError
+        The treated entities have no usable rows from their start.
+
+    Warns
+    -----
+    DataQualityWarning
+        Entities treated before the sample starts (kept as always-treated units).
+
+    See Also
+    --------
+    event_table : the coefficients by event time, for a plot.
+
+    Examples
+    --------
+    >>> from kzecon.panel import country_partner_panel, event_study
+    >>> p = country_partner_panel()
+    >>> rus = p[p["partner"] == "RUS"]
+    >>> e = event_study(rus, "log_trade", entity="reporter", time="year", treat_start="treat_start",
+    ...                 window=(-3, 3), reps=99)
+    >>> list(e.params.index), round(e.stats["pretrend_p"], 3)
+    (['rel_m3', 'rel_m2', 'rel_p0', 'rel_p1', 'rel_p2', 'rel_p3'], 0.054)
+    """
     import pyfixest as pf
 
     df, n_miss, treated, _ = _prepare(data, outcome, entity, time, treat_start, [])
@@ -187,7 +305,38 @@ def event_study(data: pd.DataFrame, outcome: str, *, entity: str, time: str, tre
 
 
 def event_table(res: EstimationResults, level: float = 0.95) -> pd.DataFrame:
-    """event_time, estimate, conf_low, conf_high, p_value, p_wild (reference period included as 0)."""
+    """event_time, estimate, conf_low, conf_high, p_value, p_wild (reference period included as 0).
+
+    Parameters
+    ----------
+    res : EstimationResults
+        An :func:`event_study` (or :func:`staggered`) result, terms named ``rel_m<k>`` / ``rel_p<k>``.
+    level : float, default 0.95
+        Confidence level of conf_low and conf_high.
+
+    Returns
+    -------
+    DataFrame
+        ``res.to_frame(level)`` with event_time and p_wild (NaN where the result has none), plus a ``reference``
+        row at the reference period with estimate 0; sorted by event time.
+
+    Examples
+    --------
+    >>> from kzecon.panel import country_partner_panel, event_study, event_table
+    >>> p = country_partner_panel()
+    >>> rus = p[p["partner"] == "RUS"]
+    >>> e = event_study(rus, "log_trade", entity="reporter", time="year", treat_start="treat_start",
+    ...                 window=(-3, 3), reps=99)
+    >>> event_table(e)[["event_time", "estimate"]].round(3)
+       event_time  estimate
+    0          -3    -0.121
+    1          -2     0.120
+    2          -1     0.000
+    3           0    -0.504
+    4           1    -0.470
+    5           2     0.018
+    6           3    -0.113
+    """
     t = res.to_frame(level)
     t["event_time"] = [(-1 if s.startswith("rel_m") else 1) * int(s[5:]) for s in t["term"]]
     t["p_wild"] = [res.stats.get(f"p_wild_{s}", np.nan) for s in t["term"]]
@@ -200,7 +349,65 @@ def event_table(res: EstimationResults, level: float = 0.95) -> pd.DataFrame:
 def staggered(data: pd.DataFrame, outcome: str, *, entity: str, time: str, treat_start: str,
               window: tuple[int, int] = (-4, 4), name: str = "event_study_did2s") -> EstimationResults:
     """Gardner's two-stage DiD event study (pyfixest ``did2s``): unit and period effects estimated on untreated
-    observations only, then the relative-period effects — robust to heterogeneous effects across cohorts."""
+    observations only, then the relative-period effects — robust to heterogeneous effects across cohorts.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long panel data, one row per entity × time.
+    outcome : str
+        The outcome column (e.g. ``log_trade``).
+    entity, time : str
+        The entity (also the cluster) and time columns.
+    treat_start : str
+        The column of each entity's first treated period (constant within entity; 0 or missing: never treated).
+    window : tuple of (int, int), default (-4, 4)
+        First and last relative period; periods beyond are binned into the endpoints.
+    name : str, default "event_study_did2s"
+        The model's name in the results.
+
+    Returns
+    -------
+    EstimationResults
+        ``params`` ``rel_m<k>`` / ``rel_p<k>`` relative to untreated periods, clustered by entity; ``stats``
+        clusters, treated_clusters.
+
+    Raises
+    ------
+    SchemaError
+        A missing column; a duplicate entity-time key; ``treat_start`` not constant within an entity.
+    SpecificationError
+        Treatment never switches on inside the sample; no never- or not-yet-treated controls; a single entity; a period
+        with no untreated observation, or a treated entity with fewer than two untreated periods (the first
+        stage cannot estimate its effect); pyfixest's own failure.
+    CoverageError
+        The treated entities have no usable rows from their start.
+
+    Warns
+    -----
+    DataQualityWarning
+        Entities treated before the sample starts (kept as always-treated units).
+
+    See Also
+    --------
+    event_study : the two-way FE event study it corrects.
+
+    Examples
+    --------
+    >>> from kzecon.panel import country_partner_panel, staggered
+    >>> p = country_partner_panel()
+    >>> rus = p[p["partner"] == "RUS"]
+    >>> s = staggered(rus, "log_trade", entity="reporter", time="year", treat_start="treat_start", window=(-3, 3))
+    >>> s.params.round(3)
+    rel_m3   -0.017
+    rel_m2    0.185
+    rel_m1    0.076
+    rel_p0   -0.407
+    rel_p1   -0.373
+    rel_p2    0.115
+    rel_p3   -0.052
+    dtype: float64
+    """
     import pyfixest as pf
 
     df, n_miss, treated, _ = _prepare(data, outcome, entity, time, treat_start, [])
