@@ -813,7 +813,9 @@ class PPML:
             drops = pd.concat([drops, dropped_table(("removed by pyfixest (separation)", extra_dropped))],
                               ignore_index=True)
         f = self.formula
-        info = {"method": "ppml", "formula": GravityFormula(f.depvar, tuple(self.terms), f.fixed_effects).text,
+        # the formula as the user wrote it: an i(year, ref=…) term stays one term (its dummies are in the table,
+        # the absorbed ones among the omitted terms)
+        info = {"method": "ppml", "formula": f.text,
                 "dependent": f.depvar, "fixed_effects": " + ".join(f.fixed_effects) or "none",
                 "covariance": ("not computed (coefficients only)" if coef_only else
                                f"clustered by {self.cluster} (CRV1, G/(G-1))" if self.cluster
@@ -1110,7 +1112,7 @@ def ols_log(frame: pd.DataFrame, spec, *, depvar: str = "flow", fe: Sequence[str
     r2 = float(pyfixest_attr(m, "_r2"))
     stats = {"r2": r2} if np.isfinite(r2) else {}
     beta, se = coef.reindex(xs).to_numpy(), m.se().reindex(xs).to_numpy()
-    info = {"method": "ols", "formula": f"log {GravityFormula(f.depvar, tuple(terms), f.fixed_effects).text}",
+    info = {"method": "ols", "formula": f"log {f.text}",
             "dependent": "log " + f.depvar, "fixed_effects": " + ".join(f.fixed_effects) or "none",
             "covariance": f"clustered by {cluster} (CRV1, G/(G-1))" if cluster else "heteroskedasticity-robust",
             "rows_in": n_in, "backend": "pyfixest"}
