@@ -547,7 +547,7 @@ def load_un_votes() -> pd.DataFrame:
 def load_un_roll_calls() -> pd.DataFrame:
     """UN General Assembly roll calls (Voeten et al.): one row per recorded vote, 1946 – January 2020.
 
-    About 500 records repeat the resolution symbol and date of a lower rcid (separate votes on a paragraph or an
+    298 records repeat the resolution symbol and date of a lower rcid (separate votes on a paragraph or an
     amendment of the same draft): :func:`kzecon.alignment.resolve_duplicates` handles them.
 
     Returns
