@@ -612,7 +612,7 @@ def alignment_series(country: str = "KAZ", powers: tuple[str, str] = ("CHN", "RU
     powers : tuple of (str, str), default ("CHN", "RUS")
         ISO-3 codes of the two powers P1 and P2.
     start : int or None, default 1992
-        First year (Kazakhstan's first full year in the UN); None for the first year the country and each power
+        First year (Kazakhstan joined the UN in 1992); None for the first year the country and each power
         both voted.
     end : int or None, default None
         Last year; None for the last year of the data.
