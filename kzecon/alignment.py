@@ -76,20 +76,34 @@ def agreement_scores(x, y, *, abstain: Abstain = "half") -> dict:
     Parameters
     ----------
     x, y : array-like
-        Votes of two countries on the same roll calls: ``"yes"``/``"abstain"``/``"no"`` or codes 1/2/3;
+        Votes of two countries on the same roll calls: ``"yes"``/``"abstain"``/``"no"`` (any case) or codes 1/2/3;
         missing (NaN/None) means the country did not vote — such roll calls are left out.
-    abstain : {"half", "category", "drop"}
-        Treatment of abstentions (see module docstring).
+    abstain : {"half", "category", "drop"}, default "half"
+        Treatment of abstentions: ``"half"`` scores yes/abstain and abstain/no as half agreement; ``"category"``
+        counts identical votes only; ``"drop"`` leaves out roll calls in which either abstained (see the module
+        notes).
 
     Returns
     -------
     dict
-        ``n`` (roll calls used), ``agreement``, ``kappa``, ``scott_pi``, ``s_score``.
+        ``n`` (roll calls used), ``agreement`` (weighted share of agreeing votes), ``kappa`` (Cohen's, each country's
+        own vote distribution for chance agreement), ``scott_pi`` (pooled distribution), ``s_score`` (1 − 2·d/2 with
+        d the mean distance on the 1–3 scale). All NaN when ``n`` is 0; kappa and pi NaN when chance agreement is 1
+        (both always voted the same way).
+
+    Raises
+    ------
+    SchemaError
+        If ``abstain`` is not one of the values above, a vote is not yes/abstain/no or 1/2/3, or the vectors differ
+        in length.
 
     Examples
     --------
+    >>> from kzecon.alignment import agreement_scores
     >>> agreement_scores(["yes", "no", "abstain"], ["yes", "yes", "yes"])["agreement"]
     0.5
+    >>> agreement_scores(["yes", "no", "abstain"], ["yes", "yes", "yes"], abstain="drop")["n"]
+    2
     """
     if abstain not in ("half", "category", "drop"):
         raise SchemaError(f"abstain must be 'half', 'category' or 'drop', got {abstain!r}")
@@ -174,9 +188,39 @@ def _object_type(obj: str) -> str:
 
 
 def classify_record(descr, amend=None, para=None) -> tuple[str, str]:
-    """(record type, basis) of one roll call from its description; see the module notes. Types: resolution,
-    paragraph, amendment, procedural; basis: ``text``, ``flag`` (Voeten's amend/para, where the text is silent)
-    or ``default`` (no text, no flag: a resolution)."""
+    """(record type, basis) of one roll call from its description; see the module notes.
+
+    Meeting-record text (from rcid 5640 on) is read for the object of the last "put to the vote …" / "take a decision
+    on …"; catalogue text (1946–1985, upper case) for the object of "TO ADOPT …"; a title in ordinary case is a
+    resolution. Where the text does not say, Voeten's ``amend`` and ``para`` flags decide.
+
+    Parameters
+    ----------
+    descr : str or None
+        The roll call's description (the ``descr`` column of :func:`kzecon.data.load_un_roll_calls`); None or NaN
+        when there is none.
+    amend : float, int or None, default None
+        Voeten's amendment flag (1 = a vote on an amendment); used only where the text is silent.
+    para : float, int or None, default None
+        Voeten's paragraph flag (1 = a separate vote on a paragraph); used only where the text is silent.
+
+    Returns
+    -------
+    tuple of str
+        ``(type, basis)``: type ``"resolution"``, ``"paragraph"``, ``"amendment"`` or ``"procedural"``; basis
+        ``"text"`` (read from the description), ``"flag"`` (from ``amend``/``para``) or ``"default"`` (no text, no
+        flag: a resolution).
+
+    Examples
+    --------
+    >>> from kzecon.alignment import classify_record
+    >>> classify_record("The President put to the vote the draft amendment contained in document A/C.1/L.5.")
+    ('amendment', 'text')
+    >>> classify_record("TO ADOPT PARAGRAPH 3 OF THE DRAFT RESOLUTION")
+    ('paragraph', 'text')
+    >>> classify_record(None, amend=1)
+    ('amendment', 'flag')
+    """
     text = descr.strip() if isinstance(descr, str) else ""
     if text and _SPEECH.match(text):  # meeting-record text: the object of the last "put to the vote …"
         objs = list(_OBJECT.finditer(text))
@@ -206,8 +250,35 @@ def classify_record(descr, amend=None, para=None) -> tuple[str, str]:
 
 
 def classify_records(roll_calls: pd.DataFrame) -> pd.DataFrame:
-    """``rcid``, ``record_type``, ``record_type_basis`` for every roll call (from ``descr``, with ``amend`` and
-    ``para`` where present)."""
+    """``rcid``, ``record_type``, ``record_type_basis`` of every roll call (from ``descr``, ``amend`` and ``para``).
+
+    Applies :func:`classify_record` to each row.
+
+    Parameters
+    ----------
+    roll_calls : pandas.DataFrame
+        Roll calls with ``rcid`` and, where available, ``descr``, ``amend`` and ``para`` (missing columns read as
+        empty), e.g. :func:`kzecon.data.load_un_roll_calls`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rcid``, ``record_type`` (resolution, paragraph, amendment, procedural) and ``record_type_basis`` (text,
+        flag, default), in the order of ``roll_calls``.
+
+    Raises
+    ------
+    SchemaError
+        If ``roll_calls`` has no ``rcid`` column.
+
+    Examples
+    --------
+    >>> from kzecon.alignment import classify_records
+    >>> from kzecon.data import load_un_roll_calls
+    >>> types = classify_records(load_un_roll_calls())
+    >>> types["record_type"].value_counts().to_dict()
+    {'resolution': 5082, 'paragraph': 780, 'amendment': 249, 'procedural': 92}
+    """
     require_columns(roll_calls, ["rcid"], "roll calls")
     n = len(roll_calls)
     descr = roll_calls["descr"] if "descr" in roll_calls else pd.Series([None] * n, index=roll_calls.index)
@@ -224,10 +295,41 @@ def classify_records(roll_calls: pd.DataFrame) -> pd.DataFrame:
 def resolve_duplicates(roll_calls: pd.DataFrame, rule: Duplicates = "first") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep one roll call per (``unres``, ``date``) (lowest rcid) or keep all.
 
-    Resolution symbols are compared with the ``A/RES/`` prefix of the 2016+ records read as ``R/``.
+    Resolution symbols are compared with the ``A/RES/`` prefix of the 2016+ records read as ``R/``. Roll calls
+    without a resolution symbol are always kept.
 
-    Returns the kept roll calls and a frame of removed ones (``rcid``, ``kept_rcid``, ``unres``,
-    ``date``, ``reason``). Roll calls without a resolution symbol are always kept.
+    Parameters
+    ----------
+    roll_calls : pandas.DataFrame
+        Roll calls with ``rcid``, ``unres`` and ``date`` (e.g. :func:`kzecon.data.load_un_roll_calls`).
+    rule : {"first", "keep"}, default "first"
+        ``"first"``: keep the lowest rcid of each resolution symbol and date (the vote on the resolution as a whole);
+        ``"keep"``: keep every record.
+
+    Returns
+    -------
+    kept : pandas.DataFrame
+        The roll calls kept, sorted by rcid.
+    removed : pandas.DataFrame
+        The roll calls set aside: ``rcid``, ``kept_rcid`` (the record kept in its place), ``unres``, ``date``,
+        ``reason`` (empty with ``rule="keep"``).
+
+    Raises
+    ------
+    SchemaError
+        If ``rule`` is neither ``"first"`` nor ``"keep"``.
+
+    Examples
+    --------
+    >>> from kzecon.alignment import resolve_duplicates
+    >>> from kzecon.data import load_un_roll_calls
+    >>> kept, removed = resolve_duplicates(load_un_roll_calls())
+    >>> len(kept), len(removed)
+    (5905, 298)
+    >>> removed[["rcid", "kept_rcid", "unres", "date"]].head(2)
+       rcid  kept_rcid    unres        date
+    0    15         14  R/1/435  1946-02-01
+    1    54         53  R/2/651  1947-11-06
     """
     if rule not in ("first", "keep"):
         raise SchemaError(f"duplicates must be 'first' or 'keep', got {rule!r}")
@@ -283,13 +385,69 @@ def vote_matrix(countries: Iterable[str], *, start: int | None = None, end: int 
                 votes: pd.DataFrame | None = None, roll_calls: pd.DataFrame | None = None) -> pd.DataFrame:
     """Roll calls × countries: roll-call metadata plus one ``vote_<ISO3>`` column per country.
 
-    Votes are ``"yes"``/``"abstain"``/``"no"`` or missing (did not vote). ``start``/``end`` default to the
-    years in which every country voted (their common UN membership). ``records``: ``"resolutions"`` keeps
-    votes on whole resolutions and decisions (paragraph, amendment and procedural votes set aside, listed in
-    ``attrs["set_aside"]``), ``"all"`` keeps every roll call; ``record_type`` says which each is.
-    ``votes``/``roll_calls`` default to the bundled Voeten data; pass your own frames in the same layout to
-    use a newer release (an ``issue`` column in your roll calls is kept; the bundled issue codes are added
-    only to the bundled roll calls).
+    Votes are ``"yes"``/``"abstain"``/``"no"`` or missing (did not vote). ``start``/``end`` default to the years in
+    which every country voted (their common UN membership); a ``start`` before it or an ``end`` after the data is
+    moved there with a warning. Repeated resolution records are resolved by ``duplicates`` and record types read by
+    :func:`classify_records`.
+
+    Parameters
+    ----------
+    countries : iterable of str
+        Distinct ISO-3 codes of countries that voted in the data (case and spaces do not matter).
+    start : int or None, default None
+        First year; None for the first year all ``countries`` voted.
+    end : int or None, default None
+        Last year; None for the last year all ``countries`` voted.
+    duplicates : {"first", "keep"}, default "first"
+        Repeated resolution records: keep the lowest rcid per resolution and date, or every record
+        (:func:`resolve_duplicates`); those set aside are in ``attrs["duplicates"]``.
+    records : {"resolutions", "all"}, default "resolutions"
+        ``"resolutions"`` keeps votes on whole resolutions and decisions (paragraph, amendment and procedural votes
+        set aside, listed in ``attrs["set_aside"]``); ``"all"`` keeps every roll call.
+    votes : pandas.DataFrame or None, default None
+        Votes ``rcid, country, vote`` (vote yes | abstain | no); None for the bundled Voeten data
+        (:func:`kzecon.data.load_un_votes`). Pass a newer release in the same layout.
+    roll_calls : pandas.DataFrame or None, default None
+        Roll calls ``rcid, date, unres`` (+ ``year``, ``descr``, ``amend``, ``para``, ``issue`` where available);
+        None for the bundled data (:func:`kzecon.data.load_un_roll_calls`), to which the bundled issue codes are
+        added. Your own roll calls keep their ``issue`` column (else ``issue`` is empty).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per roll call kept: its metadata (``rcid``, ``session``, ``date``, ``unres``, ``year``, ``descr``, …,
+        ``record_type``, ``record_type_basis``, ``issue``) and ``vote_<ISO3>`` for each country. ``attrs``:
+        ``duplicates``, ``set_aside``, ``records`` and ``period`` (``(start, end)`` used).
+
+    Raises
+    ------
+    UsageError
+        If ``countries`` is empty or repeats a code.
+    CountryCodeError
+        If a country has no votes in the data.
+    SchemaError
+        If ``records`` or ``duplicates`` is not one of the values above, a column is missing, a vote is not
+        yes/abstain/no, or a country has two votes in one roll call.
+    CoverageError
+        If ``start`` is after ``end``, the period has no roll calls, or ``end`` is before the countries' common
+        membership begins.
+
+    Warns
+    -----
+    DataQualityWarning
+        When ``start`` or ``end`` lies outside the countries' common membership or the data, and is moved.
+
+    Examples
+    --------
+    >>> from kzecon.alignment import vote_matrix
+    >>> m = vote_matrix(["KAZ", "CHN"], start=2019, end=2019)
+    >>> m.attrs["period"], len(m)
+    ((2019, 2019), 90)
+    >>> m[["rcid", "unres", "record_type", "vote_KAZ", "vote_CHN"]].head(3)
+       rcid         unres record_type vote_KAZ vote_CHN
+    0  9057  A/RES/74/112  resolution      yes      yes
+    1  9058    A/RES/74/7  resolution      yes      yes
+    2  9059   A/RES/74/11  resolution      yes      yes
     """
     if records not in ("resolutions", "all"):
         raise SchemaError(f"records must be 'resolutions' or 'all', got {records!r}")
@@ -360,13 +518,57 @@ def agreement(a: str, b: str, *, by: Literal["year", "period", "all"] = "year", 
               duplicates: Duplicates = "first", records: Records = "resolutions", **data) -> pd.DataFrame:
     """Vote agreement between two countries by year, by period, or over the whole span.
 
-    Returns columns ``country_a``, ``country_b``, the grouping (``year`` or ``period``), ``n``,
-    ``agreement``, ``kappa``, ``scott_pi``, ``s_score``. Groups where the two never both voted have
-    ``n = 0`` and NaN measures (listed, not dropped).
+    Only roll calls in which both voted count (see the module notes for abstentions, repeated records and record
+    types); the measures are those of :func:`agreement_scores`.
+
+    Parameters
+    ----------
+    a, b : str
+        ISO-3 codes of the two countries.
+    by : {"year", "period", "all"}, default "year"
+        Group by calendar year, by the periods of ``periods``, or over the whole span (labelled ``"start–end"``).
+    start : int or None, default None
+        First year; None for the first year both voted.
+    end : int or None, default None
+        Last year; None for the last year both voted.
+    abstain : {"half", "category", "drop"}, default "half"
+        Treatment of abstentions (:func:`agreement_scores`).
+    periods : sequence of (int, int), default ((1992, 2006), (2007, 2013), (2014, 2019))
+        First and last years of each period, for ``by="period"``; years outside every period are left out.
+    duplicates : {"first", "keep"}, default "first"
+        Repeated resolution records (:func:`vote_matrix`).
+    records : {"resolutions", "all"}, default "resolutions"
+        Which roll calls count (:func:`vote_matrix`).
+    **data
+        ``votes=`` and ``roll_calls=`` frames passed on to :func:`vote_matrix` (default: the bundled data).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``country_a``, ``country_b``, ``year`` or ``period``, ``n`` (roll calls both voted in), ``agreement``,
+        ``kappa``, ``scott_pi``, ``s_score``. Groups where the two never both voted have ``n = 0`` and NaN measures
+        (listed, not dropped).
+
+    Raises
+    ------
+    SchemaError
+        If ``by`` or ``abstain`` is not one of the values above, or as :func:`vote_matrix` raises.
+    CoverageError
+        If the two never both voted in the period, or as :func:`vote_matrix` raises.
+    UsageError, CountryCodeError
+        As :func:`vote_matrix` raises.
 
     Examples
     --------
-    >>> agreement("KAZ", "RUS", by="all", start=2010, end=2012)  # doctest: +SKIP
+    >>> from kzecon.alignment import agreement
+    >>> agreement("KAZ", "RUS", by="all", start=2010, end=2012).round(3)
+      country_a country_b     period    n  agreement  kappa  scott_pi  s_score
+    0       KAZ       RUS  2010–2012  200       0.84   0.26     0.208     0.68
+    >>> agreement("KAZ", "CHN", by="period")[["period", "n", "agreement"]].round(3)
+          period     n  agreement
+    0  1992–2006  1015      0.840
+    1  2007–2013   471      0.909
+    2  2014–2019   498      0.880
     """
     m = vote_matrix([a, b], start=start, end=end, duplicates=duplicates, records=records, **data)
     a, b = (str(c).strip().upper() for c in (a, b))
@@ -401,9 +603,50 @@ def alignment_series(country: str = "KAZ", powers: tuple[str, str] = ("CHN", "RU
                      measure: str = "agreement", **kw) -> pd.DataFrame:
     """Yearly agreement of ``country`` with each of two powers and their difference.
 
-    Columns: ``year``, ``n_<P1>``, ``<measure>_<P1>``, ``n_<P2>``, ``<measure>_<P2>``, ``alignment``
-    (= measure with P1 minus measure with P2; positive means closer to P1). The series is ready for the
-    time-series and forecast modules as a covariate.
+    The series is ready for the time-series and forecast modules as a covariate.
+
+    Parameters
+    ----------
+    country : str, default "KAZ"
+        ISO-3 of the country whose alignment is measured.
+    powers : tuple of (str, str), default ("CHN", "RUS")
+        ISO-3 codes of the two powers P1 and P2.
+    start : int or None, default 1992
+        First year (Kazakhstan joined the UN in 1992); None for the first year the country and each power
+        both voted.
+    end : int or None, default None
+        Last year; None for the last year of the data.
+    abstain : {"half", "category", "drop"}, default "half"
+        Treatment of abstentions (:func:`agreement_scores`).
+    measure : {"agreement", "kappa", "scott_pi", "s_score"}, default "agreement"
+        The measure of :func:`agreement_scores` to use.
+    **kw
+        Passed on to :func:`agreement` (``duplicates=``, ``records=``, ``votes=``, ``roll_calls=``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``n_<P1>``, ``<measure>_<P1>``, ``n_<P2>``, ``<measure>_<P2>``, ``alignment`` (measure with P1
+        minus measure with P2; positive means closer to P1). ``attrs``: ``country``, ``powers``, ``measure``,
+        ``abstain``.
+
+    Raises
+    ------
+    SchemaError
+        If ``measure`` is not one of the values above, or as :func:`agreement` raises.
+    UsageError, CountryCodeError, CoverageError
+        As :func:`agreement` raises.
+
+    Examples
+    --------
+    >>> from kzecon.alignment import alignment_series
+    >>> alignment_series(start=2015, end=2019).round(3)
+       year  n_CHN  agreement_CHN  n_RUS  agreement_RUS  alignment
+    0  2015     77          0.877     78          0.724      0.152
+    1  2016     74          0.845     75          0.727      0.118
+    2  2017     91          0.896     91          0.786      0.110
+    3  2018     92          0.864     94          0.782      0.082
+    4  2019     88          0.881     86          0.756      0.125
     """
     if measure not in ("agreement", "kappa", "scott_pi", "s_score"):
         raise SchemaError(f"measure must be agreement, kappa, scott_pi or s_score, got {measure!r}")
@@ -427,14 +670,59 @@ def divergent_votes(triad: Iterable[str] = DEFAULT_TRIAD, *, start: int | None =
                     **data) -> pd.DataFrame:
     """Roll calls on which the two powers of a triad voted differently, and whom the third sided with.
 
-    ``triad = (C, P1, P2)``: the roll calls where both P1 and P2 voted and their votes differ
-    (``strict=True``: one voted yes and the other no). ``sided_with`` is P1 or P2 when C's vote equals
-    that power's, ``"neither"`` when C voted otherwise (e.g. abstained on a yes/no split), ``"absent"``
-    when C did not vote.
+    ``triad = (C, P1, P2)``: the roll calls where both P1 and P2 voted and their votes differ (``strict=True``: one
+    voted yes and the other no). ``sided_with`` is P1 or P2 when C's vote equals that power's, ``"neither"`` when C
+    voted otherwise (e.g. abstained on a yes/no split), ``"absent"`` when C did not vote.
 
-    Returns one row per roll call: ``rcid``, ``year``, ``date``, ``session``, ``unres``, ``issue``,
-    ``importantvote``, ``short``, ``descr``, ``vote_<C>``, ``vote_<P1>``, ``vote_<P2>``, ``sided_with``.
-    ``attrs["duplicates"]`` lists repeated resolution records that were set aside.
+    Parameters
+    ----------
+    triad : iterable of three str, default ("KAZ", "CHN", "RUS")
+        ISO-3 codes of the country C and the two powers P1, P2.
+    start : int or None, default None
+        First year; None for the first year all three voted.
+    end : int or None, default None
+        Last year; None for the last year all three voted.
+    strict : bool, default False
+        Count only yes-against-no splits of the powers (not one abstaining).
+    duplicates : {"first", "keep"}, default "first"
+        Repeated resolution records (:func:`vote_matrix`).
+    records : {"resolutions", "all"}, default "resolutions"
+        Which roll calls count (:func:`vote_matrix`).
+    **data
+        ``votes=`` and ``roll_calls=`` frames passed on to :func:`vote_matrix`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per roll call, sorted by rcid: ``rcid``, ``year``, ``date``, ``session``, ``unres``,
+        ``record_type``, ``issue``, ``importantvote``, ``short``, ``descr`` (those present), ``vote_<C>``,
+        ``vote_<P1>``, ``vote_<P2>``, ``sided_with``. ``attrs``: those of :func:`vote_matrix` (``duplicates`` lists
+        the repeated records set aside) plus ``triad`` and ``strict``.
+
+    Raises
+    ------
+    UsageError
+        If ``triad`` does not have three countries, or as :func:`vote_matrix` raises.
+    CountryCodeError, SchemaError, CoverageError
+        As :func:`vote_matrix` raises.
+
+    Warns
+    -----
+    DataQualityWarning
+        When the powers never voted differently in the period (the frame is then empty).
+
+    See Also
+    --------
+    divergence_summary : Counts of ``sided_with``.
+
+    Examples
+    --------
+    >>> from kzecon.alignment import divergent_votes
+    >>> d = divergent_votes(start=2015, end=2019)
+    >>> len(d), d.attrs["triad"]
+    (103, ('KAZ', 'CHN', 'RUS'))
+    >>> d["sided_with"].value_counts().to_dict()
+    {'CHN': 69, 'neither': 22, 'RUS': 11, 'absent': 1}
     """
     codes = [str(c).strip().upper() for c in triad]
     if len(codes) != 3:
@@ -463,6 +751,33 @@ def divergence_summary(divergent: pd.DataFrame, by: str | None = None) -> pd.Dat
     """Counts of ``sided_with`` (overall, or by a column such as ``issue`` or ``period``) with shares.
 
     Every outcome of the triad appears (count 0 if it never happened), so tables line up across periods.
+
+    Parameters
+    ----------
+    divergent : pandas.DataFrame
+        Output of :func:`divergent_votes` (its ``attrs["triad"]`` names the outcomes; without it the default triad
+        KAZ, CHN, RUS is assumed).
+    by : str or None, default None
+        None for one overall count; ``"period"`` for the periods 1992–2006, 2007–2013, 2014–2019 (years outside them
+        left out); ``"issue"`` for Voeten's issue codes (a roll call with several issues counts under each, one
+        without under ``"(no issue code)"``); or any other column of ``divergent`` (e.g. ``"year"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``sided_with``, ``count``, ``share`` (of the roll calls in the group), with the ``by`` column first when
+        given; outcomes in the order P1, P2, neither, absent.
+
+    Examples
+    --------
+    >>> from kzecon.alignment import divergence_summary, divergent_votes
+    >>> d = divergent_votes(start=2015, end=2019)
+    >>> divergence_summary(d).round(3)
+      sided_with  count  share
+    0        CHN     69  0.670
+    1        RUS     11  0.107
+    2    neither     22  0.214
+    3     absent      1  0.010
     """
     triad = divergent.attrs.get("triad", DEFAULT_TRIAD)
     levels = [triad[1], triad[2], "neither", "absent"]

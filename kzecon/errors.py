@@ -15,7 +15,29 @@ MAX_MESSAGE = 400
 
 
 def plain(message: str, limit: int = MAX_MESSAGE) -> str:
-    """A message as a user reads it: numpy scalar reprs shown as plain numbers, cut to ``limit`` characters."""
+    """A message as a user reads it: numpy scalar reprs shown as plain numbers, cut to ``limit`` characters.
+
+    Parameters
+    ----------
+    message : str
+        The message (anything: it is turned into text with ``str``).
+    limit : int, default 400
+        Longest message returned (:data:`MAX_MESSAGE`); a longer one is cut and ends in ``" …"``.
+
+    Returns
+    -------
+    str
+        ``np.float64(0.215)`` written as ``0.215``, ``np.int64(3)`` as ``3``, and so on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.errors import plain
+    >>> plain(f"share {np.float64(0.215)!r} in {np.int64(2023)!r}")
+    'share 0.215 in 2023'
+    >>> plain("x" * 50, limit=20)
+    'xxxxxxxxxxxxxxxxxx …'
+    """
     msg = _NUMPY_REPR.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), str(message))
     return msg if len(msg) <= limit else msg[: limit - 2].rstrip() + " …"
 
@@ -81,8 +103,23 @@ class ConvergenceError(EstimationError):
 
 
 class SpecificationError(EstimationError):
-    """A model specification that cannot be estimated (collinear, absorbed, too short). ``terms``: the regressors
-    at fault, when the fault is theirs (absorbed by the fixed effects or collinear)."""
+    """A model specification that cannot be estimated (collinear, absorbed, too short).
+
+    Parameters
+    ----------
+    message : str, default ""
+        What is wrong, naming the terms and the data.
+    terms : tuple of str, default ()
+        The regressors at fault, when the fault is theirs (absorbed by the fixed effects or collinear); empty
+        otherwise. Kept as the ``terms`` attribute, so a caller can drop them and estimate again.
+
+    Examples
+    --------
+    >>> from kzecon.errors import EstimationError, SpecificationError
+    >>> err = SpecificationError("rta is absorbed by the pair fixed effects", terms=("rta",))
+    >>> err.terms, err.exit_code, isinstance(err, EstimationError)
+    (('rta',), 5, True)
+    """
 
     def __init__(self, message: str = "", *, terms: tuple[str, ...] = ()):
         super().__init__(message)

@@ -14,7 +14,60 @@ _AGTPA_CITE = ("Yotov, Piermartini, Monteiro & Larch (2016), An Advanced Guide t
 
 @dataclass(frozen=True)
 class DatasetInfo:
-    """Description of one bundled dataset (``kzecon data describe NAME`` prints it)."""
+    """Description of one bundled dataset (``kzecon data describe NAME`` prints it).
+
+    Returned by :func:`kzecon.data.describe`; ``str(info)`` is the multi-line description the CLI prints. The text
+    summarises ``data/PROVENANCE.md``; ``file``, ``rows``, ``sha256`` and ``raw_source`` come from the bundled
+    manifest.
+
+    Attributes
+    ----------
+    name : str
+        The dataset's name, as :func:`kzecon.data.list_datasets` lists it (e.g. ``"trade_wits"``).
+    title : str
+        One-line description.
+    source : str
+        Who published the data and how it reached kzecon (agency, series, package and version).
+    units : str
+        Units of the value columns (e.g. ``"value_usd in current US dollars; …"``).
+    coverage : str
+        Years, countries and partners covered.
+    side : str, default "n/a"
+        Side of reporting: ``reported`` (the reporter's own declarations), ``mirror`` (partners' reports), ``mixed``
+        or ``both``, with details; ``"n/a"`` where the data are not bilateral trade.
+    caveats : tuple of str, default ()
+        Known defects of the source (undercounts, incomplete years, recodings) a user should know before using it.
+    file : str, default ""
+        The bundled file's name in ``kzecon/data/bundled/``.
+    rows : int, default 0
+        Number of rows of the bundled file.
+    sha256 : str, default ""
+        SHA-256 of the bundled file, checked at every read (:func:`kzecon.data.verified_path`).
+    raw_source : str, default ""
+        Name of the raw download the build read, in the project's shared raw-data folder (``../shared/data/raw/``
+        in a checkout of the repository, where ``data/build/build_all.py`` runs; not part of an installed package).
+    extra : dict, default {}
+        Further manifest entries of the build (e.g. ``na_dropped``: cells the source left missing).
+
+    See Also
+    --------
+    kzecon.data.describe : Returns it.
+
+    Examples
+    --------
+    >>> from kzecon.data import describe
+    >>> info = describe("brent_annual")
+    >>> info.units, info.rows
+    ('USD per barrel, nominal', 39)
+    >>> print(info)
+    brent_annual: Brent crude spot price, annual average
+      source:   U.S. EIA series RBRTE (via datahub.io)
+      units:    USD per barrel, nominal
+      coverage: 1987–2025 (1987 partial year)
+      side:     n/a
+      file:     brent_annual.csv (39 rows, sha256 f2107cd21da43397…)
+      raw:      ...
+    """
 
     name: str
     title: str

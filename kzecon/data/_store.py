@@ -25,19 +25,91 @@ def manifest() -> dict:
 
 
 def read_reference(name: str, **read_csv_kwargs) -> pd.DataFrame:
-    """A typed reference table shipped in ``kzecon/data/reference/`` (lines starting with ``#`` are comments)."""
+    """A typed reference table shipped in ``kzecon/data/reference/`` (lines starting with ``#`` are comments).
+
+    Reference tables are kzecon's own sourced tables (partner groups, policy membership, the HS-2 sector map,
+    published estimates for replication checks), not hashed datasets: they have no manifest entry.
+
+    Parameters
+    ----------
+    name : str
+        File name in ``kzecon/data/reference/``, with its extension (e.g. ``"partner_groups.csv"``,
+        ``"policy_membership.csv"``, ``"hs2_sectors.csv"``).
+    **read_csv_kwargs
+        Passed on to :func:`pandas.read_csv` (e.g. ``dtype={"chapter": str}``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, comment lines left out.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no reference file of that name (a Python error, not a kzecon one).
+
+    Examples
+    --------
+    >>> from kzecon.data import read_reference
+    >>> read_reference("partner_groups.csv").columns.tolist()
+    ['group', 'iso3', 'from_year', 'to_year', 'source']
+    """
     path = resources.files("kzecon.data") / "reference" / name
     with path.open("r", encoding="utf-8") as fh:
         return pd.read_csv(fh, comment="#", **read_csv_kwargs)
 
 
 def list_datasets() -> list[str]:
-    """Names of the bundled datasets, sorted."""
+    """Names of the bundled datasets, sorted.
+
+    Returns
+    -------
+    list of str
+        Every name the manifest lists: the names :func:`load` and :func:`describe` take.
+
+    See Also
+    --------
+    describe : Source, units, coverage and caveats of one.
+
+    Examples
+    --------
+    >>> from kzecon.data import list_datasets
+    >>> names = list_datasets()
+    >>> len(names)
+    26
+    >>> names[:4]
+    ['bns_summary', 'brent_annual', 'brent_monthly', 'cepii_dist']
+    """
     return sorted(manifest())
 
 
 def describe(name: str) -> DatasetInfo:
-    """Source, units, coverage, side, caveats, file and hash of a bundled dataset."""
+    """Source, units, coverage, side, caveats, file and hash of a bundled dataset.
+
+    Parameters
+    ----------
+    name : str
+        A bundled dataset's name, one of :func:`list_datasets`.
+
+    Returns
+    -------
+    DatasetInfo
+        Its description; ``print()`` it for the text ``kzecon data describe NAME`` shows.
+
+    Raises
+    ------
+    CoverageError
+        If no bundled dataset has that name (the message lists the known ones).
+
+    Examples
+    --------
+    >>> from kzecon.data import describe
+    >>> info = describe("trade_wits")
+    >>> info.side
+    "reported (Kazakhstan's own declarations)"
+    >>> info.caveats[0]
+    '2010 Russia/Belarus undercount (EAEU customs union: Russia 10.4% is an artefact)'
+    """
     m = manifest()
     if name not in m:
         raise CoverageError(f"no bundled dataset named {name!r}; known: {', '.join(sorted(m))}")
@@ -53,7 +125,31 @@ def describe(name: str) -> DatasetInfo:
 
 
 def verified_path(name: str) -> Path:
-    """The path of a bundled dataset's file, its SHA-256 checked against the manifest now (not cached)."""
+    """The path of a bundled dataset's file, its SHA-256 checked against the manifest now (not cached).
+
+    Parameters
+    ----------
+    name : str
+        A bundled dataset's name, one of :func:`list_datasets`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file inside the installed package (``kzecon/data/bundled/``), safe to read: its hash matches.
+
+    Raises
+    ------
+    CoverageError
+        If no bundled dataset has that name.
+    IntegrityError
+        If the file's SHA-256 differs from the manifest (rebuild the data or reinstall kzecon).
+
+    Examples
+    --------
+    >>> from kzecon.data import verified_path
+    >>> verified_path("brent_annual").name
+    'brent_annual.csv'
+    """
     _verified.cache_clear()
     return _verified(name)
 
@@ -62,7 +158,22 @@ _READ: set[str] = set()
 
 
 def datasets_read() -> frozenset[str]:
-    """Names of the bundled datasets this process has read (:func:`read_bundled`) so far."""
+    """Names of the bundled datasets this process has read (:func:`read_bundled`) so far.
+
+    The reports use it to cite exactly the data a result came from.
+
+    Returns
+    -------
+    frozenset of str
+        Dataset names, as :func:`list_datasets` gives them.
+
+    Examples
+    --------
+    >>> from kzecon.data import datasets_read, load_oil
+    >>> _ = load_oil()
+    >>> "brent_annual" in datasets_read()
+    True
+    """
     return frozenset(_READ)
 
 

@@ -71,12 +71,47 @@ def _iso3_set() -> frozenset[str]:
 
 
 def is_aggregate(code: str) -> bool:
-    """Whether a code stands for a group of economies (WLD, EU27, the World Bank's EUU, HIC …), not one economy."""
+    """Whether a code stands for a group of economies (WLD, EU27, the World Bank's EUU, HIC …), not one economy.
+
+    Parameters
+    ----------
+    code : str
+        A country or aggregate code; compared stripped and in upper case.
+
+    Returns
+    -------
+    bool
+        True for the world, the EU and the World Bank's regional, income and lending groups (:data:`AGGREGATES`).
+
+    Examples
+    --------
+    >>> from kzecon.data.countries import is_aggregate
+    >>> is_aggregate("WLD"), is_aggregate("eu27"), is_aggregate("KAZ")
+    (True, True, False)
+    """
     return str(code).strip().upper() in AGGREGATES
 
 
 def is_known_iso3(code: str) -> bool:
-    """Whether ``code`` is a current ISO 3166-1 alpha-3 code or one of kzecon's sourced extra codes."""
+    """Whether ``code`` is a current ISO 3166-1 alpha-3 code or one of kzecon's sourced extra codes.
+
+    Parameters
+    ----------
+    code : str
+        The code to check, exactly as given (case and spaces matter: ``"kaz"`` is not known). The extra codes
+        (:data:`EXTRA_CODES`) are former states (SUN, CSK, YUG, …), BLX, XKX, a few WITS partner codes and the
+        aggregates WLD, EU27, EU28.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from kzecon.data.countries import is_known_iso3
+    >>> is_known_iso3("KAZ"), is_known_iso3("SUN"), is_known_iso3("kaz"), is_known_iso3("ROM")
+    (True, True, False, False)
+    """
     return isinstance(code, str) and code in _iso3_set()
 
 
@@ -98,14 +133,40 @@ def to_iso3(values: Iterable, *, origin: str = "auto", column: str = "country") 
 
     Parameters
     ----------
-    values : iterable of names or codes
-    origin : 'auto', 'iso3', 'iso2', 'name', 'cow', 'imf', 'un' or 'wb'
-    column : the column the values came from (named in the error message)
+    values : iterable
+        Country names or codes of one system (strings; numbers for ``cow``, ``imf``, ``un``).
+    origin : {"auto", "iso3", "iso2", "name", "cow", "imf", "un", "wb"}, default "auto"
+        The code system of ``values``: ISO alpha-3 or alpha-2, English names (as countrycode's regular
+        expressions match them), Correlates of War, IMF or UN numeric codes, World Bank codes. ``"auto"`` tells
+        upper-case 3/4-letter codes (iso3), 2-letter codes (iso2) and other text (name) apart; numeric codes must be
+        named.
+    column : str, default "country"
+        The column the values came from, named in error messages.
+
+    Returns
+    -------
+    list of str
+        The ISO-3 code of each value, in order. Former states and kzecon's extra codes (SUN, CSK, WLD, …) are kept.
+
+    Raises
+    ------
+    CountryCodeError
+        If ``origin`` is unknown, ``"auto"`` cannot tell the system (numeric codes), numeric codes are not numbers,
+        or any value has no ISO-3 code (the message lists up to eight of them).
+
+    See Also
+    --------
+    normalise_codes : Tidy codes that are already ISO-3.
 
     Examples
     --------
+    >>> from kzecon.data import to_iso3
     >>> to_iso3(["Kazakhstan", "Russian Federation"], origin="name")
     ['KAZ', 'RUS']
+    >>> to_iso3(["KZ", "CN"])
+    ['KAZ', 'CHN']
+    >>> to_iso3([705, 710], origin="cow")
+    ['KAZ', 'CHN']
     """
     values = list(values)
     if origin == "auto":
@@ -141,9 +202,32 @@ def to_iso3(values: Iterable, *, origin: str = "auto", column: str = "country") 
 def normalise_codes(values: pd.Series, column: str = "country") -> tuple[pd.Series, dict[str, str], list[str]]:
     """Upper-case and strip ISO-3 codes and map ISO 3166-3 former codes to their successors (``ROM`` → ``ROU``).
 
-    Returns (codes, {former: current} applied, codes that are still not ISO-3). Callers decide whether unknown
-    codes are an error (partner groups depend on them) or the user's own labels kept with a warning (fixed-effect
-    identifiers in a gravity panel).
+    Callers decide whether the codes that remain unknown are an error (partner groups depend on them) or the user's
+    own labels kept with a warning (fixed-effect identifiers in a gravity panel).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Country codes (missing values stay missing).
+    column : str, default "country"
+        The column the values came from (kept for messages of callers; not used in the result).
+
+    Returns
+    -------
+    codes : pandas.Series
+        The codes, stripped and upper-cased, former codes replaced (object dtype, same index).
+    mapped : dict of str to str
+        ``{former: current}`` replacements applied (:data:`FORMER_ISO3`).
+    unknown : list of str
+        Codes that are still not ISO-3 nor kzecon's extra codes, sorted.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.data.countries import normalise_codes
+    >>> codes, mapped, unknown = normalise_codes(pd.Series([" kaz", "ROM", "XYZ"]))
+    >>> codes.tolist(), mapped, unknown
+    (['KAZ', 'ROU', 'XYZ'], {'ROM': 'ROU'}, ['XYZ'])
     """
     s = values.astype("string").str.strip().str.upper()
     uniq = [u for u in s.dropna().unique()]

@@ -23,7 +23,24 @@ COMTRADE_HS2_META_FILE = "comtrade_hs2.json"
 
 
 def user_data_dir() -> Path:
-    """The user data folder: ``$KZECON_DATA_DIR`` or ``~/.local/share/kzecon``."""
+    """The user data folder: ``$KZECON_DATA_DIR`` or ``~/.local/share/kzecon``.
+
+    Where ``kzecon data update`` stores its downloads and the loaders look for them. The folder need not exist.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$KZECON_DATA_DIR`` if that environment variable is set, else ``~/.local/share/kzecon``.
+
+    Examples
+    --------
+    >>> from kzecon.data import user_data_dir
+    >>> import os
+    >>> from pathlib import Path
+    >>> default = Path.home() / ".local" / "share" / "kzecon"
+    >>> user_data_dir() == Path(os.environ.get("KZECON_DATA_DIR", default))
+    True
+    """
     env = os.environ.get("KZECON_DATA_DIR")
     return Path(env) if env else Path.home() / ".local" / "share" / "kzecon"
 

@@ -152,10 +152,60 @@ def _iso3_any(values, column) -> list[str]:
 
 
 def read_imf(path, *, include_fob_imports: bool = False) -> pd.DataFrame:
-    """IMF DOTS bulk CSV or IMTS SDMX-CSV → tidy trade (reported by the ``COUNTRY``).
+    r"""IMF DOTS bulk CSV or IMTS SDMX-CSV → tidy trade, as reported by the ``COUNTRY``.
 
-    Imports are CIF unless ``include_fob_imports``; exports FOB.  Values in US dollars (a
-    ``SCALE``/``UNIT_MULT`` column, where present, is applied as a power of ten).
+    Two layouts are read: the IMTS SDMX-CSV (long: ``COUNTRY``, ``INDICATOR``, ``COUNTERPART_COUNTRY``,
+    ``TIME_PERIOD``, ``OBS_VALUE``, optional ``FREQUENCY`` — annual rows kept — and ``SCALE``/``UNIT_MULT``, applied
+    as a power of ten) and the legacy DOTS bulk CSV (wide: ``Country Code``, ``Indicator Code``, ``Counterpart
+    Country Code``, one column per year). Indicators: ``XG_FOB_USD``/``TXG_FOB_USD`` (exports, FOB),
+    ``MG_CIF_USD``/``TMG_CIF_USD`` (imports, CIF), ``MG_FOB_USD``/``TMG_FOB_USD`` (imports, FOB). Rows with the World
+    as counterpart (G001, 1, 001, W00, WLD) are totals, not partners: left out with a warning. Country codes may be
+    IMF numeric codes, ISO-3 codes or names.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file (gzip allowed).
+    include_fob_imports : bool, default False
+        Also keep the FOB-valued import rows (``flow = "import"`` like the CIF rows, so a file holding both then has
+        two import figures per partner-year); by default imports are CIF only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reporter``, ``partner`` (ISO-3), ``year``, ``flow`` (export | import), ``value_usd`` (US dollars),
+        ``source`` (``imf``), ``reporter_side`` (``reported``).
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing, a folder, too large for memory, Excel, binary, not UTF-8/UTF-16 text, empty or not
+        a well-formed CSV.
+    SchemaError
+        If required columns are missing, the DOTS file has no year columns, an ``INDICATOR`` code is unknown, years
+        are not whole years, or values are not finite non-negative numbers.
+    CountryCodeError
+        If a country code or name has no ISO-3 code.
+
+    Warns
+    -----
+    DataQualityWarning
+        When World-counterpart rows are left out.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kzecon.data import read_imf
+    >>> path = Path(tempfile.mkdtemp()) / "imts.csv"
+    >>> _ = path.write_text("COUNTRY,INDICATOR,COUNTERPART_COUNTRY,FREQUENCY,TIME_PERIOD,OBS_VALUE\n"
+    ...                     "KAZ,XG_FOB_USD,CHN,A,2023,15.2e9\n"
+    ...                     "KAZ,MG_CIF_USD,CHN,A,2023,13.1e9\n"
+    ...                     "KAZ,XG_FOB_USD,G001,A,2023,78.7e9\n")
+    >>> read_imf(path)
+      reporter partner  year    flow     value_usd source reporter_side
+    0      KAZ     CHN  2023  export  1.520000e+10    imf      reported
+    1      KAZ     CHN  2023  import  1.310000e+10    imf      reported
     """
     df = _read_csv_text(_read_text(path), path)
     if "OBS_VALUE" in df.columns:
@@ -222,10 +272,61 @@ _CT_FLOWS = {"export": "export", "import": "import", "x": "export", "m": "import
 
 
 def read_comtrade(path, *, keep_world: bool = False) -> pd.DataFrame:
-    """UN Comtrade CSV (classic or Comtrade Plus) → tidy trade with ``cmd_code``.
+    r"""UN Comtrade CSV (classic or Comtrade Plus) → tidy trade with ``cmd_code``.
 
-    Re-exports/re-imports are left out and counted in ``attrs['dropped']``; partner 'World'
-    (W00 / WLD / code 0) rows are left out unless ``keep_world``.
+    Both column sets are read: classic (``Year``, ``Reporter ISO``, ``Partner ISO``, ``Trade Flow``, ``Trade Value
+    (US$)``, ``Commodity Code``) and Comtrade Plus (``refYear``, ``reporterISO``, ``partnerISO``, ``flowCode``,
+    ``primaryValue``, ``cmdCode``). Re-exports and re-imports are left out; both they and the World rows left out
+    are counted in ``attrs['dropped']`` and named in one warning.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file (gzip allowed).
+    keep_world : bool, default False
+        Keep the rows whose partner is the World (W00 / WLD, written ``WLD``); by default they are left out, since
+        they are totals, not partners.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reporter``, ``partner`` (ISO-3), ``year``, ``flow`` (export | import), ``value_usd`` (US dollars), ``source``
+        (``comtrade``), ``reporter_side`` (``reported``) and ``cmd_code`` (the commodity code as text, where the file
+        has one; map HS chapters to sectors with :func:`kzecon.data.map_hs2`).
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing, unreadable or not CSV text (as :func:`read_imf`).
+    SchemaError
+        If required columns are missing, a trade flow is unknown, years are not whole years, or values are not finite
+        non-negative numbers.
+    CountryCodeError
+        If a reporter or partner code is not ISO-3.
+
+    Warns
+    -----
+    DataQualityWarning
+        When rows are left out (re-exports, re-imports, World).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kzecon.data import read_comtrade
+    >>> path = Path(tempfile.mkdtemp()) / "comtrade.csv"
+    >>> _ = path.write_text("refYear,reporterISO,partnerISO,flowCode,cmdCode,primaryValue\n"
+    ...                     "2023,KAZ,CHN,X,26,2.1e9\n"
+    ...                     "2023,KAZ,CHN,X,27,4.0e9\n"
+    ...                     "2023,KAZ,W00,X,TOTAL,7.8e10\n"
+    ...                     "2023,KAZ,CHN,RX,27,1e6\n")
+    >>> ct = read_comtrade(path)
+    >>> ct
+      reporter partner  year    flow     value_usd    source reporter_side cmd_code
+    0      KAZ     CHN  2023  export  2.100000e+09  comtrade      reported       26
+    1      KAZ     CHN  2023  export  4.000000e+09  comtrade      reported       27
+    >>> ct.attrs["dropped"]
+    {'re-exports/re-imports': 1, 'partner World': 1}
     """
     df = _read_csv_text(_read_text(path), path)
     cols = _CT_PLUS if "primaryValue" in df.columns else _CT_CLASSIC
@@ -277,15 +378,64 @@ _GRAVITY_LAYOUTS = {
 
 
 def read_gravity_csv(path, *, flow_column: str | None = None, sum_industries: bool = True) -> pd.DataFrame:
-    """CEPII Gravity, USITC ITPD-E / DGD, or canonical gravity CSV (gzip allowed) → exporter, importer, year, flow
-    and **every other column of the file** (numbers parsed), for formulas that name them.
+    r"""CEPII Gravity, USITC ITPD-E / DGD, or canonical gravity CSV → exporter, importer, year, flow and other columns.
 
-    ITPD-E rows (one per industry) are summed over industries per pair-year unless ``sum_industries=False``;
-    ``attrs['layout']`` names the detected layout. For CEPII Gravity the flow is the first non-empty of
-    ``tradeflow_baci`` (thousand USD), … unless ``flow_column`` is given. Country codes are upper-cased, ISO 3166-3
-    former codes mapped to their successors (ROM → ROU, ZAR → COD, TMP → TLS; ``attrs['recoded']``), and codes
-    that are not ISO-3 (BLX, KN1, …: real datasets carry them) kept as they are, listed in one warning and in
-    ``attrs['non_iso3']``.
+    The layout is detected from the columns (``attrs['layout']``): CEPII Gravity (``iso3_o``/``iso3_d`` with
+    ``tradeflow_*``), USITC DGD (``iso3_o``/``iso3_d`` without flows), USITC ITPD-E (``exporter_iso3``/
+    ``importer_iso3``, one row per industry) or canonical (``exporter``/``importer``). Covariates are renamed to
+    kzecon's ``dist``, ``contig``, ``lang``, ``colony``, ``rta`` where the layout has them; every other column of the
+    file is kept (numbers parsed), for formulas that name it. Country codes are upper-cased, ISO 3166-3 former codes
+    mapped to their successors (ROM → ROU, ZAR → COD, TMP → TLS; ``attrs['recoded']``), and codes that are not ISO-3
+    (BLX, KN1, …: real datasets carry them) kept as they are, listed in one warning and in ``attrs['non_iso3']``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file (gzip allowed).
+    flow_column : str or None, default None
+        The column holding the trade flow. None: the layout's default, for CEPII Gravity the first non-empty of
+        ``tradeflow_baci`` (thousand USD), ``tradeflow_comtrade_o``, ``tradeflow_imf_o``, ``tradeflow_comtrade_d``;
+        ``trade`` for ITPD-E; ``flow`` or ``trade`` for a canonical file; none for DGD (no ``flow`` column then).
+    sum_industries : bool, default True
+        For ITPD-E, sum the industry rows per exporter-importer-year (only ``flow`` is kept then); False keeps one
+        row per industry. Other layouts are not affected.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``exporter``, ``importer``, ``year``, ``flow`` and the covariates, in the file's units; ``attrs``:
+        ``layout``, ``flow_column`` and, where they apply, ``recoded`` and ``non_iso3``. Validate the panel (and
+        refuse aggregates) with :func:`kzecon.data.validate_gravity`.
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing, unreadable or not CSV text.
+    SchemaError
+        If the file is a trade file (reporter/partner) or no known layout, has no rows, no flow column, missing
+        country codes, years that are not whole years, or non-numeric flows or covariates.
+
+    Warns
+    -----
+    DataQualityWarning
+        When country codes are recoded or kept although not ISO-3.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kzecon.data import read_gravity_csv
+    >>> path = Path(tempfile.mkdtemp()) / "gravity.csv"
+    >>> _ = path.write_text("iso3_o,iso3_d,year,tradeflow_baci,dist,contig,comlang_off,col_dep_ever,fta_wto,gdp_o\n"
+    ...                     "KAZ,CHN,2019,9800,3277,1,0,0,0,181.7\n"
+    ...                     "ROM,KAZ,2019,150,4100,0,0,0,0,250.1\n")
+    >>> g = read_gravity_csv(path)
+    >>> g
+      exporter importer  year    flow  dist  contig  lang  colony  rta  gdp_o
+    0      KAZ      CHN  2019  9800.0  3277       1     0       0    0  181.7
+    1      ROU      KAZ  2019   150.0  4100       0     0       0    0  250.1
+    >>> g.attrs["layout"], g.attrs["recoded"]
+    ('cepii', {'ROM': 'ROU'})
     """
     df = _read_csv_text(_read_text(path), path)
     if {"iso3_o", "iso3_d"} <= set(df.columns):
@@ -368,10 +518,42 @@ def _to_number(col: pd.Series, name: str) -> pd.Series:
 
 
 def read_wdi(path) -> pd.DataFrame:
-    """World Bank WDI CSV → ``iso3, country, indicator, year, value`` (long).
+    r"""World Bank WDI CSV → ``iso3, country, indicator, year, value`` (long).
 
-    Accepts the bulk download (metadata lines, then ``Country Name, Country Code, Indicator Name,
-    Indicator Code, 1960, …``) and the long ``Country Name, Country Code, Year, Value`` layout.
+    Accepts the bulk download (metadata lines, then ``Country Name, Country Code, Indicator Name, Indicator Code,
+    1960, …``) and the long ``Country Name, Country Code, Year, Value`` layout. Empty cells are left out.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file (gzip allowed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3`` (as the file writes it: World Bank aggregates such as WLD included), ``country``, ``indicator``
+        (the indicator code; empty for the long layout), ``year``, ``value`` (float; may be negative).
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing, unreadable or not CSV text.
+    SchemaError
+        If required columns or the year columns are missing, years are not whole years, or values are not numbers.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kzecon.data import read_wdi
+    >>> path = Path(tempfile.mkdtemp()) / "wdi.csv"
+    >>> _ = path.write_text('"Data Source","World Development Indicators",\n\n'
+    ...                     '"Country Name","Country Code","Indicator Name","Indicator Code","2022","2023",\n'
+    ...                     '"Kazakhstan","KAZ","GDP (current US$)","NY.GDP.MKTP.CD","225496000000","261421000000",\n')
+    >>> read_wdi(path)
+      iso3     country       indicator  year         value
+    0  KAZ  Kazakhstan  NY.GDP.MKTP.CD  2022  2.254960e+11
+    1  KAZ  Kazakhstan  NY.GDP.MKTP.CD  2023  2.614210e+11
     """
     text = _read_text(path)
     skip = 0
@@ -409,7 +591,43 @@ _DTA_RENAMES = {"trade": "flow", "cntg": "contig", "clny": "colony", "dist": "di
 
 
 def read_dta(path) -> pd.DataFrame:
-    """Stata .dta of gravity or trade data; names lower-cased and mapped to kzecon's."""
+    """Stata .dta of gravity or trade data; names lower-cased and mapped to kzecon's.
+
+    Renamed: ``exp`` → ``exporter``, ``imp`` → ``importer``, ``time`` → ``year``, ``trade`` → ``flow``, ``cntg`` →
+    ``contig``, ``clny`` → ``colony`` (the names of the Advanced Guide's files). Years are checked; float32 columns
+    become float64. Nothing else is validated: pass the result to :func:`kzecon.data.validate_gravity` or
+    :func:`kzecon.data.validate_trade`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The .dta file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The file's table with kzecon's column names.
+
+    Raises
+    ------
+    DataFileError
+        If the file does not exist or is not a readable Stata file.
+    SchemaError
+        If a ``year`` column holds values that are not whole years.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from kzecon.data import read_dta
+    >>> path = Path(tempfile.mkdtemp()) / "gravity.dta"
+    >>> frame = pd.DataFrame({"exp": ["KAZ"], "imp": ["CHN"], "time": [2019], "trade": [9800.0]})
+    >>> frame.to_stata(path, write_index=False)
+    >>> read_dta(path)
+      exporter importer  year    flow
+    0      KAZ      CHN  2019  9800.0
+    """
     path = Path(path)
     if not path.exists():
         raise DataFileError(f"file not found: {path}")
@@ -431,8 +649,44 @@ def read_dta(path) -> pd.DataFrame:
 
 
 def read_table(path, *, comment: str | None = "#") -> pd.DataFrame:
-    """A plain CSV table (text columns as strings), after every check the format readers make: exists, not a
-    folder, not Excel, not binary, UTF-8 / UTF-16 / gzip, one delimiter; lines starting with ``comment`` skipped."""
+    r"""A plain CSV table (text columns as strings), after every check the format readers make.
+
+    Checks: the file exists, is not a folder, not Excel, not binary; text in UTF-8, UTF-16 (with byte-order mark) or
+    gzip-compressed; the delimiter (comma, semicolon, tab or bar) detected; lines starting with ``comment`` skipped.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+    comment : str or None, default "#"
+        Lines whose first non-blank characters are this string are skipped; None keeps every line.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every column as text (``str``; empty cells missing), column names stripped. Parse numbers yourself, or use
+        :func:`read_any` for kzecon's canonical layouts.
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing, a folder, too large for memory, Excel, binary, not UTF-8/UTF-16 text, empty, not a
+        well-formed CSV, or has a single column (wrong delimiter).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kzecon.data import read_table
+    >>> path = Path(tempfile.mkdtemp()) / "notes.csv"
+    >>> _ = path.write_text("# my notes\nreporter;partner;year\nKAZ;CHN;2023\n")
+    >>> t = read_table(path)
+    >>> t
+      reporter partner  year
+    0      KAZ     CHN  2023
+    >>> t["year"].tolist()
+    ['2023']
+    """
     return _read_csv_text(_read_text(path), path, comment=comment)
 
 
@@ -441,10 +695,49 @@ PRICE_COLUMNS = ("brent", "price_usd_per_bbl", "price", "value", "usd_per_bbl")
 
 
 def read_price_history(path, what: str = "Brent price history") -> pd.Series:
-    """A price history file (USD a barrel by year): a ``year`` column and one price column — ``brent``,
-    ``price_usd_per_bbl`` (the bundled layout), ``price`` or ``value``, in any case, or the file's only other
-    column — checked as every year-series is (whole years once, finite positive prices; errors name the year).
-    Returned as a Series indexed by year."""
+    r"""A price history file (USD a barrel by year), checked, as a Series indexed by year.
+
+    The file holds a ``year`` column and one price column: ``brent``, ``price_usd_per_bbl`` (the bundled layout),
+    ``price``, ``value`` or ``usd_per_bbl``, in any case, or the file's only other column. It is checked as every
+    year-series is (:func:`kzecon.data.validate.year_series`): whole years, each once, finite positive prices;
+    errors name the year. Lines starting with ``#`` are comments.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+    what : str, default "Brent price history"
+        What the file is, named in error messages.
+
+    Returns
+    -------
+    pandas.Series
+        Prices (float) named ``brent``, indexed by ``year`` (int), sorted; in the file's unit (no upper bound is
+        checked, so USD and cents both pass: keep one unit throughout).
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing, unreadable or not CSV text.
+    SchemaError
+        If there is no ``year`` column, the price column cannot be told, a year is repeated or not a whole year, or a
+        price is not a finite positive number.
+    CoverageError
+        If the file has no rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kzecon.data import read_price_history
+    >>> path = Path(tempfile.mkdtemp()) / "brent.csv"
+    >>> _ = path.write_text("year,brent\n2024,80.5\n2025,69.1\n")
+    >>> read_price_history(path)
+    year
+    2024    80.5
+    2025    69.1
+    Name: brent, dtype: float64
+    """
     from .validate import year_series
 
     t = read_table(path)
@@ -463,10 +756,45 @@ def read_price_history(path, what: str = "Brent price history") -> pd.Series:
 
 
 def read_any(path) -> pd.DataFrame:
-    """Read a user's file in any supported format; ``attrs['format']`` says which was detected.
+    r"""Read a user's file in any supported format; ``attrs['format']`` says which was detected.
 
-    Canonical CSVs (``reporter, partner, year, flow, value_usd``; ``year, share``; ``year, partner,
-    share``; ``exporter, importer, year, flow``) are returned as they are (numbers parsed).
+    Detection, in order: ``.dta`` → :func:`read_dta` (``stata``); IMF columns → :func:`read_imf` (``imf``); UN
+    Comtrade columns → :func:`read_comtrade` (``comtrade``); WDI columns → :func:`read_wdi` (``wdi``); CEPII/USITC
+    columns → :func:`read_gravity_csv` (``gravity``); else kzecon's canonical CSVs, returned as they are with
+    numbers parsed: ``reporter, partner, year, flow, value_usd`` (``trade``), ``exporter, importer, year, flow``
+    (``gravity``), ``year, share`` or ``year, partner, share`` (``shares``), ``year, brent`` (``scenario``).
+    Unlike :func:`read_table`, no comment lines are skipped.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file (CSV, gzip-compressed CSV or Stata .dta).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As the reader chosen returns it, with ``attrs['format']``.
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing, unreadable, an Excel file, or not CSV text.
+    SchemaError
+        If the layout is not recognised (the message lists the columns found), or as the reader chosen raises
+        (non-numeric values, years that are not whole years, …).
+    CountryCodeError
+        As :func:`read_imf` and :func:`read_comtrade` raise it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kzecon.data import read_any
+    >>> path = Path(tempfile.mkdtemp()) / "trade.csv"
+    >>> _ = path.write_text("reporter,partner,year,flow,value_usd\nKAZ,CHN,2023,export,15.2e9\n")
+    >>> t = read_any(path)
+    >>> t.attrs["format"], t["value_usd"].item()
+    ('trade', 15200000000.0)
     """
     p = Path(path)
     if p.suffix.lower() == ".dta":

@@ -20,17 +20,91 @@ HS_CHAPTERS = tuple(f"{c:02d}" for c in range(1, 100) if c != 77)  # chapter 77 
 
 # --------------------------------------------------------------------------------------------------------
 def load_hs2_sectors() -> pd.DataFrame:
-    """kzecon's HS 2-digit chapter → sector table (``chapter`` as two-digit text, ``sector``)."""
+    """kzecon's HS 2-digit chapter → sector table (``chapter`` as two-digit text, ``sector``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        98 rows (chapters 01–99 without the reserved 77): ``chapter`` (``"01"`` … ``"99"``) and ``sector``, one of
+        fuels, metals, chemicals, agriculture, machinery, vehicles, textiles, plastics_rubber, wood_paper,
+        stone_ceramics, other — the sectors of the bundled Kazakhstan–China sector data
+        (:func:`kzecon.data.load_products`).
+
+    See Also
+    --------
+    map_hs2 : Aggregates HS-coded trade with it.
+
+    Examples
+    --------
+    >>> from kzecon.data import load_hs2_sectors
+    >>> hs = load_hs2_sectors()
+    >>> hs.shape
+    (98, 2)
+    >>> hs[hs["chapter"].isin(["26", "27", "74"])].to_dict("records")
+    [{'chapter': '26', 'sector': 'metals'}, {'chapter': '27', 'sector': 'fuels'}, {'chapter': '74', 'sector': 'metals'}]
+    """
     return read_reference("hs2_sectors.csv", dtype={"chapter": str})
 
 
 def sector_table(table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The HS-2 → sector table: kzecon's (bundled) or a user's, validated."""
+    """The HS-2 → sector table: kzecon's (bundled) or a user's, validated.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or None, default None
+        A user's table with columns ``chapter`` and ``sector``; None for kzecon's (:func:`load_hs2_sectors`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``chapter`` (two-digit text) and ``sector``, sorted by chapter.
+
+    Raises
+    ------
+    SchemaError
+        If the table fails :func:`validate_sector_table`.
+
+    Examples
+    --------
+    >>> from kzecon.data.sectors import sector_table
+    >>> sector_table().head(2)
+      chapter       sector
+    0      01  agriculture
+    1      02  agriculture
+    """
     return validate_sector_table(load_hs2_sectors() if table is None else table)
 
 
 def validate_sector_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Check that every HS chapter 01–99 (except the reserved 77) is assigned to exactly one sector."""
+    """Check that every HS chapter 01–99 (except the reserved 77) is assigned to exactly one sector.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``chapter`` (HS chapter as text or number: ``1``, ``"01"`` and ``1.0`` all read as ``"01"``) and
+        ``sector`` (any non-empty label); other columns are ignored.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``chapter`` (two-digit text) and ``sector``, sorted by chapter.
+
+    Raises
+    ------
+    SchemaError
+        If a column is missing, a chapter is not an HS chapter, a chapter is assigned twice or not at all, or a
+        sector is empty (the message names the chapter).
+
+    Examples
+    --------
+    >>> from kzecon.data import load_hs2_sectors
+    >>> from kzecon.data.sectors import validate_sector_table
+    >>> t = load_hs2_sectors()
+    >>> validate_sector_table(t[t["chapter"] != "27"])
+    Traceback (most recent call last):
+    ...
+    kzecon.errors.SchemaError: sector table leaves HS chapter(s) 27 unassigned
+    """
     require_columns(table, ["chapter", "sector"], "sector table")
     t = table[["chapter", "sector"]].copy()
     t["chapter"] = t["chapter"].map(_chapter)
@@ -67,10 +141,45 @@ def _chapter(code) -> str | None:
 def map_hs2(trade: pd.DataFrame, table: pd.DataFrame | None = None, *, code_column: str = "cmd_code") -> pd.DataFrame:
     """Aggregate HS-coded trade (e.g. :func:`kzecon.data.read_comtrade` output) to sectors.
 
-    Rows whose code is ``TOTAL`` (or another aggregate such as ``AG2``) are set aside and counted in
-    ``attrs["dropped"]``; a code that is not an HS chapter raises :class:`SchemaError` naming it. When a frame
-    holds several levels of the same chapter (HS-2 and HS-4 rows), only the 2-digit rows are used, so
-    nothing is counted twice. Returns reporter, partner, year, flow, sector, value_usd (+ side columns).
+    Rows whose code is ``TOTAL`` (or another aggregate: ``AG2``, ``AG4``, ``AG6``, ``ALL``) are set aside; when a
+    frame holds several levels of the same chapter (HS-2 and HS-4 rows), only the coarsest rows of each chapter are
+    used, so nothing is counted twice. Both are counted in ``attrs["dropped"]``.
+
+    Parameters
+    ----------
+    trade : pandas.DataFrame
+        HS-coded trade: ``reporter``, ``partner``, ``year``, ``flow``, the code column and ``value_usd``; optional
+        ``reporter_side`` and ``source`` are kept as keys. Codes may be text or numbers (a lost leading zero is
+        restored: ``7`` → ``"07"``).
+    table : pandas.DataFrame or None, default None
+        The chapter → sector table; None for kzecon's (:func:`load_hs2_sectors`). A user's table is validated.
+    code_column : str, default "cmd_code"
+        Name of the column holding the HS codes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reporter``, ``partner``, ``year``, ``flow`` (+ ``reporter_side``, ``source`` where present), ``sector``,
+        ``value_usd`` summed over the chapters of each sector; ``attrs["dropped"]`` counts the rows set aside.
+
+    Raises
+    ------
+    SchemaError
+        If a required column is missing, a code is not an HS chapter (named, with its row), or ``table`` is invalid.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.data import map_hs2
+    >>> hs = pd.DataFrame({"reporter": "KAZ", "partner": "CHN", "year": 2023, "flow": "export",
+    ...                    "cmd_code": ["TOTAL", "26", "74", "7403", "27"], "value_usd": [10.0, 2.0, 3.0, 2.5, 4.0]})
+    >>> m = map_hs2(hs)
+    >>> m
+      reporter partner  year    flow  sector  value_usd
+    0      KAZ     CHN  2023  export   fuels        4.0
+    1      KAZ     CHN  2023  export  metals        5.0
+    >>> m.attrs["dropped"]
+    {'aggregate rows (TOTAL)': 1, 'finer HS rows under a chapter already present': 1}
     """
     require_columns(trade, ["reporter", "partner", "year", "flow", code_column, "value_usd"], "HS trade data")
     t = sector_table(table).set_index("chapter")["sector"]

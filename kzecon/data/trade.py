@@ -89,29 +89,68 @@ def _interpolate_russia_2010(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
 
 def load_trade(source: str = "all", *, russia_2010: str = "flag",
                include_updates: bool = True) -> pd.DataFrame:
-    """Kazakhstan's merchandise trade with every partner.
+    """Kazakhstan's merchandise trade with every partner, from every source kept apart, or the spliced default series.
 
     Parameters
     ----------
-    source : ``"all"`` (every source stacked, distinguishable by ``source`` and ``reporter_side``),
-        ``"spliced"`` (the documented default series, one figure per partner-year-flow), or one
-        source name (``cow_v4``, ``wits``, ``bns``, ``penppml``, ``comtrade``, ``imf_dots``, ``imf_imts``).
-    russia_2010 : ``"flag"`` keeps the 2010 customs-union undercount of trade with Russia and
-        Belarus (flagged); ``"interpolate"`` replaces it in the spliced series by the geometric mean
-        of 2009 and 2011, listed in ``attrs['imputed']``.
-    include_updates : add the user's IMF downloads (``kzecon data update``) where present.
+    source : str, default "all"
+        ``"all"``: every source stacked, told apart by ``source`` and ``reporter_side``; ``"spliced"``: the documented
+        default series, one figure per partner-year-flow (BNS 2020–2025 > WITS 1995–2019 > COW 1994, then the
+        user's IMF download for years after 2025; see the module notes); or one source's name: ``cow_v4``, ``wits``,
+        ``bns``, ``penppml``, ``comtrade``, ``imf_dots``, and, after ``kzecon data update``, ``imf_imts`` and
+        ``comtrade_api``.
+    russia_2010 : {"flag", "interpolate"}, default "flag"
+        The 2010 customs-union undercount of Kazakhstan-reported trade with Russia and Belarus in the spliced
+        series: ``"flag"`` keeps the reported figures (``flag`` column, with a :class:`DataQualityWarning`);
+        ``"interpolate"`` replaces them by the geometric mean of 2009 and 2011, listed in ``attrs['imputed']``.
+        Only the spliced series is affected.
+    include_updates : bool, default True
+        Add the user's IMF and UN Comtrade downloads (``kzecon data update``, stored in
+        :func:`kzecon.data.user_data_dir`) where present; without downloads nothing changes.
 
     Returns
     -------
-    DataFrame with columns reporter, partner, year, flow, value_usd, source, reporter_side, flag
-    (plus ``splice_break`` for the spliced series).  ``attrs`` hold the splice segments, the
-    imputed rows and the data vintage.
+    pandas.DataFrame
+        Columns ``reporter`` (KAZ), ``partner`` (ISO-3), ``year``, ``flow`` (export | import, Kazakhstan's view),
+        ``value_usd`` (current USD), ``source``, ``reporter_side`` (reported | mirror | mixed), ``flag`` (a known
+        defect of the row, else empty), plus ``splice_break`` (True in the first year of each new segment) for the
+        spliced series. ``attrs``: ``vintage`` (bundled and downloaded data), ``splice`` (segments
+        ``(source, first, last)``) and ``imputed`` (rows replaced by ``russia_2010="interpolate"``).
+
+    Raises
+    ------
+    SchemaError
+        If ``russia_2010`` is neither ``"flag"`` nor ``"interpolate"``.
+    CoverageError
+        If ``source`` is none of the sources in the data (the message lists them).
+    IntegrityError
+        If a bundled file's SHA-256 differs from the manifest.
+    DataFileError, SchemaError, CountryCodeError
+        With ``include_updates``, if a download in the user data folder is unreadable or not valid trade data (the
+        message names the file).
+
+    Warns
+    -----
+    DataQualityWarning
+        For the spliced series with ``russia_2010="flag"``: how many rows carry the 2010 undercount.
+
+    See Also
+    --------
+    kzecon.measures.partner_shares : Shares of partner groups from these rows.
+    kzecon.measures.reported_vs_mirror : The reported and mirror sides of ``source="all"`` compared.
 
     Examples
     --------
+    >>> from kzecon.data import load_trade
     >>> t = load_trade("spliced")
     >>> sorted(t["source"].unique())
     ['bns', 'cow_v4', 'wits']
+    >>> t.attrs["splice"]
+    [('cow_v4', 1994, 1994), ('wits', 1995, 2019), ('bns', 2020, 2025)]
+    >>> sorted(t.loc[t["splice_break"], "year"].unique().tolist())
+    [1995, 2020]
+    >>> sorted(load_trade()["source"].unique())
+    ['bns', 'comtrade', 'cow_v4', 'imf_dots', 'penppml', 'wits']
     """
     if russia_2010 not in RUSSIA_2010_OPTIONS:
         raise SchemaError(f"russia_2010 must be one of {RUSSIA_2010_OPTIONS}, got {russia_2010!r}")

@@ -128,7 +128,50 @@ def update_imf(countries=("KAZ",), start: int = 2015, end: int | None = None,
                out_dir: Path | None = None, client=None) -> tuple[Path, int, str]:
     """Download IMTS trade of ``countries`` (reported and mirror) into the user data folder.
 
-    Returns the file written, its row count and the vintage note.
+    For each country two queries go to the IMF's SDMX API (dataflow ``IMF.STA:IMTS``, annual, exports FOB and
+    imports CIF): its own reports with every partner (``reporter_side = "reported"``) and every partner's reports of
+    trade with it (``"mirror"``, flows turned round to the country's view). IMF aggregates (the World, regions) are
+    left out; the rows are written to ``imf_imts.csv`` with a JSON vintage note, and :func:`kzecon.data.load_trade`
+    adds them (source ``imf_imts``) from then on. ``kzecon data update --source imf`` calls it.
+
+    Parameters
+    ----------
+    countries : iterable of str, default ("KAZ",)
+        ISO-3 codes of the countries whose trade to download.
+    start : int, default 2015
+        First year asked for.
+    end : int or None, default None
+        Last year asked for; None for the latest the IMF has.
+    out_dir : path-like or None, default None
+        Folder to write to; None for :func:`kzecon.data.user_data_dir`. Created if missing.
+    client : sdmx.Client or None, default None
+        The SDMX client to query (an ``sdmx1`` client for source ``IMF_DATA``, made when None); pass another to use
+        a proxy or a test double.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The file written (``imf_imts.csv``; the note ``imf_imts.json`` beside it).
+    rows : int
+        Number of rows written.
+    note : str
+        The vintage note (source, download time, years).
+
+    Raises
+    ------
+    CountryCodeError
+        If a country is not a known ISO-3 code.
+    UsageError
+        If ``end`` is before ``start``.
+    UpdateError
+        If the API cannot be reached, answers with an HTTP error (other than 'no results'), sends a message that is
+        not valid IMTS data (unknown indicators, non-numeric, negative or undated values), returns no annual trade
+        at all, or the folder cannot be created.
+
+    Examples
+    --------
+    Not run here (it needs the network): ``update_imf(["KAZ"], start=2020)`` writes ``imf_imts.csv`` to
+    :func:`kzecon.data.user_data_dir`.
     """
     countries = list(countries)
     for c in countries:
@@ -182,9 +225,68 @@ def update_comtrade(countries=("KAZ",), start: int = 2015, end: int | None = Non
                     partners=None) -> tuple[Path, int, str]:
     """Download UN Comtrade trade by partner (public preview API, JSON) into the user data folder.
 
-    Totals (``cmdCode=TOTAL``) by default; ``hs2=True`` downloads every HS 2-digit chapter
-    (``cmdCode=AG2``) for the listed ``partners`` (ISO-3; default China) into ``comtrade_hs2.csv``,
-    which :func:`kzecon.data.load_products` maps to sectors when ``include_updates`` is set.
+    Totals (``cmdCode=TOTAL``) by partner by default, written to ``comtrade_totals.csv`` and added by
+    :func:`kzecon.data.load_trade` (source ``comtrade_api``); with ``hs2=True`` every HS 2-digit chapter
+    (``cmdCode=AG2``) of the trade with ``partners``, written to ``comtrade_hs2.csv``, which
+    :func:`kzecon.data.load_products` maps to sectors when ``include_updates`` is set. Rows are Kazakhstan-reported
+    (``reporter_side = "reported"``); the World (partner code 0) and partners without an ISO-3 code are left out.
+    ``kzecon data update --source comtrade`` calls it.
+
+    Parameters
+    ----------
+    countries : iterable of str, default ("KAZ",)
+        ISO-3 codes of the reporters whose declarations to download.
+    start : int, default 2015
+        First year asked for.
+    end : int or None, default None
+        Last year asked for; None for last calendar year.
+    out_dir : path-like or None, default None
+        Folder to write to; None for :func:`kzecon.data.user_data_dir`. Created if missing.
+    get : callable or None, default None
+        The HTTP GET function, called as ``get(url, params=..., timeout=60)`` and returning an object with
+        ``status_code`` and ``json()``; None for ``requests.get``. Pass another to use a session or a test double.
+    hs2 : bool, default False
+        Download HS 2-digit chapters for ``partners`` instead of totals for every partner.
+    partners : iterable of str or None, default None
+        With ``hs2``, the ISO-3 codes of the partners (None for China); ignored otherwise.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The file written (with a ``.json`` vintage note beside it).
+    rows : int
+        Number of rows written.
+    note : str
+        The vintage note (source, download time, years).
+
+    Raises
+    ------
+    CountryCodeError
+        If a country or partner is not a known ISO-3 code.
+    UpdateError
+        If the API cannot be reached, answers other than HTTP 200, sends JSON of another layout or with missing or
+        negative values, returns no rows at all, or the folder cannot be created.
+    SchemaError
+        With ``hs2``, if a returned code is not an HS chapter.
+
+    Examples
+    --------
+    Offline, with a stand-in for the API's answer:
+
+    >>> import tempfile
+    >>> from kzecon.data.update import update_comtrade
+    >>> class Answer:
+    ...     status_code = 200
+    ...     def json(self):
+    ...         return {"data": [
+    ...             {"refYear": 2023, "reporterCode": 398, "partnerCode": 156, "flowCode": "X", "primaryValue": 15.2e9},
+    ...             {"refYear": 2023, "reporterCode": 398, "partnerCode": 0, "flowCode": "X", "primaryValue": 78.7e9}]}
+    >>> path, rows, note = update_comtrade(start=2023, end=2023, out_dir=tempfile.mkdtemp(),
+    ...                                    get=lambda url, params, timeout: Answer())
+    >>> path.name, rows
+    ('comtrade_totals.csv', 1)
+    >>> print(note)
+    vintage: UN Comtrade public API (HS TOTAL by partner), downloaded ..., 2023–2023; loaders now add these rows ...
     """
     import requests
     from countrycode import countrycode
