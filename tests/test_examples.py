@@ -5,8 +5,6 @@ describe every parameter of every public definition and give every exported name
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import sys
 import warnings
 from pathlib import Path
@@ -16,32 +14,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
 import docaudit  # noqa: E402
 
-FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-# modules whose public definitions are fully described (every parameter, every exported name with an example); the
-# rest are being documented (issue #43) and only have their existing examples run
-DOCUMENTED: tuple[str, ...] = ("kzecon.alignment", "kzecon.data", "kzecon.errors", "kzecon.gravity", "kzecon.hdfe",
-                               "kzecon.measures", "kzecon.panel")
-
-
-def _module_names():
-    """Every module of kzecon, private ones too (their objects are re-exported: kzecon.data.describe lives in
-    kzecon.data._store), except the CLI."""
-    import pkgutil
-
-    import kzecon
-
-    return ["kzecon"] + sorted(m.name for m in pkgutil.walk_packages(kzecon.__path__, "kzecon.")
-                               if m.name != "kzecon.cli")
-
-
-def _examples(name):
-    mod = importlib.import_module(name)
-    finder = doctest.DocTestFinder(exclude_empty=True)
-    tests = []
-    for t in finder.find(mod, name, globs={}):
-        if t.examples and (getattr(mod, "__name__", "") == name):
-            tests.append(t)
-    return tests
+# modules whose public definitions are fully described (every parameter, every exported name with an example): the
+# list lives in docs/_ext/docaudit.py, which the docs build runs too
+DOCUMENTED = docaudit.DOCUMENTED
 
 
 @pytest.fixture(autouse=True)
@@ -53,24 +28,16 @@ def _plain_pandas():
         yield
 
 
-@pytest.mark.parametrize("name", _module_names())
+@pytest.mark.parametrize("name", docaudit.example_modules())
 def test_docstring_examples_run(name, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # an example that writes a file writes it here
-    tests = _examples(name)
-    for t in tests:
-        for ex in t.examples:
-            assert doctest.SKIP not in ex.options or not ex.options[doctest.SKIP], \
-                f"{t.name}: a skipped example ({ex.source.strip()[:60]}): examples run or go"
-    runner = doctest.DocTestRunner(optionflags=FLAGS)
-    for t in tests:
-        t.globs = {}  # self-contained: nothing of the module's namespace
-        runner.run(t)
-    assert runner.summarize(verbose=False).failed == 0, f"{name}: a docstring example failed (output above)"
+    tried, failed, skipped = docaudit.run_examples(name)
+    assert not skipped, f"{name}: skipped examples {skipped}: examples run or go"
+    assert failed == 0, f"{name}: {failed} of {tried} docstring examples failed (doctest's report above)"
 
 
 @pytest.mark.parametrize("prefix", DOCUMENTED)
 def test_documented_modules_describe_every_parameter(prefix):
-    gaps = [e for e in docaudit.audit() if e.name.startswith(prefix)
-            and (e.missing or (e.exported and not e.has_examples))]
+    gaps = docaudit.gaps((prefix,))
     assert not gaps, "\n".join(f"{e.name}: undescribed {', '.join(e.missing) or '—'}"
                                + ("; no example" if e.exported and not e.has_examples else "") for e in gaps[:30])
