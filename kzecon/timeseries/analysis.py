@@ -183,8 +183,8 @@ def share_battery(share: pd.Series | pd.DataFrame, *, horizon: int = 5, level: f
 
     See Also
     --------
-    kzecon.timeseries.unit_root, kzecon.timeseries.chow, kzecon.timeseries.cusum, kzecon.timeseries.bai_perron,
-    kzecon.timeseries.arima : the parts, one by one.
+    kzecon.timeseries.unit_root, kzecon.timeseries.chow, kzecon.timeseries.cusum : the tests, one by one.
+    kzecon.timeseries.bai_perron, kzecon.timeseries.arima : the breaks and the forecast.
 
     Examples
     --------

@@ -111,8 +111,9 @@ def unit_root(y, test: str = "adf", *, regression: str = "c", lags: int | None =
     -------
     TestResult
         ``test`` ("ADF", "KPSS", "Phillips-Perron", "Zivot-Andrews"), ``statistic``, ``p_value``, ``null``,
-        ``lags``, ``nobs`` (observations used), ``critical_values`` (keys "1%", "5%", "10%"); Zivot–Andrews adds
-        ``detail["break_index"]`` (0-based position of the break).
+        ``lags``, ``nobs`` (observations used), ``critical_values`` (keys "1%", "5%", "10%"; KPSS also "2.5%");
+        Zivot–Andrews adds ``detail["break_index"]`` (the position of the break in the series, statsmodels'
+        ``bpidx``).
 
     Raises
     ------
@@ -684,15 +685,15 @@ def bai_perron(y, X=None, *, trend: bool = False, h: float | int = 0.15, max_bre
         Fewer than 8 observations; a minimal segment no longer than the number of regressors, or longer than
         half the series.
 
-    Notes
-    -----
-    The sup-F p-values come from the simulated asymptotic null, drawn on the first call for each number of
-    regressors and trimming h/n in a process (a second or two) and reused after.
-
     See Also
     --------
     chow : a break at a known date.
     BreakResult : the result and its methods.
+
+    Notes
+    -----
+    The sup-F p-values come from the simulated asymptotic null, drawn on the first call for each number of
+    regressors and trimming h/n in a process (a second or two) and reused after.
 
     Examples
     --------
