@@ -35,7 +35,48 @@ class ShareBattery:
     p_value, lags, nobs, null, decision, note, …), ``breaks`` (Bai–Perron: one row per break of the BIC choice, with
     its interval, and the number of breaks each criterion selects), ``criteria`` (SSR/BIC/LWZ by m), ``forecast``
     (year, mean, lower_<L>, upper_<L>, median on the share scale), ``arima`` (its results object), ``series``
-    (year, share, logit_share), ``bai_perron`` (the :class:`BreakResult`, or None when it could not be computed)."""
+    (year, share, logit_share), ``bai_perron`` (the :class:`BreakResult`, or None when it could not be computed).
+
+    Attributes
+    ----------
+    tests : pandas.DataFrame
+        One row per test, on the logit of the share: test, regression ("c" constant, "ct" constant and trend),
+        statistic, p_value, lags, nobs, null, level, decision, note (why a test could not be computed), then
+        critical values (``cv_<level>``) and details (break_year, event, df1, df2, trim, …) where a test has them.
+        The rows: ADF, KPSS, Phillips-Perron, Zivot-Andrews with "c", then with "ct"; a Chow test per event
+        year inside the series; OLS-CUSUM; sup-F(l+1|l) for l = 0…(max breaks − 1).
+    breaks : pandas.DataFrame
+        The Bai–Perron breaks of the BIC choice (m, break, index, year, lower, upper, level; no rows without a
+        break), with model, selected_by and n_breaks_bic, n_breaks_lwz, n_breaks_sequential.
+    criteria : pandas.DataFrame
+        m, ssr, bic, lwz for each number of breaks (no rows when Bai–Perron could not be computed).
+    forecast : pandas.DataFrame
+        The ARIMA forecast on the share scale: year, mean, lower_<L>, upper_<L>, median.
+    arima : ShareModelResults
+        The fitted ARIMA.
+    series : pandas.DataFrame
+        year, share (after validation), logit_share.
+    bai_perron : BreakResult or None, default None
+        The full Bai–Perron result; None when it could not be computed.
+
+    See Also
+    --------
+    share_battery : the function that runs the battery.
+
+    Examples
+    --------
+    >>> from kzecon.data import load_compositions
+    >>> from kzecon.timeseries import share_battery
+    >>> kaz = load_compositions().query("economy == 'KAZ'").set_index("year")
+    >>> china = kaz.loc[2001:, "china"]  # China's share of Kazakhstan's total trade as Kazakhstan reports it
+    >>> battery = share_battery(china, horizon=3, events={2010: "customs union", 2015: "EAEU"})
+    >>> battery.nobs, round(battery.p_value("KPSS", "ct"), 3)
+    (20, 0.048)
+    >>> print(battery.summary())
+    20 years (2001–2020), tests on the logit of the share
+    ...
+    Bai–Perron breaks (BIC), first year of each new regime [95% interval]: 2007 [2006–2010], 2010 [2006–2011]
+    """
 
     tests: pd.DataFrame
     breaks: pd.DataFrame
@@ -51,7 +92,22 @@ class ShareBattery:
         return len(self.series)
 
     def p_value(self, test: str, regression: str = "c") -> float:
-        """The p-value of one test of the battery (e.g. ``"ADF"``, ``"KPSS"``) with that deterministic part."""
+        """The p-value of one test of the battery (e.g. ``"ADF"``, ``"KPSS"``) with that deterministic part.
+
+        Parameters
+        ----------
+        test : str
+            A name in ``tests["test"]``: "ADF", "KPSS", "Phillips-Perron", "Zivot-Andrews", "Chow <year>",
+            "OLS-CUSUM", "sup-F(1|0)", ….
+        regression : {"c", "ct"}, default "c"
+            The deterministic part: the unit-root tests have both; Chow and OLS-CUSUM rows are "ct", sup-F rows
+            "c".
+
+        Returns
+        -------
+        float
+            The p-value (NaN for a test that could not be computed). A test not in the table raises IndexError.
+        """
         t = self.tests
         return float(t[(t["test"] == test) & (t["regression"] == regression)]["p_value"].iloc[0])
 
@@ -84,6 +140,75 @@ def share_battery(share: pd.Series | pd.DataFrame, *, horizon: int = 5, level: f
     cannot be computed on the series (a singular regression, a segment too short) is a row with decision
     "not computable" and its reason in ``note``, named in one warning; the rest is computed. Returns a
     :class:`ShareBattery`.
+
+    Parameters
+    ----------
+    share : pandas.Series or pandas.DataFrame
+        The share in [0, 1] of one partner: a Series indexed by year, or a frame with columns ``year`` and
+        ``share`` (a long composition with a ``partner`` column is refused).
+    horizon : int, default 5
+        Years ahead of the forecast, 1…30.
+    level : float, default 0.90
+        Coverage of the forecast interval, strictly between 0 and 1. The tests' decisions are at 5% whatever
+        ``level``.
+    interventions : bool, default False
+        Add step dummies at the ``events``' years to the ARIMA (it needs ``events``).
+    events : mapping of int to str, optional
+        {year: what happened}, e.g. ``{2010: "customs union"}``: a Chow test (constant and trend) for each year
+        inside the series, the new regime starting that year. Default (None): no Chow test.
+
+    Returns
+    -------
+    ShareBattery
+        The tests, the Bai–Perron breaks (mean shifts, h = 15%), the criteria, the ARIMA (order by AICc) and
+        its forecast, the series.
+
+    Raises
+    ------
+    UsageError
+        ``level`` not a probability; ``horizon`` or an event year not a whole number in range; ``events`` not a
+        mapping; ``interventions`` without ``events`` (raised after the tests are computed).
+    CoverageError
+        The series is empty, shorter than 12 years or has a gap.
+    SchemaError
+        A composition was given; the share has values outside [0, 1], 0 or 1, missing values, or is constant.
+    ConvergenceError
+        Neither the automatic ARIMA nor the fallback ARIMA(0, 1, 0) could be fitted.
+
+    Warns
+    -----
+    DataQualityWarning
+        Event years outside the series (no Chow test there); tests that could not be computed; step dummies
+        left out; the ARIMA search failed and the forecast is from ARIMA(0, 1, 0) with drift.
+
+    See Also
+    --------
+    kzecon.timeseries.unit_root, kzecon.timeseries.chow, kzecon.timeseries.cusum : the tests, one by one.
+    kzecon.timeseries.bai_perron, kzecon.timeseries.arima : the breaks and the forecast.
+
+    Examples
+    --------
+    >>> from kzecon.data import load_compositions
+    >>> from kzecon.timeseries import share_battery
+    >>> kaz = load_compositions().query("economy == 'KAZ'").set_index("year")
+    >>> china = kaz.loc[2001:, "china"]  # China's share of Kazakhstan's total trade as Kazakhstan reports it
+    >>> battery = share_battery(china, horizon=3, events={2010: "customs union", 2015: "EAEU"})
+    >>> battery.tests["test"].tolist()
+    ['ADF', 'KPSS', 'Phillips-Perron', 'Zivot-Andrews', 'ADF', 'KPSS', 'Phillips-Perron', 'Zivot-Andrews',
+     'Chow 2010', 'Chow 2015', 'OLS-CUSUM', 'sup-F(1|0)', 'sup-F(2|1)', 'sup-F(3|2)', 'sup-F(4|3)', 'sup-F(5|4)']
+    >>> battery.tests.query("test.str.startswith('Chow')")[["test", "statistic", "p_value"]].round(3)
+            test  statistic  p_value
+    8  Chow 2010     11.862    0.001
+    9  Chow 2015      9.478    0.002
+    >>> battery.breaks[["year", "lower", "upper"]]
+       year  lower  upper
+    0  2007   2006   2010
+    1  2010   2006   2011
+    >>> battery.forecast.round(3)
+       year   mean  lower_90  upper_90  median
+    0  2021  0.193     0.151     0.241   0.192
+    1  2022  0.206     0.144     0.277   0.203
+    2  2023  0.218     0.141     0.311   0.214
     """
     from kzecon.data.validate import whole_number
 

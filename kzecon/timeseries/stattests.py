@@ -1,7 +1,8 @@
 """Unit-root, stationarity and structural-break tests for annual share series.
 
 * :func:`unit_root` — ADF, KPSS (statsmodels), Phillips–Perron (arch), Zivot–Andrews (statsmodels).
-* :func:`chow` — Chow F tests at known dates (default 2010 customs union, 2013 BRI, 2015 EAEU).
+* :func:`chow` — Chow F test at one known date, which the caller names (there is no default date;
+  :func:`kzecon.timeseries.share_battery` runs one per year of its ``events`` and none without them).
 * :func:`cusum` — OLS-CUSUM stability test (statsmodels ``breaks_cusumolsresid``).
 * :func:`bai_perron` — multiple breaks at unknown dates: global SSR minimisation by dynamic programming,
   sup-F(l+1 | l) sequential tests, BIC / LWZ selection and break-date confidence intervals.
@@ -33,7 +34,34 @@ from kzecon.results import TestResult, reduce_frozen, results_class
 
 
 def tests_frame(results) -> pd.DataFrame:
-    """Many :class:`TestResult` → one tidy frame (test, statistic, p_value, lags, nobs, null, decision, …)."""
+    """Many :class:`TestResult` → one tidy frame (test, statistic, p_value, lags, nobs, null, decision, …).
+
+    Parameters
+    ----------
+    results : iterable of TestResult
+        The tests, one row each in this order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns test, statistic, p_value, lags, nobs, null, level, decision, then ``cv_<level>`` for each
+        critical value and the keys of each test's ``detail`` (NaN where a test has no such entry).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.data import load_compositions
+    >>> from kzecon.timeseries.transforms import logit
+    >>> kaz = load_compositions().query("economy == 'KAZ'").set_index("year")
+    >>> china = kaz.loc[2001:, "china"]  # China's share of Kazakhstan's total trade, as Kazakhstan reports it
+    >>> z = pd.Series(logit(china), index=china.index)  # its logit, 2001–2020
+    >>> from kzecon.timeseries import chow, tests_frame, unit_root
+    >>> tab = tests_frame([unit_root(z, "kpss"), chow(z, 2010, event="customs union")])
+    >>> tab[["test", "statistic", "p_value", "nobs"]].round(3)
+            test  statistic  p_value  nobs
+    0       KPSS      0.570    0.026    20
+    1  Chow 2010     11.862    0.001    20
+    """
     return pd.DataFrame([r.to_dict() for r in results])
 
 
@@ -62,6 +90,65 @@ def unit_root(y, test: str = "adf", *, regression: str = "c", lags: int | None =
     bandwidth rules (KPSS: Hobijn et al.; PP: Newey–West). With AIC selection the largest lag tried is
     min(12·(n/100)^¼, n/8): annual series of 30 years cannot carry the usual 9 lags (Zivot–Andrews then has
     more regressors than observations in its break segments).
+
+    Parameters
+    ----------
+    y : array_like or pandas.Series
+        One series (e.g. the logit of a share), at least 10 observations, finite, not constant. Ordered in time;
+        an index is not used.
+    test : {"adf", "kpss", "pp", "za"}, default "adf"
+        Augmented Dickey–Fuller, KPSS, Phillips–Perron (tau) or Zivot–Andrews (one break at an unknown date;
+        also spelled "zivot-andrews", "zivot_andrews"). Case-insensitive.
+    regression : {"c", "ct"}, default "c"
+        Deterministic part: a constant, or a constant and a linear trend (for Zivot–Andrews: a break in the
+        intercept, or in intercept and trend).
+    lags : int, optional
+        Fixed lag order or bandwidth as above; default (None) chosen automatically.
+    level : float, default 0.05
+        Significance level of the result's ``decision``.
+
+    Returns
+    -------
+    TestResult
+        ``test`` ("ADF", "KPSS", "Phillips-Perron", "Zivot-Andrews"), ``statistic``, ``p_value``, ``null``,
+        ``lags``, ``nobs`` (observations used), ``critical_values`` (keys "1%", "5%", "10%"; KPSS also "2.5%");
+        Zivot–Andrews adds ``detail["break_index"]`` (the position of the break in the series, statsmodels'
+        ``bpidx``).
+
+    Raises
+    ------
+    SchemaError
+        ``y`` is not one series, has missing or infinite values or is constant; ``regression`` or ``test`` is
+        not one of those listed.
+    CoverageError
+        Fewer than 10 observations.
+    EstimationError
+        Zivot–Andrews: the regression with a break is singular on this series and lag order.
+
+    Warns
+    -----
+    DataQualityWarning
+        The library's own warnings, passed on (e.g. a KPSS statistic outside its p-value table: the p-value is a
+        bound).
+
+    See Also
+    --------
+    tests_frame : several results in one table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.data import load_compositions
+    >>> from kzecon.timeseries.transforms import logit
+    >>> kaz = load_compositions().query("economy == 'KAZ'").set_index("year")
+    >>> china = kaz.loc[2001:, "china"]  # China's share of Kazakhstan's total trade, as Kazakhstan reports it
+    >>> z = pd.Series(logit(china), index=china.index)  # its logit, 2001–2020
+    >>> from kzecon.timeseries import unit_root
+    >>> adf = unit_root(z)
+    >>> adf.test, round(adf.statistic, 3), round(adf.p_value, 3), adf.reject
+    ('ADF', -2.327, 0.163, False)
+    >>> print(unit_root(z, "kpss", regression="ct").decision)
+    reject H0 (stationary) at 5%
     """
     from statsmodels.tsa.stattools import adfuller, kpss, zivot_andrews
 
@@ -124,6 +211,54 @@ def chow(y: pd.Series, break_year: int, *, trend: bool = True, level: float = 0.
     happened that year (a label carried in the result's detail).
 
     All coefficients of y = a + b·t (or y = a) may change; F = ((SSR_r − SSR_u)/k) / (SSR_u/(n − 2k)).
+
+    Parameters
+    ----------
+    y : pandas.Series
+        The series (e.g. the logit of a share) indexed by year (whole numbers), at least 6 observations, finite,
+        not constant.
+    break_year : int
+        The first year of the new regime; there is no default.
+    trend : bool, default True
+        True: y = a + b·t in each segment (k = 2 coefficients); False: a mean shift only (k = 1).
+    level : float, default 0.05
+        Significance level of the result's ``decision``.
+    event : str, default ""
+        What happened in ``break_year`` (e.g. "customs union"), kept in ``detail["event"]``.
+
+    Returns
+    -------
+    TestResult
+        ``test`` "Chow <break_year>", ``statistic`` F, ``p_value`` from F(k, n − 2k), ``null`` "no break",
+        ``nobs``; ``detail`` holds break_year, df1 (k), df2 (n − 2k) and event.
+
+    Raises
+    ------
+    SchemaError
+        ``y`` is not a Series, has missing or infinite values or is constant.
+    CoverageError
+        Fewer than 6 observations, or a segment (the years before ``break_year``, or from it on) with no more
+        years than coefficients k.
+
+    See Also
+    --------
+    bai_perron : breaks at unknown dates.
+    cusum : stability without a date.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.data import load_compositions
+    >>> from kzecon.timeseries.transforms import logit
+    >>> kaz = load_compositions().query("economy == 'KAZ'").set_index("year")
+    >>> china = kaz.loc[2001:, "china"]  # China's share of Kazakhstan's total trade, as Kazakhstan reports it
+    >>> z = pd.Series(logit(china), index=china.index)  # its logit, 2001–2020
+    >>> from kzecon.timeseries import chow
+    >>> r = chow(z, 2010, event="customs union")
+    >>> round(r.statistic, 3), round(r.p_value, 4), r.detail["df2"]
+    (11.862, 0.0007, 16)
+    >>> print(r.decision)
+    reject H0 (no break) at 5%
     """
     if not isinstance(y, pd.Series):
         raise SchemaError("chow needs a Series indexed by year")
@@ -146,7 +281,48 @@ def chow(y: pd.Series, break_year: int, *, trend: bool = True, level: float = 0.
 
 
 def cusum(y, *, trend: bool = True, level: float = 0.05) -> TestResult:
-    """OLS-CUSUM test of parameter stability (Ploberger & Krämer 1992; statsmodels implementation)."""
+    """OLS-CUSUM test of parameter stability (Ploberger & Krämer 1992; statsmodels implementation).
+
+    Parameters
+    ----------
+    y : array_like or pandas.Series
+        The series, at least 8 observations, finite, not constant; ordered in time.
+    trend : bool, default True
+        Regress y on a constant and a linear trend (True) or on a constant only (False).
+    level : float, default 0.05
+        Significance level of the result's ``decision``.
+
+    Returns
+    -------
+    TestResult
+        ``test`` "OLS-CUSUM", ``statistic`` (sup of the scaled cumulated OLS residuals), ``p_value``, ``null``
+        "parameter stability", ``nobs``, ``critical_values`` at the 1%, 5% and 10% levels (their keys are
+        currently written "100%", "500%" and "1000%": statsmodels gives the levels in percent already).
+
+    Raises
+    ------
+    SchemaError
+        ``y`` is not one series, has missing or infinite values or is constant.
+    CoverageError
+        Fewer than 8 observations.
+
+    See Also
+    --------
+    chow : a break at a known date.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.data import load_compositions
+    >>> from kzecon.timeseries.transforms import logit
+    >>> kaz = load_compositions().query("economy == 'KAZ'").set_index("year")
+    >>> china = kaz.loc[2001:, "china"]  # China's share of Kazakhstan's total trade, as Kazakhstan reports it
+    >>> z = pd.Series(logit(china), index=china.index)  # its logit, 2001–2020
+    >>> from kzecon.timeseries import cusum
+    >>> r = cusum(z)
+    >>> round(r.statistic, 3), round(r.p_value, 3), r.reject
+    (0.861, 0.449, False)
+    """
     import statsmodels.api as sm
     from statsmodels.stats.diagnostic import breaks_cusumolsresid
 
@@ -195,7 +371,69 @@ def _ssr_triangle(X: np.ndarray, y: np.ndarray, h: int) -> np.ndarray:
 @results_class
 @dataclass(frozen=True)
 class BreakResult:
-    """Bai–Perron multiple-break analysis of y = X β_j + u in segment j."""
+    """Bai–Perron multiple-break analysis of y = X β_j + u in segment j.
+
+    Made by :func:`bai_perron`; break positions follow strucchange: a break index is the (1-based) number of the
+    last observation of the old regime, so ``years[index]`` is the first year of the new one.
+
+    Attributes
+    ----------
+    years : tuple of int
+        Calendar year of each observation (1…n when the series had none).
+    nobs : int
+        Number of observations n.
+    nreg : int
+        Number of regressors k (1: mean shifts; 2: constant and trend).
+    h : int
+        Minimal segment length in observations.
+    max_breaks : int
+        The largest number of breaks considered.
+    ssr : pandas.Series
+        Minimal sum of squared residuals with m breaks, indexed by m = 0…max_breaks.
+    breaks : mapping
+        m → tuple of the m SSR-minimising break indices (read-only; ``breaks[0]`` is empty).
+    selected_bic, selected_lwz : int
+        Number of breaks minimising BIC and LWZ (the modified Schwarz criterion of Liu, Wu & Zidek 1997).
+    selected_sequential : int
+        Number of breaks of the sequential sup-F(l+1 | l) procedure at ``level`` (add breaks while the test
+        rejects).
+    sequential : pandas.DataFrame
+        The sequential tests: l, statistic (sup-F(l+1 | l)), p_value.
+    sup_f : TestResult
+        Andrews' sup-F test of no break against one break.
+    level : float, default 0.05
+        Significance level of the sequential procedure and of ``sup_f``'s decision.
+    X : numpy.ndarray, optional
+        The regressors (n × k), kept for :meth:`conf_int`.
+    y : numpy.ndarray, optional
+        The series, kept for :meth:`conf_int`.
+
+    See Also
+    --------
+    bai_perron : the estimator.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.data import load_compositions
+    >>> from kzecon.timeseries.transforms import logit
+    >>> kaz = load_compositions().query("economy == 'KAZ'").set_index("year")
+    >>> china = kaz.loc[2001:, "china"]  # China's share of Kazakhstan's total trade, as Kazakhstan reports it
+    >>> z = pd.Series(logit(china), index=china.index)  # its logit, 2001–2020
+    >>> from kzecon.timeseries import bai_perron
+    >>> bp = bai_perron(z)  # mean shifts in the logit share
+    >>> bp.selected_bic, bp.break_years()
+    (2, [2007, 2010])
+    >>> bp.criteria().round(3).head(3)
+       m    ssr     bic     lwz
+    0  0  2.414  20.464  20.462
+    1  1  0.721   2.280   2.275
+    2  2  0.534   2.271   2.264
+    >>> bp.to_frame()
+       m  break  index  year  lower  upper  level
+    0  2      1      6  2007   2006   2010   0.95
+    1  2      2      9  2010   2006   2011   0.95
+    """
 
     years: tuple
     nobs: int
@@ -220,7 +458,13 @@ class BreakResult:
         object.__setattr__(self, "breaks", MappingProxyType(dict(self.breaks)))
 
     def criteria(self) -> pd.DataFrame:
-        """m, ssr, bic, lwz for m = 0…max_breaks (strucchange's ``summary(bp)$RSS``)."""
+        """m, ssr, bic, lwz for m = 0…max_breaks (strucchange's ``summary(bp)$RSS``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per number of breaks m: ssr, bic and lwz, both with (k + 1)(m + 1) parameters.
+        """
         n, k = self.nobs, self.nreg
         m = np.arange(self.max_breaks + 1)
         ssr = self.ssr.to_numpy()
@@ -237,12 +481,49 @@ class BreakResult:
                 f"sup-F {self.selected_sequential} at {self.level:.0%}; {self.sup_f.summary()}")
 
     def break_years(self, m: int | None = None) -> list[int]:
-        """Calendar year in which each new regime starts (the observation after each break)."""
+        """Calendar year in which each new regime starts (the observation after each break).
+
+        Parameters
+        ----------
+        m : int, optional
+            Number of breaks, 0…max_breaks; default (None) the number BIC selects.
+
+        Returns
+        -------
+        list of int
+            One year per break, ascending (empty for m = 0).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kzecon.timeseries import bai_perron
+        >>> y = np.r_[np.zeros(10), np.ones(10)] + np.random.default_rng(0).normal(0, 0.1, 20)
+        >>> bai_perron(y, years=range(2001, 2021)).break_years(1)
+        [2011]
+        """
         m = self.selected_bic if m is None else m
         return [int(self.years[b]) for b in self.breaks[m]]
 
     def to_frame(self, m: int | None = None, level: float = 0.95) -> pd.DataFrame:
-        """One row per break: break, index, year (first year of the new regime), lower/upper year of the CI."""
+        """One row per break: break, index, year (first year of the new regime), lower/upper year of the CI.
+
+        Parameters
+        ----------
+        m : int, optional
+            Number of breaks, 0…max_breaks; default (None) the number BIC selects.
+        level : float, default 0.95
+            Confidence level of the intervals.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns m, break (1…m), index, year, lower, upper (calendar years of the interval; NaN where it
+            cannot be computed), level; no rows when m = 0.
+
+        See Also
+        --------
+        conf_int : the intervals with their observation indices.
+        """
         m = self.selected_bic if m is None else m
         if m == 0:
             return pd.DataFrame(columns=["m", "break", "index", "year", "lower", "upper", "level"])
@@ -251,7 +532,46 @@ class BreakResult:
 
     def conf_int(self, m: int | None = None, level: float = 0.95, *, het_reg: bool = True,
                  het_err: bool = True) -> pd.DataFrame:
-        """Confidence intervals of the break dates (Bai 1997; strucchange ``confint.breakpointsfull``)."""
+        """Confidence intervals of the break dates (Bai 1997; strucchange ``confint.breakpointsfull``).
+
+        Parameters
+        ----------
+        m : int, optional
+            Number of breaks, 1…max_breaks; default (None) the number BIC selects.
+        level : float, default 0.95
+            Confidence level.
+        het_reg : bool, default True
+            Allow the regressors' second moments to differ across segments (strucchange ``het.reg``).
+        het_err : bool, default True
+            Allow the error variance to differ across segments (strucchange ``het.err``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per break: break, index, index_lower, index_upper (break indices), year, lower, upper
+            (first year of the new regime at the estimate and at the interval's ends), level.
+
+        Raises
+        ------
+        SchemaError
+            m is 0 (or BIC selects no break): there is no break date to put an interval on.
+        ConvergenceError
+            The root search for an interval's end fails.
+
+        Warns
+        -----
+        DataQualityWarning
+            An interval that cannot be computed (its ends are NaN).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kzecon.timeseries import bai_perron
+        >>> y = np.r_[np.zeros(10), np.ones(10)] + np.random.default_rng(0).normal(0, 0.1, 20)
+        >>> bai_perron(y, years=range(2001, 2021)).conf_int(1)[["year", "lower", "upper"]]
+           year  lower  upper
+        0  2011   2010   2012
+        """
         m = self.selected_bic if m is None else m
         if m == 0:
             raise SchemaError("no breaks selected: nothing to put an interval on")
@@ -333,19 +653,66 @@ def bai_perron(y, X=None, *, trend: bool = False, h: float | int = 0.15, max_bre
     Parameters
     ----------
     y : Series or array
-        The series (e.g. the logit of China's share), indexed by year.
+        The series (e.g. the logit of China's share), indexed by year; at least 8 observations, finite, not
+        constant.
     X : array, optional
-        Regressors; default a constant (mean shifts) or constant and trend (``trend=True``).
+        Regressors (n rows); default a constant (mean shifts) or constant and trend (``trend=True``).
+    trend : bool, default False
+        Without ``X``: regress on a constant and a linear trend (breaks in level and slope) rather than on a
+        constant only. Ignored when ``X`` is given.
     h : float or int
-        Minimal segment length: a fraction of n (default 0.15, floor(0.15·n) observations) or a count.
+        Minimal segment length: a fraction of n (default 0.15, floor(0.15·n) observations) or a count; it must
+        exceed the number of regressors and be at most n/2.
     max_breaks : int, optional
         Default ceil(n/h) − 2 as strucchange, at most 5.
+    level : float, default 0.05
+        Significance level of the sequential sup-F procedure and of the sup-F test's decision.
+    years : sequence of int, optional
+        Calendar year of each observation; default the Series' index, or 1…n for an array.
 
     Returns
     -------
     BreakResult
         SSR and BIC/LWZ for every m, the SSR-minimising break dates for every m, the number selected by BIC, LWZ
         and the sequential sup-F(l+1 | l) procedure at ``level``, and ``conf_int(m)`` for the break dates.
+
+    Raises
+    ------
+    SchemaError
+        ``y`` is not one series, has missing or infinite values or is constant; ``max_breaks`` is outside
+        1…ceil(n/h) − 2.
+    CoverageError
+        Fewer than 8 observations; a minimal segment no longer than the number of regressors, or longer than
+        half the series.
+
+    See Also
+    --------
+    chow : a break at a known date.
+    BreakResult : the result and its methods.
+
+    Notes
+    -----
+    The sup-F p-values come from the simulated asymptotic null, drawn on the first call for each number of
+    regressors and trimming h/n in a process (a second or two) and reused after.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.data import load_compositions
+    >>> from kzecon.timeseries.transforms import logit
+    >>> kaz = load_compositions().query("economy == 'KAZ'").set_index("year")
+    >>> china = kaz.loc[2001:, "china"]  # China's share of Kazakhstan's total trade, as Kazakhstan reports it
+    >>> z = pd.Series(logit(china), index=china.index)  # its logit, 2001–2020
+    >>> from kzecon.timeseries import bai_perron
+    >>> bp = bai_perron(z)
+    >>> bp.nobs, bp.h, bp.max_breaks, bp.selected_bic, bp.selected_sequential
+    (20, 3, 5, 2, 1)
+    >>> bp.break_years(), bp.break_years(1)
+    ([2007, 2010], [2009])
+    >>> bp.sequential.round(3).head(2)
+       l  statistic  p_value
+    0  0     42.288    0.000
+    1  1      4.384    0.535
     """
     if isinstance(y, pd.Series):
         years = tuple(int(v) for v in y.index) if years is None else tuple(years)

@@ -30,7 +30,54 @@ def _years(index) -> list:
 
 def check_share(series: pd.Series, *, name: str = "share", zeros: str = "raise",
                 delta: float = DEFAULT_DELTA) -> pd.Series:
-    """Validate one share series (index = year): numeric, finite, inside [0, 1]; zeros/ones per ``zeros``."""
+    """Validate one share series (index = year): numeric, finite, inside [0, 1]; zeros/ones per ``zeros``.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        The share of one partner in each year, a fraction in [0, 1] (not a percentage), indexed by year.
+    name : str, default "share"
+        What the series is called in error messages and warnings.
+    zeros : {"raise", "replace"}, default "raise"
+        What to do with a share of exactly 0 or 1 (or within ``NEGLIGIBLE`` = 1e-9 of it), which has no logit:
+        "raise" refuses the series and names the years; "replace" sets such values to ``delta`` (or 1 − ``delta``),
+        lists the years in ``attrs["replaced"]`` and warns. Any other value behaves as "raise".
+    delta : float, default 1e-4
+        The replacement value for a share of 0 (1 − ``delta`` for a share of 1).
+
+    Returns
+    -------
+    pandas.Series
+        The series as floats, same index; with ``zeros="replace"`` and a replacement made, ``attrs["replaced"]``
+        lists the years replaced.
+
+    Raises
+    ------
+    SchemaError
+        A value is non-numeric, missing or infinite; a value lies outside [0, 1] (percentages: divide by 100);
+        a value is 0 or 1 and ``zeros`` is not "replace".
+
+    Warns
+    -----
+    DataQualityWarning
+        When values of 0 or 1 were replaced.
+
+    See Also
+    --------
+    check_composition : the same checks for a whole composition.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import pandas as pd
+    >>> from kzecon.timeseries.transforms import check_share
+    >>> s = pd.Series([0.0, 0.2, 0.3], index=[2018, 2019, 2020])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     fixed = check_share(s, zeros="replace")
+    >>> fixed.tolist(), fixed.attrs["replaced"]
+    ([0.0001, 0.2, 0.3], [2018])
+    """
     s = pd.to_numeric(series, errors="coerce")
     bad = s.isna() & series.notna()
     if bad.any():
@@ -59,13 +106,63 @@ def check_share(series: pd.Series, *, name: str = "share", zeros: str = "raise",
 
 
 def logit(p):
-    """log(p / (1 − p)); inputs strictly inside (0, 1)."""
+    """log(p / (1 − p)); inputs strictly inside (0, 1).
+
+    Parameters
+    ----------
+    p : float or array_like
+        Shares strictly inside (0, 1); 0 gives −inf, 1 gives +inf, and values outside [0, 1] give NaN (with
+        numpy's runtime warning): validate with :func:`check_share` first.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The log-odds, same shape as ``p``. A pandas Series comes back as a bare array: its year index is not
+        kept (wrap the result, ``pd.Series(logit(s), index=s.index)``).
+
+    See Also
+    --------
+    inv_logit : the inverse.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.timeseries.transforms import logit
+    >>> s = pd.Series([0.1, 0.25, 0.5], index=[2018, 2019, 2020])
+    >>> logit(s).round(3)
+    array([-2.197, -1.099,  0.   ])
+    >>> pd.Series(logit(s), index=s.index).round(3).to_dict()
+    {2018: -2.197, 2019: -1.099, 2020: 0.0}
+    """
     p = np.asarray(p, dtype=float)
     return np.log(p) - np.log1p(-p)
 
 
 def inv_logit(z):
-    """The inverse of :func:`logit`, numerically stable for large ``|z|``."""
+    """The inverse of :func:`logit`, numerically stable for large ``|z|``.
+
+    Parameters
+    ----------
+    z : float or array_like
+        Log-odds, any real numbers.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shares 1 / (1 + exp(−z)) in [0, 1], same shape as ``z`` (a 0-d array for a scalar; an index is not kept).
+
+    See Also
+    --------
+    logit : the transform it inverts.
+
+    Examples
+    --------
+    >>> from kzecon.timeseries.transforms import inv_logit, logit
+    >>> inv_logit(logit([0.1, 0.25, 0.5])).round(3)
+    array([0.1 , 0.25, 0.5 ])
+    >>> float(inv_logit(800)), float(inv_logit(-800))
+    (1.0, 0.0)
+    """
     z = np.asarray(z, dtype=float)
     return np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))), np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))
 
@@ -88,6 +185,60 @@ def check_composition(comp: pd.DataFrame, *, tol: float = 1e-6, zeros: str = "ra
     Rows that sum to one only within ``RENORMALISE`` (rounded shares: 0.3333 + 0.3333 + 0.3334…) are divided by
     their sum, and a composition whose every row sums to about 100 is read as percentages; both with a note.
     A part below ``NEGLIGIBLE`` (1e-300 is a typing error, not a share) counts as zero.
+
+    Parameters
+    ----------
+    comp : pandas.DataFrame
+        One row per year, one column per part (partner or partner group), shares of the year's total.
+    tol : float, default 1e-6
+        How far a row's sum may be from one and be taken as is.
+    zeros : {"raise", "replace"}, default "raise"
+        What to do with a part of 0 (below 1e-9), which has no log-ratio: "raise" refuses the composition and
+        names the year and parts; "replace" applies the multiplicative replacement (the zero part becomes
+        ``delta``, the other parts of that row are scaled by 1 − (number of zeros) · ``delta``), records
+        ``attrs["replaced"]`` ({year: [parts]}) and warns. Any other value behaves as "raise".
+    delta : float, default 1e-4
+        The value a zero part is replaced by.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The composition as floats, same index and columns, every row summing to one.
+
+    Raises
+    ------
+    SchemaError
+        A part is missing or non-numeric; a share is negative; a row misses one by more than the rounding
+        allows (``RENORMALISE`` = 1e-3, or half a unit in the last decimal per part); a part is 0 and ``zeros``
+        is not "replace".
+
+    Warns
+    -----
+    DataQualityWarning
+        When the composition was read as percentages, rows were rescaled to sum to one, or zeros were replaced.
+
+    See Also
+    --------
+    check_share : the checks for one share.
+    kzecon.timeseries.composition_frame : long or wide input to a validated composition.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import pandas as pd
+    >>> from kzecon.timeseries.transforms import check_composition
+    >>> pct = pd.DataFrame({"china": [20.0, 25.0], "russia": [30.0, 0.0], "other": [50.0, 75.0]},
+    ...                    index=pd.Index([2019, 2020], name="year"))
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # read as percentages; the zero replaced
+    ...     comp = check_composition(pct, zeros="replace")
+    >>> comp.round(4)
+          china  russia   other
+    year
+    2019   0.20  0.3000  0.5000
+    2020   0.25  0.0001  0.7499
+    >>> comp.attrs["replaced"]
+    {2020: ['russia']}
     """
     c = comp.apply(pd.to_numeric, errors="coerce")
     if c.isna().any().any():
@@ -135,7 +286,46 @@ def check_composition(comp: pd.DataFrame, *, tol: float = 1e-6, zeros: str = "ra
 
 
 def alr(comp: pd.DataFrame, reference: str | None = None) -> pd.DataFrame:
-    """Additive log-ratio: log(x_j / x_ref) for every part but the reference (default: the last column)."""
+    """Additive log-ratio: log(x_j / x_ref) for every part but the reference (default: the last column).
+
+    Parameters
+    ----------
+    comp : pandas.DataFrame
+        A composition without zeros (rows = years, columns = parts; see :func:`check_composition`); a zero part
+        gives ±inf.
+    reference : str, optional
+        The part every other part is divided by; default (None) the last column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``alr_<part>`` for every part but the reference, same index; ``attrs`` holds ``parts`` (all the
+        columns, in order) and ``reference``.
+
+    Raises
+    ------
+    SchemaError
+        ``reference`` is not a column of ``comp``.
+
+    See Also
+    --------
+    alr_inv : the inverse.
+    ilr : isometric log-ratios (no reference part).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.timeseries.transforms import alr
+    >>> comp = pd.DataFrame({"china": [0.2, 0.25], "russia": [0.3, 0.25], "other": [0.5, 0.5]},
+    ...                     index=pd.Index([2019, 2020], name="year"))
+    >>> alr(comp).round(3)
+          alr_china  alr_russia
+    year
+    2019     -0.916      -0.511
+    2020     -0.693      -0.693
+    >>> alr(comp, reference="russia").columns.tolist()
+    ['alr_china', 'alr_other']
+    """
     ref = comp.columns[-1] if reference is None else reference
     if ref not in comp.columns:
         raise SchemaError(f"alr reference part {ref!r} is not a column ({', '.join(map(str, comp.columns))})")
@@ -147,7 +337,42 @@ def alr(comp: pd.DataFrame, reference: str | None = None) -> pd.DataFrame:
 
 
 def alr_inv(z, parts: list, reference) -> pd.DataFrame | np.ndarray:
-    """Inverse of :func:`alr`: from log-ratios (…, D − 1) back to the D parts in ``parts`` order."""
+    """Inverse of :func:`alr`: from log-ratios (…, D − 1) back to the D parts in ``parts`` order.
+
+    Parameters
+    ----------
+    z : pandas.DataFrame or array_like
+        Log-ratios, last axis of length D − 1, in the order of ``parts`` without the reference (as :func:`alr`
+        writes them). Leading axes are kept (simulated paths: n_paths × horizon × (D − 1)).
+    parts : list
+        All D part names in the order wanted for the output, the reference included.
+    reference : str
+        The reference part of the log-ratios.
+
+    Returns
+    -------
+    pandas.DataFrame or numpy.ndarray
+        The closed composition (each row sums to one): a DataFrame with ``parts`` as columns and ``z``'s index
+        when ``z`` is a DataFrame, else an array of shape (…, D).
+
+    See Also
+    --------
+    alr : the transform it inverts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.timeseries.transforms import alr, alr_inv
+    >>> comp = pd.DataFrame({"china": [0.2, 0.25], "russia": [0.3, 0.25], "other": [0.5, 0.5]},
+    ...                     index=pd.Index([2019, 2020], name="year"))
+    >>> alr_inv(alr(comp), ["china", "russia", "other"], "other").round(3)
+          china  russia  other
+    year
+    2019   0.20    0.30    0.5
+    2020   0.25    0.25    0.5
+    >>> alr_inv([0.0, 0.0], ["china", "russia", "other"], "other").round(3)
+    array([0.333, 0.333, 0.333])
+    """
     arr = np.asarray(z, dtype=float)
     others = [p for p in parts if p != reference]
     ext = np.concatenate([arr, np.zeros(arr.shape[:-1] + (1,))], axis=-1)  # columns: others…, reference
@@ -161,7 +386,29 @@ def alr_inv(z, parts: list, reference) -> pd.DataFrame | np.ndarray:
 
 
 def helmert_basis(D: int) -> np.ndarray:
-    """Orthonormal (D − 1) × D contrast basis (pivot coordinates): row i contrasts part i with parts i+1…D."""
+    """Orthonormal (D − 1) × D contrast basis (pivot coordinates): row i contrasts part i with parts i+1…D.
+
+    Parameters
+    ----------
+    D : int
+        Number of parts, at least 2.
+
+    Returns
+    -------
+    numpy.ndarray
+        (D − 1) × D matrix V with orthonormal rows, each summing to zero (V V' = I).
+
+    See Also
+    --------
+    ilr : the log-ratios in this basis.
+
+    Examples
+    --------
+    >>> from kzecon.timeseries.transforms import helmert_basis
+    >>> helmert_basis(3).round(3)
+    array([[ 0.816, -0.408, -0.408],
+           [ 0.   ,  0.707, -0.707]])
+    """
     V = np.zeros((D - 1, D))
     for i in range(D - 1):
         r = D - i - 1
@@ -171,7 +418,39 @@ def helmert_basis(D: int) -> np.ndarray:
 
 
 def ilr(comp: pd.DataFrame) -> pd.DataFrame:
-    """Isometric log-ratio in pivot coordinates: z_i = sqrt(r/(r+1)) · log(x_i / gmean(x_{i+1..D}))."""
+    """Isometric log-ratio in pivot coordinates: z_i = sqrt(r/(r+1)) · log(x_i / gmean(x_{i+1..D})).
+
+    Here r = D − i is the number of parts after part i.
+
+    Parameters
+    ----------
+    comp : pandas.DataFrame
+        A composition without zeros (rows = years, columns = parts; see :func:`check_composition`). The column
+        order matters: the first coordinate contrasts the first part with all the others.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``ilr_<part>`` for every part but the last, same index; ``attrs["parts"]`` holds the columns.
+
+    See Also
+    --------
+    ilr_inv : the inverse.
+    helmert_basis : the contrast basis.
+    alr : log-ratios against one reference part.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.timeseries.transforms import ilr
+    >>> comp = pd.DataFrame({"china": [0.2, 0.25], "russia": [0.3, 0.25], "other": [0.5, 0.5]},
+    ...                     index=pd.Index([2019, 2020], name="year"))
+    >>> ilr(comp).round(3)
+          ilr_china  ilr_russia
+    year
+    2019     -0.540      -0.361
+    2020     -0.283      -0.490
+    """
     V = helmert_basis(comp.shape[1])
     out = pd.DataFrame(np.log(comp.to_numpy()) @ V.T, index=comp.index,
                        columns=[f"ilr_{c}" for c in comp.columns[:-1]])
@@ -180,7 +459,37 @@ def ilr(comp: pd.DataFrame) -> pd.DataFrame:
 
 
 def ilr_inv(z, parts: list):
-    """Inverse of :func:`ilr` (closure of exp(z · V))."""
+    """Inverse of :func:`ilr` (closure of exp(z · V)).
+
+    Parameters
+    ----------
+    z : pandas.DataFrame or array_like
+        Pivot coordinates, last axis of length D − 1 (leading axes are kept).
+    parts : list
+        The D part names, in the column order the coordinates were computed from.
+
+    Returns
+    -------
+    pandas.DataFrame or numpy.ndarray
+        The closed composition: a DataFrame with ``parts`` as columns and ``z``'s index when ``z`` is a DataFrame,
+        else an array of shape (…, D).
+
+    See Also
+    --------
+    ilr : the transform it inverts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.timeseries.transforms import ilr, ilr_inv
+    >>> comp = pd.DataFrame({"china": [0.2, 0.25], "russia": [0.3, 0.25], "other": [0.5, 0.5]},
+    ...                     index=pd.Index([2019, 2020], name="year"))
+    >>> ilr_inv(ilr(comp), list(comp.columns)).round(3)
+          china  russia  other
+    year
+    2019   0.20    0.30    0.5
+    2020   0.25    0.25    0.5
+    """
     arr = np.asarray(z, dtype=float)
     V = helmert_basis(len(parts))
     clr = arr @ V
@@ -196,6 +505,38 @@ def annual_series(df: pd.DataFrame, value: str = "share", *, min_years: int = 10
 
     Missing years (a gap in the sequence), duplicate years, non-integer years and series shorter than
     ``min_years`` raise errors that name the years.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A frame with a ``year`` column (whole calendar years 1800–2100; dates and annual periods are read as
+        their years) and the ``value`` column; rows in any order.
+    value : str, default "share"
+        The column holding the series.
+    min_years : int, default 10
+        The fewest years accepted.
+
+    Returns
+    -------
+    pandas.Series
+        The values indexed by ``year`` (ints, ascending, consecutive), named ``value``. The values are not
+        checked: pass the result to :func:`check_share` for a share.
+
+    Raises
+    ------
+    SchemaError
+        ``year`` or ``value`` is not a column; ``year`` holds non-whole numbers, years outside 1800–2100 or
+        duplicates.
+    CoverageError
+        The frame has no rows; a year is missing between the first and the last; fewer than ``min_years`` years.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.timeseries.transforms import annual_series
+    >>> df = pd.DataFrame({"year": [2020, 2018, 2019], "share": [0.3, 0.1, 0.2]})
+    >>> annual_series(df, min_years=3).to_dict()
+    {2018: 0.1, 2019: 0.2, 2020: 0.3}
     """
     from kzecon.data.validate import require_columns
 
