@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from kzecon.errors import ConvergenceError, CoverageError, DataQualityWarning, EstimationError, SchemaError
-from kzecon.results import TestResult, reduce_frozen, results_class
+from kzecon.results import TestResult, check_level, reduce_frozen, results_class
 
 
 def tests_frame(results) -> pd.DataFrame:
@@ -241,17 +241,21 @@ class BreakResult:
         m = self.selected_bic if m is None else m
         return [int(self.years[b]) for b in self.breaks[m]]
 
-    def to_frame(self, m: int | None = None, level: float = 0.95) -> pd.DataFrame:
-        """One row per break: break, index, year (first year of the new regime), lower/upper year of the CI."""
+    def to_frame(self, level: float = 0.95, *, m: int | None = None) -> pd.DataFrame:
+        """One row per break of the ``m``-break partition (default: the BIC's): m, break, index, year (first year of
+        the new regime), lower/upper year of the ``level`` interval, level (no rows for ``m = 0``)."""
+        check_level(level)
         m = self.selected_bic if m is None else m
         if m == 0:
             return pd.DataFrame(columns=["m", "break", "index", "year", "lower", "upper", "level"])
-        ci = self.conf_int(m, level)
+        ci = self.conf_int(level, m=m)
         return ci.assign(m=m)[["m", "break", "index", "year", "lower", "upper", "level"]]
 
-    def conf_int(self, m: int | None = None, level: float = 0.95, *, het_reg: bool = True,
+    def conf_int(self, level: float = 0.95, *, m: int | None = None, het_reg: bool = True,
                  het_err: bool = True) -> pd.DataFrame:
-        """Confidence intervals of the break dates (Bai 1997; strucchange ``confint.breakpointsfull``)."""
+        """Confidence intervals at ``level`` of the break dates of the ``m``-break partition (default: the BIC's)
+        (Bai 1997; strucchange ``confint.breakpointsfull``)."""
+        level = check_level(level)
         m = self.selected_bic if m is None else m
         if m == 0:
             raise SchemaError("no breaks selected: nothing to put an interval on")
@@ -345,7 +349,7 @@ def bai_perron(y, X=None, *, trend: bool = False, h: float | int = 0.15, max_bre
     -------
     BreakResult
         SSR and BIC/LWZ for every m, the SSR-minimising break dates for every m, the number selected by BIC, LWZ
-        and the sequential sup-F(l+1 | l) procedure at ``level``, and ``conf_int(m)`` for the break dates.
+        and the sequential sup-F(l+1 | l) procedure at ``level``, and ``conf_int(level, m=m)`` for the break dates.
     """
     if isinstance(y, pd.Series):
         years = tuple(int(v) for v in y.index) if years is None else tuple(years)
