@@ -1,8 +1,34 @@
-"""One immutable results shape for every kzecon estimator.
+"""One results protocol for every kzecon result, as a type.
 
-Every model family (time series, panel, gravity, products) returns an :class:`EstimationResults`:
-``params``, ``std_errors``, ``pvalues``, ``conf_int(level)``, ``nobs``, ``summary()``, ``to_frame()``,
-plus ``dropped`` (rows not used, with the reason), ``stats`` (fit statistics and diagnostics) and
+Every public results class is decorated with :func:`results_class` and satisfies :class:`Results`:
+
+``summary()``
+    The result in text; also its ``repr()``.
+``to_frame()``
+    A tidy table, callable with no arguments; also the notebook's ``_repr_html_()``.
+``nobs``
+    Observations used (an ``int``; a Series by fit for a :class:`ResultsSet`; ``None`` where the result holds draws
+    or simulated paths rather than observations: a randomization or bootstrap distribution, a forecast).
+
+A result with intervals also satisfies :class:`IntervalResults`: ``conf_int(level=0.95)`` — the default level is
+0.95 everywhere — returning the intervals as ``lower``/``upper`` columns (tidy, or indexed by term for a fit).
+
+**One** ``to_frame`` **signature**: ``to_frame(level=<default>, *, <selectors>)``.
+
+* ``level`` (a probability in (0, 1)) is the one interval-level keyword: a ``to_frame`` whose table carries
+  interval columns (``conf_low``/``conf_high``, ``lower``/``upper``, ``lower_<L>``/``upper_<L>``) takes it, as its
+  only positional parameter; a table without intervals takes no level. Its default is the level the class
+  publishes (0.95 for estimates and break dates, 0.90 for a forecast's fan), so ``to_frame()`` is unchanged.
+* Anything else that picks the table is keyword-only, with a default: ``GEResult.to_frame(table="countries")``,
+  ``BreakResult.to_frame(m=None)`` (the number of breaks), ``CompositionForecast.to_frame(levels=None)`` (several
+  levels at once). A level outside (0, 1) — an old positional selector, say — is a :class:`UsageError`.
+
+``tests/test_protocol_all.py`` finds every results class in the package and checks it against these
+types, so a new results class must come with an instance there.
+
+The estimates themselves: every model family (time series, panel, gravity, products) returns an
+:class:`EstimationResults`: ``params``, ``std_errors``, ``pvalues``, ``conf_int(level)``, ``nobs``, ``summary()``,
+``to_frame()``, plus ``dropped`` (rows not used, with the reason), ``stats`` (fit statistics and diagnostics) and
 ``info`` (specification: fixed effects, covariance, sample). The numbers come from the wrapped library
 (statsmodels, linearmodels, pyfixest); this class only carries and formats them.
 """
@@ -12,17 +38,56 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
 from kzecon.errors import EstimationError, UsageError
 
-__all__ = ["TestResult", "EstimationResults", "ResultsSet", "results_class", "reduce_frozen", "reduce_with_backend",
-           "dropped_by_model", "dropped_table", "pyfixest_attr", "PYFIXEST_ATTRIBUTES"]
+__all__ = ["Results", "IntervalResults", "TestResult", "EstimationResults", "ResultsSet", "results_class",
+           "check_level", "reduce_frozen", "reduce_with_backend", "dropped_by_model", "dropped_table", "pyfixest_attr",
+           "PYFIXEST_ATTRIBUTES"]
 
 HTML_ROWS = 60  # rows of to_frame() a notebook shows
+
+
+@runtime_checkable
+class Results(Protocol):
+    """What every kzecon result has (see the module's docstring): ``isinstance(obj, Results)`` checks that the
+    members exist; ``tests/test_protocol_all.py`` checks the signatures."""
+
+    nobs: Any  # int; a Series by fit for a ResultsSet; None for draws or simulated paths
+
+    def summary(self) -> str:
+        """The result in text (also its ``repr``)."""
+        ...
+
+    def to_frame(self) -> pd.DataFrame:
+        """A tidy table; ``to_frame(level)`` where the table carries intervals."""
+        ...
+
+    def _repr_html_(self) -> str:
+        """The notebook's face: the summary's first lines above the ``to_frame()`` table."""
+        ...
+
+
+@runtime_checkable
+class IntervalResults(Results, Protocol):
+    """A result with intervals: also ``conf_int(level=0.95)``."""
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Intervals at ``level`` as ``lower``/``upper`` columns."""
+        ...
+
+
+def check_level(level) -> float:
+    """``level`` as a float in (0, 1), or a :class:`UsageError` (a number of breaks or a table name passed where the
+    level now stands, a tuple of levels …)."""
+    if isinstance(level, bool) or not isinstance(level, int | float | np.number) or not 0 < level < 1:
+        raise UsageError(f"level must be in (0, 1), got {level!r} (a results class's other options of to_frame and "
+                         "conf_int are keyword-only: m=, table=, levels=)")
+    return float(level)
 
 
 def _summary_repr(self) -> str:
@@ -53,11 +118,14 @@ def _html_repr(self) -> str:
 
 
 def results_class(cls):
-    """Give a results class the shared protocol's faces: ``repr()`` is its ``summary()`` and a notebook shows
-    ``_repr_html_()`` (the summary's first lines above the tidy ``to_frame()`` table), as statsmodels' and
-    pyfixest's results do. Applied above ``@dataclass`` (which would otherwise write its own repr)."""
+    """Mark ``cls`` a public results class (it must then satisfy :class:`Results`; the protocol test finds it by
+    this mark) and give it the shared faces: ``repr()`` is its ``summary()`` and a notebook shows ``_repr_html_()``
+    (the summary's first lines above the tidy ``to_frame()`` table), as statsmodels' and pyfixest's results do.
+    Applied above ``@dataclass`` (which would otherwise write its own repr): a decorator rather than a base class
+    for that reason."""
     cls.__repr__ = _summary_repr
     cls._repr_html_ = _html_repr
+    cls.__kzecon_results__ = True
     return cls
 
 
@@ -223,9 +291,7 @@ class EstimationResults:
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Wald confidence intervals (t with ``df_resid`` if set, else normal)."""
-        if not 0 < level < 1:
-            raise UsageError(f"level must be in (0, 1), got {level}")
-        q = self._dist().ppf(0.5 + level / 2)
+        q = self._dist().ppf(0.5 + check_level(level) / 2)
         return pd.DataFrame({"lower": self.params - q * self.std_errors,
                              "upper": self.params + q * self.std_errors})
 
@@ -311,6 +377,11 @@ class ResultsSet(Mapping):
         rows = [r.to_frame(level).assign(model=name, n_dropped=r.n_dropped) for name, r in self._fits.items()]
         cols = ["model", "term", "estimate", "std_error", "nobs", "p_value", "conf_low", "conf_high", "n_dropped"]
         return pd.concat(rows, ignore_index=True)[cols]
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """model (the set's name for the fit), term, lower, upper: every fit's Wald intervals, stacked."""
+        return pd.concat([r.conf_int(level).rename_axis("term").reset_index().assign(model=name)
+                          for name, r in self._fits.items()], ignore_index=True)[["model", "term", "lower", "upper"]]
 
     @property
     def dropped(self) -> pd.DataFrame:

@@ -1,14 +1,20 @@
 """One results protocol for every public results class: ``summary()`` (text, also the ``repr``), ``to_frame()`` (a
 tidy table, also the notebook's ``_repr_html_``), ``conf_int()`` with one default level (0.95) where intervals
 exist, ``nobs`` where observations exist — and every public method still works after a pickle round trip (Dask,
-process pools), giving the same numbers. The numbers themselves are checked against references elsewhere; here,
-beside the shape, the few methods rebuilt for the trip are checked against the library they replace (statsmodels'
+process pools), giving the same numbers. The results classes are found by walking the package (every class marked by
+``results_class`` or with both ``summary`` and ``to_frame``), so a new one without an instance here fails; each
+instance is checked against the protocol types of :mod:`kzecon.results` (``Results``, ``IntervalResults``) and the
+one ``to_frame`` signature. The numbers themselves are checked against references elsewhere; here, beside the
+shape, the few methods rebuilt for the trip are checked against the library they replace (statsmodels'
 ``get_prediction`` and VAR Granger test called directly)."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import pickle
+import pkgutil
+import re
 import warnings
 
 import numpy as np
@@ -18,7 +24,7 @@ import pytest
 import kzecon
 from kzecon import forecast, gravity, timeseries
 from kzecon.gravity.simulate import simulate_bloc_panel
-from kzecon.results import ResultsSet
+from kzecon.results import IntervalResults, Results, ResultsSet
 from kzecon.study import customs_union, eaeu, pipeline, products
 from kzecon.timeseries import stattests
 
@@ -81,14 +87,51 @@ def results():
         "PartnerModels": customs_union.partner_models(),
         "WorldGravityResults": eaeu.eaeu_models(eaeu.eaeu_frame(sub), ri_reps=0, score_reps=19,
                                                 specs=("ppml_static", "ppml_event"), sides=False),
+        "Decomposition": pipeline.decompose(country="KAZ", start=2005, end=2015,
+                                            coefficients={"eaeu": -0.15, "bri_kaz_chn": -0.22, "bri_chn": 0.01}),
     }
     warnings.resetwarnings()
     return out
 
 
-INTERVALS = {"EstimationResults", "BreakResult", "ShareModelResults", "CompositionModelResults", "CompositionForecast",
-             "DependenceRisk", "Products", "CustomsUnion", "WorldGravityResults"}
-NO_OBSERVATIONS = {"RandomizationResult", "ScoreBootstrapResult", "CompositionForecast"}  # draws / paths, not data
+NAMES = ("TestResult", "EstimationResults", "ResultsSet", "RandomizationResult", "ScoreBootstrapResult", "GEResult",
+         "BreakResult", "ShareBattery", "ShareModelResults", "CompositionModelResults", "WorldBacktest", "Backtest",
+         "CompositionForecast", "TradeShares", "DependenceRisk", "Products", "UnAlignment", "Peers", "CustomsUnion",
+         "PartnerModels", "WorldGravityResults", "Decomposition")  # the keys of the results fixture
+INTERVALS = {"EstimationResults", "ResultsSet", "PartnerModels", "BreakResult", "ShareModelResults",
+             "CompositionModelResults", "CompositionForecast", "DependenceRisk", "Products", "CustomsUnion",
+             "WorldGravityResults"}  # conf_int(level=0.95)
+NO_OBSERVATIONS = {"RandomizationResult", "ScoreBootstrapResult", "CompositionForecast"}  # draws / paths: nobs None
+NOT_RESULTS = {  # classes that look like results (a to_frame, or a result's name) but are not public results
+    "kzecon.forecast.drivers.DriverPaths": "the driver paths inside a CompositionForecast (its drivers_frame()); "
+                                           "an input to the simulation, not a result with a summary",
+    "kzecon.forecast.choice.ModelChoice": "a return holder (a CompositionForecast and the sentence saying how its "
+                                          "model was chosen): the result is its .forecast",
+}
+INTERVAL_COLUMN = re.compile(r"^(conf_low|conf_high|lower|upper)(_\d+)?$")
+
+
+def _kzecon_classes():
+    """Every class defined in a kzecon module (the lazy packages imported by walking them)."""
+    for info in pkgutil.walk_packages(kzecon.__path__, "kzecon."):
+        mod = importlib.import_module(info.name)
+        for obj in vars(mod).values():
+            if inspect.isclass(obj) and obj.__module__ == mod.__name__ and not obj.__name__.startswith("_"):
+                yield f"{mod.__name__}.{obj.__qualname__}", obj
+
+
+def _is_results_class(cls) -> bool:
+    if getattr(cls, "_is_protocol", False):  # the protocol types themselves
+        return False
+    return bool(getattr(cls, "__kzecon_results__", False)) or (
+        callable(getattr(cls, "summary", None)) and callable(getattr(cls, "to_frame", None)))
+
+
+@pytest.fixture(scope="module")
+def results_classes():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {path: cls for path, cls in _kzecon_classes() if _is_results_class(cls)}
 
 
 def _public(obj):
@@ -126,15 +169,72 @@ def _same(a, b):
         np.testing.assert_array_equal(a, b)
     elif isinstance(a, float) and np.isnan(a):
         assert np.isnan(b)
+    elif isinstance(a, tuple) and any(isinstance(x, Results) for x in a):  # Products.fits: results, compared by table
+        assert len(a) == len(b)
+        for x, y in zip(a, b, strict=True):
+            pd.testing.assert_frame_equal(x.to_frame(), y.to_frame())
     elif isinstance(a, (str, int, float, bool, tuple)) or a is None:
         assert a == b
 
 
-@pytest.mark.parametrize("name", ["TestResult", "EstimationResults", "ResultsSet", "RandomizationResult",
-                                  "ScoreBootstrapResult", "GEResult", "BreakResult", "ShareBattery",
-                                  "ShareModelResults", "CompositionModelResults", "WorldBacktest", "Backtest",
-                                  "CompositionForecast", "TradeShares", "DependenceRisk", "Products", "UnAlignment",
-                                  "Peers", "CustomsUnion", "PartnerModels", "WorldGravityResults"])
+def test_every_results_class_has_an_instance_here(results, results_classes):
+    """The package's results classes, found by walking it, are exactly the fixture's (so a new one must come with
+    an instance here); the look-alikes set aside say why, and still exist."""
+    names = [p.rsplit(".", 1)[1] for p in results_classes]
+    assert len(set(names)) == len(names), f"two results classes share a name: {sorted(names)}"
+    for path, cls in results_classes.items():
+        name = path.rsplit(".", 1)[1]
+        assert name in results, f"found class {path} with no instance in the protocol test (add one to `results`)"
+        assert type(results[name]) is cls, f"the instance of {name} is a {type(results[name])}, not {path}"
+    assert set(results) == set(names), f"instances of classes not found: {set(results) - set(names)}"
+    assert set(NAMES) == set(results)
+    everything = dict(_kzecon_classes())
+    for path, why in NOT_RESULTS.items():
+        assert path in everything and path not in results_classes and why, path
+    for path, cls in everything.items():  # half a protocol is a mistake: a to_frame or summary alone is set aside
+        half = not getattr(cls, "_is_protocol", False) and (callable(getattr(cls, "to_frame", None))
+                                                            or callable(getattr(cls, "summary", None)))
+        assert path in results_classes or path in NOT_RESULTS or not half, \
+            f"{path} has half of the results protocol: make it a results class or say why not in NOT_RESULTS"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_protocol_types_and_the_one_to_frame_signature(results, name):
+    """``isinstance`` of the protocol types; ``to_frame`` takes no required argument, ``level`` (the one
+    interval-level keyword) first and only where its table has interval columns, everything else keyword-only;
+    ``conf_int(level=0.95)`` where intervals exist; ``nobs`` None only for draws or paths."""
+    r = results[name]
+    assert isinstance(r, Results)
+    assert isinstance(r, IntervalResults) == (name in INTERVALS), name
+    params = list(inspect.signature(type(r).to_frame).parameters.values())[1:]
+    for p in params:
+        assert p.default is not p.empty, f"{name}.to_frame: {p.name} has no default"
+        if p.name == "level":
+            assert p is params[0] and p.kind is p.POSITIONAL_OR_KEYWORD and 0 < p.default < 1, name
+        else:
+            assert p.kind is p.KEYWORD_ONLY, f"{name}.to_frame: {p.name} must be keyword-only (level alone is not)"
+    frame = r.to_frame()
+    bounds = [c for c in frame.columns if INTERVAL_COLUMN.match(str(c))]
+    assert bool(bounds) == any(p.name == "level" for p in params), \
+        f"{name}.to_frame: a level parameter exactly when its table has interval columns ({bounds})"
+    if bounds:
+        assert name in INTERVALS, f"{name}.to_frame has intervals: it needs conf_int(level=0.95)"
+        default = inspect.signature(type(r).to_frame).parameters["level"].default
+        pd.testing.assert_frame_equal(r.to_frame(level=default), frame)
+        def width(t):
+            lo, hi = ([c for c in t.columns if INTERVAL_COLUMN.match(str(c)) and c.startswith(side)][0]
+                      for side in (("lower", "conf_low"), ("upper", "conf_high")))
+            return float((t[hi].astype(float) - t[lo].astype(float)).sum())
+
+        assert width(r.to_frame(level=0.5)) <= width(frame)
+    if name in INTERVALS:
+        ps = list(inspect.signature(type(r).conf_int).parameters.values())[1:]
+        assert ps[0].name == "level" and ps[0].default == 0.95 and ps[0].kind is ps[0].POSITIONAL_OR_KEYWORD
+        assert all(p.kind is p.KEYWORD_ONLY and p.default is not p.empty for p in ps[1:]), name
+    assert (r.nobs is None) == (name in NO_OBSERVATIONS), name
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_protocol_and_pickle_round_trip(results, name):
     r = results[name]
     assert type(r).__name__ == name

@@ -64,12 +64,12 @@ def test_ge_result_keeps_the_flow_table():
                            "delta": -0.5 if {i, j} == {"A", "B"} else 0.0}
                           for k, (i, j) in enumerate((i, j) for i in c for j in c)])
     res = ge.counterfactual(flows, "delta", kind="conditional", sigma=5.0)
-    f = res.to_frame("flows")
+    f = res.to_frame(table="flows")
     assert len(f) == 9 and {"exporter", "importer", "baseline", "counterfactual"} <= set(f.columns)
     assert f["baseline"].sum() == pytest.approx(flows["flow"].sum())  # the baseline is the data, by hand
     assert res.to_frame().equals(res.countries) and "3 countries, 9 flows" in res.summary()
     with pytest.raises(UsageError):
-        res.to_frame("pairs")
+        res.to_frame(table="pairs")
 
 
 def test_maketables_table_of_kzecon_results_beside_a_pyfixest_model():

@@ -42,7 +42,7 @@ def test_bai_perron_confidence_intervals(bp, level, tag):
     spec, res = bp
     compared = 0
     for m in range(1, 6):
-        ci = res.conf_int(m, level)
+        ci = res.conf_int(level, m=m)
         for j, row in ci.iterrows():
             key = f"{spec}.{tag}.{m}.{j + 1}"
             if f"{key}.lower" not in R.index or np.isnan(R[f"{key}.lower"]):

@@ -25,6 +25,7 @@ Risk events are data (``kzecon/data/reference/risk_events.csv``; pass your own t
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ import pandas as pd
 
 from kzecon.data import read_reference
 from kzecon.errors import CoverageError, DataQualityWarning, EstimationError, SchemaError, UsageError
-from kzecon.results import results_class
+from kzecon.results import check_level, results_class
 from kzecon.timeseries import composition_frame, composition_var, transforms
 
 from .registry import BASELINE_WINDOW, DRIVER_MODELS, POOLED_MODELS, WORLD_MODELS
@@ -208,15 +209,22 @@ class CompositionForecast:
         return (f"{self.model} forecast from {self.origin}, {len(self.years)} years ahead, {self.n_paths} paths "
                 f"(seed {self.seed}); {self.years[-1]}: {parts}")
 
+    @property
+    def nobs(self) -> None:
+        """None: a forecast holds simulated paths (:attr:`n_paths`), not observations."""
+        return None
+
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """year, partner, lower, upper: the equal-tailed ``level`` interval of each part's share."""
-        t = self.to_frame(levels=(level,))
+        t = self.to_frame(level)
         tag = round(100 * level)
         return t[["year", "partner", f"lower_{tag}", f"upper_{tag}"]].rename(
             columns={f"lower_{tag}": "lower", f"upper_{tag}": "upper"})
 
-    def to_frame(self, levels=(0.90,)) -> pd.DataFrame:
-        """year, partner, mean, median, lower_<L>, upper_<L> (equal-tailed quantiles of the paths)."""
+    def to_frame(self, level: float = 0.90, *, levels: Sequence[float] | None = None) -> pd.DataFrame:
+        """year, partner, mean, median, lower_<L>, upper_<L> (equal-tailed quantiles of the paths) at ``level``
+        (L = 100 × level), or at each of ``levels`` (e.g. ``levels=(0.8, 0.9)``: one pair of columns a level)."""
+        levels = (check_level(level),) if levels is None else tuple(check_level(lv) for lv in levels)
         rows = []
         for j, part in enumerate(self.parts):
             x = self.paths[:, :, j]

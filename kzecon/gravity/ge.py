@@ -87,7 +87,7 @@ class GEResult:
         """Country pairs in the counterfactual."""
         return len(self.flows)
 
-    def to_frame(self, table: str = "countries") -> pd.DataFrame:
+    def to_frame(self, *, table: str = "countries") -> pd.DataFrame:
         """The country table (changes in %, the default) or ``table="flows"`` (every pair's baseline and
         counterfactual flow).
 

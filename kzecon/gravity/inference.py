@@ -83,6 +83,11 @@ class RandomizationResult:
         return int(len(self.placebo))
 
     @property
+    def nobs(self) -> None:
+        """None: the result holds placebo draws (:attr:`reps`), not observations (the model's are its fit's)."""
+        return None
+
+    @property
     def p_value(self) -> float:
         """Two-sided: ``(1 + #{|placebo| ≥ |estimate|}) / (1 + R)``."""
         return float((1 + np.sum(np.abs(self.placebo) >= abs(self.estimate) - 1e-12)) / (1 + self.reps))
@@ -300,6 +305,11 @@ class ScoreBootstrapResult:
     weights: str
     clusters: int
     seed: int
+
+    @property
+    def nobs(self) -> None:
+        """None: the result holds bootstrap draws (:attr:`reps`) over clusters, not observations."""
+        return None
 
     def to_frame(self) -> pd.DataFrame:
         """One row: term, statistic, p_value, reps, weights, clusters."""

@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from kzecon.data.countries import country_name
-from kzecon.errors import CoverageError
+from kzecon.errors import CoverageError, UsageError
 from kzecon.forecast.registry import MODELS as _FORECAST_MODELS
 
 COLORS = {"china": "#c0392b", "russia": "#2c3e80", "eu": "#f1c40f", "central_asia": "#16a085",
@@ -409,21 +409,24 @@ def _reliability_axes(fig):
 
 
 def reliability(rel: pd.DataFrame, *, ax=None, title: str | None = None, source: str = "kzecon backtest",
-                vintage: str | None = None, models=None, band: bool = True):
+                vintage: str | None = None, models=None, band: bool | None = None):
     """Reliability diagram: observed frequency against forecast probability by model (backtest ``reliability``:
     model, predicted, observed, n), and below it the number of forecasts in each bin (bars), so that no count
-    label sits on the curve. ``band``: the first model's consistency band (grey: where a calibrated forecaster's
-    points would fall 95% of the time, :func:`kzecon.forecast.scores.consistency_band`)."""
+    label sits on the curve. The first model's consistency band (grey: where a calibrated forecaster's points would
+    fall 95% of the time) is drawn from the table's ``band_low``/``band_high`` columns (the backtest computes them,
+    :func:`kzecon.forecast.scores.consistency_band`): ``band=None`` draws it when the table carries them, ``True``
+    requires them (a :class:`UsageError` otherwise), ``False`` leaves it out."""
+    if band and not {"band_low", "band_high"} <= set(rel.columns):
+        raise UsageError("the reliability table carries no band_low/band_high columns (a backtest's reliability "
+                         "table does): pass band=False, or add them with kzecon.forecast.scores.consistency_band")
     return _reliability(rel.rename(columns={"predicted": "forecast"}), title=title or
                         "Reliability of event probabilities", source=source, vintage=vintage, models=models,
                         band=band)
 
 
 def _reliability(rel: pd.DataFrame, *, title: str, source: str, vintage: str | None, models=None,
-                 note: str | None = None, band: bool = False):
+                 note: str | None = None, band: bool | None = False):
     from statsmodels.stats.proportion import proportion_confint
-
-    from kzecon.forecast.scores import consistency_band
 
     models = list(models) if models is not None else list(dict.fromkeys(rel["model"]))
     with rc_context():
@@ -432,9 +435,9 @@ def _reliability(rel: pd.DataFrame, *, title: str, source: str, vintage: str | N
         top, bottom = _reliability_axes(fig)
         top.plot([0, 1], [0, 1], color="#888888", lw=0.8, ls="--", label="perfect calibration")
         first = rel[rel["model"] == models[0]] if models else rel.iloc[:0]
-        if band and len(first):  # where a calibrated forecast's points would fall, for the first model's bins
-            lo, hi = consistency_band(first["forecast"], first["n"])
-            for i, (x, a, b) in enumerate(zip(first["forecast"], lo, hi, strict=True)):
+        if band is not False and len(first) and {"band_low", "band_high"} <= set(first.columns):
+            # where a calibrated forecast's points would fall, for the first model's bins (computed with the table)
+            for i, (x, a, b) in enumerate(zip(first["forecast"], first["band_low"], first["band_high"], strict=True)):
                 top.fill_between([x - 0.025, x + 0.025], a, b, color="#bbbbbb", alpha=0.55, lw=0,
                                  label=f"range if calibrated (95%), {label(models[0])}" if i == 0 else None)
         width = 0.08 / max(len(models), 1)

@@ -109,9 +109,9 @@ class CustomsUnion:
             rows.append(t)
         return pd.concat(rows, ignore_index=True)
 
-    def to_frame(self) -> pd.DataFrame:
-        """Both DiDs' tidy estimates."""
-        return pd.concat([self.did.to_frame(), self.did_share.to_frame()], ignore_index=True)
+    def to_frame(self, level: float = 0.95) -> pd.DataFrame:
+        """Both DiDs' tidy estimates, intervals at ``level``."""
+        return pd.concat([self.did.to_frame(level), self.did_share.to_frame(level)], ignore_index=True)
 
     def summary(self) -> str:
         """The DiD estimate with its clustered and wild p-values and the pre-trend test."""

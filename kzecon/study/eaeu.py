@@ -142,11 +142,12 @@ class WorldGravityResults:
         return pd.concat([r.conf_int(level).rename_axis("term").reset_index().assign(model=m)
                           for m, r in self.models.items()], ignore_index=True)[["model", "term", "lower", "upper"]]
 
-    def to_frame(self) -> pd.DataFrame:
-        """model, term, estimate, std_error, nobs, p_value (clustered), p_ri, p_score, conf_low, conf_high."""
+    def to_frame(self, level: float = 0.95) -> pd.DataFrame:
+        """model, term, estimate, std_error, nobs, p_value (clustered), p_ri, p_score, conf_low, conf_high (at
+        ``level``), n_dropped."""
         rows = []
         for name, r in self.models.items():
-            t = r.to_frame()
+            t = r.to_frame(level)
             t["model"] = name
             t["p_ri"] = [self.ri[(name, term)].p_value if (name, term) in self.ri else np.nan for term in t["term"]]
             t["p_score"] = [self.score[(name, term)].p_value if (name, term) in self.score else np.nan

@@ -307,7 +307,7 @@ def _tests_table(z: pd.Series, failed: list[str], events: Mapping[int, str]) -> 
 def _breaks_table(bp: BreakResult | None) -> pd.DataFrame:
     cols = ["m", "break", "index", "year", "lower", "upper", "level"]
     m = bp.selected_bic if bp is not None else 0
-    breaks = bp.to_frame(m) if m else pd.DataFrame(columns=cols)
+    breaks = bp.to_frame(m=m) if m else pd.DataFrame(columns=cols)
     return breaks.assign(model="mean shifts in logit share (Bai–Perron, h=15%)", selected_by="BIC",
                          n_breaks_bic=bp.selected_bic if bp is not None else np.nan,
                          n_breaks_lwz=bp.selected_lwz if bp is not None else np.nan,

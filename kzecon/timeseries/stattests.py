@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from kzecon.errors import ConvergenceError, CoverageError, DataQualityWarning, EstimationError, SchemaError
-from kzecon.results import TestResult, reduce_frozen, results_class
+from kzecon.results import TestResult, check_level, reduce_frozen, results_class
 
 
 def tests_frame(results) -> pd.DataFrame:
@@ -504,15 +504,15 @@ class BreakResult:
         m = self.selected_bic if m is None else m
         return [int(self.years[b]) for b in self.breaks[m]]
 
-    def to_frame(self, m: int | None = None, level: float = 0.95) -> pd.DataFrame:
+    def to_frame(self, level: float = 0.95, *, m: int | None = None) -> pd.DataFrame:
         """One row per break: break, index, year (first year of the new regime), lower/upper year of the CI.
 
         Parameters
         ----------
-        m : int, optional
-            Number of breaks, 0…max_breaks; default (None) the number BIC selects.
         level : float, default 0.95
             Confidence level of the intervals.
+        m : int, optional
+            Number of breaks, 0…max_breaks; default (None) the number BIC selects (keyword only).
 
         Returns
         -------
@@ -524,22 +524,23 @@ class BreakResult:
         --------
         conf_int : the intervals with their observation indices.
         """
+        check_level(level)
         m = self.selected_bic if m is None else m
         if m == 0:
             return pd.DataFrame(columns=["m", "break", "index", "year", "lower", "upper", "level"])
-        ci = self.conf_int(m, level)
+        ci = self.conf_int(level, m=m)
         return ci.assign(m=m)[["m", "break", "index", "year", "lower", "upper", "level"]]
 
-    def conf_int(self, m: int | None = None, level: float = 0.95, *, het_reg: bool = True,
+    def conf_int(self, level: float = 0.95, *, m: int | None = None, het_reg: bool = True,
                  het_err: bool = True) -> pd.DataFrame:
         """Confidence intervals of the break dates (Bai 1997; strucchange ``confint.breakpointsfull``).
 
         Parameters
         ----------
-        m : int, optional
-            Number of breaks, 1…max_breaks; default (None) the number BIC selects.
         level : float, default 0.95
             Confidence level.
+        m : int, optional
+            Number of breaks, 1…max_breaks; default (None) the number BIC selects (keyword only).
         het_reg : bool, default True
             Allow the regressors' second moments to differ across segments (strucchange ``het.reg``).
         het_err : bool, default True
@@ -568,10 +569,11 @@ class BreakResult:
         >>> import numpy as np
         >>> from kzecon.timeseries import bai_perron
         >>> y = np.r_[np.zeros(10), np.ones(10)] + np.random.default_rng(0).normal(0, 0.1, 20)
-        >>> bai_perron(y, years=range(2001, 2021)).conf_int(1)[["year", "lower", "upper"]]
+        >>> bai_perron(y, years=range(2001, 2021)).conf_int(m=1)[["year", "lower", "upper"]]
            year  lower  upper
         0  2011   2010   2012
         """
+        level = check_level(level)
         m = self.selected_bic if m is None else m
         if m == 0:
             raise SchemaError("no breaks selected: nothing to put an interval on")
@@ -674,6 +676,7 @@ def bai_perron(y, X=None, *, trend: bool = False, h: float | int = 0.15, max_bre
     -------
     BreakResult
         SSR and BIC/LWZ for every m, the SSR-minimising break dates for every m, the number selected by BIC, LWZ
+<<<<<<< HEAD
         and the sequential sup-F(l+1 | l) procedure at ``level``, and ``conf_int(m)`` for the break dates.
 
     Raises
@@ -713,6 +716,9 @@ def bai_perron(y, X=None, *, trend: bool = False, h: float | int = 0.15, max_bre
        l  statistic  p_value
     0  0     42.288    0.000
     1  1      4.384    0.535
+=======
+        and the sequential sup-F(l+1 | l) procedure at ``level``, and ``conf_int(level, m=m)`` for the break dates.
+>>>>>>> results-protocol
     """
     if isinstance(y, pd.Series):
         years = tuple(int(v) for v in y.index) if years is None else tuple(years)
