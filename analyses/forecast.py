@@ -28,7 +28,7 @@ def main() -> None:
         for k in ("coverage", "accuracy", "brier", "reliability"):
             getattr(bt, k).to_csv(dest.path(f"{k}.csv"), index=False, lineterminator="\n")
         figures.save(figures.coverage(bt.coverage), dest.path("coverage.png"))
-        figures.save(figures.reliability(bt.reliability), dest.path("reliability.png"))
+        figures.save(figures.reliability(bt.reliability_band), dest.path("reliability.png"))
         crps = bt.mean_crps()
         best, _ = forecast.choose_model(comp, seed=SEED)
         print("mean CRPS on Kazakhstan's backtest by model (lower is better):", crps.round(4).to_dict())

@@ -516,7 +516,7 @@ def cmd_backtest(args) -> int:
     print(res.coverage.round(3).to_string(index=False))
     print(res.accuracy.round(4).to_string(index=False))
     if args.out:
-        rel, cov = figures.reliability(res.reliability), figures.coverage(res.coverage)
+        rel, cov = figures.reliability(res.reliability_band), figures.coverage(res.coverage)
         with Output(args.out) as out:
             for name in ("coverage", "accuracy", "brier", "reliability", "records"):
                 out.csv(getattr(res, name), f"{name}.csv")

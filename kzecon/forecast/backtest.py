@@ -62,8 +62,8 @@ class Backtest:
     horizon × part, with the interval bounds and CRPS), ``event_records`` (one row per model × event × origin ×
     horizon: probability, outcome), ``coverage`` (model, horizon, nominal, empirical, n, Wilson 95% bounds),
     ``accuracy`` (model, horizon, mae, rmse, crps, n, skill_* against the random walk), ``brier`` (model, event,
-    horizon, brier, base_rate, n) and ``reliability`` (model, bin, predicted, observed, n, and band_low, band_high:
-    the 95% range of a calibrated forecaster's observed frequency in that bin, :func:`.scores.consistency_band`)."""
+    horizon, brier, base_rate, n) and ``reliability`` (model, bin, predicted, observed, n; with the consistency band
+    in :attr:`reliability_band`)."""
 
     records: pd.DataFrame
     event_records: pd.DataFrame
@@ -76,6 +76,17 @@ class Backtest:
     def nobs(self) -> int:
         """Scored forecasts (model × origin × horizon × part records)."""
         return len(self.records)
+
+    @property
+    def reliability_band(self) -> pd.DataFrame:
+        """The reliability table with ``band_low``, ``band_high``: the 95% range of a calibrated forecaster's
+        observed frequency in each bin (:func:`.scores.consistency_band`), which
+        :func:`kzecon.report.figures.reliability` draws."""
+        from .scores import consistency_band
+
+        rel = self.reliability.copy()
+        rel["band_low"], rel["band_high"] = consistency_band(rel["predicted"], rel["n"])
+        return rel
 
     def mean_crps(self) -> pd.Series:
         """Mean CRPS by model over every horizon and part, lowest first."""
@@ -103,7 +114,7 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
     from kzecon.data.validate import whole_number
     from kzecon.timeseries import composition_frame
 
-    from .scores import consistency_band, crps_ensemble
+    from .scores import crps_ensemble
 
     start = whole_number(start, "start (the first origin year)", 1800, 2200)
     horizon = whole_number(horizon, "horizon (years ahead)", 1, 30)
@@ -184,7 +195,6 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
                                                          observed=("outcome", "mean"),
                                                          n=("outcome", "size")).reset_index()
     rel["bin"] = rel["bin"].astype(str)
-    rel["band_low"], rel["band_high"] = consistency_band(rel["predicted"], rel["n"])  # the figure draws it
     return Backtest(records=records, event_records=evr, coverage=coverage_table(records), accuracy=acc,
                     brier=brier, reliability=rel)
 

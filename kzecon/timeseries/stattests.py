@@ -676,8 +676,7 @@ def bai_perron(y, X=None, *, trend: bool = False, h: float | int = 0.15, max_bre
     -------
     BreakResult
         SSR and BIC/LWZ for every m, the SSR-minimising break dates for every m, the number selected by BIC, LWZ
-<<<<<<< HEAD
-        and the sequential sup-F(l+1 | l) procedure at ``level``, and ``conf_int(m)`` for the break dates.
+        and the sequential sup-F(l+1 | l) procedure at ``level``, and ``conf_int(level, m=m)`` for the break dates.
 
     Raises
     ------
@@ -716,9 +715,6 @@ def bai_perron(y, X=None, *, trend: bool = False, h: float | int = 0.15, max_bre
        l  statistic  p_value
     0  0     42.288    0.000
     1  1      4.384    0.535
-=======
-        and the sequential sup-F(l+1 | l) procedure at ``level``, and ``conf_int(level, m=m)`` for the break dates.
->>>>>>> results-protocol
     """
     if isinstance(y, pd.Series):
         years = tuple(int(v) for v in y.index) if years is None else tuple(years)
