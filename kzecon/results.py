@@ -354,7 +354,7 @@ class EstimationResults:
 class ResultsSet(Mapping):
     """Several fits under names (``{name: EstimationResults}``, read-only, in order): ``to_frame()`` stacks their
     tidy tables with the rows each dropped, ``summary()`` sets their estimates side by side (a comparison table
-    across fits; :func:`kzecon.report.tables.regression_table` and ``tables.etable`` lay it out for a paper)."""
+    across fits; ``kzecon.report.tables.etable`` lays it out for a paper)."""
 
     def __init__(self, fits: Mapping[str, EstimationResults]):
         self._fits = dict(fits)

@@ -1,19 +1,16 @@
-"""Publication regression tables from any mix of kzecon results: Markdown, LaTeX (booktabs) and HTML.
+"""Tables from kzecon results: one HTML engine for the brief, maketables for papers.
 
-One function, :func:`regression_table`, lays out coefficients with standard errors in parentheses under them
-(significance stars optional), then rows for fixed effects and clustering (from each result's ``info``), N and
-fit statistics, and notes. pandas' ``Styler`` writes the LaTeX (``hrules`` → booktabs rules) and HTML; the
-Markdown is a pipe table. :func:`etable` hands kzecon results to maketables (through :class:`KzeconExtractor`) for
-tables that mix kzecon, pyfixest, statsmodels and linearmodels fits and for Word, Typst and Quarto output; the
-brief still uses :func:`regression_table`.
+:func:`html_table` renders any frame of a result (its own ``to_frame()``, a test battery, a forecast comparison, a
+regression laid out by :func:`regression_frame`) through pandas' ``Styler``: escaped cells, one float format, CSS
+classes by row, stable element ids, so a rebuilt brief is byte-identical. :func:`etable` hands kzecon results to
+maketables (through :class:`KzeconExtractor`) for tables that mix kzecon, pyfixest, statsmodels and linearmodels
+fits and for Markdown, LaTeX, Word, Typst and Quarto output.
 """
 
 from __future__ import annotations
 
 import html as _html
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,119 +27,85 @@ def _stars(p: float) -> str:
     return ""
 
 
-@dataclass(frozen=True)
-class RegressionTable:
-    """A laid-out table: ``body`` (rows × model columns, strings) and ``notes``."""
+def html_table(frame: pd.DataFrame, name: str, *, classes: str = "data", index: bool = False, precision: int = 3,
+               na_rep: str = "NaN") -> str:
+    """One frame as an HTML ``<table>``: the one table engine of the brief.
 
-    body: pd.DataFrame
-    notes: str
-    n_coef_rows: int
+    Parameters
+    ----------
+    frame : DataFrame
+        The cells as shown: floats are written with ``precision`` decimals, every other value as its string
+        (HTML-escaped). ``frame.attrs["row_classes"]``, when set, gives each row a CSS class on its cells
+        (e.g. ``"se"`` and ``"stat"`` in a regression table, ``"headline"`` for the headline model's row).
+    name : str
+        Stable id of the table in the page (``T_<name>``): the same frame gives the same bytes.
+    classes : str, default "data"
+        CSS classes of the ``<table>`` element.
+    index : bool, default False
+        Whether the row labels are shown (as header cells).
+    precision : int, default 3
+        Decimals of float cells.
+    na_rep : str, default "NaN"
+        What a missing value shows.
 
-    def to_markdown(self) -> str:
-        """The table as Markdown, notes below."""
-        cols = [""] + list(self.body.columns)
-        lines = ["| " + " | ".join(cols) + " |", "|" + "|".join(["---"] + [":---:"] * len(self.body.columns)) + "|"]
-        for i, (idx, row) in enumerate(self.body.iterrows()):
-            if i == self.n_coef_rows:
-                lines.append("| " + " | ".join([""] * len(cols)) + " |")
-            lines.append("| " + " | ".join([str(idx)] + [str(v) for v in row]) + " |")
-        if self.notes:
-            lines += ["", self.notes]
-        return "\n".join(lines) + "\n"
+    Returns
+    -------
+    str
+        The table's HTML.
 
-    def to_latex(self, caption: str | None = None, label: str | None = None) -> str:
-        """The table as a LaTeX tabular (booktabs rules), notes below."""
-        def esc(s: str) -> str:
-            for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"),
-                         ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}")):
-                s = s.replace(a, b)
-            return s
-
-        body = self.body.copy()
-        body.index = [esc(str(i)) for i in body.index]
-        body.columns = [esc(str(c)) for c in body.columns]
-        body = body.map(lambda v: re.sub(r"(\*+)$", r"$^{\1}$", esc(str(v))))
-        body.index = [i.replace("R²", "$R^2$") for i in body.index]
-        sty = body.style
-        tex = sty.to_latex(hrules=True, column_format="l" + "c" * body.shape[1],
-                           caption=esc(caption) if caption else None, label=label,
-                           position_float="centering" if caption else None,
-                           environment="table" if caption else None)
-        lines = tex.splitlines()
-        # a rule between the coefficients and the statistics rows
-        try:
-            start = next(i for i, ln in enumerate(lines) if ln.strip() == r"\midrule")
-            lines.insert(start + 1 + self.n_coef_rows, r"\midrule")
-        except StopIteration:
-            pass
-        if self.notes:
-            note = r"\par\smallskip{\footnotesize " + esc(self.notes) + "}"
-            end = next((i for i, ln in enumerate(lines) if ln.strip() == r"\end{table}"), len(lines))
-            lines.insert(end, note)
-        return "\n".join(lines) + "\n"
-
-    def to_html(self, caption: str | None = None) -> str:
-        """The table as an HTML ``<table class="regtable">``, notes in its footer."""
-        head = "".join(f"<th>{_html.escape(str(c))}</th>" for c in self.body.columns)
-        rows = []
-        for i, (idx, row) in enumerate(self.body.iterrows()):
-            cls = ' class="stat"' if i >= self.n_coef_rows else (' class="se"' if str(idx) == "" else "")
-            cells = "".join(f"<td>{_html.escape(str(v))}</td>" for v in row)
-            rows.append(f"<tr{cls}><th>{_html.escape(str(idx))}</th>{cells}</tr>")
-        cap = f"<caption>{_html.escape(caption)}</caption>" if caption else ""
-        notes = f'<tfoot><tr><td colspan="{len(self.body.columns) + 1}">{_html.escape(self.notes)}</td></tr></tfoot>' \
-            if self.notes else ""
-        return (f'<table class="regtable">{cap}<thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
-                f"{notes}</table>\n")
-
-    def write(self, path_stem, caption: str | None = None) -> list:
-        """Write ``<stem>.md``, ``<stem>.tex`` and ``<stem>.html``; returns the paths."""
-        from pathlib import Path
-
-        stem = Path(path_stem)
-        out = []
-        for ext, text in (("md", self.to_markdown()), ("tex", self.to_latex(caption)), ("html", self.to_html(caption))):
-            p = stem.with_suffix(f".{ext}")
-            p.write_text(text, encoding="utf-8")
-            out.append(p)
-        return out
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> html = html_table(pd.DataFrame({"p-value": [0.01234]}), "t")
+    >>> "0.012" in html and 'id="T_t"' in html
+    True
+    """
+    body = frame.set_axis(range(len(frame)))  # Styler's classes need unique row labels: the labels are shown below
+    sty = body.style.format(precision=precision, na_rep=na_rep, escape="html").format_index(escape="html", axis=1)
+    sty = sty.set_uuid(name)
+    sty = sty.set_table_attributes(f'class="{classes}"')
+    sty = sty.relabel_index([_html.escape(str(i)) for i in frame.index]) if index else \
+        sty.hide(axis="index")
+    rows = frame.attrs.get("row_classes")
+    if rows is not None:
+        sty = sty.set_td_classes(pd.DataFrame([[c] * frame.shape[1] for c in rows], columns=frame.columns))
+    return sty.to_html()
 
 
-def regression_table(results: Mapping | Sequence, *, terms: Sequence[str] | None = None,
+def regression_frame(results: Mapping | Sequence, *, terms: Sequence[str] | None = None,
                      labels: Mapping[str, str] | None = None, stars: bool = True, digits: int = 3,
                      info_rows: Sequence[str] = ("fixed_effects", "covariance"),
                      stats: Sequence[str] = ("r2", "pseudo_r2", "p_wild"), notes: str | None = None,
-                     value_labels: Mapping[str, str] | None = None) -> RegressionTable:
-    """Lay out results (``{column title: EstimationResults}`` or a list) as a regression table.
+                     value_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Results (``{column title: EstimationResults}`` or a list) laid out as a regression table, for
+    :func:`html_table`.
 
     Coefficient rows show ``estimate`` with stars (``p < 0.01 ***, 0.05 **, 0.10 *``) and, on the next row, the
     standard error in parentheses. ``info_rows`` come from each result's ``info`` (e.g. fixed effects,
     covariance); ``stats`` from its ``stats`` when present; N is always shown, with rows dropped when any.
     ``labels`` name the terms for a reader, ``value_labels`` the info values (e.g. a fixed-effects formula).
+    ``attrs["row_classes"]`` marks the standard-error rows ``"se"`` and the statistics ``"stat"``;
+    ``attrs["notes"]`` holds the notes (``notes``, else the standard-error and stars legend).
+
+    For a paper (LaTeX, Word, Markdown) or beside pyfixest, statsmodels and linearmodels fits use :func:`etable`.
     """
     items = list(results.items()) if isinstance(results, Mapping) else [(r.model, r) for r in results]
     if not items:
         raise CoverageError("no results to tabulate")
     labels = dict(labels or {})
+    value_labels = dict(value_labels or {})
     all_terms = terms or list(dict.fromkeys(t for _, r in items for t in r.params.index))
     fmt = f"{{:.{digits}f}}"
-    rows, index = [], []
+    rows, index, kinds = [], [], []
     for t in all_terms:
-        est, se = [], []
-        for _, r in items:
-            if t in r.params.index:
-                p = float(r.pvalues[t])
-                est.append(fmt.format(r.params[t]) + (_stars(p) if stars else ""))
-                se.append("(" + fmt.format(r.std_errors[t]) + ")")
-            else:
-                est.append("")
-                se.append("")
+        est = [fmt.format(r.params[t]) + (_stars(float(r.pvalues[t])) if stars else "") if t in r.params.index
+               else "" for _, r in items]
+        se = ["(" + fmt.format(r.std_errors[t]) + ")" if t in r.params.index else "" for _, r in items]
         rows += [est, se]
         index += [labels.get(t, t), ""]
-    n_coef = len(rows)
+        kinds += ["", "se"]
     for key in info_rows:
-        vals = [str(r.info.get(key, "")) for _, r in items]
-        vals = [dict(value_labels or {}).get(v, v) for v in vals]
+        vals = [value_labels.get(v, v) for v in (str(r.info.get(key, "")) for _, r in items)]
         if any(vals):
             rows.append(vals)
             index.append(key.replace("_", " ").capitalize())
@@ -157,8 +120,10 @@ def regression_table(results: Mapping | Sequence, *, terms: Sequence[str] | None
             rows.append([fmt.format(v) if isinstance(v, (int, float)) and np.isfinite(v) else "" for v in vals])
             index.append({"r2": "R²", "pseudo_r2": "Pseudo R²", "p_wild": "Wild bootstrap p"}.get(key, key))
     body = pd.DataFrame(rows, index=index, columns=[str(k) for k, _ in items])
+    body.attrs["row_classes"] = kinds + ["stat"] * (len(rows) - len(kinds))
     default_notes = "Standard errors in parentheses." + (" * p<0.10, ** p<0.05, *** p<0.01." if stars else "")
-    return RegressionTable(body=body, notes=notes if notes is not None else default_notes, n_coef_rows=n_coef)
+    body.attrs["notes"] = notes if notes is not None else default_notes
+    return body
 
 
 # ---------------------------------------------------------------------------------------------- maketables

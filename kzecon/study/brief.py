@@ -2,10 +2,13 @@
 
 ``build(out_dir)`` runs measures, time-series tests, forecasts with their backtest, product composition, the
 customs-union DiD, Kazakhstan's policy gravity (and the Advanced Guide check), and UN vote alignment; writes
-figures to ``out_dir/figures/``, tables into the page, and the key findings — every number filled in from the
-results and recorded in ``out_dir/findings.json`` — through a jinja2 template. Versions, seeds and the SHA-256
-of every dataset used go into the page. A cache in ``out_dir/.kzecon-cache/`` (keyed on kzecon's source files,
-the data manifest and the options) makes a second run with unchanged code and data re-render only the page.
+figures to ``out_dir/figures/`` and the page through jinja2 templates, one a section (``templates/sections/``):
+the section functions here only gather each section's context (results, numbers, tables as frames); the words are
+the templates', and every number they quote goes through the ``num``/``pct`` filter, which formats it and records
+it in ``out_dir/findings.json``; tables are rendered by :func:`kzecon.report.tables.html_table`.
+Versions, seeds and the SHA-256 of every dataset used go into the page. A cache in ``out_dir/.kzecon-cache/``
+(keyed on kzecon's source files, the data manifest and the options) makes a second run with unchanged code and data
+re-render only the page.
 Nothing is written outside ``out_dir`` and nothing touches the network.
 """
 
@@ -121,15 +124,55 @@ class _Findings:
         self.values: dict[str, dict] = {}
 
     def add(self, key: str, value, fmt: str = "{:.1f}", scale: float = 1.0) -> str:
+        """Record ``value`` under ``key`` and return it as shown (``fmt`` of ``value * scale``)."""
         if isinstance(value, (int, np.integer)) and fmt == "{:.1f}":
             fmt = "{:d}"
-        v = value * scale if isinstance(value, (float, np.floating, int, np.integer)) and scale != 1 else value
-        shown = fmt.format(v.item() if hasattr(v, "item") else v)
-        if shown.startswith("-") and not any(c in "123456789" for c in shown):
-            shown = shown[1:]  # a value that rounds to zero is shown as 0.00, not −0.00
+        shown = _shown(value, fmt, scale)
         self.values[key] = {"value": float(value) if isinstance(value, (float, np.floating, int, np.integer))
                             else value, "scale": scale, "shown": shown}
-        return f'<span class="num" data-key="{key}">{shown}</span>'
+        return shown
+
+
+def _shown(value, fmt: str = "{:.1f}", scale: float = 1.0) -> str:
+    """``value * scale`` formatted by ``fmt``; a value that rounds to zero is shown as 0.00, not −0.00."""
+    v = value * scale if isinstance(value, (float, np.floating, int, np.integer)) and scale != 1 else value
+    shown = fmt.format(v.item() if hasattr(v, "item") else v)
+    if shown.startswith("-") and not any(c in "123456789" for c in shown):
+        shown = shown[1:]
+    return shown
+
+
+def environment(findings: _Findings | None = None):
+    """The brief's jinja2 environment (``templates/``; HTML templates autoescaped, ``*.txt.j2`` plain text) with
+    its filters:
+
+    - ``num(value, key=None, fmt="{:.1f}", scale=1.0)``: the number as shown; with a ``key`` it is recorded in
+      ``findings`` (→ ``findings.json``) at the place the text quotes it, and marked ``<span class="num">``;
+    - ``pct(value, key=None, digits=1)``: the same for a share shown in percent (``scale=100``);
+    - ``likelihood``: a probability in words; ``label``: a reader's label of a model, term or sector;
+    - ``table(frame, name, classes="data", index=False)``: a frame through :func:`kzecon.report.tables.html_table`.
+    """
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    def num(value, key: str | None = None, fmt: str = "{:.1f}", scale: float = 1.0):
+        if key is None:
+            return _shown(value, fmt, scale)
+        if findings is None:
+            raise KeyError(f"the number {key!r} is recorded only when the brief's findings are")
+        shown = findings.add(key, value, fmt, scale)
+        return Markup('<span class="num" data-key="{}">{}</span>').format(key, shown)
+
+    def pct(value, key: str | None = None, digits: int = 1):
+        return num(value, key, f"{{:.{digits}f}}", 100)
+
+    def table(frame, name: str, classes: str = "data", index: bool = False):
+        return Markup(tables.html_table(frame, name, classes=classes, index=index))
+
+    env = Environment(loader=FileSystemLoader(str(resources.files("kzecon.study") / "templates")),
+                      autoescape=select_autoescape(["html", "html.j2"]))
+    env.filters.update(num=num, pct=pct, likelihood=likelihood, label=figures.label, table=table)
+    return env
 
 
 def _compute(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, country: str) -> dict:
@@ -157,25 +200,26 @@ def likelihood(p: float) -> str:
 
 
 class _Brief:
-    """What the sections write into: the recorded numbers (``F``), texts, tables, figures by section, layout
-    problems."""
+    """What the sections write into: each section's context for its template, tables (frames), figures by
+    section, layout problems."""
 
     def __init__(self, fig_dir: Path):
-        self.F = _Findings()
         self.fig_dir = fig_dir
         self.name, self.source, self.events = "Kazakhstan", pipeline.TRADE_SOURCE, None
         self.out: dict = {"tables": {}, "figures": {}, "notes": {}, "sections": {}, "layout": {}, "missing": {}}
 
-    def fig(self, name, f, caption, section):
+    def fig(self, file: str, f, section: str, **caption) -> None:
+        """Check and save figure ``file``, shown in ``section`` with its caption (``templates/sections/captions``)
+        written from ``caption`` (JSON-plain values: the cache records it)."""
         import warnings
 
         problems = figures.layout_problems(f)  # text over text or data, clipped text: recorded and warned
         if problems:
-            self.out["layout"][name] = problems
-            warnings.warn(f"figure {name}: {'; '.join(problems[:3])}", stacklevel=2)
-        figures.save(f, self.fig_dir / name)
-        self.out["figures"][name] = caption
-        self.out["sections"].setdefault(section, []).append(name)
+            self.out["layout"][file] = problems
+            warnings.warn(f"figure {file}: {'; '.join(problems[:3])}", stacklevel=2)
+        figures.save(f, self.fig_dir / file)
+        self.out["figures"][file] = caption
+        self.out["sections"].setdefault(section, []).append(file)
 
 
 def _in_child(name: str, kwargs: dict):
@@ -247,9 +291,9 @@ class _Background:
 
 
 def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, country: str) -> dict:
-    """Call the library's one function per result (:mod:`kzecon.study.pipeline`) and render each section: text with
-    every number recorded, figures, tables. No statistics here. The annual world gravity (the longest result)
-    runs in a second process meanwhile."""
+    """Call the library's one function per result (:mod:`kzecon.study.pipeline`) and gather each section's context
+    (results, numbers, tables as frames) for its template, and its figures. No statistics here. The annual world
+    gravity (the longest result) runs in a second process meanwhile."""
     with _Background("world_gravity", seed=seed) as world_gravity:
         return _sections(fig_dir, reps, paths, seed, progress, world_gravity, country)
 
@@ -297,7 +341,7 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
             return None
 
     def top_line():
-        b.out["top_line"] = _top_line(ts, dr)
+        b.out["top_line"] = _top_line(environment(), ts, dr)
         problems = _one_pager(fig_dir, b.out["top_line"], ts, dr)
         if problems:
             b.out["layout"]["summary.png"] = problems
@@ -327,7 +371,6 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     out["datasets_child"] = list(world_gravity.datasets)  # what the second process read
     out["country"], out["name"], out["p_headline"] = ts.country, ts.name, dr.p_headline
     out["source"], out["n_years"] = ts.source, int(dr.composition['year'].nunique())
-    out["findings"] = b.F.values
     for label in STEPS:
         for w in caught.get(label, []):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
@@ -339,59 +382,38 @@ def _events_for(country: str) -> dict[int, str]:
     return pipeline.policy_events(country)
 
 
-def _events_phrase(events: dict[int, str]) -> str:
-    """', with the customs union (2010), BRI announced (2013) and EAEU (2015) marked' — or nothing."""
-    if not events:
-        return ""
-    items = [f"{label} ({year})" for year, label in sorted(events.items())]
-    return ", with " + (" and ".join(items) if len(items) < 3 else ", ".join(items[:-1]) + " and " + items[-1]) + \
-        " marked"
-
-
 def _where_we_are(b: _Brief, ts) -> None:
-    F, out, fig = b.F, b.out, b.fig
+    fig = b.fig
     tot, last, name = ts.total, ts.last_year, ts.name
     base = 2000 if 2000 in tot.index else ts.first_year
-    chn_last, rus_last = tot.loc[last, "china"], tot.loc[last, "russia"]
-    since = ts.china_ahead_since
-    ahead = (f"China's share has stayed above Russia's every year since "
-             f"{F.add('china_above_since', since, '{:d}')}." if since is not None
-             else f"China's share was not above Russia's in {last}." if chn_last <= rus_last
-             else "China's share is above Russia's now but has not stayed there.")
     my = ts.mirror_year
-    mirror = ""
+    mirror = None
     if my is not None:
-        g = ts.mirror[(ts.mirror["partner"] == "CHN") & (ts.mirror["year"] == my) & (ts.mirror["flow"] == "export")].iloc[0]
-        mirror = (f" Which side reports matters: for {my} China records "
-                  f"{F.add(f'mirror_{my}_bn', g['mirror_usd'] / 1e9, '{:.2f}')} bn USD of imports from {name}, {name} "
-                  f"{F.add(f'reported_{my}_bn', g['reported_usd'] / 1e9, '{:.2f}')} bn USD of exports to China; the "
-                  f"shares above use {name}'s side throughout.")
-    out["text_measures"] = (
-        f"In {F.add('last_year', last, '{:d}')} China took {F.add('china_share_last', chn_last, scale=100)}% "
-        f"of {name}'s total trade and Russia {F.add('russia_share_last', rus_last, scale=100)}% "
-        f"({ts.side}); in {base} the shares were "
-        f"{F.add(f'china_share_{base}', tot.loc[base, 'china'], scale=100)}% and "
-        f"{F.add(f'russia_share_{base}', tot.loc[base, 'russia'], scale=100)}%. {ahead} The multi-vector balance index is "
-        f"{F.add('balance_last', ts.balance_in(last), '{:.2f}')} (1 = even across China, Russia, the EU and the rest)."
-        + mirror)
+        m = ts.mirror
+        g = m[(m["partner"] == "CHN") & (m["year"] == my) & (m["flow"] == "export")].iloc[0]
+        mirror = {"year": my, "mirror_bn": g["mirror_usd"] / 1e9, "reported_bn": g["reported_usd"] / 1e9}
+    b.out["where"] = {"ts": ts, "base": base, "china": tot.loc[last, "china"], "russia": tot.loc[last, "russia"],
+                      "china_base": tot.loc[base, "china"], "russia_base": tot.loc[base, "russia"],
+                      "balance": ts.balance_in(last), "mirror": mirror}
     src = "kzecon from " + ts.source
     ev = b.events
     fig("shares_total.png", figures.share_paths(ts.shares, flow="total", source=src, vintage=ts.vintage, events=ev),
-        f"Partner shares of {name}'s total trade ({name}'s figures){_events_phrase(ev)}.", "where")
+        "where", name=name, events=[[int(y), label] for y, label in sorted(ev.items())])
     fig("tilt.png", figures.tilt(ts.tilt, source=src, vintage=ts.vintage, events=ev,
                                  title=f"China–Russia tilt of {name}'s trade"),
-        "China–Russia tilt: China's share minus Russia's, by flow (above zero: tilted toward China).", "where")
+        "where")
     fig("balance.png", figures.balance_concentration(ts.balance, ts.concentration, source=src, events=ev,
                                                      title=f"Balance and concentration of {name}'s trade"),
-        "Multi-vector balance index and normalised partner concentration (HHI).", "where")
+        "where")
     if len(ts.mirror):
-        caption, source = _mirror_caption(ts)
-        fig("mirror_gap.png", figures.mirror_gap(ts.mirror, reporter=ts.country, source=source), caption, "where")
+        m = _mirror_sources(ts)
+        footer = f"kzecon from {m['reported']} ({name}-reported) and {m['mirror']} (partner-reported)"
+        fig("mirror_gap.png", figures.mirror_gap(ts.mirror, reporter=ts.country, source=footer), "where", **m)
 
 
-def _mirror_caption(ts) -> tuple[str, str]:
-    """The mirror figure's caption and footer, built from the series plotted: each side's sources with their years,
-    and whether the years are annual or have gaps."""
+def _mirror_sources(ts) -> dict:
+    """What the mirror figure plots, for its caption and footer: each side's sources with their years
+    (``reported``, ``mirror``), the first and last year and the years missing between them (``gaps``)."""
     m = ts.mirror
 
     def sources(col):
@@ -399,188 +421,104 @@ def _mirror_caption(ts) -> tuple[str, str]:
         return ", ".join(f"{figures.SOURCE_NAMES.get(s, s)} {int(r['min'])}–{int(r['max'])}" if r["min"] != r["max"]
                          else f"{figures.SOURCE_NAMES.get(s, s)} {int(r['min'])}" for s, r in g.iterrows())
 
-    years = sorted(m["year"].unique())
-    gaps = [y for y in range(years[0], years[-1] + 1) if y not in set(years)]
-    freq = ("annual" if not gaps else f"annual except {', '.join(map(str, gaps[:8]))}{' …' if len(gaps) > 8 else ''} "
-            "(no line across a missing year)")
-    rep, mir = sources("source_reported"), sources("source_mirror")
-    caption = (f"{ts.name}'s reported trade with China and Russia ({rep}) against the partners' own (mirror) figures "
-               f"({mir}); {years[0]}–{years[-1]}, {freq}. Where several sources report a year, the first of the "
-               "precedence order is plotted.")
-    return caption, f"kzecon from {rep} ({ts.name}-reported) and {mir} (partner-reported)"
+    years = sorted(int(y) for y in m["year"].unique())
+    return {"name": ts.name, "reported": sources("source_reported"), "mirror": sources("source_mirror"),
+            "first": years[0], "last": years[-1],
+            "gaps": [y for y in range(years[0], years[-1] + 1) if y not in set(years)]}
 
 
 def _how_we_got_here(b: _Brief, sb) -> None:
-    F, out, fig = b.F, b.out, b.fig
     br = sb.breaks
-    src = "kzecon from " + b.source
-    adf, kpss = sb.p_value("ADF"), sb.p_value("KPSS")
-    adf_says = "rejects a unit root" if adf < 0.05 else "does not reject a unit root"
-    kpss_says = "rejects stationarity" if kpss < 0.05 else "does not reject stationarity"
-    reading = ("the share wanders rather than returning to a level" if adf >= 0.05 and kpss < 0.05 else
-               "the share returns to a stable level" if adf < 0.05 and kpss >= 0.05 else
-               "the two tests disagree, so neither reading is settled")
-
-    def one(i, r):
-        ci = (f"95% interval {int(r['lower'])}–{int(r['upper'])}" if np.isfinite(r["lower"]) and np.isfinite(r["upper"])
-              else "its interval could not be computed")
-        return f"{F.add(f'break_{i}', int(r['year']), '{:d}')} ({ci})"
-
     n = int(len(br))
     seq = sb.breaks["n_breaks_sequential"].iloc[0] if n and "n_breaks_sequential" in sb.breaks else None
-    agree = ("" if seq is None or not np.isfinite(seq) or int(seq) == n else
-             f" (the sequential sup-F tests, at 5%, support {int(seq)}: read the later dates as less certain)")
-    breaks = (f"Bai–Perron finds {F.add('n_breaks', n, '{:d}')} shift{'s' if n != 1 else ''} in its level (BIC)"
-              f"{agree}, the new regime{'s' if n != 1 else ''} starting in "
-              + ", ".join(one(i, r) for i, (_, r) in enumerate(br.iterrows())) + "." if n else
-              f"Bai–Perron finds {F.add('n_breaks', 0, '{:d}')} shifts in its level (BIC).")
-    # statsmodels' KPSS interpolates its p-value in a table bounded at 0.01 and 0.10: a bound is said as one
-    kpss_txt = ("≤ " + F.add('kpss_p', kpss, '{:.2f}') if kpss <= 0.01 else
-                "≥ " + F.add('kpss_p', kpss, '{:.2f}') if kpss >= 0.10 else "= " + F.add('kpss_p', kpss, '{:.2f}'))
-    out["text_timeseries"] = (
-        f"{'The rise was not steady. ' if len(br) else ''}On the logit of China's share, the ADF test {adf_says} "
-        f"(p = {F.add('adf_p', adf, '{:.2f}')}) and KPSS {kpss_says} "
-        f"(p {kpss_txt}): {reading}. " + breaks)
-    fig("share_breaks.png", figures.share_breaks(sb.series, br, source=src, events=b.events,
-                                                 title=f"China's share of {b.name}'s trade: structural breaks"),
-        "China's share with its Bai–Perron regimes (shaded: 95% break-date intervals).", "history")
+    b.out["history"] = {
+        "adf": sb.p_value("ADF"), "kpss": sb.p_value("KPSS"), "n": n,
+        "breaks": [{"year": int(r["year"]), "lower": r["lower"], "upper": r["upper"],
+                    "finite": bool(np.isfinite(r["lower"]) and np.isfinite(r["upper"]))} for _, r in br.iterrows()],
+        # the sequential sup-F tests' count, when it differs from BIC's
+        "sequential": None if seq is None or not np.isfinite(seq) or int(seq) == n else int(seq)}
+    b.fig("share_breaks.png", figures.share_breaks(sb.series, br, source="kzecon from " + b.source, events=b.events,
+                                                   title=f"China's share of {b.name}'s trade: structural breaks"),
+          "history")
     t = sb.tests[["test", "regression", "statistic", "p_value", "decision"]].assign(
         regression=lambda d: d["regression"].map(DETERMINISTIC).fillna(d["regression"]))
-    out["tables"]["tests"] = t.rename(columns={"test": "test", "regression": "deterministic terms",
-                                               "statistic": "statistic", "p_value": "p-value",
-                                               "decision": "decision at 5%"}).to_html(
-        index=False, float_format=lambda x: f"{x:.3f}", classes="data", border=0)
+    b.out["tables"]["tests"] = t.rename(columns={"regression": "deterministic terms", "p_value": "p-value",
+                                                 "decision": "decision at 5%"})
 
 
 def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
-    F, out, fig = b.F, b.out, b.fig
-    q0, q2, y5, y10 = dr.quote_years
-    c5 = dr.share("china", y5)
+    from kzecon.forecast.world import held_out_total
+
+    fig = b.fig
+    y5, y10 = dr.quote_years[2], dr.quote_years[3]
     ws = dr.world_summary
     wcal = ws[ws["model"] == dr.model].set_index("horizon")
     wrw = ws[ws["model"] == "rw"].set_index("horizon")
     econ, ece = _world_reliability(dr)
-    cov_lo, cov_hi = wcal["coverage_90"].min(), wcal["coverage_90"].max()
-    brier_gain = 1 - wcal["brier_pairwise"] / wrw["brier_pairwise"]
-    mae = wcal["mae_ratio"]
     kaz = dr.backtest.coverage
     kc = kaz[(kaz["model"] == dr.model) & np.isclose(kaz["nominal"], 0.9)].set_index("horizon")
-    p = dict(zip((1, 3, 5, 10), (dr.probability("china_above_russia", y) for y in dr.quote_years), strict=True))
-    gap = dr.after_data
-    after = (f"The data end in {last}: {gap[0]}–{gap[1] if gap[1] > gap[0] else gap[0]} "
-             f"{'are' if gap[1] > gap[0] else 'is'} past but not yet in them, so the model's figures for "
-             f"{'those years' if gap[1] > gap[0] else 'that year'} are estimates, not forecasts of the future (newer "
-             f"figures: <code>kzecon data update --source imf --countries {dr.country}</code>). " if gap else "")
-    out["headline_model"] = figures.label(dr.model)
-    out["text_forecast"] = (
-        f"The headline forecast comes from the {figures.label(dr.model)}: "
-        + ("median regressions, learned from about 200 economies' partner shares since 1975, of how a partner's "
-           "share moves with that partner's rise or fall across the world's trade and with the economy's own recent "
-           "path; the partners' growth and the oil price are not in it (on economies it never saw they did not make "
-           "it more accurate) but enter the scenarios below. " if dr.model.startswith("pooled") else
-           "its dynamics were learned from about 200 economies' partner shares since 1960"
-           + (f", moved by the partners' economic growth and the oil price (their futures simulated, {dr.name}'s own "
-              "oil exposure learned from its history). " if dr.model.startswith("drivers") else ". ")) +
-        after +
-        f"It makes it {likelihood(p[5])} that China's share is above Russia's in {y5} "
-        f"({F.add('p_cr_1', p[1], '{:.0f}', 100)}% for {q0}, {F.add('p_cr_3', p[3], '{:.0f}', 100)}% for {q2}, "
-        f"{F.add('p_cr_5', p[5], '{:.0f}', 100)}% for {y5}, {F.add('p_cr_10', p[10], '{:.0f}', 100)}% for {y10}); China's "
-        f"share in {y5}: {F.add('china_5y', c5['mean'], scale=100)}% (90% interval "
-        f"{F.add('china_5y_lo', c5['lower_90'], scale=100)}–{F.add('china_5y_hi', c5['upper_90'], scale=100)}%). "
-        f"<strong>How far to trust it.</strong> On {_held_out_phrase(econ)} the model never saw "
-        f"(forecasts from 2000–2015, 1–5 years ahead), events it gave a probability to happened about as often as it said "
-        f"(average gap {F.add('world_ece', ece, '{:.1f}', 100)} percentage points), and its Brier score on crossing events "
-        f"was {F.add('world_brier_gain_h5', abs(brier_gain.loc[5]), '{:.0f}', 100)}% "
-        f"{'better' if brier_gain.loc[5] >= 0 else 'worse'} than the random walk's five years "
-        f"ahead; its 90% intervals held {F.add('world_cov_lo', cov_lo, '{:.0f}', 100)}–{F.add('world_cov_hi', cov_hi, '{:.0f}', 100)}% "
-        f"of outcomes ({'wider than they need be' if cov_lo > 0.92 else 'narrower than they should be' if cov_hi < 0.88 else 'close to nominal'}), "
-        f"{'but' if mae.min() >= 0.97 else 'and'} its central forecasts were "
-        f"{'no more accurate than' if mae.min() >= 0.97 else 'more accurate than'} assuming no change "
-        f"(mean absolute error {F.add('world_mae_lo', mae.min(), '{:.2f}')}–{F.add('world_mae_hi', mae.max(), '{:.2f}')} "
-        f"times the no-change forecast's). On {dr.name}'s own backtest ({_own_origins(dr)}) its 90% intervals covered "
-        f"{F.add('cov_h1', kc.loc[1, 'empirical'], '{:.0f}', 100)}% of outcomes one year ahead and "
-        f"{F.add('cov_h5', kc.loc[5, 'empirical'], '{:.0f}', 100)}% five years ahead (n = {int(kc.loc[1, 'n'])} and "
-        f"{int(kc.loc[5, 'n'])} part-years). {_own_reliability(F, dr)}{_versus_random_walk(F, dr)} Read the "
-        f"probabilities as odds, not as a prediction of the year of any crossing.")
+    origins = dr.backtest.records["origin"]
+    b.out["heading"] = {
+        "dr": dr, "last": last, "years": dr.quote_years, "c5": dr.share("china", y5),
+        "p": dict(zip((1, 3, 5, 10), (dr.probability("china_above_russia", y) for y in dr.quote_years), strict=True)),
+        "econ": econ, "held_out_total": held_out_total(), "ece": ece,
+        "cov_lo": wcal["coverage_90"].min(), "cov_hi": wcal["coverage_90"].max(),
+        "brier_gain_h5": (1 - wcal["brier_pairwise"] / wrw["brier_pairwise"]).loc[5],
+        "mae_lo": wcal["mae_ratio"].min(), "mae_hi": wcal["mae_ratio"].max(),
+        "cov_h1": kc.loc[1, "empirical"], "cov_h5": kc.loc[5, "empirical"],
+        "n_h1": int(kc.loc[1, "n"]), "n_h5": int(kc.loc[5, "n"]),
+        "origins": {"n": origins.nunique(), "first": int(origins.min()), "last": int(origins.max())},
+        "band": _own_band(dr), "own": _own_mid(dr), "mid": MID, "rw": _versus_random_walk(dr)}
     _scenarios(b, dr)
-    comp_rows = []
-    for _, r in dr.comparison.iterrows():
-        head = r["model"] == dr.model
-        comp_rows.append({
-            "model": ("<strong>" if head else "") + r["name"] + (" (headline)</strong>" if head else ""),
-            "how it forecasts": r["how"],
-            f"China {y5}, % (90% interval)": f"{100 * r['china_mean']:.1f} ({100 * r['china_lower_90']:.1f}–"
-                                             f"{100 * r['china_upper_90']:.1f})",
-            f"P(China > Russia) {y5}": f"{100 * r['p_china_above_russia']:.0f}%",
-            f"{dr.name} backtest: CRPS (lower is better)": f"{r['own_crps']:.4f}",
-            "coverage of 90% intervals, 1 / 5 years ahead": f"{100 * r['own_cov90_h1']:.0f}% / {100 * r['own_cov90_h5']:.0f}%",
-        })
-    out["tables"]["forecast_comparison"] = pd.DataFrame(comp_rows).to_html(index=False, escape=False,
-                                                                          classes="data", border=0)
+    interval = "{:.1f} ({:.1f}–{:.1f})".format
+    b.out["tables"]["forecast_comparison"] = table = pd.DataFrame({
+        "model": [r["name"] + (" (headline)" if r["model"] == dr.model else "") for _, r in dr.comparison.iterrows()],
+        "how it forecasts": dr.comparison["how"].to_list(),
+        f"China {y5}, % (90% interval)": [interval(100 * r["china_mean"], 100 * r["china_lower_90"],
+                                                   100 * r["china_upper_90"]) for _, r in dr.comparison.iterrows()],
+        f"P(China > Russia) {y5}": [f"{100 * v:.0f}%" for v in dr.comparison["p_china_above_russia"]],
+        f"{dr.name} backtest: CRPS (lower is better)": [f"{v:.4f}" for v in dr.comparison["own_crps"]],
+        "coverage of 90% intervals, 1 / 5 years ahead": [
+            f"{100 * r['own_cov90_h1']:.0f}% / {100 * r['own_cov90_h5']:.0f}%" for _, r in dr.comparison.iterrows()]})
+    table.attrs["row_classes"] = ["headline" if m == dr.model else "" for m in dr.comparison["model"]]
     wt = ws[ws["model"].isin([dr.model, "world", "rw", "statsforecast_ets"])].copy()
     wt["model"] = wt["model"].map(figures.label)
-    out["tables"]["world_backtest"] = wt[["model", "horizon", "coverage_90", "width_90", "mae_ratio", "crps",
-                                          "brier_pairwise", "ece"]].rename(columns={
+    b.out["tables"]["world_backtest"] = wt[["model", "horizon", "coverage_90", "width_90", "mae_ratio", "crps",
+                                            "brier_pairwise", "ece"]].rename(columns={
         "horizon": "years ahead", "coverage_90": "coverage of 90% interval", "width_90": "mean width of 90% interval",
         "mae_ratio": "MAE / no change", "crps": "CRPS", "brier_pairwise": "Brier (crossings)",
-        "ece": "ECE (all horizons)"}).to_html(index=False, float_format=lambda x: f"{x:.3f}", classes="data",
-                                              border=0)
+        "ece": "ECE (all horizons)"})
     hist = dr.composition
     msrc = f"kzecon, {figures.label(dr.model)}, {dr.paths} paths, seed {dr.seed}"
     fig("fan_chart.png", figures.composition_fan(hist, dr.paths_summary, source=msrc, events=b.events,
                                                  title=f"Partner shares: history and the {y10} forecast"),
-        f"The headline forecast ({figures.label(dr.model)}): history and 90% bands of the simulated compositions.",
-        "heading")
+        "heading", model=dr.model)
     ev = kzecon.forecast.core.load_events().set_index("event")["description"].to_dict()
     fig("risk.png", figures.risk_probabilities(dr.risk, source=msrc, labels=ev,
                                                title="Probability of each event in each year"),
-        "Probability of each risk event by year, headline model.", "heading")
+        "heading")
     fig("reliability_world.png", figures.reliability_world(
             dr.world_reliability, models=tuple(dict.fromkeys((dr.model, "drivers_cal", "rw", "statsforecast_ets")))),
-        "Reliability of event probabilities on economies held out of the world backtest (2000–2015 origins).",
         "heading")
     own = dr.backtest.reliability
     models = [dr.model, *[m for m in dict.fromkeys(own["model"]) if m != dr.model]]
     fig("reliability.png", figures.reliability(own, source=f"kzecon backtest on {dr.name}", models=models,
                                                title=f"Reliability on {dr.name}'s own backtest"),
-        f"The same check on {dr.name}'s own rolling-origin backtest (2005 onwards): few events per bin, so each "
-        f"point is uncertain; grey: where the {figures.label(dr.model)}'s points would fall 95% of the time if its "
-        "probabilities were right (events treated as independent).", "heading")
+        "heading", name=dr.name, model=dr.model)
     fig("coverage.png", figures.coverage(dr.backtest.coverage, source=f"kzecon backtest on {dr.name}"),
-        f"Empirical coverage of the 90% intervals on {dr.name}'s backtest, by horizon (bars: Wilson 95% intervals).",
-        "heading")
+        "heading", name=dr.name)
 
 
-def _own_origins(dr) -> str:
-    """'20 origins, 2005–2024': the economy's own rolling-origin backtest, counted from its records."""
-    o = dr.backtest.records["origin"]
-    return f"{o.nunique()} forecast origins, {int(o.min())}–{int(o.max())}"
-
-
-def _versus_random_walk(F: _Findings, dr) -> str:
-    """The headline against the random walk on the economy's own backtest and in width, computed, said either way."""
+def _versus_random_walk(dr) -> dict | None:
+    """The headline against the random walk on the economy's own backtest (CRPS) and in the width of its 90%
+    interval for China's share, or None without a random walk."""
     c = dr.comparison.set_index("model")
     if "rw" not in c.index:
-        return ""
+        return None
     h, rw = c.loc[dr.model], c.loc["rw"]
-    wh, wr = h["china_upper_90"] - h["china_lower_90"], rw["china_upper_90"] - rw["china_lower_90"]
-    better = h["own_crps"] < rw["own_crps"]
-    return (f" On {dr.name}'s own backtest the random walk's CRPS was {F.add('own_crps_rw', rw['own_crps'], '{:.4f}')}"
-            f" against the headline's {F.add('own_crps_head', h['own_crps'], '{:.4f}')}: "
-            + ("the headline did better there too." if better else
-               "the random walk did better on this one economy's short record, the headline on the world's.")
-            + f" The headline's 90% interval for China's share in {pipeline.HEADLINE_YEAR} is "
-            + ("narrower" if wh < wr else "wider") + f" than the random walk's ({100 * wh:.0f} against {100 * wr:.0f} "
-            "points).")
-
-
-def _ri_clause(F: _Findings, wg) -> str:
-    """'; randomization inference … gives p = …' when the stored placebo run matches the model, else why not."""
-    r = wg.ri.get(("ppml_static", "eaeu"))
-    if r is None:
-        return "; randomization inference over placebo blocs is not shown (see the warnings)"
-    return (f"; randomization inference over {r.reps} placebo blocs of the union's size and timing, drawn from "
-            f"comparable countries, gives p = {F.add('eaeu_p_ri', r.p_value, '{:.2f}')}")
+    return {"crps_rw": rw["own_crps"], "crps_head": h["own_crps"], "year": pipeline.HEADLINE_YEAR,
+            "width_head": h["china_upper_90"] - h["china_lower_90"],
+            "width_rw": rw["china_upper_90"] - rw["china_lower_90"]}
 
 
 def _membership(country: str, policies) -> int | None:
@@ -593,9 +531,10 @@ def _membership(country: str, policies) -> int | None:
 MID = (0.2, 0.8)  # the middle probabilities checked on the economy's own backtest
 
 
-def _own_mid(dr, lo: float = MID[0], hi: float = MID[1]):
-    """The headline model's events given ``lo``–``hi`` on the economy's own backtest: (mean forecast, observed
-    frequency, its Wilson 95% interval, n, the number of forecasts above ``hi``), or None below 10 events."""
+def _own_mid(dr, lo: float = MID[0], hi: float = MID[1]) -> dict | None:
+    """The headline model's events given ``lo``–``hi`` on the economy's own backtest: mean forecast (``pred``),
+    observed frequency (``obs``), its Wilson 95% interval (``lo``, ``hi``), their number (``n``) and the number of
+    forecasts above ``hi`` (``n_top``); None below 10 events."""
     from kzecon.forecast.backtest import wilson
 
     r = dr.backtest.reliability
@@ -607,145 +546,72 @@ def _own_mid(dr, lo: float = MID[0], hi: float = MID[1]):
     pred = float((mid["predicted"] * mid["n"]).sum() / n)
     obs = float((mid["observed"] * mid["n"]).sum() / n)
     w_lo, w_hi = wilson(obs * n, n)
-    return pred, obs, w_lo, w_hi, n, int(r[r["predicted"] > hi]["n"].sum())
+    return {"pred": pred, "obs": obs, "lo": w_lo, "hi": w_hi, "n": n, "n_top": int(r[r["predicted"] > hi]["n"].sum())}
 
 
-def _own_band(F: _Findings, dr) -> str:
-    """How many of the headline model's own-backtest reliability points lie where a calibrated forecaster's would
-    (the consistency band of the reliability figure)."""
+def _own_band(dr) -> dict | None:
+    """How many of the headline model's own-backtest reliability points (``bins``) lie where a calibrated
+    forecaster's would (``inside``: the consistency band of the reliability figure); None without points."""
     from kzecon.forecast.scores import consistency_band
 
     r = dr.backtest.reliability
     r = r[r["model"] == dr.model]
     if r.empty:
-        return ""
+        return None
     lo, hi = consistency_band(r["predicted"], r["n"])
-    inside = int(((r["observed"] >= lo - 1e-12) & (r["observed"] <= hi + 1e-12)).sum())
-    return (f"{F.add('own_band_inside', inside, '{:d}')} of its {F.add('own_band_bins', len(r), '{:d}')} reliability "
-            f"points on {dr.name}'s own backtest {'lies' if inside == 1 else 'lie'} inside the range a calibrated "
-            "forecast would give (95%; figure). ")
-
-
-def _own_reliability(F: _Findings, dr, lo: float = MID[0], hi: float = MID[1]) -> str:
-    """What the economy's own backtest says about the headline model's middle probabilities (``lo``–``hi``):
-    how often those events happened, with a Wilson 95% interval, against how often they were forecast."""
-    got = _own_mid(dr, lo, hi)
-    if got is None:
-        return _own_band(F, dr) + (f"On {dr.name}'s own backtest too few events were given {lo:.0%}–{hi:.0%} to "
-                                   "check those odds.")
-    pred, obs, w_lo, w_hi, n, n_top = got
-    verdict = ("far less often than forecast: on this economy the model's odds have been too high, so read its "
-               "probabilities for it as an upper end" if w_hi < pred else
-               "more often than forecast: on this economy its odds have been too low" if w_lo > pred else
-               "about as often as forecast")
-    few = (f" It never gave more than {hi:.0%} there." if n_top == 0 else
-           f" Its highest probabilities (above {hi:.0%}) were given {n_top} times in the backtest, too few to check."
-           if n_top < 10 else "")
-    return (_own_band(F, dr) + f"On {dr.name}'s own backtest, the events it gave a {lo:.0%}–{hi:.0%} chance (on average "
-            f"{F.add('own_rel_pred', pred, '{:.0f}', 100)}%) happened {F.add('own_rel_obs', obs, '{:.0f}', 100)}% of "
-            f"the time (95% interval {F.add('own_rel_lo', w_lo, '{:.0f}', 100)}–{F.add('own_rel_hi', w_hi, '{:.0f}', 100)}%, "
-            f"n = {F.add('own_rel_n', n, '{:d}')} event-years): {verdict}.{few}")
+    return {"inside": int(((r["observed"] >= lo - 1e-12) & (r["observed"] <= hi + 1e-12)).sum()), "bins": len(r)}
 
 
 def _trade_policy(b: _Brief, cu, wg, ts) -> None:
-    if cu is None:
-        return _trade_policy_world(b, wg, ts)
-    F, out, fig = b.F, b.out, b.fig
-    d = cu.did
+    """Trade policy: the world gravity's EAEU and BRI terms for any economy, with the event study; for Kazakhstan
+    also its own BRI pair and the customs-union DiD (``cu``, None where the DiD's panel does not hold the
+    economy)."""
     st = wg.models["ppml_static"]
     es = wg.event_study()
-    esi = es.set_index("event_time")
-    lead = int(es["event_time"].min())
-    pre = wg.pretrend
-    sc = wg.score[("ppml_static", "eaeu")]
-    out["text_policy"] = (
-        f"<em>Customs union and EAEU.</em> On the annual IMF DOTS panel ({F.add('dots_nobs', st.nobs, '{:,d}')} country "
-        f"pairs × years, 2000–2020, PPML with exporter-year, importer-year and pair effects), trade between EAEU members "
-        f"after they joined is {F.add('eaeu', st.params['eaeu'], '{:.2f}')} log points from what the model expects "
-        f"(clustered p = {F.add('eaeu_p', st.pvalues['eaeu'], '{:.3f}')}; with five members clustered errors overstate "
-        f"precision — the wild score bootstrap gives p = {F.add('eaeu_p_score', sc.p_value, '{:.2f}')}"
-        f"{_ri_clause(F, wg)}). The event study "
-        f"says why no single number will do: members' trade was already "
-        f"{F.add('eaeu_lead5', esi.loc[lead, 'estimate'], '{:.2f}')} log points above its path {abs(lead)} or more years "
-        f"before entry, and the leads are jointly different from zero (χ²({pre.detail['df']}) = "
-        f"{F.add('pretrend_chi2', pre.statistic, '{:.1f}')}, p {'&lt; 0.001' if pre.p_value < 0.001 else '= ' + format(pre.p_value, '.3f')}): "
-        f"a pre-trend, so the terms after entry (year 0: {F.add('eaeu_lag0', esi.loc[0, 'estimate'], '{:.2f}')}; years 5, 6 "
-        f"and 7: {F.add('eaeu_lag5', esi.loc[5, 'estimate'], '{:.2f}')}, {F.add('eaeu_lag6', esi.loc[6, 'estimate'], '{:.2f}')} "
-        f"and {F.add('eaeu_lag7', esi.loc[7, 'estimate'], '{:.2f}')}) do not "
-        f"isolate the union's effect. The difference-in-differences on Kazakhstan's and Belarus's own trade with "
-        f"Russia against nine other post-Soviet economies and Mongolia (COW v4, 1995–2014) agrees: "
-        f"{F.add('did_est', d.params['treat_post'], '{:.3f}')} log points, clustered p = "
-        f"{F.add('did_p', d.pvalues['treat_post'], '{:.2f}')}, wild cluster bootstrap p = "
-        f"{F.add('did_p_wild', d.stats['p_wild'], '{:.2f}')} with {d.stats['treated_clusters']} treated of "
-        f"{d.stats['clusters']} clusters. "
-        + ("Both say: no evidence that the union raised Kazakhstan's trade with Russia beyond what was under way before "
-           "it." if d.stats["p_wild"] >= 0.10 and sc.p_value >= 0.10 else
-           "The few-cluster p-values are small: read them beside the pre-trend above.")
-        + f" <em>Belt and Road.</em> Kazakhstan–China trade after the 2013 "
-        f"announcement is {F.add('bri', st.params['bri_kaz_chn'], '{:.2f}')} log points (s.e. "
-        f"{F.add('bri_se', st.std_errors['bri_kaz_chn'], '{:.2f}')}) from the model's expectation: it grew "
-        f"{'less' if st.params['bri_kaz_chn'] < 0 else 'more'} than "
-        f"the two countries' trade with everyone else would predict; China's trade with all BRI signatories after "
-        f"signing: {F.add('bri_chn', st.params['bri_chn'], '{:.2f}')} (s.e. {F.add('bri_chn_se', st.std_errors['bri_chn'], '{:.2f}')}).")
+    ri = wg.ri.get(("ppml_static", "eaeu"))
+    ctx = {"kazakhstan": cu is not None, "name": ts.name, "st": st,
+           "score_p": wg.score[("ppml_static", "eaeu")].p_value,
+           "ri": None if ri is None else {"reps": ri.reps, "p": ri.p_value}}
+    if cu is None:
+        ctx.update(joined=_membership(ts.country, ("customs_union", "eaeu")),
+                   signed=_membership(ts.country, ("bri", "bri_mou")))
+    else:
+        esi = es.set_index("event_time")
+        lead = int(es["event_time"].min())
+        ctx.update(lead=lead, lead_est=esi.loc[lead, "estimate"], pretrend=wg.pretrend, did=cu.did,
+                   lags={k: esi.loc[k, "estimate"] for k in (0, 5, 6, 7)})
+    b.out["policy"] = ctx
     _gravity_event_figure(b, es)
-    fig("event_study.png", figures.event_study(cu.events, reference=-0.5, title="Customs union and trade with Russia",
-                                               ylabel="log trade with Russia, relative to 2009",
-                                               source="kzecon from COW v4 (1995–2014); 95% intervals"),
-        "Difference-in-differences event study (Kazakhstan and Belarus against post-Soviet controls): two-way FE "
-        "and the two-stage DiD (Gardner) side by side; 2010–11 customs statistics inside the union are incomplete.",
-        "policy")
-    out["tables"]["did"] = tables.regression_table(
-        {"log trade with Russia": cu.did, "China's share": cu.did_share}, labels=TERM_LABELS,
-        value_labels=VALUE_LABELS, info_rows=("fixed_effects", "covariance"), stats=("p_wild",)).to_html()
-    out["tables"]["gravity"] = _gravity_table(st)
+    if cu is not None:
+        b.fig("event_study.png", figures.event_study(cu.events, reference=-0.5,
+                                                     title="Customs union and trade with Russia",
+                                                     ylabel="log trade with Russia, relative to 2009",
+                                                     source="kzecon from COW v4 (1995–2014); 95% intervals"),
+              "policy")
+        b.out["tables"]["did"] = tables.regression_frame(
+            {"log trade with Russia": cu.did, "China's share": cu.did_share}, labels=TERM_LABELS,
+            value_labels=VALUE_LABELS, info_rows=("fixed_effects", "covariance"), stats=("p_wild",))
+    b.out["tables"]["gravity"] = _gravity_table(st, ts.country)
 
 
 KAZAKHSTAN_TERMS = ("bri_kaz_chn", "eaeu_kaz")  # the world model's terms for Kazakhstan's own pairs
 
 
-def _gravity_table(st, country: str = pipeline.DEFAULT_COUNTRY) -> str:
+def _gravity_table(st, country: str = pipeline.DEFAULT_COUNTRY) -> pd.DataFrame:
     """The world gravity model's table; for another economy without the terms that describe Kazakhstan's own pairs
     (they are in the model, said in a note, but they are not that economy's story)."""
     terms = [t for t in st.params.index if country == pipeline.DEFAULT_COUNTRY or t not in KAZAKHSTAN_TERMS]
     left = [t for t in st.params.index if t not in terms]
     notes = ("the model also holds " + str(len(left)) + " term" + ("s" if len(left) > 1 else "")
              + " for one other economy's own pairs, not shown") if left else None
-    return tables.regression_table({"PPML": st}, terms=terms, labels=TERM_LABELS, value_labels=VALUE_LABELS,
-                                   info_rows=("fixed_effects", "covariance"), stats=("pseudo_r2",),
-                                   notes=notes).to_html()
+    return tables.regression_frame({"PPML": st}, terms=terms, labels=TERM_LABELS, value_labels=VALUE_LABELS,
+                                   info_rows=("fixed_effects", "covariance"), stats=("pseudo_r2",), notes=notes)
 
 
 DETERMINISTIC = {"c": "constant", "ct": "constant and trend", "n": "none"}
 TERM_LABELS = {**figures.LABELS, "treat_post": "In the customs union (members from 2010)"}
 VALUE_LABELS = {"exp_year + imp_year + pair": "exporter-year, importer-year, pair",
                 "reporter + year": "country, year", "clustered by pair": "clustered by country pair"}
-
-
-def _trade_policy_world(b: _Brief, wg, ts) -> None:
-    """Trade policy for an economy other than Kazakhstan: the bloc-wide terms of the annual world gravity, with
-    whether the economy is in them (the Kazakhstan-specific terms and the customs-union DiD are not shown)."""
-    F, out = b.F, b.out
-    st = wg.models["ppml_static"]
-    sc = wg.score[("ppml_static", "eaeu")]
-    name = ts.name
-    joined = _membership(ts.country, ("customs_union", "eaeu"))
-    signed = _membership(ts.country, ("bri", "bri_mou"))
-    member = (f"{name} is a member (from {joined}), so the term includes its pairs with the other members."
-              if joined else f"{name} is not a member: the term describes its neighbours' bloc, not its own trade.")
-    bri = (f"{name} is among the signatories in the table (from {signed})." if signed else
-           f"{name} is not among the dated, sourced signatories in kzecon's table (policy_membership.csv), so the "
-           "term does not include its trade with China.")
-    out["text_policy"] = (
-        f"<em>EAEU.</em> On the annual IMF DOTS panel ({F.add('dots_nobs', st.nobs, '{:,d}')} country pairs × years, "
-        f"2000–2020, PPML with exporter-year, importer-year and pair effects), trade between EAEU members after they "
-        f"joined is {F.add('eaeu', st.params['eaeu'], '{:.2f}')} log points from what the model expects (clustered p = "
-        f"{F.add('eaeu_p', st.pvalues['eaeu'], '{:.3f}')}; with five members clustered errors overstate precision: the "
-        f"wild score bootstrap gives p = {F.add('eaeu_p_score', sc.p_value, '{:.2f}')}{_ri_clause(F, wg)}). {member} "
-        f"<em>Belt and Road.</em> China's "
-        f"trade with the BRI signatories after signing is {F.add('bri_chn', st.params['bri_chn'], '{:.2f}')} log "
-        f"points (s.e. {F.add('bri_chn_se', st.std_errors['bri_chn'], '{:.2f}')}) from the model's expectation. {bri}")
-    _gravity_event_figure(b, wg.event_study())
-    out["tables"]["gravity"] = _gravity_table(st, ts.country)
 
 
 def _gravity_event_figure(b: _Brief, es) -> None:
@@ -755,128 +621,71 @@ def _gravity_event_figure(b: _Brief, es) -> None:
         ylabel="log points, relative to the year before entry",
         source="kzecon from IMF DOTS (preferred flow: importer-reported / 1.10, else exporter-reported); 95% "
                "intervals clustered by pair"),
-        "Event study on the annual world panel: leads (before entry) beside lags; the first and last points bin "
-        "all earlier and later years.", "policy")
+        "policy")
+
+
+SCENARIO_GROUPS = {"brent": ("brent_50", "brent_110"), "china": ("china_2pct", "china_8pct"),
+                   "russia": ("russia_minus_3pct", "russia_plus_3pct")}  # the pairs the sentence quotes
 
 
 def _scenarios(b: _Brief, dr) -> None:
-    """The growth and oil scenarios from the headline model's scenario layer: one sentence and a table (any
-    economy)."""
+    """The growth and oil scenarios from the headline model's scenario layer: the numbers of one sentence and a
+    table (any economy)."""
     sc = dr.scenarios
     if sc is None or sc.empty:
         return
-    F, out = b.F, b.out
-    y = int(sc["year"].iloc[0])
     by = sc.set_index("scenario")
-
-    def p(name):
-        return F.add(f"p_cr_{name}", by.loc[name, "p_china_above_russia"], "{:.0f}", 100) + "%"
-
-    def china(name):
-        return F.add(f"china_{name}", by.loc[name, "china_mean"], "{:.1f}", 100) + "%"
-
-    have = set(by.index)
-    parts = []
-    if {"brent_50", "brent_110"} <= have:
-        parts.append(f"Brent at $50 or $110 a barrel gives {p('brent_50')} or {p('brent_110')} "
-                     f"(China's share {china('brent_50')} or {china('brent_110')})")
-    if {"china_2pct", "china_8pct"} <= have:
-        parts.append(f"China's economy growing 2% or 8% a year, {p('china_2pct')} or {p('china_8pct')} "
-                     f"(China's share {china('china_2pct')} or {china('china_8pct')})")
-    if {"russia_minus_3pct", "russia_plus_3pct"} <= have:
-        parts.append(f"Russia's shrinking 3% or growing 3% a year, {p('russia_minus_3pct')} or "
-                     f"{p('russia_plus_3pct')}")
-    base = (f"P(China's share above Russia's in {y}) is {p('baseline')} in the headline forecast"
-            if "baseline" in have else f"P(China's share above Russia's in {y})")
-    spread = float(sc["p_china_above_russia"].max() - sc["p_china_above_russia"].min())
-    first = int(sc["from_year"].dropna().min()) if sc["from_year"].notna().any() else dr.last_year + 1
-    out["text_scenarios"] = (
-        f"{base}; {'; '.join(parts)}. Each scenario fixes one driver from {first} to {y} and moves the headline "
-        "forecast by its estimated effect: a partner's growth through the gravity model's elasticity of trade to the "
-        f"partner's GDP, the oil price through {dr.name}'s own exposure learned from its history; the intervals are "
-        "the headline's. Across these scenarios the probability ranges over "
-        f"{F.add('scenario_spread', spread, '{:.0f}', 100)} percentage point{'' if round(100 * spread) == 1 else 's'}"
-        + (": the drivers matter little beside the shares' own uncertainty." if spread < 0.05 else "."))
-    out["tables"]["scenarios"] = pd.DataFrame({
+    y = int(sc["year"].iloc[0])
+    b.out["scenarios"] = {
+        "groups": [g for g, names in SCENARIO_GROUPS.items() if set(names) <= set(by.index)],
+        "year": y, "name": dr.name, "p": by["p_china_above_russia"].to_dict(), "china": by["china_mean"].to_dict(),
+        "spread": float(sc["p_china_above_russia"].max() - sc["p_china_above_russia"].min()),
+        "first": int(sc["from_year"].dropna().min()) if sc["from_year"].notna().any() else dr.last_year + 1}
+    interval = "{:.1f} ({:.1f}–{:.1f})".format
+    b.out["tables"]["scenarios"] = pd.DataFrame({
         "scenario": sc["label"].to_list(),
         f"P(China > Russia) {y}": [f"{100 * v:.0f}%" for v in sc["p_china_above_russia"]],
-        f"China's share {y}, % (90% interval)": [f"{100 * r.china_mean:.1f} ({100 * r.china_lower_90:.1f}–"
-                                                  f"{100 * r.china_upper_90:.1f})" for r in sc.itertuples()],
-        f"Russia's share {y}, % (90% interval)": [f"{100 * r.russia_mean:.1f} ({100 * r.russia_lower_90:.1f}–"
-                                                   f"{100 * r.russia_upper_90:.1f})" for r in sc.itertuples()],
-    }).to_html(index=False, classes="data", border=0)
-
-
-WHY_PARTS = {"world": "the partner's rise or fall across the rest of the world's trade",
-             "policy": "the trade-policy terms of the world gravity model",
-             "own": "the economy's own remainder"}
+        f"China's share {y}, % (90% interval)": [interval(100 * r.china_mean, 100 * r.china_lower_90,
+                                                          100 * r.china_upper_90) for r in sc.itertuples()],
+        f"Russia's share {y}, % (90% interval)": [interval(100 * r.russia_mean, 100 * r.russia_lower_90,
+                                                           100 * r.russia_upper_90) for r in sc.itertuples()],
+    })
 
 
 def _why_the_tilt(b: _Brief, de) -> None:
-    """The decomposition of China's and Russia's share changes: one sentence each and a table."""
-    F, out = b.F, b.out
+    """The decomposition of China's and Russia's share changes: the numbers of one sentence each and a table."""
     t = de.table.set_index("partner")
-    lines = []
-    for part, who in (("china", "China"), ("russia", "Russia")):
-        if part not in t.index:
-            continue
-        r = t.loc[part]
-        dom = de.dominant(part)
-        lines.append(
-            f"{who}'s share {'rose' if r['change'] >= 0 else 'fell'} by "
-            f"{F.add(f'decomp_{part}_change', abs(r['change']), '{:.1f}', 100)} points, of which "
-            f"{F.add(f'decomp_{part}_world', r['world'], '{:+.1f}', 100)} came from {WHY_PARTS['world']}, "
-            f"{F.add(f'decomp_{part}_policy', r['policy'], '{:+.1f}', 100)} from {WHY_PARTS['policy']} and "
-            f"{F.add(f'decomp_{part}_own', r['own'], '{:+.1f}', 100)} from {WHY_PARTS['own']}: "
-            f"<strong>the {dom} part dominated</strong>.")
-    out["text_why"] = (f"Why the tilt, {de.from_year}–{de.to_year}: " + " ".join(lines) + " The three parts add up to "
-                       "the change exactly; the policy part holds the rest of the world's trade as it was "
-                       "(partial equilibrium).")
-    out["tables"]["why"] = pd.DataFrame({
+    b.out["why"] = {"de": de, "parts": [{"part": part, "who": who, "row": t.loc[part], "dominant": de.dominant(part)}
+                                        for part, who in (("china", "China"), ("russia", "Russia")) if part in t.index]}
+    pct = "{:+.1f}".format
+    b.out["tables"]["why"] = pd.DataFrame({
         "partner": [figures.label(p) for p in t.index],
         f"share {de.from_year}, %": [f"{100 * v:.1f}" for v in t["share_from"]],
         f"share {de.to_year}, %": [f"{100 * v:.1f}" for v in t["share_to"]],
-        "change, points": [f"{100 * v:+.1f}" for v in t["change"]],
-        "world": [f"{100 * v:+.1f}" for v in t["world"]],
-        "policy": [f"{100 * v:+.1f}" for v in t["policy"]],
-        "own": [f"{100 * v:+.1f}" for v in t["own"]],
-    }).to_html(index=False, classes="data", border=0)
+        **{col: [pct(100 * v) for v in t[part]] for col, part in (("change, points", "change"), ("world", "world"),
+                                                                  ("policy", "policy"), ("own", "own"))},
+    })
 
 
 def _oil(b: _Brief, pr) -> None:
-    F, out, fig = b.F, b.out, b.fig
     fm = pr.fuels_metals.set_index("year")
-    el = pr.brent
-    ci = el.conf_int(0.90).loc["log_brent"]
-    out["text_products"] = (
-        f"Fuels and metals were {F.add('fm_2018', fm.loc[2018, 'share'], '{:.2f}', 100)}% of Kazakhstan's exports to "
-        f"China in 2018 and {F.add('fm_2024', fm.loc[2024, 'share'], '{:.1f}', 100)}% in 2024 (2020–22 understate "
-        f"metals: copper was not reported). Exports to China move with the oil price: an elasticity of "
-        f"{F.add('brent_el', el.params['log_brent'], '{:.2f}')} (90% interval {F.add('brent_el_lo', ci['lower'], '{:.2f}')}"
-        f" to {F.add('brent_el_hi', ci['upper'], '{:.2f}')}, 1995–2023, trend-adjusted, HAC errors).")
-    fig("products.png", figures.sector_composition(pr.composition), "Kazakhstan's exports to China by sector, with "
-        "the fuels + metals share (flagged years shaded).", "oil")
-    out["tables"]["fuels_metals"] = (fm[["share"]].assign(share=lambda x: (100 * x["share"]).round(2),
-                                                          flag=fm["flag"].map(lambda v: "copper missing" if v else ""))
-                                     .T.to_html(classes="data", border=0))
+    b.out["oil"] = {"fm": fm["share"], "el": pr.brent, "ci": pr.brent.conf_int(0.90).loc["log_brent"]}
+    b.fig("products.png", figures.sector_composition(pr.composition), "oil")
+    b.out["tables"]["fuels_metals"] = fm[["share"]].assign(
+        share=lambda x: (100 * x["share"]).round(2).map(str),
+        flag=fm["flag"].map(lambda v: "copper missing" if v else "")).T
 
 
 def _politics(b: _Brief, un) -> None:
-    F, out, fig = b.F, b.out, b.fig
     (k1, s1), (k2, s2) = un.divergent.items()
-    c1, c2 = un.counts(k1), un.counts(k2)
     a = un.series[un.series["year"].between(2014, 2019)]
-    out["text_alignment"] = (
-        f"In the UN General Assembly, {country_name(un.country)} voted with China {F.add('agree_chn', a['agreement_CHN'].mean(), '{:.0f}', 100)}% "
-        f"and with Russia {F.add('agree_rus', a['agreement_RUS'].mean(), '{:.0f}', 100)}% of the time in 2014–2019 "
-        f"(abstention = half agreement). Of the {F.add('split_n_1', len(s1), '{:d}')} resolutions of {k1} on which China and "
-        f"Russia voted yes against no, {country_name(un.country)} sided with China on {F.add('side_chn_1', int(c1['CHN']), '{:d}')}, with Russia on "
-        f"{F.add('side_rus_1', int(c1['RUS']), '{:d}')} and with neither on {F.add('side_neither_1', int(c1['neither'] + c1['absent']), '{:d}')}; "
-        f"of the {F.add('split_n_2', len(s2), '{:d}')} of {k2}, with China on {F.add('side_chn_2', int(c2['CHN']), '{:d}')} and with Russia on "
-        f"{F.add('side_rus_2', int(c2['RUS']), '{:d}')}. Separate votes on a paragraph, an amendment or a procedural motion are "
-        f"not counted as resolutions (read from each record's text).")
-    fig("alignment.png", figures.alignment_series(un.series, events=b.events), "UN General Assembly agreement of "
-        f"{country_name(un.country)} with China and with Russia, by year (full 0–1 scale).", "politics")
+    b.out["politics"] = {"name": country_name(un.country), "agree_chn": a["agreement_CHN"].mean(),
+                         "agree_rus": a["agreement_RUS"].mean(),
+                         "splits": [{"period": k, "n": len(s), "chn": int(c["CHN"]), "rus": int(c["RUS"]),
+                                     "neither": int(c["neither"] + c["absent"])}
+                                    for k, s, c in ((k1, s1, un.counts(k1)), (k2, s2, un.counts(k2)))]}
+    b.fig("alignment.png", figures.alignment_series(un.series, events=b.events), "politics",
+          name=country_name(un.country))
 
 
 PEER_GROUPS = {"studied": "studied", "central_asia": "Central Asia", "eaeu": "EAEU", "neighbour": "neighbour",
@@ -884,111 +693,49 @@ PEER_GROUPS = {"studied": "studied", "central_asia": "Central Asia", "eaeu": "EA
 
 
 def _peers(b: _Brief, pe) -> None:
-    """The economy among its peers: one sentence and the table (also written as ``peers.csv``)."""
-    F, out = b.F, b.out
+    """The economy among its peers: the numbers of one sentence and the table (also written as ``peers.csv``)."""
     t = pe.table
     ok = t[t["p_china_above_russia_2030"].notna()]
     others = ok[ok["country"] != pe.country]
     y = pipeline.HEADLINE_YEAR
-    out["text_peers"] = (
-        f"Among {F.add('peers_n', int(len(t) - 1), '{:d}')} peers (the Central Asian economies, the EAEU members, "
-        f"Mongolia, Azerbaijan and two oil exporters), China's share was above Russia's in "
-        f"{F.add('peers_china_ahead', int((others['china_share'] > others['russia_share']).sum()), '{:d}')} of "
-        f"{len(others)} in their latest year, and the same headline model makes it very likely (90% or more) that "
-        f"China is ahead in {y} in {F.add('peers_p90', int((others['p_china_above_russia_2030'] >= 0.9).sum()), '{:d}')}. "
-        f"{b.name}'s own row is the forecast above. The others' shares are from IMF DOTS, each year from the "
-        f"economy's own declarations where they are real and from its partners' where the IMF filled them in (the "
-        f"'reported by' column); {_horizons_phrase(ok, y)} A peer whose composition could not be forecast is listed "
-        f"with the reason.")
-    rows = []
-    for r in t.itertuples():
-        rows.append({"economy": r.name, "group": PEER_GROUPS.get(r.group, r.group),
-                     "latest year": "" if pd.isna(r.year) else f"{int(r.year)}",
-                     "China, % of trade": "" if pd.isna(r.china_share) else f"{100 * r.china_share:.1f}",
-                     "Russia, % of trade": "" if pd.isna(r.russia_share) else f"{100 * r.russia_share:.1f}",
-                     f"P(China > Russia) {y}": "" if pd.isna(r.p_china_above_russia_2030)
-                     else f"{100 * r.p_china_above_russia_2030:.0f}%",
-                     "reported by": r.source, "note": r.note})
-    out["tables"]["peers"] = pd.DataFrame(rows).to_html(index=False, classes="data", border=0)
-    out["peers"] = t
+    horizons = []
+    if "data_last_year" in ok and not ok["data_last_year"].isna().all():
+        g = ok.dropna(subset=["data_last_year"]).groupby("data_last_year")["name"].apply(list)
+        horizons = [{"ahead": y - int(last), "names": names, "last": int(last)}
+                    for last, names in sorted(g.items(), reverse=True)]
+    b.out["peers_text"] = {"n": int(len(t) - 1), "others": len(others), "year": y, "horizons": horizons,
+                           "china_ahead": int((others["china_share"] > others["russia_share"]).sum()),
+                           "p90": int((others["p_china_above_russia_2030"] >= 0.9).sum())}
+
+    def shown(v, fmt):
+        return "" if pd.isna(v) else fmt.format(v)
+
+    b.out["tables"]["peers"] = pd.DataFrame([{
+        "economy": r.name, "group": PEER_GROUPS.get(r.group, r.group), "latest year": shown(r.year, "{:.0f}"),
+        "China, % of trade": shown(100 * r.china_share, "{:.1f}"),
+        "Russia, % of trade": shown(100 * r.russia_share, "{:.1f}"),
+        f"P(China > Russia) {y}": shown(100 * r.p_china_above_russia_2030, "{:.0f}%"),
+        "reported by": r.source, "note": r.note} for r in t.itertuples()])
+    b.out["peers"] = t
 
 
-def _horizons_phrase(t: pd.DataFrame, year: int) -> str:
-    """'P(China > Russia) in 2030 is 5 years after the data for Kazakhstan (to 2025) and 10 for the others (to
-    2020): the longer ahead, the less certain.' — from the table's data_last_year."""
-    if "data_last_year" not in t or t["data_last_year"].isna().all():
-        return ""
-    g = t.dropna(subset=["data_last_year"]).groupby("data_last_year")["name"].apply(list)
-    parts = [f"{year - int(last)} years after the data for {', '.join(names) if len(names) <= 3 else f'{len(names)} economies'}"
-             f" (to {int(last)})" for last, names in sorted(g.items(), reverse=True)]
-    return f"P(China > Russia) in {year} is " + " and ".join(parts) + ": the further ahead, the less certain."
-
-
-def _top_line(ts, dr) -> list[str]:
-    """Three sentences, each with its uncertainty in words, from the same results as the sections."""
-    last = ts.last_year
-    chn_last, rus_last = ts.total.loc[last, "china"], ts.total.loc[last, "russia"]
-    y5 = pipeline.HEADLINE_YEAR
-    p5 = dr.probability("china_above_russia", y5)
-    c5 = dr.share("china", y5)
-    econ, ece = _world_reliability(dr)
-    name, since = ts.name, ts.china_ahead_since
-    ahead = (f"China has been ahead every year since {since}" if since is not None
-             else "China is behind Russia" if chn_last <= rus_last else "China has only just moved ahead")
-    return [
-        f"In {last} China took {100 * chn_last:.1f}% of {name}'s trade and Russia {100 * rus_last:.1f}% "
-        f"({_last_side(ts)}); {ahead}.",
-        f"It is {likelihood(p5)} ({100 * p5:.0f}%) that China's share is above Russia's in {y5}, when "
-        f"China's share is expected to be about {100 * c5['mean']:.0f}% (90% interval {100 * c5['lower_90']:.0f}–"
-        f"{100 * c5['upper_90']:.0f}%).",
-        f"Such probabilities have been reliable on {econ if econ else 'many'} other economies (off by "
-        f"{100 * ece:.1f} points on average); {_world_intervals_and_level(dr)}" + _own_caveat(dr) + ".",
-    ]
-
-
-def _last_side(ts) -> str:
-    """Whose figures the latest year is: '{name}'s own figures', or its partners' where its own are IMF estimates."""
+def _top_line(env, ts, dr) -> list[str]:
+    """Three sentences, each with its uncertainty in words, from the same results as the sections
+    (``top_line.txt.j2``)."""
     side = ts.shares.loc[ts.shares["year"] == ts.last_year, "side"].iloc[0] if "side" in ts.shares else ""
-    if "mirror" in str(side) and "reported" not in str(side):
-        return f"its partners' figures: {ts.name}'s own for {ts.last_year} are IMF estimates"
-    return f"{ts.name}'s own figures"
-
-
-def _world_intervals_and_level(dr) -> str:
-    """What the world backtest says of the headline model's intervals and central forecast, in words from its
-    held-out scores."""
     w = dr.world_summary
     w = w[w["model"] == dr.model]
-    lo, hi = w["coverage_90"].min(), w["coverage_90"].max()
-    width = ("its 90% intervals are on the wide side" if lo > 0.93 else
-             "its 90% intervals are on the narrow side" if hi < 0.87 else
-             f"its 90% intervals held {100 * lo:.0f}–{100 * hi:.0f}% of outcomes")
     mae = w.set_index("horizon")["mae_ratio"]
-    level = ("no model here beats 'no change' at predicting the level itself" if mae.min() >= 0.97 else
-             f"its central forecast beats 'no change' by {100 * (1 - mae.loc[mae.index.max()]):.0f}% "
-             f"{int(mae.index.max())} years ahead")
-    return f"{width}, and {level}"
-
-
-def _own_caveat(dr) -> str:
-    got = _own_mid(dr)
-    if got is None or got[3] >= got[0]:
-        return ""
-    pred, obs = got[0], got[1]
-    return (f"; on {dr.name}'s own record its middle-range odds were too high (events given about {100 * pred:.0f}% "
-            f"happened {100 * obs:.0f}% of the time), so read its probabilities for {dr.name} as an upper end")
-
-
-def _held_out_phrase(scored: int | None) -> str:
-    """'41 of the 44 economies held out (3 had no forecast from 2000 to score)', from the stored backtest."""
-    from kzecon.forecast.world import held_out_total
-
-    total = held_out_total()
-    if scored is None:
-        return "the held-out economies"
-    if total is None or total == scored:
-        return f"{scored} economies"
-    return f"{scored} of the {total} economies held out ({total - scored} had no forecast from 2000 on to score)"
+    econ, ece = _world_reliability(dr)
+    text = env.get_template("sections/top_line.txt.j2").render(
+        ts=ts, dr=dr, year=pipeline.HEADLINE_YEAR, econ=econ, ece=ece, own=_own_mid(dr),
+        china=ts.total.loc[ts.last_year, "china"], russia=ts.total.loc[ts.last_year, "russia"],
+        partners_side="mirror" in str(side) and "reported" not in str(side),
+        p5=dr.probability("china_above_russia", pipeline.HEADLINE_YEAR),
+        c5=dr.share("china", pipeline.HEADLINE_YEAR),
+        cov_lo=w["coverage_90"].min(), cov_hi=w["coverage_90"].max(), mae_min=mae.min(), far=int(mae.index.max()),
+        mae_far=mae.loc[mae.index.max()])
+    return [" ".join(s.split()) for s in text.split("\n\n") if s.strip()]
 
 
 def _world_reliability(dr) -> tuple[int | None, float]:
@@ -1059,8 +806,6 @@ def build(out_dir, *, country: str = pipeline.DEFAULT_COUNTRY, reps: int = 9999,
     """Build the brief on ``country`` (ISO-3, any economy of the IMF DOTS composition panel; Kazakhstan by default)
     into ``out_dir``: ``index.html``, ``figures/*.png``, ``findings.json``, ``peers.csv`` and ``data_quality.csv``
     (year, side, source, estimated_share, note: every year the brief reads, and the side it is read from)."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
     from kzecon.report.output import Output
 
     t0 = time.perf_counter()
@@ -1089,12 +834,13 @@ def build(out_dir, *, country: str = pipeline.DEFAULT_COUNTRY, reps: int = 9999,
             info = kzecon.data.describe(name)
             data_rows.append({"name": name, "title": info.title, "source": info.source, "rows": info.rows,
                               "sha256": info.sha256})
+        recorded = _Findings()
         tdir = resources.files("kzecon.study") / "templates"
-        env = Environment(loader=FileSystemLoader(str(tdir)), autoescape=select_autoescape(["html", "j2"]))
-        html = env.get_template("brief.html.j2").render(
+        html = environment(recorded).get_template("brief.html.j2").render(
             r=res, datasets=data_rows, versions=_versions(), options=options, cache_key=key,
             built=time.strftime("%Y-%m-%d"), css=(tdir / "brief.css").read_text(encoding="utf-8"))
         out.path("index.html").write_text(html, encoding="utf-8")
+        res["findings"] = recorded.values  # every number the text quotes, recorded where the templates quote it
         findings = findings_record(res)
         out.path("findings.json").write_text(json.dumps(findings, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         res["peers"].to_csv(out.path("peers.csv"), index=False, lineterminator="\n", float_format="%.6g")
