@@ -367,7 +367,14 @@ def test_own_record_sentence_follows_its_numbers():
     def dr(observed):
         rel = pd.DataFrame({"model": "world_cal", "bin": ["a", "b", "c"], "predicted": [0.3, 0.5, 0.9],
                             "observed": observed, "n": [40, 40, 3]})
-        return SimpleNamespace(name="Testland", model="world_cal", backtest=SimpleNamespace(reliability=rel))
+        # the band a calibrated forecaster's points fall in, as the backtest's table carries it (scores' function
+        # called directly: the brief reads the band, it does not compute it)
+        from kzecon.forecast.scores import consistency_band
+
+        band = rel.assign(band_low=consistency_band(rel["predicted"], rel["n"])[0],
+                          band_high=consistency_band(rel["predicted"], rel["n"])[1])
+        return SimpleNamespace(name="Testland", model="world_cal",
+                               backtest=SimpleNamespace(reliability=rel, reliability_band=band))
 
     def sentence(d):
         recorded = brief._Findings()

@@ -500,7 +500,7 @@ def _where_we_are_heading(b: _Brief, dr, last: int) -> None:
     fig("reliability_world.png", figures.reliability_world(
             dr.world_reliability, models=tuple(dict.fromkeys((dr.model, "drivers_cal", "rw", "statsforecast_ets")))),
         "heading")
-    own = dr.backtest.reliability
+    own = dr.backtest.reliability_band  # the band comes with the table: the figure only draws
     models = [dr.model, *[m for m in dict.fromkeys(own["model"]) if m != dr.model]]
     fig("reliability.png", figures.reliability(own, source=f"kzecon backtest on {dr.name}", models=models,
                                                title=f"Reliability on {dr.name}'s own backtest"),
@@ -552,13 +552,11 @@ def _own_mid(dr, lo: float = MID[0], hi: float = MID[1]) -> dict | None:
 def _own_band(dr) -> dict | None:
     """How many of the headline model's own-backtest reliability points (``bins``) lie where a calibrated
     forecaster's would (``inside``: the consistency band of the reliability figure); None without points."""
-    from kzecon.forecast.scores import consistency_band
-
-    r = dr.backtest.reliability
+    r = dr.backtest.reliability_band
     r = r[r["model"] == dr.model]
     if r.empty:
         return None
-    lo, hi = consistency_band(r["predicted"], r["n"])
+    lo, hi = r["band_low"], r["band_high"]
     return {"inside": int(((r["observed"] >= lo - 1e-12) & (r["observed"] <= hi + 1e-12)).sum()), "bins": len(r)}
 
 
