@@ -46,8 +46,9 @@ class PartnerModels(ResultsSet):
     >>> p = kazakhstan_partner_panel().merge(load_gdp()[["iso3", "year", "gdp_usd"]].rename(
     ...     columns={"iso3": "partner"}), on=["partner", "year"])
     >>> p["log_gdp"] = np.log(p["gdp_usd"])
-    >>> fe = fit(p, "log_trade", ["log_gdp"], model="fe", cov="unadjusted", entity="partner", time="year", name="fe")
-    >>> re = fit(p, "log_trade", ["log_gdp"], model="re", cov="unadjusted", entity="partner", time="year", name="re")
+    >>> kw = {"entity": "partner", "time": "year", "cov": "unadjusted"}
+    >>> fe = fit(p, "log_trade", ["log_gdp"], model="fe", name="fe", **kw)
+    >>> re = fit(p, "log_trade", ["log_gdp"], model="re", name="re", **kw)
     >>> m = PartnerModels({"fe": fe, "re": re}, hausman(fe, re))
     >>> list(m)
     ['fe', 're']
@@ -85,8 +86,9 @@ class PartnerModels(ResultsSet):
         >>> p = kazakhstan_partner_panel().merge(load_gdp()[["iso3", "year", "gdp_usd"]].rename(
         ...     columns={"iso3": "partner"}), on=["partner", "year"])
         >>> p["log_gdp"] = np.log(p["gdp_usd"])
-        >>> fe = fit(p, "log_trade", ["log_gdp"], model="fe", cov="unadjusted", entity="partner", time="year", name="fe")
-        >>> re = fit(p, "log_trade", ["log_gdp"], model="re", cov="unadjusted", entity="partner", time="year", name="re")
+        >>> kw = {"entity": "partner", "time": "year", "cov": "unadjusted"}
+        >>> fe = fit(p, "log_trade", ["log_gdp"], model="fe", name="fe", **kw)
+        >>> re = fit(p, "log_trade", ["log_gdp"], model="re", name="re", **kw)
         >>> m = PartnerModels({"fe": fe, "re": re}, hausman(fe, re))
         >>> print(m.summary(digits=2))
         model             fe             re

@@ -231,13 +231,12 @@ def policy_factors(country: str, parts: tuple, a: int, b: int, coefficients: dic
     KeyError
         ``coefficients`` lacks a term of :data:`POLICY_TERMS`.
 
-    Examples
-    --------
-    >>> from kzecon.study.decomposition import policy_factors
-    >>> f = policy_factors("KAZ", ("china", "russia", "eu", "rest"), 2000, 2015,
-    ...                    {"eaeu": 0.1, "bri_kaz_chn": 0.2, "bri_chn": 0.05})
-    >>> f.round(3).to_dict()
-    {'china': 0.819, 'russia': 0.905, 'eu': 1.0, 'rest': 0.992}
+    Notes
+    -----
+    Each call reads the annual DOTS gravity panel (850,000 flows; seconds), so there is no example here. With
+    positive coefficients, a factor is below 1 for a part whose partners' policy terms switched on between ``a`` and
+    ``b`` (for Kazakhstan from 2000 to 2015: China by the BRI term, Russia and the rest's Belarus, Armenia and
+    Kyrgyzstan by the customs union) and exactly 1 for a part whose terms did not change (the EU).
     """
     import kzecon
     from kzecon.measures import assign_groups
@@ -299,7 +298,8 @@ def check_period(composition: pd.DataFrame, *, country: str, start: int, end: in
     >>> check_period(composition(), country="KAZ", start=2000, end=2023)
     Traceback (most recent call last):
     ...
-    kzecon.errors.CoverageError: the world's shares and the bilateral flows (IMF DOTS) end in 2020; 2023 is after them: choose --to 2020 or earlier
+    kzecon.errors.CoverageError: the world's shares and the bilateral flows (IMF DOTS) end in 2020; 2023 is after
+    them: choose --to 2020 or earlier
     """
     wide = composition.pivot_table(index="year", columns="partner", values="share")
     first, last = int(wide.index.min()), int(wide.index.max())
