@@ -274,14 +274,8 @@ def customs_union(reps: int = 9999, seed: int = 2026) -> CustomsUnion:
 
     See Also
     --------
+    CustomsUnion : What it returns (with an example).
     kzecon.study.findings.customs_union : The same, with the study's country check.
-
-    Examples
-    --------
-    >>> from kzecon.study.customs_union import customs_union
-    >>> cu = customs_union(reps=19)
-    >>> cu.treated, cu.nobs
-    (('BLR', 'KAZ'), 240)
     """
     p = country_partner_panel()
     rus = p[p["partner"] == "RUS"]

@@ -38,6 +38,8 @@ class UnAlignment:
     >>> a = un_alignment(periods=((2014, 2019),))
     >>> a.nobs, a.summary()
     (28, '2014–2019: 28 resolutions')
+    >>> a.counts("2014–2019").to_dict()
+    {'CHN': 25, 'RUS': 3, 'neither': 0, 'absent': 0}
     >>> a.series.head(3).round(3)
        year  n_CHN  agreement_CHN  n_RUS  agreement_RUS  alignment
     0  1992     61          0.787     64          0.867     -0.080
@@ -71,12 +73,6 @@ class UnAlignment:
         ------
         KeyError
             ``period`` is not a period of the result.
-
-        Examples
-        --------
-        >>> from kzecon.study.findings import un_alignment
-        >>> un_alignment(periods=((2014, 2019),)).counts("2014–2019").to_dict()
-        {'CHN': 25, 'RUS': 3, 'neither': 0, 'absent': 0}
         """
         from kzecon import alignment
 

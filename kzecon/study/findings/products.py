@@ -53,6 +53,12 @@ class Products:
     const      14.955  16.652
     log_brent   1.087   1.656
     trend       0.041   0.075
+    >>> e = p.elasticities()
+    >>> e[e["term"] == "log_brent"][["model", "estimate", "conf_low", "conf_high", "nobs"]].round(3)
+                             model  estimate  conf_low  conf_high  nobs
+    1       brent_exports_to_china     1.372     1.135      1.608    29
+    4  brent_fuel_exports_to_china     1.902     0.344      3.461     7
+    7     brent_china_export_share     0.229     0.007      0.451    29
     """
     composition: pd.DataFrame
     fuels_metals: pd.DataFrame
@@ -93,16 +99,6 @@ class Products:
         DataFrame
             model, term, estimate, std_error, statistic, p_value, conf_low, conf_high, nobs: one row per outcome
             and term.
-
-        Examples
-        --------
-        >>> from kzecon.study.findings import products
-        >>> e = products().elasticities()
-        >>> e[e["term"] == "log_brent"][["model", "estimate", "conf_low", "conf_high", "nobs"]].round(3)
-                                 model  estimate  conf_low  conf_high  nobs
-        1       brent_exports_to_china     1.372     1.135      1.608    29
-        4  brent_fuel_exports_to_china     1.902     0.344      3.461     7
-        7     brent_china_export_share     0.229     0.007      0.451    29
         """
         return pd.concat([f.to_frame(level=level) for f in self.fits], ignore_index=True)
 
