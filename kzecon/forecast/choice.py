@@ -28,6 +28,25 @@ class ModelChoice:
         The forecast.
     how : str or None
         "model: NAME, chosen on …" when the model was chosen (``model="auto"``), else None.
+
+    See Also
+    --------
+    forecast_with : Makes it.
+
+    Examples
+    --------
+    >>> from kzecon.data import load_trade
+    >>> from kzecon.measures import partner_shares
+    >>> s = partner_shares(load_trade("spliced"), flow="total")
+    >>> comp = s.rename(columns={"group": "partner"})[["year", "partner", "share"]]
+    >>> from kzecon.forecast.choice import forecast_with
+    >>> r = forecast_with(comp, model="rw", horizon=5, n_paths=200, seed=1)
+    >>> r.how is None, type(r.forecast).__name__
+    (True, 'CompositionForecast')
+    >>> r.forecast.to_frame().query("year == 2030 and partner in ['china', 'russia']").round(3)
+        year partner   mean  median  lower_90  upper_90
+    9   2030   china  0.239   0.233     0.169     0.341
+    24  2030  russia  0.190   0.190     0.135     0.241
     """
 
     forecast: object
@@ -69,6 +88,31 @@ def forecast_with(comp: pd.DataFrame, *, model: str = "auto", horizon: int = 5, 
     UsageError
         ``brent`` without ``scenario``; a scenario for a model it cannot condition; a VAR scenario with columns other
         than brent.
+
+    See Also
+    --------
+    kzecon.forecast.simulate : A forecast with a given model.
+    kzecon.forecast.backtest.choose_model : The choice on a composition's own backtest.
+
+    Examples
+    --------
+    >>> from kzecon.data import load_trade
+    >>> from kzecon.measures import partner_shares
+    >>> s = partner_shares(load_trade("spliced"), flow="total")
+    >>> comp = s.rename(columns={"group": "partner"})[["year", "partner", "share"]]
+    >>> from kzecon.forecast.choice import forecast_with
+    >>> r = forecast_with(comp, horizon=5, n_paths=200, seed=1)
+    >>> print(r.how)
+    model: pooled, chosen on the world backtest (every economy's history)
+
+    A scenario: Brent at $60 a barrel in every forecast year.
+
+    >>> import pandas as pd
+    >>> sc = pd.DataFrame({"year": range(2026, 2031), "brent": 60.0})
+    >>> f = forecast_with(comp, horizon=5, n_paths=200, seed=1, scenario=sc).forecast.to_frame()
+    >>> f.query("year == 2030 and partner == 'china'")[["mean", "lower_90", "upper_90"]].round(3)
+        mean  lower_90  upper_90
+    9  0.247     0.159     0.339
     """
     from kzecon.forecast import backtest, core, registry
 

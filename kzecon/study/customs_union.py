@@ -17,7 +17,44 @@ from kzecon.results import EstimationResults, ResultsSet, TestResult, results_cl
 
 class PartnerModels(ResultsSet):
     """Kazakhstan's partner panel fits by name (a :class:`kzecon.results.ResultsSet`: pooled, fe, twoway_dk, re, fd,
-    between) with the Hausman test of RE against FE (``hausman``, a :class:`TestResult`)."""
+    between) with the Hausman test of RE against FE (``hausman``, a :class:`TestResult`). Made by
+    :func:`partner_models`.
+
+    Parameters
+    ----------
+    fits : dict of {str: kzecon.results.EstimationResults}
+        The fits by name, in display order.
+    hausman : kzecon.results.TestResult
+        The Hausman test of random against fixed effects (:func:`kzecon.panel.models.hausman`).
+
+    Attributes
+    ----------
+    hausman : kzecon.results.TestResult
+        The Hausman test.
+
+    Notes
+    -----
+    :func:`partner_models` fits eight models (several seconds); the example builds the set from two of them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.data import load_gdp
+    >>> from kzecon.panel.data import kazakhstan_partner_panel
+    >>> from kzecon.panel.models import fit, hausman
+    >>> from kzecon.study.customs_union import PartnerModels
+    >>> p = kazakhstan_partner_panel().merge(load_gdp()[["iso3", "year", "gdp_usd"]].rename(
+    ...     columns={"iso3": "partner"}), on=["partner", "year"])
+    >>> p["log_gdp"] = np.log(p["gdp_usd"])
+    >>> kw = {"entity": "partner", "time": "year", "cov": "unadjusted"}
+    >>> fe = fit(p, "log_trade", ["log_gdp"], model="fe", name="fe", **kw)
+    >>> re = fit(p, "log_trade", ["log_gdp"], model="re", name="re", **kw)
+    >>> m = PartnerModels({"fe": fe, "re": re}, hausman(fe, re))
+    >>> list(m)
+    ['fe', 're']
+    >>> print(m.hausman.summary())
+    Hausman (FE vs RE): statistic 0.6364, p = 0.425, n = 4172: do not reject H0 (random effects consistent) at 5%
+    """
 
     def __init__(self, fits, hausman: TestResult):
         super().__init__(fits)
@@ -27,13 +64,63 @@ class PartnerModels(ResultsSet):
         return (PartnerModels, (dict(self), self.hausman))
 
     def summary(self, digits: int = 3) -> str:
-        """The fits side by side and the Hausman test."""
+        """The fits side by side and the Hausman test.
+
+        Parameters
+        ----------
+        digits : int, default 3
+            Decimals of the estimates and standard errors.
+
+        Returns
+        -------
+        str
+            The table of the fits (estimate and standard error of each term, N), then the Hausman test's line.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kzecon.data import load_gdp
+        >>> from kzecon.panel.data import kazakhstan_partner_panel
+        >>> from kzecon.panel.models import fit, hausman
+        >>> from kzecon.study.customs_union import PartnerModels
+        >>> p = kazakhstan_partner_panel().merge(load_gdp()[["iso3", "year", "gdp_usd"]].rename(
+        ...     columns={"iso3": "partner"}), on=["partner", "year"])
+        >>> p["log_gdp"] = np.log(p["gdp_usd"])
+        >>> kw = {"entity": "partner", "time": "year", "cov": "unadjusted"}
+        >>> fe = fit(p, "log_trade", ["log_gdp"], model="fe", name="fe", **kw)
+        >>> re = fit(p, "log_trade", ["log_gdp"], model="re", name="re", **kw)
+        >>> m = PartnerModels({"fe": fe, "re": re}, hausman(fe, re))
+        >>> print(m.summary(digits=2))
+        model             fe             re
+        term
+        log_gdp  1.29 (0.05)    1.30 (0.04)
+        const                -16.88 (1.06)
+        N              4,172          4,172
+        Hausman (FE vs RE): statistic 0.6364, p = 0.425, n = 4172: do not reject H0 (random effects consistent) at 5%
+        """
         return super().summary(digits) + "\n" + self.hausman.summary()
 
 
 def partner_models() -> PartnerModels:
     """log trade of Kazakhstan with partner k in year t on log GDP of k: pooled, FE, two-way FE (Driscoll–Kraay),
-    RE, FD, between; and the Hausman test. Partners with ≥ 20 years of trade and WDI GDP."""
+    RE, FD, between; and the Hausman test. Partners with ≥ 20 years of trade and WDI GDP.
+
+    Returns
+    -------
+    PartnerModels
+        pooled, fe, twoway_dk, re, fd, between (clustered by partner; Driscoll–Kraay with bandwidth 2 for the two-way
+        FE; robust for between) and the Hausman test on the unadjusted FE and RE fits.
+
+    Warns
+    -----
+    KzeconWarning
+        Once, what the fits report about the panel (e.g. gaps), rather than once per model.
+
+    See Also
+    --------
+    kzecon.study.findings.partner_models : The same for an economy, with its check.
+    kzecon.panel.models.fit : One fit.
+    """
     p = kazakhstan_partner_panel()
     gdp = load_gdp()[["iso3", "year", "gdp_usd"]].rename(columns={"iso3": "partner"})
     p = p.merge(gdp, on=["partner", "year"], how="inner")
@@ -67,7 +154,45 @@ def _partner_fits(p: pd.DataFrame, kw: dict) -> PartnerModels:
 class CustomsUnion:
     """Joining the customs union (KAZ, BLR 2010) against the other post-Soviet economies and Mongolia, 1995–2014
     (COW v4): the DiD on log trade with Russia (``did``) and on China's share (``did_share``), the two-way FE event
-    study (``event_twfe``, with its pre-trend test in ``stats``) and Gardner's two-stage DiD (``event_did2s``)."""
+    study (``event_twfe``, with its pre-trend test in ``stats``) and Gardner's two-stage DiD (``event_did2s``). Made
+    by :func:`customs_union`.
+
+    Attributes
+    ----------
+    did : kzecon.results.EstimationResults
+        DiD on log trade with Russia (term ``treat_post``; clustered by reporter, with the wild cluster bootstrap
+        p-value ``stats["p_wild"]`` and the cluster counts).
+    did_share : kzecon.results.EstimationResults
+        DiD on China's share of the reporter's trade (the same design).
+    event_twfe : kzecon.results.EstimationResults
+        Two-way FE event study on log trade with Russia, event times −5 to 4 (``rel_m5`` … ``rel_p4``), the year
+        before joining the reference; ``stats``: pretrend_F, pretrend_p.
+    event_did2s : kzecon.results.EstimationResults
+        Gardner's two-stage DiD event study, the same window.
+
+    See Also
+    --------
+    customs_union : Makes it.
+    kzecon.panel.did.did, kzecon.panel.did.event_study, kzecon.panel.did.staggered : The estimators.
+
+    Examples
+    --------
+    Few bootstrap replications, for speed:
+
+    >>> from kzecon.study.customs_union import customs_union
+    >>> cu = customs_union(reps=19, seed=2026)
+    >>> print(cu.summary())
+    DiD -0.154 (clustered p 0.23, wild p 0.37); pre-trend F = 3.318, p = 0.052
+    >>> cu.did_table()[["model", "estimate", "p_value", "p_wild", "clusters", "treated_clusters"]].round(3)
+                   model  estimate  p_value  p_wild  clusters  treated_clusters
+    0  did_log_trade_rus    -0.154    0.228   0.368        12                 2
+    1      did_share_chn    -0.080    0.211   0.368        12                 2
+    >>> cu.events[["model", "event_time", "estimate"]].head(3).round(3)
+            model  event_time  estimate
+    0  two-way FE          -5    -0.139
+    1  two-way FE          -4    -0.022
+    2  two-way FE          -3     0.118
+    """
 
     did: EstimationResults
     did_share: EstimationResults
@@ -85,7 +210,18 @@ class CustomsUnion:
         return tuple(self.did.info["treated"].split(","))
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """model, term, lower, upper of both DiDs (clustered)."""
+        """model, term, lower, upper of both DiDs (clustered).
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Coverage of the intervals, in (0, 1).
+
+        Returns
+        -------
+        DataFrame
+            model, term, lower, upper: one row per DiD.
+        """
         return pd.concat([r.conf_int(level).rename_axis("term").reset_index().assign(model=r.model)
                           for r in (self.did, self.did_share)], ignore_index=True)[["model", "term", "lower", "upper"]]
 
@@ -123,7 +259,24 @@ class CustomsUnion:
 
 def customs_union(reps: int = 9999, seed: int = 2026) -> CustomsUnion:
     """Customs-union DiD (treated KAZ, BLR from 2010; controls: the other post-Soviet economies and Mongolia,
-    ARM and KGZ not yet members in 1995–2014) on log trade with Russia and on China's share of trade."""
+    ARM and KGZ not yet members in 1995–2014) on log trade with Russia and on China's share of trade.
+
+    Parameters
+    ----------
+    reps : int, default 9999
+        Wild cluster bootstrap replications of the DiDs and the two-way FE event study.
+    seed : int, default 2026
+        Random seed of the bootstrap.
+
+    Returns
+    -------
+    CustomsUnion
+
+    See Also
+    --------
+    CustomsUnion : What it returns (with an example).
+    kzecon.study.findings.customs_union : The same, with the study's country check.
+    """
     p = country_partner_panel()
     rus = p[p["partner"] == "RUS"]
     # the treatment is joining the union with Russia; the outcome here is China's share of the same countries

@@ -43,7 +43,40 @@ ESTIMATED_MAX = 0.5  # a reporter-year the IMF estimated for more than this shar
 class Decomposition:
     """Each partner's share change over ``from_year`` → ``to_year`` split into world, policy and own parts
     (``table``: the columns of decomposition.csv), with the world's share of each part in both years
-    (``world_shares``), the policy coefficients used and the sources."""
+    (``world_shares``), the policy coefficients used and the sources. Made by :func:`decompose` (and
+    :func:`kzecon.study.findings.decompose`, which adds ``info``).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per partner part: country, partner, from_year, to_year, share_from, share_to, change, world,
+        policy, own (shares and changes as fractions; change = world + policy + own).
+    country : str
+        ISO-3 code of the economy.
+    from_year : int
+        First year of the period.
+    to_year : int
+        Last year of the period.
+    world_shares : DataFrame
+        part, year, share, reporters: W_k in both years (:func:`world_part_shares`).
+    coefficients : dict of {str: float}, default {}
+        The policy terms' estimates used (:data:`POLICY_TERMS`, log points).
+    info : dict, default {}
+        Sources and sides of each part, the economy's name and the period (set by the finding).
+
+    Examples
+    --------
+    >>> from kzecon.study.decomposition import decompose
+    >>> from kzecon.study.findings import composition
+    >>> d = decompose(composition(), country="KAZ", start=2000, end=2009,
+    ...               coefficients={"eaeu": 0.1, "bri_kaz_chn": 0.2, "bri_chn": 0.05})
+    >>> d.table[["partner", "share_from", "share_to", "change", "world", "policy", "own"]].round(3)
+      partner  share_from  share_to  change  world  policy    own
+    0   china       0.061     0.132   0.072  0.038     0.0  0.034
+    1  russia       0.298     0.174  -0.124  0.110     0.0 -0.234
+    2      eu       0.224     0.402   0.179 -0.031     0.0  0.209
+    3    rest       0.418     0.292  -0.126 -0.117     0.0 -0.010
+    """
 
     table: pd.DataFrame
     country: str
@@ -63,7 +96,32 @@ class Decomposition:
         return self.table.copy()
 
     def dominant(self, partner: str) -> str:
-        """Which of world, policy and own moved ``partner``'s share most (the largest absolute part)."""
+        """Which of world, policy and own moved ``partner``'s share most (the largest absolute part).
+
+        Parameters
+        ----------
+        partner : str
+            A part of :attr:`table` ("china", "russia", "eu", "rest", …).
+
+        Returns
+        -------
+        str
+            "world", "policy" or "own".
+
+        Raises
+        ------
+        UsageError
+            ``partner`` is not decomposed (the message names the parts).
+
+        Examples
+        --------
+        >>> from kzecon.study.decomposition import decompose
+        >>> from kzecon.study.findings import composition
+        >>> d = decompose(composition(), country="KAZ", start=2000, end=2009,
+        ...               coefficients={"eaeu": 0.1, "bri_kaz_chn": 0.2, "bri_chn": 0.05})
+        >>> d.dominant("china"), d.dominant("rest")
+        ('world', 'world')
+        """
         row = self.table.set_index("partner")
         if partner not in row.index:
             raise UsageError(f"partner {partner!r} is not decomposed; parts: {', '.join(row.index)}")
@@ -81,7 +139,33 @@ class Decomposition:
 
 def world_part_shares(parts: tuple, years: tuple[int, int], exclude: str) -> pd.DataFrame:
     """W_k(t) for the two ``years``: part k's share of the total trade of the economies (other than ``exclude`` and
-    k's own members) that declared their trade in both years; columns part, year, share, reporters."""
+    k's own members) that declared their trade in both years; columns part, year, share, reporters.
+
+    Parameters
+    ----------
+    parts : tuple of str
+        The parts: names of the DOTS compositions' columns (china, russia, usa, eu, central_asia) and "rest" (every
+        column not among ``parts``).
+    years : tuple of (int, int)
+        The two years (IMF DOTS compositions, 1960–2020).
+    exclude : str
+        ISO-3 code of the economy studied, left out of the world.
+
+    Returns
+    -------
+    DataFrame
+        part, year, share (0–1, weighted by each reporter's total trade), reporters (economies used).
+
+    Examples
+    --------
+    >>> from kzecon.study.decomposition import world_part_shares
+    >>> world_part_shares(("china", "russia", "eu", "rest"), (2000, 2009), "KAZ").head(4).round(3)
+         part  year  share  reporters
+    0   china  2000  0.052        183
+    1   china  2009  0.102        183
+    2  russia  2000  0.012        183
+    3  russia  2009  0.020        183
+    """
     import kzecon
 
     c = kzecon.data.load_compositions(side="reported", flow="total")
@@ -120,7 +204,40 @@ def _policy_columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 def policy_factors(country: str, parts: tuple, a: int, b: int, coefficients: dict) -> pd.Series:
     """F_k: the factor by which undoing the change in policy terms between ``a`` and ``b`` scales the economy's trade
     with part k at b (1 where no term changed): the trade-weighted mean over k's partners of
-    exp(−Σ β · (D(b) − D(a))), from the bilateral flows of the annual DOTS gravity panel at b."""
+    exp(−Σ β · (D(b) − D(a))), from the bilateral flows of the annual DOTS gravity panel at b.
+
+    Parameters
+    ----------
+    country : str
+        ISO-3 code of the economy.
+    parts : tuple of str
+        The parts (partners in none of them count as "rest").
+    a : int
+        First year of the period.
+    b : int
+        Last year (2000–2020, a year of the gravity panel).
+    coefficients : dict of {str: float}
+        The estimates of :data:`POLICY_TERMS` (log points).
+
+    Returns
+    -------
+    Series
+        F_k indexed by part, in the order of ``parts``.
+
+    Raises
+    ------
+    CoverageError
+        No bilateral flow of ``country`` in ``b`` in the panel.
+    KeyError
+        ``coefficients`` lacks a term of :data:`POLICY_TERMS`.
+
+    Notes
+    -----
+    Each call reads the annual DOTS gravity panel (850,000 flows; seconds), so there is no example here. With
+    positive coefficients, a factor is below 1 for a part whose partners' policy terms switched on between ``a`` and
+    ``b`` (for Kazakhstan from 2000 to 2015: China by the BRI term, Russia and the rest's Belarus, Armenia and
+    Kyrgyzstan by the customs union) and exactly 1 for a part whose terms did not change (the EU).
+    """
     import kzecon
     from kzecon.measures import assign_groups
 
@@ -145,7 +262,45 @@ def policy_factors(country: str, parts: tuple, a: int, b: int, coefficients: dic
 def check_period(composition: pd.DataFrame, *, country: str, start: int, end: int,
                  world_last_year: int = 2020) -> pd.DataFrame:
     """The composition as years × parts, once the period is checked: forward, at least two years, inside both the
-    composition and the world's data (a :class:`UsageError` or :class:`CoverageError` naming the year otherwise)."""
+    composition and the world's data (a :class:`UsageError` or :class:`CoverageError` naming the year otherwise).
+
+    Parameters
+    ----------
+    composition : DataFrame
+        year, partner, share (long).
+    country : str
+        ISO-3 code of the economy (named in the messages).
+    start : int
+        First year of the period.
+    end : int
+        Last year.
+    world_last_year : int, default 2020
+        The last year of the world's data.
+
+    Returns
+    -------
+    DataFrame
+        The whole composition as years × parts (shares).
+
+    Raises
+    ------
+    UsageError
+        ``start`` is not before ``end``.
+    CoverageError
+        ``start`` or ``end`` is not a year of the composition, or is after ``world_last_year``.
+
+    Examples
+    --------
+    >>> from kzecon.study.decomposition import check_period
+    >>> from kzecon.study.findings import composition
+    >>> check_period(composition(), country="KAZ", start=2000, end=2009).loc[2000].round(3).tolist()
+    [0.061, 0.224, 0.418, 0.298]
+    >>> check_period(composition(), country="KAZ", start=2000, end=2023)
+    Traceback (most recent call last):
+    ...
+    kzecon.errors.CoverageError: the world's shares and the bilateral flows (IMF DOTS) end in 2020; 2023 is after
+    them: choose --to 2020 or earlier
+    """
     wide = composition.pivot_table(index="year", columns="partner", values="share")
     first, last = int(wide.index.min()), int(wide.index.max())
     if start >= end:
@@ -162,7 +317,51 @@ def check_period(composition: pd.DataFrame, *, country: str, start: int, end: in
 def decompose(composition: pd.DataFrame, *, country: str, start: int, end: int, coefficients: dict,
               world_last_year: int = 2020) -> Decomposition:
     """The decomposition of ``composition`` (year, partner, share) between ``start`` and ``end`` (module notes);
-    ``coefficients``: the policy terms' PPML estimates (:data:`POLICY_TERMS`)."""
+    ``coefficients``: the policy terms' PPML estimates (:data:`POLICY_TERMS`).
+
+    Parameters
+    ----------
+    composition : DataFrame
+        year, partner, share (long): the economy's composition (e.g.
+        :func:`kzecon.study.findings.composition`); its parts among china, russia, usa, eu, central_asia, rest.
+    country : str
+        ISO-3 code of the economy (left out of the world's shares; its bilateral flows give the policy part).
+    start : int
+        First year of the period.
+    end : int
+        Last year (at most ``world_last_year``).
+    coefficients : dict of {str: float}
+        Estimates of :data:`POLICY_TERMS` in log points (e.g. :func:`kzecon.study.findings.policy_coefficients`).
+    world_last_year : int, default 2020
+        The last year of the world's data.
+
+    Returns
+    -------
+    Decomposition
+
+    Raises
+    ------
+    UsageError
+        The period does not run forward, or ``coefficients`` lacks a policy term.
+    CoverageError
+        A year is outside the composition or the world's data; no bilateral flows of ``country`` in ``end``.
+
+    See Also
+    --------
+    kzecon.study.findings.decompose : The finding, with its defaults and sources.
+
+    Examples
+    --------
+    A period before any policy term switches on (no policy part; a later ``end`` reads the bilateral flows):
+
+    >>> from kzecon.study.decomposition import decompose
+    >>> from kzecon.study.findings import composition
+    >>> d = decompose(composition(), country="KAZ", start=2000, end=2009,
+    ...               coefficients={"eaeu": 0.1, "bri_kaz_chn": 0.2, "bri_chn": 0.05})
+    >>> t = d.table
+    >>> d.nobs, bool((t["world"] + t["policy"] + t["own"] - t["change"]).abs().max() < 1e-12)
+    (4, True)
+    """
     wide = check_period(composition, country=country, start=start, end=end, world_last_year=world_last_year)
     parts = tuple(p for p in ("china", "russia", "usa", "eu", "central_asia", "rest") if p in wide.columns)
     sa, sb = wide.loc[start, list(parts)].to_numpy(float), wide.loc[end, list(parts)].to_numpy(float)

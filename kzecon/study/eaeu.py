@@ -76,7 +76,36 @@ def _event_columns(frame: pd.DataFrame, on: np.ndarray, prefix: str, leads, lags
 
 
 def eaeu_frame(panel: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The DOTS panel (or a panel of the same shape) with every policy term of the module notes."""
+    """The DOTS panel (or a panel of the same shape) with every policy term of the module notes.
+
+    Parameters
+    ----------
+    panel : DataFrame, optional
+        A directional panel with exporter, importer (ISO-3) and year, one row per flow (default the bundled annual
+        IMF DOTS gravity panel, :func:`kzecon.data.load_gravity` ``("dots")``). Its own columns named like a policy
+        term are replaced.
+
+    Returns
+    -------
+    DataFrame
+        ``panel`` with the 0/1 columns eaeu, eaeu_kaz, eaeu_lead5 … eaeu_lead2, eaeu_lag0 … eaeu_lag10, bri_kaz_chn,
+        bri_kaz_chn_lead3, bri_kaz_chn_lead2, bri_kaz_chn_lag0 … bri_kaz_chn_lag7 and bri_chn, same index and
+        ``attrs``.
+
+    Examples
+    --------
+    A small simulated panel given real codes (the bundled panel takes seconds to read):
+
+    >>> from kzecon.gravity.simulate import simulate_bloc_panel
+    >>> from kzecon.study import eaeu
+    >>> p = simulate_bloc_panel(n_countries=12, n_years=21, seed=1)  # years 2000–2020
+    >>> names = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "CHN", "MNG", "UZB", "TJK", "GEO", "AZE", "UKR"]
+    >>> codes = dict(zip(sorted(p["exporter"].unique()), names))
+    >>> p = p.assign(exporter=p["exporter"].map(codes), importer=p["importer"].map(codes), rta=0)
+    >>> f = eaeu.eaeu_frame(p)
+    >>> f[f["year"] == 2015][["eaeu", "eaeu_kaz", "bri_kaz_chn", "bri_chn"]].sum().to_dict()
+    {'eaeu': 20, 'eaeu_kaz': 8, 'bri_kaz_chn': 2, 'bri_chn': 0}
+    """
     import kzecon
 
     g = kzecon.data.load_gravity("dots") if panel is None else panel
@@ -111,7 +140,33 @@ def comparable_pool(frame: pd.DataFrame, members=EAEU_MEMBERS, year: int = 2009)
     """The countries placebo blocs are drawn from: the members themselves and the countries comparable to them —
     total trade (exports + imports, preferred flow) in ``year`` between the smallest and the largest member's.
     Keeping the members in the pool makes the test exact under the sharp null of no effect when the bloc is
-    regarded as a random draw from the pool (Fisher's randomization test)."""
+    regarded as a random draw from the pool (Fisher's randomization test).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The estimation frame: exporter, importer, year, flow (the preferred flow, USD).
+    members : sequence of str, default :data:`EAEU_MEMBERS`
+        ISO-3 codes of the bloc's members.
+    year : int, default 2009
+        The year total trade is compared in (the year before the customs union).
+
+    Returns
+    -------
+    list of str
+        ISO-3 codes, sorted, the members included.
+
+    Examples
+    --------
+    >>> from kzecon.gravity.simulate import simulate_bloc_panel
+    >>> from kzecon.study import eaeu
+    >>> p = simulate_bloc_panel(n_countries=12, n_years=21, seed=1)  # years 2000–2020
+    >>> names = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "CHN", "MNG", "UZB", "TJK", "GEO", "AZE", "UKR"]
+    >>> codes = dict(zip(sorted(p["exporter"].unique()), names))
+    >>> p = p.assign(exporter=p["exporter"].map(codes), importer=p["importer"].map(codes), rta=0)
+    >>> eaeu.comparable_pool(p)
+    ['ARM', 'AZE', 'BLR', 'CHN', 'GEO', 'KAZ', 'KGZ', 'MNG', 'RUS', 'TJK', 'UKR', 'UZB']
+    """
     y = frame[frame["year"] == year]
     tot = y.groupby("exporter")["flow"].sum().add(y.groupby("importer")["flow"].sum(), fill_value=0.0)
     lo, hi = tot.reindex(list(members)).min(), tot.reindex(list(members)).max()
@@ -122,7 +177,53 @@ def comparable_pool(frame: pd.DataFrame, members=EAEU_MEMBERS, year: int = 2009)
 @dataclass(frozen=True)
 class WorldGravityResults:
     """The annual world gravity results: the fitted models, the event-study table, the pre-trend test, the
-    randomization inference and score bootstrap of the bloc terms, and the tidy estimates table."""
+    randomization inference and score bootstrap of the bloc terms, and the tidy estimates table. Made by
+    :func:`eaeu_models` (and :func:`kzecon.study.findings.world_gravity`).
+
+    Attributes
+    ----------
+    models : dict of {str: kzecon.results.EstimationResults}
+        The fitted PPML models by name: ``ppml_static``, ``ppml_event``, ``ppml_kaz`` (:data:`SPECS`), and with
+        the reporting sides ``ppml_static_exporter_reported``, ``ppml_static_importer_reported``,
+        ``ppml_static_defects_kept``.
+    pretrend : kzecon.results.TestResult
+        Wald test (χ²) that the EAEU leads of ``ppml_event`` are jointly zero.
+    ri : dict of {(str, str): kzecon.gravity.inference.RandomizationResult}
+        (model, term) → randomization inference over placebo blocs; empty when not run.
+    score : dict of {(str, str): kzecon.gravity.inference.ScoreBootstrapResult}
+        (model, term) → wild score bootstrap; empty when not run.
+    pool : tuple of str, default ()
+        The countries placebo blocs are drawn from (:func:`comparable_pool`).
+    seconds : dict of {str: float}, default {}
+        Wall-clock seconds of each fit and of the inference.
+
+    See Also
+    --------
+    eaeu_models : Makes it.
+
+    Examples
+    --------
+    >>> from kzecon.gravity.simulate import simulate_bloc_panel
+    >>> from kzecon.study import eaeu
+    >>> p = simulate_bloc_panel(n_countries=12, n_years=21, seed=1)  # years 2000–2020
+    >>> names = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "CHN", "MNG", "UZB", "TJK", "GEO", "AZE", "UKR"]
+    >>> codes = dict(zip(sorted(p["exporter"].unique()), names))
+    >>> p = p.assign(exporter=p["exporter"].map(codes), importer=p["importer"].map(codes), rta=0)
+    >>> r = eaeu.eaeu_models(eaeu.eaeu_frame(p), ri_reps=0, score_reps=19, seed=1,
+    ...                      specs=("ppml_static", "ppml_event"), sides=False)
+    >>> r.to_frame()[["model", "term", "estimate", "p_value", "p_score"]].head(3).round(3)
+             model         term  estimate  p_value  p_score
+    0  ppml_static         eaeu     0.022    0.813     0.95
+    1  ppml_static  bri_kaz_chn     0.242    0.004      NaN
+    2  ppml_static      bri_chn    -0.513    0.007      NaN
+    >>> r.event_study()[["event_time", "estimate", "term"]].head(5).round(3)
+       event_time  estimate        term
+    0          -5    -0.172  eaeu_lead5
+    1          -4    -0.266  eaeu_lead4
+    2          -3    -0.462  eaeu_lead3
+    3          -2    -0.461  eaeu_lead2
+    4          -1     0.000   reference
+    """
 
     models: dict = field(repr=False)
     pretrend: TestResult  # the EAEU leads jointly zero (Wald, χ²)
@@ -138,7 +239,18 @@ class WorldGravityResults:
             else self.models["ppml_static"].nobs
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """model, term, lower, upper: clustered Wald intervals of every model's terms."""
+        """model, term, lower, upper: clustered Wald intervals of every model's terms.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Coverage of the intervals, in (0, 1).
+
+        Returns
+        -------
+        DataFrame
+            model, term, lower, upper.
+        """
         return pd.concat([r.conf_int(level).rename_axis("term").reset_index().assign(model=m)
                           for m, r in self.models.items()], ignore_index=True)[["model", "term", "lower", "upper"]]
 
@@ -198,7 +310,41 @@ RI_FILE = "eaeu_randomization.csv"  # written by analyses/eaeu_randomization.py
 def stored_randomization(static: EstimationResults) -> RandomizationResult:
     """The randomization inference for ``eaeu`` stored by ``analyses/eaeu_randomization.py`` (99 placebo blocs), if
     it was computed on the bundled DOTS panel as it is now and for this estimate; else a CoverageError saying why
-    (the 99 refits take minutes, too long for every brief)."""
+    (the 99 refits take minutes, too long for every brief).
+
+    Parameters
+    ----------
+    static : kzecon.results.EstimationResults
+        The ``ppml_static`` fit on the bundled DOTS panel; its ``eaeu`` estimate must be the stored one.
+
+    Returns
+    -------
+    kzecon.gravity.inference.RandomizationResult
+        The term, the estimate, the stored placebo estimates and their seed.
+
+    Raises
+    ------
+    CoverageError
+        No stored file (:data:`RI_FILE`), or it was computed on another version of the DOTS panel, or for another
+        EAEU estimate than ``static``'s.
+
+    Examples
+    --------
+    A fit on other data than the bundled panel has no stored inference:
+
+    >>> from kzecon.gravity.simulate import simulate_bloc_panel
+    >>> from kzecon.study import eaeu
+    >>> p = simulate_bloc_panel(n_countries=12, n_years=21, seed=1)  # years 2000–2020
+    >>> names = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "CHN", "MNG", "UZB", "TJK", "GEO", "AZE", "UKR"]
+    >>> codes = dict(zip(sorted(p["exporter"].unique()), names))
+    >>> p = p.assign(exporter=p["exporter"].map(codes), importer=p["importer"].map(codes), rta=0)
+    >>> r = eaeu.eaeu_models(eaeu.eaeu_frame(p), ri_reps=0, score_reps=0, specs=("ppml_static", "ppml_event"),
+    ...                      sides=False)
+    >>> eaeu.stored_randomization(r.models["ppml_static"])
+    Traceback (most recent call last):
+    ...
+    kzecon.errors.CoverageError: the stored randomization inference is for an EAEU estimate of ...
+    """
     import kzecon
     from kzecon.data import read_reference
 
@@ -226,7 +372,68 @@ def eaeu_models(frame: pd.DataFrame | None = None, *, ri_reps: int = 99, score_r
     (``ri_reps`` placebo blocs; 0 skips it) and the wild score bootstrap (``score_reps``) for ``eaeu``.
     ``specs``: which of ``SPECS`` (``ppml_static`` and ``ppml_event`` are always fitted: the inference and the
     pre-trend test use them); ``sides=False`` leaves out the fits on each reporting side and with the known
-    defects kept. ``progress(message)`` is told each step; ``ri_progress(done, total)`` each placebo refit."""
+    defects kept. ``progress(message)`` is told each step; ``ri_progress(done, total)`` each placebo refit.
+
+    Parameters
+    ----------
+    frame : DataFrame, optional
+        The estimation frame (:func:`eaeu_frame`): flow and, with ``sides``, flow_exporter_reported,
+        flow_importer_reported (flow_source for the defects-kept fit); default :func:`eaeu_frame` of the bundled
+        DOTS panel.
+    ri_reps : int, default 99
+        Placebo blocs of the randomization inference for ``eaeu`` (0 skips it); each refits the static model.
+    score_reps : int, default 9999
+        Draws of the wild score bootstrap for ``eaeu`` (0 skips it).
+    seed : int, default 2026
+        Random seed of the placebo draws and the bootstrap.
+    client : dask.distributed.Client, optional
+        Runs the placebo refits on a Dask cluster (:func:`kzecon.gravity.inference.randomization_inference`).
+    workers : int, optional
+        Local processes for the placebo refits (default: one).
+    specs : sequence of str, default all of :data:`SPECS`
+        Models to fit, names of :data:`SPECS`; ``ppml_static`` and ``ppml_event`` are always fitted.
+    sides : bool, default True
+        Also fit the static model on the exporter-reported and importer-reported flows and on the preferred flow
+        with the known defects kept.
+    progress : callable, optional
+        ``progress(message)``, told each step.
+    ri_progress : callable, optional
+        ``ri_progress(done, total)``, told after each placebo refit.
+
+    Returns
+    -------
+    WorldGravityResults
+
+    Raises
+    ------
+    CoverageError
+        No pair of the frame is in the customs union (``eaeu`` never 1).
+    UsageError
+        ``specs`` names a model not in :data:`SPECS`.
+
+    See Also
+    --------
+    kzecon.study.findings.world_gravity : The brief's call.
+    kzecon.gravity.inference.randomization_inference, kzecon.gravity.inference.score_bootstrap : The inference.
+
+    Examples
+    --------
+    On a small simulated panel (the bundled one takes tens of seconds a fit):
+
+    >>> from kzecon.gravity.simulate import simulate_bloc_panel
+    >>> from kzecon.study import eaeu
+    >>> p = simulate_bloc_panel(n_countries=12, n_years=21, seed=1)  # years 2000–2020
+    >>> names = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "CHN", "MNG", "UZB", "TJK", "GEO", "AZE", "UKR"]
+    >>> codes = dict(zip(sorted(p["exporter"].unique()), names))
+    >>> p = p.assign(exporter=p["exporter"].map(codes), importer=p["importer"].map(codes), rta=0)
+    >>> r = eaeu.eaeu_models(eaeu.eaeu_frame(p), ri_reps=0, score_reps=19, seed=1,
+    ...                      specs=("ppml_static", "ppml_event"), sides=False)
+    >>> print(r.summary())
+    Annual world gravity 2000–2020 (IMF DOTS, PPML, exporter-year, importer-year and pair effects)
+    ...
+    pre-trend (EAEU leads jointly zero): chi2(4) = 5.03, p = 0.2844
+    wild score bootstrap (Kline & Santos 2012) for eaeu: score statistic 0.055, 19 draws ...
+    """
     import time
 
     say = progress or (lambda msg: None)

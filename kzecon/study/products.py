@@ -39,6 +39,42 @@ def composition(products: pd.DataFrame | None = None) -> pd.DataFrame:
 
     ``products`` defaults to :func:`kzecon.data.load_products` (Kazakhstan–China, 2015–2024,
     Kazakhstan-reported); any frame with year, flow, sector, value_usd (and optionally flag) works.
+
+    Parameters
+    ----------
+    products : DataFrame, optional
+        year, flow, sector, value_usd (USD, non-negative), optionally flag; one row per year, flow and sector
+        (default the bundled Kazakhstan–China sector data).
+
+    Returns
+    -------
+    DataFrame
+        year, flow, sector, value_usd, share (of the year's flow, 0–1), flag ("" where none), sorted by flow, year
+        and the order of :data:`SECTORS`.
+
+    Raises
+    ------
+    SchemaError
+        A column is missing, a value is missing or negative, or a year-flow-sector appears twice.
+    CoverageError
+        A year's flow has no trade at all (its shares are undefined).
+
+    Examples
+    --------
+    >>> from kzecon.study.products import composition
+    >>> c = composition()
+    >>> c[["year", "flow", "sector", "share"]].head(3).round(3)
+       year    flow     sector  share
+    0  2015  export      fuels  0.392
+    1  2015  export     metals  0.342
+    2  2015  export  chemicals  0.221
+
+    Any frame of the same columns:
+
+    >>> import pandas as pd
+    >>> own = pd.DataFrame({"year": 2020, "flow": "export", "sector": ["fuels", "metals"], "value_usd": [3.0, 1.0]})
+    >>> composition(own)["share"].tolist()
+    [0.75, 0.25]
     """
     p = _data.load_products() if products is None else products
     require_columns(p, ["year", "flow", "sector", "value_usd"], "product data")
@@ -66,7 +102,38 @@ def composition(products: pd.DataFrame | None = None) -> pd.DataFrame:
 
 def fuels_metals_share(comp: pd.DataFrame | None = None, *, flow: str = "export",
                        sectors: Sequence[str] = FUELS_METALS) -> pd.DataFrame:
-    """Share of the listed sectors (default fuels + metals) in each year's flow: year, share, flag."""
+    """Share of the listed sectors (default fuels + metals) in each year's flow: year, share, value_usd, flag.
+
+    Parameters
+    ----------
+    comp : DataFrame, optional
+        A sector composition (:func:`composition`; default that of the bundled data).
+    flow : {"export", "import"}, default "export"
+        The flow.
+    sectors : sequence of str, default ("fuels", "metals")
+        Sectors of the composition whose shares are summed.
+
+    Returns
+    -------
+    DataFrame
+        year, share (0–1), value_usd (the sectors' sum), flag (the year's flag of the source, "" where none).
+
+    Raises
+    ------
+    CoverageError
+        The composition has no rows of ``flow``, or lacks one of ``sectors``.
+
+    Examples
+    --------
+    >>> from kzecon.study.products import fuels_metals_share
+    >>> fuels_metals_share()[["year", "share"]].head(3).round(3)
+       year  share
+    0  2015  0.733
+    1  2016  0.747
+    2  2017  0.772
+    >>> fuels_metals_share(flow="import", sectors=("machinery",))["share"].head(2).round(3).tolist()
+    [0.455, 0.434]
+    """
     comp = composition() if comp is None else comp
     d = comp[comp["flow"] == flow]
     if d.empty:
@@ -91,7 +158,32 @@ OUTCOMES = {
 
 def exposure_frame(*, start: int = 1995, end: int = 2023) -> pd.DataFrame:
     """Annual series for the Brent regressions: year, brent, exports_to_china, china_export_share,
-    fuel_exports_to_china (2015–2024 only), flag."""
+    fuel_exports_to_china (2015–2024 only), flag.
+
+    Parameters
+    ----------
+    start : int, default 1995
+        First year.
+    end : int, default 2023
+        Last year (inclusive).
+
+    Returns
+    -------
+    DataFrame
+        One row per year: brent (USD a barrel, annual mean), exports_to_china (USD) and china_export_share (0–1)
+        from Kazakhstan's spliced national series (2010 Russia undercount interpolated), fuel_exports_to_china (USD,
+        the sector data; NaN outside 2015–2024), flag (the sector data's flag, "" where none). A year a source does
+        not cover is NaN.
+
+    Examples
+    --------
+    >>> from kzecon.study.products import exposure_frame
+    >>> exposure_frame(start=2015, end=2017)[["year", "brent", "china_export_share"]].round(3)
+       year  brent  china_export_share
+    0  2015  52.32               0.119
+    1  2016  43.64               0.115
+    2  2017  54.13               0.120
+    """
     trade = _data.load_trade("spliced", russia_2010="interpolate")  # 2010 customs-union undercount corrected
     shares = measures.partner_shares(trade, reporter="KAZ", flow="export")
     ch = shares[shares["group"] == "china"].set_index("year")
@@ -120,6 +212,53 @@ def brent_exposure(outcome: str = "exports_to_china", *, frame: pd.DataFrame | N
     HAC lag length: ``maxlags`` or the Newey–West rule floor(4·(T/100)^(2/9)); inference uses t with the
     residual degrees of freedom (small sample). Years flagged in the product data (2020–2022) are left out
     when the outcome uses product data, unless ``include_flagged``; missing years are reported in ``dropped``.
+
+    Parameters
+    ----------
+    outcome : {"exports_to_china", "fuel_exports_to_china", "china_export_share"}, default "exports_to_china"
+        The dependent variable (:data:`OUTCOMES`): log exports to China, log fuel (HS 27) exports to China, or the
+        logit of China's share of Kazakhstan's exports.
+    frame : DataFrame, optional
+        year, brent and the outcome's column (flag, optionally) instead of :func:`exposure_frame`.
+    trend : bool, default True
+        Include a linear trend (years since the first year used).
+    include_flagged : bool, default False
+        Keep the years flagged in the product data (fuel exports only).
+    maxlags : int, optional
+        HAC lag length (default the Newey–West rule above).
+    start : int, default 1995
+        First year (with the default frame).
+    end : int, optional
+        Last year (with the default frame; default 2023, 2024 for fuel exports).
+
+    Returns
+    -------
+    kzecon.results.EstimationResults
+        Terms const, log_brent, trend; ``stats``: r2, hac_maxlags, ljung_box_p, first_year, last_year, scale;
+        ``dropped``: the years left out and why.
+
+    Raises
+    ------
+    SchemaError
+        ``outcome`` is unknown; ``frame`` lacks year, brent or the outcome; an outcome value is not positive (a share
+        not inside (0, 1)).
+    CoverageError
+        Fewer than 6 usable years.
+
+    See Also
+    --------
+    brent_scenarios : Predictions at given prices.
+
+    Examples
+    --------
+    >>> from kzecon.study.products import brent_exposure
+    >>> r = brent_exposure()
+    >>> r.params.round(3).to_dict(), r.nobs, r.info["covariance"]
+    ({'const': 15.803, 'log_brent': 1.372, 'trend': 0.058}, 29, 'Newey–West HAC, 3 lags')
+    >>> brent_exposure("fuel_exports_to_china").dropped
+                                                  reason  rows
+    0      no data for the outcome or Brent in that year    20
+    1  year flagged in the product data (copper suppr...     3
     """
     import statsmodels.api as sm
 
@@ -173,6 +312,43 @@ def brent_scenarios(result: EstimationResults, prices: Sequence[float] = (50, 80
     transformed back, so the estimate is the median and share intervals stay inside (0, 1). Computed from the
     result's numbers alone (``params``, ``vcov``, the residual variance ``stats["scale"]``, t with ``df_resid``),
     as statsmodels' ``get_prediction`` does, so it works on a result that crossed a process boundary.
+
+    Parameters
+    ----------
+    result : kzecon.results.EstimationResults
+        A fit of :func:`brent_exposure`.
+    prices : sequence of float, default (50, 80, 110)
+        Brent prices, USD a barrel (positive, at most 1000, each once).
+    level : float, default 0.90
+        Coverage of the prediction interval, in (0, 1).
+    year : int, optional
+        The year predicted (sets the trend; default the year after the sample's last).
+
+    Returns
+    -------
+    DataFrame
+        brent, year, outcome, estimate (the median), lower, upper, level: one row per price.
+
+    Raises
+    ------
+    EstimationError
+        ``result`` carries no covariance or residual variance.
+    UsageError
+        A price is not a positive number of at most 1000, or is given twice.
+
+    Warns
+    -----
+    DataQualityWarning
+        ``year`` is more than five years past the sample (the trend is extrapolated).
+
+    Examples
+    --------
+    >>> from kzecon.study.products import brent_exposure, brent_scenarios
+    >>> s = brent_scenarios(brent_exposure(), (50, 80))
+    >>> (s[["estimate", "lower", "upper"]] / 1e9).round(2).assign(brent=s["brent"], year=s["year"])
+       estimate  lower  upper  brent  year
+    0      8.32   5.15  13.44   50.0  2024
+    1     15.84  10.00  25.11   80.0  2024
     """
     from scipy import stats as st
 

@@ -13,7 +13,31 @@ def policy_events(country: str = DEFAULT_COUNTRY) -> dict[int, str]:
     """``country``'s own policy events, {year: label}, from the cited membership table
     (``kzecon/data/reference/policy_membership.csv``): its entry into the Eurasian customs union and the EAEU, the
     BRI's announcement in Astana (Kazakhstan) and a Belt-and-Road memorandum; an economy in none has none.
-    Kazakhstan: 2010 customs union, 2013 BRI announced, 2015 EAEU."""
+    Kazakhstan: 2010 customs union, 2013 BRI announced, 2015 EAEU.
+
+    Parameters
+    ----------
+    country : str, default "KAZ"
+        ISO-3 code of the economy (checked by :func:`check_country`).
+
+    Returns
+    -------
+    dict of {int: str}
+        Year → what happened (:data:`POLICY_LABELS`; two events of one year joined by "and"), in year order.
+
+    Raises
+    ------
+    UsageError, CoverageError
+        ``country`` is not an economy the study can run on (:func:`check_country`).
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import policy_events
+    >>> policy_events()
+    {2010: 'customs union', 2013: 'BRI announced', 2015: 'EAEU'}
+    >>> policy_events("MNG"), policy_events("UZB")
+    ({2017: 'BRI memorandum'}, {})
+    """
     import kzecon
 
     country = check_country(country)
@@ -49,6 +73,32 @@ def share_breaks(shares: TradeShares | None = None, *, country: str = DEFAULT_CO
     -------
     kzecon.timeseries.analysis.ShareBattery
         tests, Bai–Perron breaks, the series, the ARIMA forecast, ``p_value(test)``.
+
+    Raises
+    ------
+    UsageError, CoverageError
+        ``country`` is not an economy the study can run on (:func:`check_country`); the series is too short or
+        malformed for the tests (:func:`kzecon.timeseries.share_battery`).
+
+    See Also
+    --------
+    kzecon.timeseries.share_battery : The battery on any share series.
+    policy_events : The default events.
+
+    Notes
+    -----
+    The battery fits an automatic ARIMA and runs Bai–Perron, which take several seconds on Kazakhstan's 32 years;
+    the example shows the series and the events the battery is run on, and the call itself (``share_breaks()``, or
+    ``share_breaks(ts)`` with shares already computed) is left to the reader.
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import policy_events, trade_shares
+    >>> ts = trade_shares()
+    >>> s = ts.shares
+    >>> china = s[(s["flow"] == "total") & (s["group"] == "china")][["year", "share"]]
+    >>> len(china), policy_events(ts.country)
+    (32, {2010: 'customs union', 2013: 'BRI announced', 2015: 'EAEU'})
     """
     from kzecon import timeseries
 

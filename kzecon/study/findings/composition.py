@@ -17,7 +17,51 @@ def composition(country: str = DEFAULT_COUNTRY, *, national: bool = True) -> pd.
     read): IMF DOTS, each year from its own declarations where they are real and from its partners' (mirror) where
     the IMF filled them (:func:`data_quality`), the last run of consecutive years in which every part is positive
     (years before a zero share, e.g. Russia not yet reported apart from the Soviet Union, are left out and named in
-    ``attrs["note"]``); ``attrs["side"]``: the side, or the sides joined by '+'."""
+    ``attrs["note"]``); ``attrs["side"]``: the side, or the sides joined by '+'.
+
+    Parameters
+    ----------
+    country : str, default "KAZ"
+        ISO-3 code of the economy (checked by :func:`check_country`).
+    national : bool, default True
+        Kazakhstan only: its national spliced series (True) or IMF DOTS as for any other economy (False); ignored
+        for other economies.
+
+    Returns
+    -------
+    DataFrame
+        year, partner (china, eu, rest, russia), share (0–1, each year's shares sum to one), long and sorted by year;
+        ``attrs``: ``side``, ``source`` (in a reader's words) and ``note`` (the years left out, the mirror years).
+
+    Raises
+    ------
+    UsageError
+        ``country`` is not an economy the study can run on (:func:`check_country`).
+    CoverageError
+        ``country`` has no DOTS composition, or no run of :data:`MIN_YEARS` consecutive years with a positive share
+        for every part.
+
+    See Also
+    --------
+    data_quality : Which side each year was read from.
+    kzecon.forecast.simulate : The forecast of such a composition.
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import composition
+    >>> c = composition()
+    >>> c.head(4).round(3)
+       year partner  share
+    0  1994   china  0.039
+    1  1994      eu  0.127
+    2  1994    rest  0.352
+    3  1994  russia  0.481
+    >>> c.attrs["side"]
+    'mixed+reported'
+    >>> u = composition("UZB")
+    >>> int(u["year"].min()), int(u["year"].max()), u.attrs["side"]
+    (1994, 2020, 'mirror+reported')
+    """
     import kzecon
     from kzecon import measures
 
@@ -135,7 +179,35 @@ def _year_ranges(years) -> str:
 
 def data_quality(country: str = DEFAULT_COUNTRY) -> pd.DataFrame:
     """Every year the study reads for ``country``: year, side (reported / mirror / mixed), source, estimated_share
-    (the share of the year's own declarations the IMF estimated; NaN where not known), note."""
+    (the share of the year's own declarations the IMF estimated; NaN where not known), note.
+
+    Parameters
+    ----------
+    country : str, default "KAZ"
+        ISO-3 code of the economy (checked by :func:`check_country`). Kazakhstan: its national spliced series; any
+        other economy: IMF DOTS, its own declarations where real, its partners' (mirror) where the IMF filled them.
+
+    Returns
+    -------
+    DataFrame
+        year, side, source, estimated_share, note: one row per year of :func:`composition`.
+
+    Raises
+    ------
+    UsageError, CoverageError
+        As :func:`composition`.
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import data_quality
+    >>> data_quality()[["year", "side", "source"]].head(3)
+       year      side            source
+    0  1994     mixed            COW v4
+    1  1995  reported  WITS/UN Comtrade
+    2  1996  reported  WITS/UN Comtrade
+    >>> data_quality("UZB")["side"].value_counts().sort_index().to_dict()
+    {'mirror': 22, 'reported': 5}
+    """
     country = check_country(country)
     comp = composition(country)
     years = sorted(comp["year"].unique())

@@ -13,7 +13,32 @@ from kzecon.study.findings.economy import DEFAULT_COUNTRY, check_country, countr
 @functools.lru_cache(maxsize=1)
 def policy_coefficients() -> dict:
     """The policy terms of the annual world gravity model (:data:`kzecon.study.eaeu.SPECS` ``ppml_static`` on the
-    DOTS panel 2000–2020): {term: PPML estimate} for the decomposition's policy part (fitted once per process)."""
+    DOTS panel 2000–2020): {term: PPML estimate} for the decomposition's policy part (fitted once per process).
+
+    Returns
+    -------
+    dict of {str: float}
+        ``eaeu``, ``bri_kaz_chn``, ``bri_chn`` (:data:`kzecon.study.decomposition.POLICY_TERMS`) → the estimate, in
+        log points.
+
+    See Also
+    --------
+    kzecon.study.eaeu.eaeu_models : The same model with its inference.
+
+    Notes
+    -----
+    The fit (PPML with exporter-year, importer-year and pair effects on some 850,000 flows) takes about ten seconds
+    and more, too long for an example; the example shows the terms and the model they come from.
+
+    Examples
+    --------
+    >>> from kzecon.study import eaeu
+    >>> from kzecon.study.decomposition import POLICY_TERMS
+    >>> POLICY_TERMS
+    ('eaeu', 'bri_kaz_chn', 'bri_chn')
+    >>> f"flow ~ {eaeu.SPECS['ppml_static']} | {eaeu.FE}"
+    'flow ~ eaeu + rta + bri_kaz_chn + bri_chn | exp_year + imp_year + pair'
+    """
     from kzecon.gravity.ppml import PPML
     from kzecon.study import eaeu
     from kzecon.study.decomposition import POLICY_TERMS
@@ -27,7 +52,58 @@ def decompose(*, country: str = DEFAULT_COUNTRY, start: int | None = None, end: 
     """Each partner's share change of ``country`` from ``start`` (default 2000, or the composition's first year) to
     ``end`` (default the last year both its composition and the world's data cover) split into the world's part,
     the policy part and its own: a :class:`kzecon.study.decomposition.Decomposition`. ``coefficients``: the world
-    gravity model's policy terms (default :func:`policy_coefficients`)."""
+    gravity model's policy terms (default :func:`policy_coefficients`).
+
+    Parameters
+    ----------
+    country : str, default "KAZ"
+        ISO-3 code of the economy (:func:`check_country`); its composition is :func:`composition`'s.
+    start : int, optional
+        First year of the period (1900–2100; default 2000, or the composition's first year if later).
+    end : int, optional
+        Last year (default the last year both the composition and the world's data cover: 2020 at most).
+    coefficients : dict of {str: float}, optional
+        Exactly the policy terms ``eaeu``, ``bri_kaz_chn``, ``bri_chn`` → finite estimates in log points (default
+        :func:`policy_coefficients`, a PPML fit of the world panel).
+
+    Returns
+    -------
+    kzecon.study.decomposition.Decomposition
+        With ``info``: the economy's name, the period and the sources and sides of each part.
+
+    Raises
+    ------
+    UsageError
+        ``country`` is not an economy the study can run on; ``coefficients`` does not give exactly the three terms
+        as finite numbers; ``start`` or ``end`` is not a whole year in 1900–2100; the period does not run forward.
+    CoverageError
+        ``start`` or ``end`` is outside the composition or after the world's data (2020); no bilateral flows of the
+        economy in ``end`` (:func:`kzecon.study.decomposition.policy_factors`).
+
+    See Also
+    --------
+    kzecon.study.decomposition.decompose : The same for any composition and coefficients.
+
+    Notes
+    -----
+    Without ``coefficients`` the first call fits the world gravity model (ten seconds and more), and a period that
+    ends in 2010 or later reads the bilateral flows of the DOTS panel (a few seconds); the example gives the
+    coefficients (illustrative values, not estimates) and ends in 2009, before any policy term switches on, so the
+    policy part is zero.
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import decompose
+    >>> d = decompose(end=2009, coefficients={"eaeu": 0.1, "bri_kaz_chn": 0.2, "bri_chn": 0.05})
+    >>> print(d.summary())
+    KAZ, 2000→2009: share change (points) = world + policy + own
+      china      +7.2 =   +3.8   +0.0   +3.4
+      russia    -12.4 =  +11.0   +0.0  -23.4
+      eu        +17.9 =   -3.1   +0.0  +20.9
+      rest      -12.6 =  -11.7   +0.0   -1.0
+    >>> d.dominant("russia")
+    'own'
+    """
     from kzecon.data.validate import whole_number
     from kzecon.errors import UsageError
     from kzecon.study import decomposition as dec

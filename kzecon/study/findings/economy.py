@@ -13,7 +13,23 @@ LONG_YEAR = HEADLINE_YEAR + 5  # the brief's furthest quoted year
 
 def this_year() -> int:
     """The calendar year the study is run in: forecasts are quoted for years counted from it, and the years between
-    the data's end and it are the past the data have not reached yet."""
+    the data's end and it are the past the data have not reached yet.
+
+    Returns
+    -------
+    int
+        Today's year from the system clock.
+
+    See Also
+    --------
+    DependenceRisk.quote_years : The years the brief quotes, counted from this one.
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import this_year
+    >>> this_year() >= 2026
+    True
+    """
     import datetime
 
     return datetime.date.today().year
@@ -25,7 +41,37 @@ MIRROR_YEAR = {"KAZ": 2018}  # the year the brief quotes reported vs mirror (els
 def check_country(country: str) -> str:
     """``country`` upper-cased if the study can run on it (a former ISO code as its successor: ROM → ROU, as the data
     files read it): a known ISO-3 code other than China and Russia (the two poles compared) with a composition in the
-    IMF DOTS panel; else a :class:`UsageError` or :class:`CoverageError` naming it."""
+    IMF DOTS panel; else a :class:`UsageError` or :class:`CoverageError` naming it.
+
+    Parameters
+    ----------
+    country : str
+        An ISO 3166-1 alpha-3 code (case and surrounding spaces do not matter; an ISO 3166-3 former code is read as
+        its successor, with a :class:`kzecon.errors.DataQualityWarning`).
+
+    Returns
+    -------
+    str
+        The code the study uses: upper-cased, a former code replaced.
+
+    Raises
+    ------
+    UsageError
+        ``country`` is not a known ISO-3 code, is an aggregate of economies (e.g. WLD, EU27), or is CHN or RUS.
+    CoverageError
+        ``country`` is an economy other than Kazakhstan with no partner composition in the IMF DOTS panel
+        (``compositions_dots``).
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import check_country
+    >>> check_country(" uzb")
+    'UZB'
+    >>> check_country("CHN")
+    Traceback (most recent call last):
+    ...
+    kzecon.errors.UsageError: the study measures an economy's trade with China and Russia; CHN is one of the two
+    """
     from kzecon.data.countries import FORMER_ISO3, is_aggregate, is_known_iso3
     from kzecon.errors import CoverageError, UsageError
 
@@ -56,7 +102,24 @@ def _dots_economies() -> frozenset[str]:
 
 
 def country_name(country: str) -> str:
-    """A reader's name of an ISO-3 code (countrycode's)."""
+    """A reader's name of an ISO-3 code (countrycode's).
+
+    Parameters
+    ----------
+    country : str
+        An ISO-3 code.
+
+    Returns
+    -------
+    str
+        The English short name the report prints.
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import country_name
+    >>> country_name("KAZ"), country_name("KGZ")
+    ('Kazakhstan', 'Kyrgyzstan')
+    """
     from kzecon.data.countries import country_name as name
 
     return name(country)

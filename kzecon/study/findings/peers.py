@@ -26,7 +26,48 @@ PEERS = {
 class Peers:
     """China's and Russia's shares of each peer's trade (latest year, with the side that reported them) and
     P(China's share above Russia's) in :data:`HEADLINE_YEAR` from the headline model; a peer that cannot be
-    forecast keeps its row with the reason in ``note``."""
+    forecast keeps its row with the reason in ``note``. Made by :func:`peers`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per economy of :func:`peer_list`, the studied one first: country, year (the composition's latest),
+        china_share, russia_share (0–1, that year), p_china_above_russia_2030, name, group, side, source,
+        first_year, model, note, target_year (:data:`HEADLINE_YEAR`), data_last_year. A peer that could not be
+        computed has NaN figures and ``note`` "not computed: …".
+    country : str, default "KAZ"
+        ISO-3 code of the studied economy.
+    model : str, default "world_cal"
+        The name of a forecast model. :func:`peers` leaves this default in place; the model its forecasts used is
+        the table's ``model`` column.
+    seed : int, default 2026
+        Random seed of the forecasts.
+    paths : int, default 4000
+        Simulated paths of each forecast.
+
+    See Also
+    --------
+    peers : Makes it.
+
+    Notes
+    -----
+    :func:`peers` forecasts eleven economies (three seconds or more on a cold start); the example builds a one-row
+    table of Uzbekistan by hand, as :func:`peers` does for each peer, to show the fields.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon import forecast
+    >>> from kzecon.study.findings import Peers, composition, event_probability, horizon_to
+    >>> comp = composition("UZB")
+    >>> last = comp[comp["year"] == comp["year"].max()].set_index("partner")["share"]
+    >>> fc = forecast.simulate(comp, model="pooled", horizon=horizon_to(2020), n_paths=200, seed=2026)
+    >>> row = {"country": "UZB", "year": 2020, "china_share": last["china"], "russia_share": last["russia"],
+    ...        "p_china_above_russia_2030": event_probability(fc.risk(), "china_above_russia", 2030)}
+    >>> p = Peers(table=pd.DataFrame([row]), country="UZB", model="pooled", paths=200)
+    >>> print(p.summary())
+    UZB 2020: China 21.2%, Russia 19.3%, P(China > Russia, 2030) = 0.63
+    """
 
     table: pd.DataFrame
     country: str = DEFAULT_COUNTRY
@@ -44,7 +85,7 @@ class Peers:
         return self.table.copy()
 
     def summary(self) -> str:
-        """One line per peer: latest year, China's and Russia's shares, P(China > Russia) in 2030."""
+        """One line per peer: latest year, China's and Russia's shares, P(China > Russia) in :data:`HEADLINE_YEAR`."""
         t = self.table
         return "\n".join(f"{r.country} {r.year}: China {100 * r.china_share:.1f}%, Russia {100 * r.russia_share:.1f}%, "
                          f"P(China > Russia, {HEADLINE_YEAR}) = {r.p_china_above_russia_2030:.2f}"
@@ -52,7 +93,27 @@ class Peers:
 
 
 def peer_list(country: str = DEFAULT_COUNTRY) -> list[tuple[str, str]]:
-    """(ISO-3, group) of the peers, the studied economy first."""
+    """(ISO-3, group) of the peers, the studied economy first.
+
+    Parameters
+    ----------
+    country : str, default "KAZ"
+        ISO-3 code of the studied economy (group "studied"; it is not checked here). The peers are those of
+        :data:`PEERS`, each once, under its first group.
+
+    Returns
+    -------
+    list of (str, str)
+        (ISO-3, group) pairs.
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import peer_list
+    >>> peer_list()[:4]
+    [('KAZ', 'studied'), ('UZB', 'central_asia'), ('KGZ', 'central_asia'), ('TJK', 'central_asia')]
+    >>> len(peer_list("MNG"))
+    11
+    """
     seen: dict[str, str] = {country: "studied"}
     for group, codes in PEERS.items():
         for c in codes:
@@ -66,7 +127,59 @@ def peers(*, country: str = DEFAULT_COUNTRY, headline: DependenceRisk | None = N
     Mongolia, Azerbaijan and two oil exporters. Each row: the latest year of its composition, China's and Russia's
     shares then (Kazakhstan: its national series; the others: their own declarations to the IMF, DOTS), and
     P(China > Russia) in :data:`HEADLINE_YEAR` from the headline model (the studied economy's row is the
-    ``headline`` forecast itself, when given, so that it equals the brief's)."""
+    ``headline`` forecast itself, when given, so that it equals the brief's).
+
+    Parameters
+    ----------
+    country : str, default "KAZ"
+        ISO-3 code of the studied economy (:func:`check_country`).
+    headline : DependenceRisk, optional
+        The studied economy's headline result (:func:`dependence_risk`): its composition and P(China > Russia) are
+        used for the studied economy's row instead of a new forecast.
+    shares : TradeShares, optional
+        The studied economy's shares (:func:`trade_shares`): its latest year, shares, side and source are used for
+        its row.
+    paths : int, default 4000
+        Simulated paths of each peer's forecast (at least 100).
+    seed : int, default 2026
+        Random seed of every forecast (0 to 2**32 − 1).
+
+    Returns
+    -------
+    Peers
+
+    Raises
+    ------
+    UsageError
+        ``country`` is not an economy the study can run on; ``paths`` or ``seed`` is out of range; ``headline`` is
+        not a :class:`DependenceRisk` or ``shares`` not a :class:`TradeShares`. A peer whose data fail (a
+        :class:`kzecon.errors.KzeconError`) does not raise: its row says why in ``note``.
+
+    See Also
+    --------
+    Peers : What it returns.
+    peer_list : The economies compared.
+
+    Notes
+    -----
+    A call forecasts every peer with the headline model (three seconds or more on a cold start even with
+    ``paths=100``); the example computes one peer's row as :func:`peers` does: its composition (DOTS, own
+    declarations where real) and P(China > Russia) in :data:`HEADLINE_YEAR` from the headline model. The whole
+    table: ``peers(paths=100).to_frame()``.
+
+    Examples
+    --------
+    >>> from kzecon import forecast
+    >>> from kzecon.forecast.core import WORLD_CHOICE
+    >>> from kzecon.study.findings import composition, event_probability, horizon_to, peer_list
+    >>> [code for code, group in peer_list() if group == "eaeu"]
+    ['ARM', 'BLR']
+    >>> comp = composition("ARM")
+    >>> fc = forecast.simulate(comp, model=WORLD_CHOICE, horizon=horizon_to(int(comp["year"].max())), n_paths=200,
+    ...                        seed=2026)
+    >>> round(event_probability(fc.risk(), "china_above_russia", 2030), 2)
+    0.04
+    """
     from kzecon import forecast
     from kzecon.data.validate import whole_number
     from kzecon.errors import KzeconError, UsageError

@@ -15,7 +15,51 @@ from kzecon.study.findings.economy import DEFAULT_COUNTRY, _kazakhstan_only
 class Products:
     """What Kazakhstan sells to China by HS sector, the fuels + metals share, and the Brent elasticities: of exports
     to China (``brent``, the brief's) and of every outcome of :data:`kzecon.study.products.OUTCOMES` (``fits``), with
-    the scenario table at the chosen prices (``scenarios``)."""
+    the scenario table at the chosen prices (``scenarios``). Made by :func:`products`.
+
+    Attributes
+    ----------
+    composition : DataFrame
+        year, flow, sector, value_usd, share (0–1 of the year's flow), flag: Kazakhstan's exports to and imports
+        from China by HS sector, Kazakhstan-reported (:func:`kzecon.study.products.composition`).
+    fuels_metals : DataFrame
+        year, share, value_usd, flag: the fuels + metals share of exports to China
+        (:func:`kzecon.study.products.fuels_metals_share`).
+    brent : kzecon.results.EstimationResults
+        The Brent regression of log exports to China (:func:`kzecon.study.products.brent_exposure`).
+    fits : tuple of kzecon.results.EstimationResults, default ()
+        The Brent regression of every outcome of :data:`kzecon.study.products.OUTCOMES`, in that order.
+    scenarios : DataFrame or None, default None
+        brent, year, outcome, estimate, lower, upper, level: each outcome predicted at the chosen Brent prices
+        (:func:`kzecon.study.products.brent_scenarios`).
+
+    See Also
+    --------
+    products : Makes it.
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import products
+    >>> p = products()
+    >>> p.nobs, [f.model for f in p.fits]
+    (29, ['brent_exports_to_china', 'brent_fuel_exports_to_china', 'brent_china_export_share'])
+    >>> p.fuels_metals[["year", "share"]].head(3).round(3)
+       year  share
+    0  2015  0.733
+    1  2016  0.747
+    2  2017  0.772
+    >>> p.conf_int().round(3)
+                lower   upper
+    const      14.955  16.652
+    log_brent   1.087   1.656
+    trend       0.041   0.075
+    >>> e = p.elasticities()
+    >>> e[e["term"] == "log_brent"][["model", "estimate", "conf_low", "conf_high", "nobs"]].round(3)
+                             model  estimate  conf_low  conf_high  nobs
+    1       brent_exports_to_china     1.372     1.135      1.608    29
+    4  brent_fuel_exports_to_china     1.902     0.344      3.461     7
+    7     brent_china_export_share     0.229     0.007      0.451    29
+    """
     composition: pd.DataFrame
     fuels_metals: pd.DataFrame
     brent: object  # EstimationResults: exports to China
@@ -28,11 +72,34 @@ class Products:
         return self.brent.nobs
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """The Brent regression's intervals (HAC, t)."""
+        """The Brent regression's intervals (HAC, t).
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Coverage of the intervals, in (0, 1).
+
+        Returns
+        -------
+        DataFrame
+            lower, upper, indexed by term (const, log_brent, trend).
+        """
         return self.brent.conf_int(level)
 
     def elasticities(self, level: float = 0.90) -> pd.DataFrame:
-        """Every outcome's Brent regression, stacked (model, term, estimate, … conf_low, conf_high at ``level``)."""
+        """Every outcome's Brent regression, stacked (model, term, estimate, … conf_low, conf_high at ``level``).
+
+        Parameters
+        ----------
+        level : float, default 0.90
+            Coverage of conf_low and conf_high, in (0, 1).
+
+        Returns
+        -------
+        DataFrame
+            model, term, estimate, std_error, statistic, p_value, conf_low, conf_high, nobs: one row per outcome
+            and term.
+        """
         return pd.concat([f.to_frame(level=level) for f in self.fits], ignore_index=True)
 
     def to_frame(self) -> pd.DataFrame:
@@ -58,6 +125,29 @@ def products(country: str = DEFAULT_COUNTRY, *, brent_prices=(50.0, 80.0, 110.0)
     Returns
     -------
     Products
+
+    Raises
+    ------
+    UsageError
+        ``country`` is not an economy the study can run on (:func:`check_country`), or a Brent price is not a
+        positive number of at most 1000, or is given twice (:func:`kzecon.study.products.brent_scenarios`).
+    CoverageError
+        ``country`` is not Kazakhstan (the message names the data it would need).
+
+    See Also
+    --------
+    kzecon.study.products.brent_exposure : One outcome's Brent regression, with its options.
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import products
+    >>> p = products(brent_prices=(60.0, 90.0))
+    >>> print(p.summary())
+    Brent elasticity of exports to China 1.37
+    >>> p.scenarios[["outcome", "brent", "year"]].head(2)
+                outcome  brent  year
+    0  exports_to_china   60.0  2024
+    1  exports_to_china   90.0  2024
     """
     from kzecon.study import products as p
 

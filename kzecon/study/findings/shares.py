@@ -23,8 +23,54 @@ from kzecon.study.findings.economy import (
 @results_class
 @dataclass(frozen=True)
 class TradeShares:
-    """Kazakhstan's partner shares (every flow), the China–Russia tilt, balance and concentration, and the
-    reported-vs-mirror comparison with China and Russia."""
+    """An economy's partner shares (every flow), the China–Russia tilt, balance and concentration, and the
+    reported-vs-mirror comparison with China and Russia. Made by :func:`trade_shares`.
+
+    Attributes
+    ----------
+    shares : DataFrame
+        reporter, year, flow, group, value_usd, total_usd, share, side: one row per year, flow (export, import,
+        total) and partner group (:data:`GROUPS`); the shares of a year and flow sum to one
+        (:func:`kzecon.measures.partner_shares`). ``side``: the reporting side(s) each year was read from.
+    tilt : DataFrame
+        year, flow, china, russia, difference (China's share less Russia's), log_ratio
+        (:func:`kzecon.measures.china_russia_tilt`).
+    balance : DataFrame
+        year, flow, balance, vectors: the multi-vector balance index, 1 for equal shares of China, Russia, the EU and
+        the other partners (:func:`kzecon.measures.balance_index`).
+    concentration : DataFrame
+        year, flow, n_partners, hhi, hhi_norm, side: the Herfindahl–Hirschman index over partner countries
+        (:func:`kzecon.measures.concentration`).
+    mirror : DataFrame
+        year, partner (CHN, RUS), flow, reported_usd, mirror_usd, … gap_pct: the economy's own figures against its
+        partner's mirror figures (:func:`kzecon.measures.reported_vs_mirror`); empty when no year has both sides.
+    vintage : str
+        The data vintage read (bundled files and their years, or the user's file).
+    source : str, default :data:`TRADE_SOURCE`
+        The sources in a reader's words, as the brief cites them.
+    country : str, default "KAZ"
+        ISO-3 code of the economy.
+    side : str, default "Kazakhstan's own figures, spliced series"
+        Which side reported the shares, in a reader's words.
+
+    See Also
+    --------
+    trade_shares : Makes it.
+    kzecon.measures.partner_shares : The shares of any trade frame.
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import trade_shares
+    >>> ts = trade_shares()
+    >>> ts.first_year, ts.last_year, ts.china_ahead_since
+    (1994, 2025, 2023)
+    >>> ts.table("total").loc[2021:2023, ["china", "russia", "tilt_chn_rus", "balance"]].round(3)
+          china  russia  tilt_chn_rus  balance
+    year
+    2021  0.177   0.242        -0.065    0.988
+    2022  0.179   0.199        -0.020    0.979
+    2023  0.215   0.194         0.022    0.989
+    """
 
     shares: pd.DataFrame
     tilt: pd.DataFrame
@@ -79,13 +125,62 @@ class TradeShares:
         return next((int(y) for y in t.index if ahead.loc[y:].all()), None)
 
     def balance_in(self, year: int, flow: str = "total") -> float:
-        """The multi-vector balance index in ``year`` for ``flow``."""
+        """The multi-vector balance index in ``year`` for ``flow``.
+
+        Parameters
+        ----------
+        year : int
+            A year of the shares.
+        flow : {"total", "export", "import"}, default "total"
+            The flow.
+
+        Returns
+        -------
+        float
+            The index, between 0 and 1 (1: equal shares of China, Russia, the EU and the other partners).
+
+        Raises
+        ------
+        IndexError
+            ``year`` or ``flow`` is not in :attr:`balance`.
+
+        Examples
+        --------
+        >>> from kzecon.study.findings import trade_shares
+        >>> round(trade_shares().balance_in(2023), 3)
+        0.989
+        """
         b = self.balance
         return float(b[(b["flow"] == flow) & (b["year"] == year)]["balance"].iloc[0])
 
     def table(self, flow: str = "total") -> pd.DataFrame:
         """Years × partner groups of ``flow`` ("export", "import" or "total") with the China–Russia tilt
-        (``tilt_chn_rus``: China's share less Russia's), the balance index and the normalised HHI."""
+        (``tilt_chn_rus``: China's share less Russia's), the balance index and the normalised HHI.
+
+        Parameters
+        ----------
+        flow : {"total", "export", "import"}, default "total"
+            The flow (one the shares hold).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by year: one column per partner group (shares, 0–1), then tilt_chn_rus, balance, hhi_norm.
+
+        Raises
+        ------
+        UsageError
+            ``flow`` is not a flow of the shares (the message names those it holds).
+
+        Examples
+        --------
+        >>> from kzecon.study.findings import trade_shares
+        >>> t = trade_shares().table("export")
+        >>> list(t.columns)
+        ['central_asia', 'china', 'eu', 'rest', 'russia', 'tilt_chn_rus', 'balance', 'hhi_norm']
+        >>> t.loc[2023, ["china", "russia"]].round(3).tolist()
+        [0.185, 0.129]
+        """
         from kzecon.errors import UsageError
 
         if flow not in set(self.shares["flow"]):
@@ -132,13 +227,36 @@ def trade_shares(country: str = DEFAULT_COUNTRY, *, trade: pd.DataFrame | None =
     Returns
     -------
     TradeShares
+        The shares, tilt, balance, concentration and mirror comparison, with their source and side.
 
     Raises
     ------
     UsageError
-        ``country`` is not an economy the study can run on, or ``side``/``russia_2010`` do not apply to it.
+        ``country`` is not an economy the study can run on (:func:`check_country`), or ``side``/``russia_2010`` do
+        not apply to it (another economy than Kazakhstan; ``russia_2010`` with ``trade``).
     CoverageError
         ``country`` has no composition in the bundled data, or is not a reporter of ``trade``.
+
+    See Also
+    --------
+    share_breaks : The tests on China's share of these shares.
+    kzecon.measures.partner_shares : The shares of any trade frame.
+
+    Examples
+    --------
+    >>> from kzecon.study.findings import trade_shares
+    >>> ts = trade_shares()
+    >>> print(ts.summary())
+    2025: China 23.6%, Russia 19.2% of Kazakhstan's total trade (Kazakhstan's own figures, spliced series); China
+    ahead since 2023
+    >>> ts.total.loc[2025].round(3)
+    group
+    central_asia    0.061
+    china           0.236
+    eu              0.313
+    rest            0.197
+    russia          0.192
+    Name: 2025, dtype: float64
     """
     import kzecon
     from kzecon import measures
