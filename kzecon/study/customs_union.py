@@ -246,7 +246,18 @@ class CustomsUnion:
         return pd.concat(rows, ignore_index=True)
 
     def to_frame(self, level: float = 0.95) -> pd.DataFrame:
-        """Both DiDs' tidy estimates, intervals at ``level``."""
+        """Both DiDs' tidy estimates.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level of the ``conf_low``/``conf_high`` columns (clustered by country).
+
+        Returns
+        -------
+        pandas.DataFrame
+            model, term, estimate, std_error, statistic, p_value, conf_low, conf_high, nobs: one row per DiD term.
+        """
         return pd.concat([self.did.to_frame(level), self.did_share.to_frame(level)], ignore_index=True)
 
     def summary(self) -> str:

@@ -255,8 +255,19 @@ class WorldGravityResults:
                           for m, r in self.models.items()], ignore_index=True)[["model", "term", "lower", "upper"]]
 
     def to_frame(self, level: float = 0.95) -> pd.DataFrame:
-        """model, term, estimate, std_error, nobs, p_value (clustered), p_ri, p_score, conf_low, conf_high (at
-        ``level``), n_dropped."""
+        """Every model's estimates in one tidy table.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level of the ``conf_low``/``conf_high`` columns (clustered by country pair).
+
+        Returns
+        -------
+        pandas.DataFrame
+            model, term, estimate, std_error, nobs, p_value (clustered), p_ri (randomization inference, where run),
+            p_score (wild score bootstrap, where run), conf_low, conf_high, n_dropped.
+        """
         rows = []
         for name, r in self.models.items():
             t = r.to_frame(level)
