@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 # module prefixes whose every public parameter is described and every exported name has an example: the docs build
 # (``--check``) and tests/test_examples.py fail on a gap in them (issue #43: the whole package once all are done)
 DOCUMENTED: tuple[str, ...] = ("kzecon.alignment", "kzecon.data", "kzecon.errors", "kzecon.gravity", "kzecon.hdfe",
-                               "kzecon.measures", "kzecon.panel", "kzecon.timeseries")
+                               "kzecon.measures", "kzecon.panel", "kzecon.report.figures", "kzecon.report.output",
+                               "kzecon.report.progress", "kzecon.timeseries")
 
 
 @dataclass

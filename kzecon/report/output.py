@@ -308,8 +308,9 @@ class Output:
         fig : matplotlib.figure.Figure
             The figure, e.g. one of :mod:`kzecon.report.figures`.
         name : str
-            File name relative to ``DIR``; its suffix is replaced by ``.png`` (:func:`kzecon.report.figures.save`
-            with its default format), so ``"shares.png"`` is what gets written and recorded.
+            File name relative to ``DIR``, ending in ``.png``: the figure is saved as PNG
+            (:func:`kzecon.report.figures.save` with its default format) under ``name`` with its suffix replaced by
+            ``.png``, while ``name`` is recorded in :attr:`written` as given.
 
         Examples
         --------
@@ -353,7 +354,7 @@ class Output:
     def report(self) -> None:
         """Print one line naming the folder and the files written (after the ``with`` block).
 
-        The first file is given with its full path, the others by name.
+        The first file is given with the folder's path (as passed to :class:`Output`), the others by name.
 
         Examples
         --------
