@@ -63,7 +63,29 @@ RIGHT = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.
 
 
 def label(name) -> str:
-    """A reader's label for an identifier (model code, term, event, partner group); unknown names are tidied."""
+    """A reader's label for an identifier (model code, term, event, partner group); unknown names are tidied.
+
+    Parameters
+    ----------
+    name : object
+        The identifier (turned into text with ``str``): a partner group (``"china"``), a model (``"ppml_policy"``),
+        a term (``"customs_union_lag4"``), a risk event (``"china_above_russia"``), an HS sector (``"fuels"``).
+
+    Returns
+    -------
+    str
+        Its label in :data:`LABELS` (forecasting models' labels come from :mod:`kzecon.forecast.registry`); else
+        ``intl_<year>`` as "international border × <year>", ``ppml_…`` / ``ols_…`` as "PPML, …" / "OLS, …", and any
+        other name with its underscores as spaces.
+
+    Examples
+    --------
+    >>> from kzecon.report.figures import label
+    >>> label("china"), label("customs_union_lag4")
+    ('China', 'Customs union, 4 years after entry')
+    >>> label("intl_2005"), label("ppml_trade_only"), label("some_term")
+    ('international border × 2005', 'PPML, trade only', 'some term')
+    """
     key = str(name)
     if key in LABELS:
         return LABELS[key]
@@ -75,7 +97,26 @@ def label(name) -> str:
 
 
 def rc_context():
-    """kzecon's figure style as a matplotlib rc context."""
+    """kzecon's figure style as a matplotlib rc context.
+
+    Inside the ``with`` block matplotlib's settings are those of :data:`STYLE` (figure size 8 × 4.5 in, bold titles,
+    light grid, no top and right spines, legends without frames); they are restored when it ends. Every figure of
+    this module is drawn inside it; use it to draw a figure of one's own in the same style.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        ``matplotlib.rc_context(STYLE)``.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from kzecon.report.figures import rc_context
+    >>> with rc_context():
+    ...     print(matplotlib.rcParams["axes.titleweight"], matplotlib.rcParams["figure.figsize"])
+    bold [8.0, 4.5]
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     return matplotlib.rc_context(STYLE)
 
 
@@ -122,7 +163,36 @@ def _wrap(text: str, fig, fontsize: float = 7.5) -> str:
 
 def mark_events(ax, events: dict[int, str] | None = None, years=None):
     """Dashed lines at the events ({year: label}; none by default: the study passes an economy's own), their labels
-    above the axes (two rows, so that labels of close years do not meet), never over the data."""
+    above the axes (two rows, so that labels of close years do not meet), never over the data.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes whose x axis is in years.
+    events : dict of {int: str} or None, default None
+        Year → label; a label's first letter is capitalised. None (or empty) draws nothing.
+    years : array-like of int or None, default None
+        The years plotted: only events from their first to their last year are drawn. None uses the axes' current
+        x limits.
+
+    Returns
+    -------
+    int
+        The number of events drawn (the figures use it to make room for the labels above the title).
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from matplotlib.figure import Figure
+    >>> from kzecon.report.figures import mark_events
+    >>> ax = Figure().add_subplot()
+    >>> _ = ax.plot([2010, 2023], [0.1, 0.2])
+    >>> mark_events(ax, {2013: "Belt and Road announced", 2015: "EAEU", 1995: "customs code"}, years=range(2010, 2024))
+    2
+    >>> [t.get_text() for t in ax.texts]
+    ['Belt and Road announced', 'EAEU']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     lo, hi = (min(years), max(years)) if years is not None else ax.get_xlim()
     shown = [(y, t[:1].upper() + t[1:]) for y, t in sorted((events or {}).items()) if lo <= y <= hi]
     for i, (year, text) in enumerate(shown):
@@ -139,7 +209,66 @@ def _title(ax, text: str, events: int = 0):
 def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, events: dict | None = None,
                 title: str | None = None, source: str = "kzecon from WITS/UN Comtrade, BNS 312101, COW v4",
                 vintage: str | None = None):
-    """Partner-group shares over time (output of :func:`kzecon.measures.partner_shares`)."""
+    """Partner-group shares over time (output of :func:`kzecon.measures.partner_shares`).
+
+    One line per partner group (in the frame's order, China red, Russia dark blue, …), in percent of the flow, the
+    y axis from zero; the axis label names the side(s) the figures were read from (the frame's ``side`` column:
+    the reporter's own figures, partners' figures, or a splice of both).
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        Output of :func:`kzecon.measures.partner_shares`: ``reporter, year, flow, group, share[, side]``, share as a
+        fraction (0–1); the reporter of the first row names the economy in the title.
+    flow : {"total", "export", "import"}, default "total"
+        Which flow's rows to draw.
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    events : dict of {int: str} or None, default None
+        Events to mark, year → label: a dashed line at the year and its label above the axes (:func:`mark_events`);
+        only events within the years plotted are drawn. None marks none (the study passes an economy's own).
+    title : str or None, default None
+        Title; None for "Partner shares of <reporter>'s <total trade | exports | imports>".
+    source : str, default "kzecon from WITS/UN Comtrade, BNS 312101, COW v4"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one axes, legend to the right, source line below).
+
+    Raises
+    ------
+    CoverageError
+        If ``shares`` holds no rows of ``flow`` (e.g. ``flow="all"``, or shares computed for another flow).
+
+    See Also
+    --------
+    kzecon.measures.partner_shares : The shares.
+    tilt, balance_concentration : Summaries of the same shares.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from kzecon.data import load_trade
+    >>> from kzecon.measures import partner_shares
+    >>> from kzecon.report.figures import share_paths
+    >>> shares = partner_shares(load_trade("spliced"), flow="all")
+    >>> fig = share_paths(shares, flow="export", events={2013: "Belt and Road announced", 2015: "EAEU"},
+    ...                   vintage="bundled: cow_v4 1992–2014; wits 1995–2023")
+    >>> type(fig).__name__, fig.axes[0].get_title()
+    ('Figure', "Partner shares of Kazakhstan's exports")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['China', 'Russia', 'EU', 'Central Asia', 'Rest of world']
+    >>> print(fig.texts[-1].get_text())
+    Source: kzecon from WITS/UN Comtrade, BNS 312101, COW v4. Data as of: bundled with kzecon: COW v4 1992–2014;
+    WITS/UN Comtrade 1995–2023.
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     d = shares[shares["flow"] == flow]
     if d.empty:
         raise CoverageError(f"no shares for flow {flow!r}")
@@ -163,7 +292,46 @@ def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, events: d
 
 def save(fig, path, formats=("png",), *, page: bool = False):
     """Write ``fig`` as ``path`` with each suffix in ``formats``; returns the paths written. ``page``: keep the
-    figure's own size (a page such as A4), instead of cropping to what is drawn."""
+    figure's own size (a page such as A4), instead of cropping to what is drawn.
+
+    The files carry no timestamps (PNG's Software, PDF's CreationDate, SVG's Date are left out; SVG ids come from a
+    fixed salt): the same figure gives the same bytes.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    path : str or pathlib.Path
+        Where to write; its suffix, if any, is replaced by each format's (``"out/tilt.png"`` and
+        ``formats=("png", "pdf")`` write ``out/tilt.png`` and ``out/tilt.pdf``). The folder must exist.
+    formats : tuple of str, default ("png",)
+        File formats matplotlib writes (``"png"``, ``"pdf"``, ``"svg"``, …), one file each.
+    page : bool, default False
+        True keeps the figure's size as set (a page); False crops the file to what is drawn (the style's tight
+        bounding box).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in the order of ``formats``.
+
+    See Also
+    --------
+    kzecon.report.output.Output.figure : Saves into a command's output folder.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from kzecon.report.figures import save, tilt
+    >>> fig = tilt(pd.DataFrame({"year": [2021, 2022, 2023], "flow": "total", "difference": [-0.02, 0.01, 0.02]}))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     print([p.name for p in save(fig, Path(tmp) / "tilt.png", formats=("png", "pdf"))])
+    ['tilt.png', 'tilt.pdf']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     from pathlib import Path
 
     base = Path(path).with_suffix("")
@@ -195,6 +363,48 @@ def mirror_gap(gaps: pd.DataFrame, *, reporter: str = "KAZ", ax=None, title: str
     figures; dashed, open: the partner's). Years without data are gaps, not lines. ``reporter``: ISO-3.
 
     Takes the stacked output of :func:`kzecon.measures.reported_vs_mirror` for one or more partners.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        ``year, partner, flow, reported_usd, mirror_usd`` (current US$, drawn in billions), e.g.
+        :func:`kzecon.measures.reported_vs_mirror`, or several of its outputs stacked. China is red and Russia dark
+        blue, named in words; any other partner is grey and named by its code.
+    reporter : str, default "KAZ"
+        ISO-3 of the reporting country, for the titles and legend only (``gaps`` is not filtered by it).
+    ax : matplotlib.axes.Axes or None, default None
+        None for a new figure (9 × 4.2 in) with the two panels; given, both flows are drawn on this one Axes (its
+        title then names the imports) and its figure is returned.
+    title : str or None, default None
+        Title; None for "Which side reports matters: <reporter>'s vs partners' figures".
+    source : str, default "kzecon from WITS/UN Comtrade (KAZ-reported), penppml/UN Comtrade (partner-reported)"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure: the exports' panel on the left, the imports' on the right (shared y axis), one legend to the right.
+
+    See Also
+    --------
+    kzecon.measures.reported_vs_mirror : The two sides of the same trade.
+    kzecon.measures.share_band : The share under either side's figures.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from kzecon.data import load_trade
+    >>> from kzecon.measures import reported_vs_mirror
+    >>> from kzecon.report.figures import mirror_gap
+    >>> fig = mirror_gap(reported_vs_mirror(load_trade(), partner="CHN"))
+    >>> fig.get_suptitle()
+    "Which side reports matters: Kazakhstan's vs partners' figures"
+    >>> [a.get_title() for a in fig.axes], fig.axes[0].get_ylabel()
+    (["Kazakhstan's exports", "Kazakhstan's imports"], 'billion current US$')
+    >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     who = country_name(reporter)
     with rc_context():
@@ -228,7 +438,63 @@ def alignment_series(series: pd.DataFrame, *, ax=None, events: dict | None = Non
                      vintage: str | None = None, min_votes: int = 10):
     """Agreement of a country with two powers by year (output of :func:`kzecon.alignment.alignment_series`),
     on the full 0–1 scale (an axis cut at 0.7 would exaggerate the gap). Years in which fewer than ``min_votes``
-    roll calls were recorded with a power are left out of the lines and named in the footer."""
+    roll calls were recorded with a power are left out of the lines and named in the footer.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        ``year``, two ``<measure>_<ISO3>`` columns (``agreement_CHN``, ``agreement_RUS``) and optionally the vote
+        counts ``n_<ISO3>``; other columns (``alignment``) are ignored. ``attrs["country"]`` (set by
+        :func:`kzecon.alignment.alignment_series`) names the country in the title. China is drawn red, Russia dark
+        blue; the y axis runs from 0 to 1 for the agreement measure.
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    events : dict of {int: str} or None, default None
+        Events to mark, year → label: a dashed line at the year and its label above the axes (:func:`mark_events`);
+        only events within the years plotted are drawn. None marks none (the study passes an economy's own).
+    title : str or None, default None
+        Title; None for "<country>'s UN General Assembly vote <measure>".
+    source : str, default "kzecon from Voeten, Strezhnev & Bailey UNGA votes (unvotes 2021 release)"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+    min_votes : int, default 10
+        Years with fewer recorded roll calls than this with a power (its ``n_<ISO3>`` column) are left out of that
+        power's line and listed in the source line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one axes, legend to the right).
+
+    Raises
+    ------
+    CoverageError
+        If ``series`` does not have exactly two ``<measure>_<ISO3>`` columns.
+
+    See Also
+    --------
+    kzecon.alignment.alignment_series : The series.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from kzecon.report.figures import alignment_series
+    >>> series = pd.DataFrame({"year": [2017, 2018, 2019, 2020], "n_CHN": [91, 92, 88, 6],
+    ...                        "agreement_CHN": [0.896, 0.864, 0.881, 0.9], "n_RUS": [91, 94, 86, 6],
+    ...                        "agreement_RUS": [0.786, 0.782, 0.756, 0.8]})
+    >>> series.attrs["country"] = "KAZ"
+    >>> fig = alignment_series(series, events={2018: "new foreign-policy concept"})
+    >>> fig.axes[0].get_title()
+    "Kazakhstan's UN General Assembly vote agreement"
+    >>> print(fig.texts[-1].get_text())
+    Source: kzecon from Voeten, Strezhnev & Bailey UNGA votes (unvotes 2021 release); left out, fewer than 10
+    recorded votes: 2020.
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     # <measure>_<ISO3> columns; n_<ISO3> are counts
     measure_cols = [c for c in series.columns if not c.startswith("n_") and c.rsplit("_", 1)[-1].isupper()]
     if len(measure_cols) != 2:
@@ -274,6 +540,54 @@ def sector_composition(comp: pd.DataFrame, *, flow: str = "export", partner: str
     """Stacked area of a flow by sector (billion USD) with the fuels+metals share on a second axis.
 
     Takes the output of :func:`kzecon.study.products.composition`; flagged years are shaded and labelled.
+
+    Parameters
+    ----------
+    comp : pandas.DataFrame
+        ``year, flow, sector, value_usd, share, flag`` (current US$; share of the flow, 0–1; flag non-empty in years
+        whose figures are known to be incomplete), e.g. :func:`kzecon.study.products.composition`. Sectors are
+        stacked in the order of :data:`SECTOR_COLORS`, unknown ones last; the fuels and metals shares are summed for
+        the line on the right axis (percent). Flagged years are shaded and labelled "copper not reported to China
+        (flagged)", the case of the bundled data.
+    flow : {"export", "import"}, default "export"
+        Which flow's rows to draw (any value other than ``"export"`` is titled as imports).
+    partner : str, default "China"
+        The partner's name in the title (``comp`` is not filtered by it: it holds one partner's trade).
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    title : str or None, default None
+        Title; None for "Kazakhstan's <exports to | imports from> <partner> by sector".
+    source : str, default the WITS/UN Comtrade note in the signature
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure: the stacked areas on the left axis, the fuels + metals share on a twin right axis.
+
+    Raises
+    ------
+    CoverageError
+        If ``comp`` holds no rows of ``flow``.
+
+    See Also
+    --------
+    kzecon.study.products.composition : The composition.
+    kzecon.study.products.fuels_metals_share : The share drawn on the right axis.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from kzecon.report.figures import sector_composition
+    >>> from kzecon.study.products import composition
+    >>> fig = sector_composition(composition())
+    >>> fig.axes[0].get_title(), fig.axes[1].get_ylabel()
+    ("Kazakhstan's exports to China by sector", 'fuels + metals, % of exports')
+    >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     d = comp[comp["flow"] == flow]
     if d.empty:
@@ -318,6 +632,62 @@ def share_breaks(series: pd.DataFrame, breaks: pd.DataFrame, forecast: pd.DataFr
 
     ``series``: year, share[, logit_share]; ``breaks``: year, lower, upper (first year of each new regime);
     ``forecast``: year, mean, lower_<level>, upper_<level> on the share scale.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        ``year, share[, logit_share]``, one row per year, share strictly between 0 and 1 (drawn in percent of total
+        trade). A regime's mean is the inverse logit of the mean logit share over its years (``logit_share`` when
+        given, else computed), i.e. on the scale the breaks were estimated on.
+    breaks : pandas.DataFrame
+        ``year, lower, upper``: the first year of each new regime and its break-date interval (first years too),
+        e.g. the ``breaks`` of :func:`kzecon.study.findings.share_breaks`; no rows for a single regime. The interval
+        is shaded and labelled as a 95% interval.
+    forecast : pandas.DataFrame or None, default None
+        ``year, mean, lower_<level>, upper_<level>`` on the share scale (0–1), drawn as a dashed mean and a band;
+        None or empty draws no forecast.
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    events : dict of {int: str} or None, default None
+        Events to mark, year → label: a dashed line at the year and its label above the axes (:func:`mark_events`);
+        only events within the years plotted are drawn. None marks none (the study passes an economy's own).
+    title : str or None, default None
+        Title; None for "Share with structural breaks".
+    source : str, default "kzecon"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+    level : int, default 90
+        Which interval of ``forecast`` to draw (its ``lower_<level>``, ``upper_<level>`` columns), in percent.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one axes, legend to the right).
+
+    See Also
+    --------
+    kzecon.study.findings.share_breaks : The tests, breaks and forecast this draws.
+    kzecon.timeseries : The Bai–Perron and forecast models.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from kzecon.report.figures import share_breaks
+    >>> series = pd.DataFrame({"year": range(2000, 2012),
+    ...                        "share": [.05, .06, .05, .07, .06, .12, .13, .12, .14, .13, .15, .14]})
+    >>> breaks = pd.DataFrame({"year": [2005], "lower": [2004], "upper": [2006]})
+    >>> forecast = pd.DataFrame({"year": [2012, 2013], "mean": [0.14, 0.145], "lower_90": [0.11, 0.10],
+    ...                          "upper_90": [0.17, 0.19]})
+    >>> fig = share_breaks(series, breaks, forecast)
+    >>> fig.axes[0].get_title()
+    'Share with structural breaks'
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['share', 'regime mean', '95% break-date interval', '90% forecast interval', 'forecast mean']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     with rc_context():
         fig, ax = _new(ax)
@@ -353,7 +723,60 @@ def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, e
                     title: str | None = None, source: str = "kzecon", vintage: str | None = None, level: int = 90,
                     parts: tuple = ("china", "russia", "eu")):
     """Fan chart of a composition forecast: history (year, partner, share) and forecast
-    (year, partner, mean, lower_<level>, upper_<level>) for the listed parts."""
+    (year, partner, mean, lower_<level>, upper_<level>) for the listed parts.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        ``year, partner, share``: the observed composition (share 0–1, drawn in percent), one row per year and part.
+        Its years also bound the events drawn.
+    forecast : pandas.DataFrame
+        ``year, partner, mean, lower_<level>, upper_<level>`` on the share scale, e.g.
+        ``CompositionForecast.to_frame()`` (:mod:`kzecon.forecast`): a dashed mean and, in the part's colour, a
+        hatched band with dotted bounds.
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    events : dict of {int: str} or None, default None
+        Events to mark, year → label: a dashed line at the year and its label above the axes (:func:`mark_events`);
+        only events within the years plotted are drawn. None marks none (the study passes an economy's own).
+    title : str or None, default None
+        Title; None for "Partner shares: history and forecast".
+    source : str, default "kzecon"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+    level : int, default 90
+        Which interval to draw (the ``lower_<level>``, ``upper_<level>`` columns), in percent.
+    parts : tuple of str, default ("china", "russia", "eu")
+        The parts (``partner`` values) to draw, in this order; a part missing from ``history`` or ``forecast`` is
+        left out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one axes, legend to the right).
+
+    See Also
+    --------
+    risk_probabilities : The probabilities of risk events from the same forecast.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from kzecon.report.figures import composition_fan
+    >>> history = pd.DataFrame({"year": [2021, 2022, 2023] * 2, "partner": ["china"] * 3 + ["russia"] * 3,
+    ...                         "share": [0.18, 0.20, 0.215, 0.22, 0.20, 0.194]})
+    >>> forecast = pd.DataFrame({"year": [2024, 2025] * 2, "partner": ["china"] * 2 + ["russia"] * 2,
+    ...                          "mean": [0.22, 0.23, 0.19, 0.185], "lower_90": [0.19, 0.18, 0.16, 0.15],
+    ...                          "upper_90": [0.25, 0.28, 0.22, 0.22]})
+    >>> fig = composition_fan(history, forecast)
+    >>> fig.axes[0].get_title(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()][:3]
+    ('Partner shares: history and forecast', ['China', 'Russia', 'forecast mean'])
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     with rc_context():
         fig, ax = _new(ax)
         for part in parts:
@@ -386,7 +809,54 @@ def composition_fan(history: pd.DataFrame, forecast: pd.DataFrame, *, ax=None, e
 def risk_probabilities(risk: pd.DataFrame, *, ax=None, title: str | None = None, source: str = "kzecon",
                        vintage: str | None = None, cumulative: bool = False, labels: dict | None = None):
     """Probability of each risk event by forecast year (output of ``CompositionForecast.risk``); ``labels``:
-    event → description (default: :data:`LABELS`)."""
+    event → description (default: :data:`LABELS`).
+
+    Parameters
+    ----------
+    risk : pandas.DataFrame
+        ``event, year, probability[, probability_by_year]`` (probabilities 0–1, drawn in percent on a 0–100 axis),
+        e.g. ``CompositionForecast.risk()`` (:mod:`kzecon.forecast`); one line per event.
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    title : str or None, default None
+        Title; None for "Probability of each event, by year" (with ``cumulative``: "Probability the event has
+        happened by each year").
+    source : str, default "kzecon"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+    cumulative : bool, default False
+        False draws ``probability`` (the event holds in that year); True draws ``probability_by_year`` (it has held
+        at least once by that year).
+    labels : dict of {str: str} or None, default None
+        Event → legend label; events not in it (or all, with None) get :func:`label`'s.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one axes, legend to the right).
+
+    See Also
+    --------
+    composition_fan : The forecast the probabilities come from.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from kzecon.report.figures import risk_probabilities
+    >>> risk = pd.DataFrame({"event": ["china_above_russia"] * 2 + ["china_above_25pct"] * 2,
+    ...                      "year": [2024, 2025] * 2, "probability": [0.70, 0.75, 0.20, 0.30],
+    ...                      "probability_by_year": [0.70, 0.85, 0.20, 0.40]})
+    >>> fig = risk_probabilities(risk, cumulative=True)
+    >>> fig.axes[0].get_title()
+    'Probability the event has happened by each year'
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ["China's share above Russia's", "China's share above 25%"]
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     col = "probability_by_year" if cumulative else "probability"
     with rc_context():
         fig, ax = _new(ax)
@@ -415,7 +885,64 @@ def reliability(rel: pd.DataFrame, *, ax=None, title: str | None = None, source:
     label sits on the curve. The first model's consistency band (grey: where a calibrated forecaster's points would
     fall 95% of the time) is drawn from the table's ``band_low``/``band_high`` columns (the backtest computes them,
     :func:`kzecon.forecast.scores.consistency_band`): ``band=None`` draws it when the table carries them, ``True``
-    requires them (a :class:`UsageError` otherwise), ``False`` leaves it out."""
+    requires them (a :class:`UsageError` otherwise), ``False`` leaves it out.
+
+    Each point carries its Wilson 95% interval (of ``observed`` as a proportion of ``n`` forecasts); the dashed
+    diagonal is perfect calibration.
+
+    Parameters
+    ----------
+    rel : pandas.DataFrame
+        ``model, predicted, observed, n[, band_low, band_high]``: per model and probability bin, the mean forecast
+        probability, the observed frequency (0–1) and the number of forecasts, e.g. ``Backtest.reliability`` or,
+        with the band, ``Backtest.reliability_band`` (:mod:`kzecon.forecast.backtest`).
+    ax : None
+        Not used: the diagram always has its own figure (7.5 × 5.6 in, two panels).
+    title : str or None, default None
+        Title; None for "Reliability of event probabilities".
+    source : str, default "kzecon backtest"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+    models : sequence of str or None, default None
+        The models to draw, in this order (the band is the first one's); None for every model of ``rel`` in its
+        order.
+    band : bool or None, default None
+        The consistency band: None draws it when ``rel`` has ``band_low`` and ``band_high``, True requires them,
+        False leaves it out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure: the diagram on top, the forecasts per bin (bars, one colour per model) below.
+
+    Raises
+    ------
+    UsageError
+        If ``band=True`` and ``rel`` has no ``band_low``/``band_high`` columns.
+
+    See Also
+    --------
+    reliability_world : The same diagram across many economies.
+    coverage : The calibration of the forecast intervals.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from kzecon.forecast.scores import consistency_band
+    >>> from kzecon.report.figures import reliability
+    >>> rel = pd.DataFrame({"model": "rw", "bin": [0, 1, 2], "predicted": [0.1, 0.5, 0.9],
+    ...                     "observed": [0.12, 0.45, 0.80], "n": [40, 25, 35]})
+    >>> rel["band_low"], rel["band_high"] = consistency_band(rel["predicted"], rel["n"])
+    >>> fig = reliability(rel)
+    >>> [a.get_title() for a in fig.axes], fig.axes[1].get_xlabel()
+    (['Reliability of event probabilities', ''], 'forecast probability')
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['perfect calibration', 'range if calibrated (95%), random walk', 'random walk']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     if band and not {"band_low", "band_high"} <= set(rel.columns):
         raise UsageError("the reliability table carries no band_low/band_high columns (a backtest's reliability "
                          "table does): pass band=False, or add them with kzecon.forecast.scores.consistency_band")
@@ -467,7 +994,49 @@ def _reliability(rel: pd.DataFrame, *, title: str, source: str, vintage: str | N
 
 def coverage(cov: pd.DataFrame, *, nominal: float = 0.9, ax=None, title: str | None = None,
              source: str = "kzecon backtest", vintage: str | None = None):
-    """Empirical coverage of the nominal interval by horizon and model, with Wilson intervals."""
+    """Empirical coverage of the nominal interval by horizon and model, with Wilson intervals.
+
+    Parameters
+    ----------
+    cov : pandas.DataFrame
+        ``model, horizon, nominal, empirical, lower, upper``: per model, horizon (years) and nominal level (0–1), the
+        share of outcomes inside the interval and its Wilson 95% bounds, e.g. ``Backtest.coverage``
+        (:func:`kzecon.forecast.backtest.coverage_table`). One series of points per model, side by side.
+    nominal : float, default 0.9
+        Which nominal level's rows to draw (matched with ``numpy.isclose``), shown as a dashed line; a level the
+        table lacks gives an empty plot.
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    title : str or None, default None
+        Title; None for "Interval coverage in the rolling-origin backtest".
+    source : str, default "kzecon backtest"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one axes, coverage in percent, legend to the right).
+
+    See Also
+    --------
+    reliability : The calibration of event probabilities.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from kzecon.report.figures import coverage
+    >>> cov = pd.DataFrame({"model": "rw", "horizon": [1, 2, 3], "nominal": 0.9, "empirical": [0.88, 0.85, 0.80],
+    ...                     "n": 30, "lower": [0.75, 0.70, 0.63], "upper": [0.95, 0.93, 0.90]})
+    >>> fig = coverage(cov)
+    >>> fig.axes[0].get_title(), fig.axes[0].get_ylabel()
+    ('Interval coverage in the rolling-origin backtest', 'coverage of the 90% interval (%)')
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     d = cov[np.isclose(cov["nominal"], nominal)]
     with rc_context():
         fig, ax = _new(ax)
@@ -489,7 +1058,62 @@ def coverage(cov: pd.DataFrame, *, nominal: float = 0.9, ax=None, title: str | N
 def coefficients(table: pd.DataFrame, *, terms=None, labels: dict | None = None, ax=None, title: str | None = None,
                  source: str = "kzecon", vintage: str | None = None, xlabel: str = "estimate (95% interval)",
                  by: str = "model"):
-    """Coefficient plot from tidy results (``to_frame()`` rows: term, estimate, conf_low, conf_high[, model])."""
+    """Coefficient plot from tidy results (``to_frame()`` rows: term, estimate, conf_low, conf_high[, model]).
+
+    One row per term (top to bottom in the table's order), a point and its interval per group (``by``), a line at
+    zero.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``term, estimate, conf_low, conf_high`` and optionally the ``by`` column, e.g. the ``to_frame()`` of an
+        estimation result, or several stacked with a ``model`` column.
+    terms : sequence of str or None, default None
+        The terms to draw (rows whose ``term`` is in it, in the table's order); None draws every row.
+    labels : dict of {str: str} or None, default None
+        Term → tick label; terms not in it (or all, with None) get :func:`label`'s.
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    title : str or None, default None
+        Title; None for "Estimates" (a title is wrapped at 70 characters).
+    source : str, default "kzecon"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+    xlabel : str, default "estimate (95% interval)"
+        Label of the x axis (name the units and the interval actually in ``conf_low``/``conf_high``).
+    by : str, default "model"
+        Column whose values are drawn as separate series (offset vertically, with a legend when there are several;
+        beyond ten, markers differ too); when ``table`` has no such column, all rows are one series.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one axes).
+
+    Raises
+    ------
+    CoverageError
+        If no rows are left to draw (``table`` empty, or no row's term in ``terms``).
+
+    See Also
+    --------
+    event_study : Coefficients on event time.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from kzecon.report.figures import coefficients
+    >>> table = pd.DataFrame({"term": ["rta", "customs_union"], "estimate": [0.12, 0.30],
+    ...                       "conf_low": [0.05, 0.10], "conf_high": [0.19, 0.50]})
+    >>> fig = coefficients(table, title="PPML, structural gravity")
+    >>> fig.axes[0].get_title(), [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ('PPML, structural gravity', ['Regional trade agreement', 'Customs union, on entry'])
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     d = table if terms is None else table[table["term"].isin(terms)]
     if d.empty:
         raise CoverageError("no coefficients to plot")
@@ -524,7 +1148,54 @@ def event_study(table: pd.DataFrame, *, ax=None, title: str | None = None, sourc
                 vintage: str | None = None, ylabel: str = "effect (log points)", reference: float | None = None,
                 binned: bool = False):
     """Event-study plot: columns event_time, estimate, conf_low, conf_high[, model]. ``binned``: the first and
-    last event times bin all earlier / later years (their tick labels say so: "≤ −5", "≥ 10")."""
+    last event times bin all earlier / later years (their tick labels say so: "≤-5", "≥10").
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``event_time, estimate, conf_low, conf_high[, model]``: one row per event time (years relative to the
+        policy) and model; each model is a line of points with intervals, offset slightly (legend when several).
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    title : str or None, default None
+        Title; None for "Event study".
+    source : str, default "kzecon"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+    ylabel : str, default "effect (log points)"
+        Label of the y axis.
+    reference : float or None, default None
+        Event time at which to draw a dashed vertical line (e.g. -0.5, between the last year before the policy and
+        the first after); None draws none.
+    binned : bool, default False
+        True labels the first and last event times "≤<first>" and "≥<last>" (end bins that hold all earlier / later
+        years).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one axes, a line at zero).
+
+    See Also
+    --------
+    coefficients : Coefficients by term.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from kzecon.report.figures import event_study
+    >>> table = pd.DataFrame({"event_time": [-2, -1, 0, 1, 2], "estimate": [0.0, 0.01, 0.10, 0.15, 0.20],
+    ...                       "conf_low": [-0.05, -0.04, 0.04, 0.08, 0.10],
+    ...                       "conf_high": [0.05, 0.06, 0.16, 0.22, 0.30]})
+    >>> fig = event_study(table, reference=-0.5, binned=True)
+    >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    ['≤-2', '-1', '0', '1', '≥2']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     with rc_context():
         fig, ax = _new(ax)
         models = list(dict.fromkeys(table["model"])) if "model" in table else [None]
@@ -552,7 +1223,49 @@ def event_study(table: pd.DataFrame, *, ax=None, title: str | None = None, sourc
 
 def ge_bars(table: pd.DataFrame, column: str = "real_gdp_pct", *, top: int = 15, ax=None, title: str | None = None,
             source: str = "kzecon", vintage: str | None = None):
-    """Bar chart of a GE counterfactual's country changes (largest ``|change|`` first)."""
+    """Bar chart of a GE counterfactual's country changes (largest ``|change|`` first).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``country`` and ``column``, one row per country, e.g. the ``to_frame()`` of
+        :func:`kzecon.gravity.ge.counterfactual`'s result. Gains are green, losses red.
+    column : str, default "real_gdp_pct"
+        The change to draw; the x label is the column name with ``_pct`` written as "(% change)" and underscores
+        as spaces.
+    top : int, default 15
+        How many countries to show, those with the largest absolute change.
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    title : str or None, default None
+        Title; None for "General-equilibrium effects".
+    source : str, default "kzecon"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one axes, horizontal bars, largest change on top).
+
+    See Also
+    --------
+    kzecon.gravity.ge.counterfactual : The counterfactual.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from kzecon.report.figures import ge_bars
+    >>> ge = pd.DataFrame({"country": ["CHN", "KAZ", "RUS"], "real_gdp_pct": [0.05, 0.8, -0.3]})
+    >>> fig = ge_bars(ge, top=2)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()], fig.axes[0].get_xlabel()
+    (['KAZ', 'RUS'], 'real gdp (% change)')
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     d = table.reindex(table[column].abs().sort_values(ascending=False).index).head(top)
     with rc_context():
         fig, ax = _new(ax)
@@ -568,7 +1281,57 @@ def ge_bars(table: pd.DataFrame, column: str = "real_gdp_pct", *, top: int = 15,
 def balance_concentration(balance: pd.DataFrame, hhi: pd.DataFrame, *, flow: str = "total", ax=None,
                           events: dict | None = None, title: str | None = None, source: str = "kzecon",
                           vintage: str | None = None):
-    """Multi-vector balance index and normalised partner HHI over time (measures outputs)."""
+    """Multi-vector balance index and normalised partner HHI over time (measures outputs).
+
+    Both on a 0–1 axis: the balance index (1 = trade even across the vectors) and the normalised
+    Herfindahl–Hirschman index of partner shares (1 = one partner).
+
+    Parameters
+    ----------
+    balance : pandas.DataFrame
+        ``year, flow, balance``, e.g. :func:`kzecon.measures.balance_index`. Its years bound the events drawn.
+    hhi : pandas.DataFrame
+        ``year, flow, hhi_norm[, reporter]``, e.g. :func:`kzecon.measures.concentration`.
+    flow : {"total", "export", "import"}, default "total"
+        Which flow's rows of both frames to draw.
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    events : dict of {int: str} or None, default None
+        Events to mark, year → label: a dashed line at the year and its label above the axes (:func:`mark_events`);
+        only events within the years plotted are drawn. None marks none (the study passes an economy's own).
+    title : str or None, default None
+        Title; None for "Balance and concentration of <reporter>'s trade" (the reporter from ``hhi``'s ``reporter``
+        column; "of the economy's trade" without one, as for :func:`kzecon.measures.concentration`'s output: pass a
+        title).
+    source : str, default "kzecon"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one axes, legend to the right).
+
+    See Also
+    --------
+    kzecon.measures.balance_index, kzecon.measures.concentration : The two series.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from kzecon.data import load_trade
+    >>> from kzecon.measures import balance_index, concentration, partner_shares
+    >>> from kzecon.report.figures import balance_concentration
+    >>> trade = load_trade("spliced")
+    >>> fig = balance_concentration(balance_index(partner_shares(trade)), concentration(trade),
+    ...                             title="Balance and concentration of Kazakhstan's trade")
+    >>> fig.axes[0].get_title(), len(fig.axes[0].get_lines())
+    ("Balance and concentration of Kazakhstan's trade", 2)
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     b = balance[balance["flow"] == flow]
     h = hhi[hhi["flow"] == flow]
     with rc_context():
@@ -589,7 +1352,49 @@ def balance_concentration(balance: pd.DataFrame, hhi: pd.DataFrame, *, flow: str
 
 def tilt(tilt_frame: pd.DataFrame, *, ax=None, events: dict | None = None, title: str | None = None,
          source: str = "kzecon", vintage: str | None = None):
-    """China–Russia tilt (China's share minus Russia's, percentage points) by flow (``china_russia_tilt`` output)."""
+    """China–Russia tilt (China's share minus Russia's, percentage points) by flow (``china_russia_tilt`` output).
+
+    Parameters
+    ----------
+    tilt_frame : pandas.DataFrame
+        ``year, flow, difference`` (China's share minus Russia's as a fraction, drawn in percentage points), e.g.
+        :func:`kzecon.measures.china_russia_tilt`; one line per flow (total trade solid, exports dashed, imports
+        dotted), a line at zero. Its years bound the events drawn.
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    events : dict of {int: str} or None, default None
+        Events to mark, year → label: a dashed line at the year and its label above the axes (:func:`mark_events`);
+        only events within the years plotted are drawn. None marks none (the study passes an economy's own).
+    title : str or None, default None
+        Title; None for "China–Russia tilt".
+    source : str, default "kzecon"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one axes, legend to the right).
+
+    See Also
+    --------
+    kzecon.measures.china_russia_tilt : The tilt.
+    share_paths : The shares it is the difference of.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from kzecon.data import load_trade
+    >>> from kzecon.measures import china_russia_tilt, partner_shares
+    >>> from kzecon.report.figures import tilt
+    >>> fig = tilt(china_russia_tilt(partner_shares(load_trade("spliced"), flow="all")))
+    >>> fig.axes[0].get_title(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ('China–Russia tilt', ['exports', 'imports', 'total trade'])
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     styles = {"total": ("#333333", "-"), "export": ("#c0392b", "--"), "import": ("#2c3e80", ":")}
     with rc_context():
         fig, ax = _new(ax)
@@ -609,7 +1414,51 @@ def tilt(tilt_frame: pd.DataFrame, *, ax=None, events: dict | None = None, title
 def placebo_distribution(placebo: pd.DataFrame, estimate: float, *, p_value: float | None = None, ax=None,
                          title: str | None = None, source: str = "kzecon", vintage: str | None = None,
                          label: str = "estimate"):
-    """Histogram of randomization-inference placebo estimates (column placebo_estimate) with the actual one."""
+    """Histogram of randomization-inference placebo estimates (column placebo_estimate) with the actual one.
+
+    Parameters
+    ----------
+    placebo : pandas.DataFrame
+        ``placebo_estimate`` (log points), one row per placebo draw, e.g. the ``to_frame()`` of
+        :func:`kzecon.gravity.inference.randomization_inference`'s result; 30 bins.
+    estimate : float
+        The estimate on the actual data, drawn as a red vertical line and given in the legend to three decimals.
+    p_value : float or None, default None
+        The randomization p-value, added to the legend; None leaves it out.
+    ax : matplotlib.axes.Axes or None, default None
+        Axes to draw on (the figure it belongs to is returned, the source line added to it); None draws on a new
+        figure of kzecon's size (8 × 4.5 in) on its own Agg canvas.
+    title : str or None, default None
+        Title; None for "Randomization inference".
+    source : str, default "kzecon"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+    label : str, default "estimate"
+        Legend text before the estimate's value (e.g. ``"EAEU estimate"``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one axes, legend to the right).
+
+    See Also
+    --------
+    kzecon.gravity.inference.randomization_inference : The placebo draws.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from kzecon.report.figures import placebo_distribution
+    >>> placebo = pd.DataFrame({"placebo_estimate": np.random.default_rng(0).normal(0, 0.1, 199)})
+    >>> fig = placebo_distribution(placebo, 0.25, p_value=0.01, label="EAEU estimate")
+    >>> [t.get_text().splitlines() for t in fig.axes[0].get_legend().get_texts()]
+    [['placebo blocs'], ['EAEU estimate 0.250', 'randomization p = 0.010']]
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     with rc_context():
         fig, ax = _new(ax)
         ax.hist(placebo["placebo_estimate"], bins=30, color="#95a5a6", edgecolor="white", label="placebo blocs")
@@ -628,7 +1477,49 @@ def reliability_world(rel: pd.DataFrame, *, models=("pooled", "world_cal", "rw",
                       title: str | None = None, source: str = "kzecon world backtest (IMF DOTS compositions)",
                       vintage: str | None = None):
     """Reliability diagram of event probabilities across many economies: observed frequency against forecast
-    probability per bin, one line per model (columns model, forecast, observed, n), forecasts per bin below."""
+    probability per bin, one line per model (columns model, forecast, observed, n), forecasts per bin below.
+
+    The source line adds the number of events per model (the first model's total ``n``). No consistency band is
+    drawn.
+
+    Parameters
+    ----------
+    rel : pandas.DataFrame
+        ``model, forecast, observed, n``: per model and probability bin, the mean forecast probability, the observed
+        frequency (0–1) and the number of events (the world backtest's reliability table, one subset of it).
+    models : sequence of str, default ("pooled", "world_cal", "rw", "statsforecast_ets")
+        The models to draw, in this order; those not in ``rel`` are skipped.
+    ax : None
+        Not used: the diagram always has its own figure (7.5 × 5.6 in, two panels).
+    title : str or None, default None
+        Title; None for "Reliability of event probabilities, held-out economies".
+    source : str, default "kzecon world backtest (IMF DOTS compositions)"
+        Source line below the figure, printed as ``Source: <source>.``
+    vintage : str or None, default None
+        Data vintage appended to the source line (``Data as of: <vintage>.``), with source codes written as a reader
+        names them (``cow_v4`` → COW v4, ``wits`` → WITS/UN Comtrade, ``imf_dots`` → IMF DOTS, …); None leaves it out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure: the diagram on top, the events per bin (bars) below.
+
+    See Also
+    --------
+    reliability : One economy's backtest, with the consistency band.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from kzecon.report.figures import reliability_world
+    >>> rel = pd.DataFrame({"model": ["pooled"] * 3 + ["rw"] * 3, "forecast": [0.1, 0.5, 0.9] * 2,
+    ...                     "observed": [0.10, 0.52, 0.88, 0.20, 0.50, 0.70], "n": [500, 300, 400] * 2})
+    >>> fig = reliability_world(rel)
+    >>> print(fig.texts[-1].get_text())
+    Source: kzecon world backtest (IMF DOTS compositions); 1,200 events per model.
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     n = int(rel[rel["model"] == models[0]]["n"].sum()) if len(rel) else 0
     return _reliability(rel, title=title or "Reliability of event probabilities, held-out economies",
                         source=source, vintage=vintage, models=[m for m in models if (rel["model"] == m).any()],
@@ -639,7 +1530,42 @@ def reliability_world(rel: pd.DataFrame, *, models=("pooled", "world_cal", "rw",
 def layout_problems(fig, *, tolerance: float = 1.0) -> list[str]:
     """What a reader would trip on, from matplotlib's own bounding boxes after drawing: a text that overlaps
     another text; a legend over another text or over plotted data (line vertices); a text clipped by its axes;
-    a text outside the saved canvas. Empty when the figure reads cleanly."""
+    a text outside the saved canvas. Empty when the figure reads cleanly.
+
+    Draws the figure (on its canvas) to measure it. Legend entries and the tick labels of ticks outside the view
+    are not checked as texts.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, with a canvas (every figure of this module has one).
+    tolerance : float, default 1.0
+        Overlaps and overhangs of up to this many pixels are not counted.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem (e.g. ``"text 'A' overlaps text 'B'"``, ``"legend covers data of 'China'"``),
+        sorted, without repeats.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> from matplotlib.figure import Figure
+    >>> from kzecon.report.figures import layout_problems, tilt
+    >>> layout_problems(tilt(pd.DataFrame({"year": [2021, 2022, 2023], "flow": "total",
+    ...                                    "difference": [-0.02, 0.01, 0.02]})))
+    []
+    >>> fig = Figure(figsize=(4, 3))
+    >>> _ = FigureCanvasAgg(fig)
+    >>> ax = fig.add_subplot()
+    >>> _ = ax.text(0.5, 0.5, "first label"), ax.text(0.52, 0.5, "second label")
+    >>> layout_problems(fig)
+    ["text 'first label' overlaps text 'second label'"]
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
     from matplotlib.text import Text
 
     fig.canvas.draw()
