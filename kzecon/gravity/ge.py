@@ -189,7 +189,7 @@ def counterfactual(flows: pd.DataFrame, delta: str, *, value: str = "flow", sigm
     >>> g = load_gravity()
     >>> base = g[g["year"] == 2006].assign(delta=lambda d: -0.567 * d["rta"])
     >>> ge = counterfactual(base, "delta", kind="conditional")
-    >>> ge.to_frame("flows").head(3).round(1)
+    >>> ge.to_frame(table="flows").head(3).round(1)
       exporter importer  baseline  counterfactual  change_pct
     0      ARG      ARG   32313.4         32663.0         1.1
     1      ARG      AUS     107.8           117.0         8.5
