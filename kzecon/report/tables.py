@@ -56,6 +56,7 @@ def html_table(frame: pd.DataFrame, name: str, *, classes: str = "data", index: 
     Examples
     --------
     >>> import pandas as pd
+    >>> from kzecon.report.tables import html_table
     >>> html = html_table(pd.DataFrame({"p-value": [0.01234]}), "t")
     >>> "0.012" in html and 'id="T_t"' in html
     True
