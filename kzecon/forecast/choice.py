@@ -28,6 +28,18 @@ class ModelChoice:
         The forecast.
     how : str or None
         "model: NAME, chosen on …" when the model was chosen (``model="auto"``), else None.
+
+    See Also
+    --------
+    forecast_with : Which returns it.
+
+    Examples
+    --------
+    >>> from kzecon.forecast import forecast_with
+    >>> from kzecon.study.findings import composition
+    >>> mc = forecast_with(composition("KAZ"), model="rw", horizon=3, n_paths=200)
+    >>> mc.forecast.model, mc.how
+    ('rw', None)
     """
 
     forecast: object
@@ -63,12 +75,35 @@ def forecast_with(comp: pd.DataFrame, *, model: str = "auto", horizon: int = 5, 
     Returns
     -------
     ModelChoice
+        The forecast (:class:`kzecon.forecast.CompositionForecast`) and, with ``model="auto"``, the sentence saying
+        which model was chosen on what.
 
     Raises
     ------
     UsageError
         ``brent`` without ``scenario``; a scenario for a model it cannot condition; a VAR scenario with columns other
         than brent.
+    SchemaError, CoverageError, EstimationError
+        As :func:`kzecon.forecast.simulate` and :func:`kzecon.forecast.simulate_scenario` (a malformed or short
+        composition or scenario, parts a world model does not know, a singular VAR).
+
+    See Also
+    --------
+    kzecon.forecast.backtest.choose_model : The rule behind ``"auto"``.
+    kzecon.forecast.simulate : One model, named.
+
+    Examples
+    --------
+    Kazakhstan's parts are the world model's, so ``"auto"`` takes the headline model (learned from every economy's
+    history; a few seconds the first time):
+
+    >>> from kzecon.forecast import forecast_with
+    >>> from kzecon.study.findings import composition
+    >>> mc = forecast_with(composition("KAZ"), horizon=3, n_paths=200)
+    >>> print(mc.how)
+    model: pooled, chosen on the world backtest (every economy's history)
+    >>> mc.forecast.paths.shape
+    (200, 3, 4)
     """
     from kzecon.forecast import backtest, core, registry
 
