@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 # module prefixes whose every public parameter is described and every exported name has an example: the docs build
 # (``--check``) and tests/test_examples.py fail on a gap in them (issue #43: the whole package once all are done)
-DOCUMENTED: tuple[str, ...] = ("kzecon.alignment", "kzecon.data", "kzecon.errors", "kzecon.gravity", "kzecon.hdfe",
-                               "kzecon.measures", "kzecon.panel", "kzecon.timeseries")
+DOCUMENTED: tuple[str, ...] = ("kzecon.alignment", "kzecon.data", "kzecon.errors", "kzecon.forecast", "kzecon.gravity",
+                               "kzecon.hdfe", "kzecon.measures", "kzecon.panel", "kzecon.results", "kzecon.timeseries")
 
 
 @dataclass

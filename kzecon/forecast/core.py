@@ -106,8 +106,9 @@ def read_events(path) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from pathlib import Path
     >>> from kzecon.forecast import read_events
-    >>> _ = open("events.csv", "w").write("event,kind,part_a,part_b,threshold\\n"
+    >>> _ = Path("events.csv").write_text("event,kind,part_a,part_b,threshold\\n"
     ...                                   "cn_over_ru,exceeds_part,CHN,RUS,\\n")
     >>> read_events("events.csv")[["event", "kind", "part_a", "part_b"]]
             event          kind part_a part_b
@@ -669,7 +670,7 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
         If ``comp`` is malformed (:func:`kzecon.timeseries.composition_frame`); a world model's parts name the same
         part twice; ``scenario`` or ``brent`` is malformed.
     CoverageError
-        If ``comp`` has fewer than 8 consecutive years (a baseline needs 4, ``mean5`` 7); a world model meets a part
+        If ``comp`` has fewer than 8 consecutive years; a world model meets a part
         it does not know, no rest, or a composition ending too early for the world history; ``brent`` does not
         cover the years the driver model reads.
     EstimationError

@@ -308,7 +308,8 @@ def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int]
     SchemaError
         If ``parts`` is not a valid set of world parts (:func:`world_panel`).
     ValueError
-        If no origin is left (pandas cannot join zero record tables).
+        If no origin is left, or ``models`` names none of :data:`MODELS` (unknown names are ignored, not refused):
+        pandas' "No objects to concatenate".
 
     Notes
     -----
