@@ -77,13 +77,45 @@ class IntervalResults(Results, Protocol):
     """A result with intervals: also ``conf_int(level=0.95)``."""
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """Intervals at ``level`` as ``lower``/``upper`` columns."""
+        """Intervals at ``level`` as ``lower``/``upper`` columns.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Interval level, in (0, 1) (the same default in every results class); a class may add keyword-only
+            selectors after it.
+        """
         ...
 
 
 def check_level(level) -> float:
     """``level`` as a float in (0, 1), or a :class:`UsageError` (a number of breaks or a table name passed where the
-    level now stands, a tuple of levels …)."""
+    level now stands, a tuple of levels …).
+
+    Parameters
+    ----------
+    level : float
+        An interval level: a number (not a bool) strictly between 0 and 1.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    UsageError
+        If ``level`` is not a number in (0, 1).
+
+    Examples
+    --------
+    >>> from kzecon.results import check_level
+    >>> check_level(0.9)
+    0.9
+    >>> check_level(95)
+    Traceback (most recent call last):
+    ...
+    kzecon.errors.UsageError: level must be in (0, 1), got 95 (a results class's other options of to_frame and ...
+    """
     if isinstance(level, bool) or not isinstance(level, int | float | np.number) or not 0 < level < 1:
         raise UsageError(f"level must be in (0, 1), got {level!r} (a results class's other options of to_frame and "
                          "conf_int are keyword-only: m=, table=, levels=)")
@@ -135,7 +167,26 @@ def reduce_frozen(obj, keep_backend: bool = False):
     pools). The wrapped library's own result (``backend``: working arrays, or objects such as pyfixest's that do
     not pickle) stays behind unless ``keep_backend`` (the time-series results, whose forecasts and tests need their
     statsmodels / pmdarima model, which pickles): the copy then has ``backend=None`` and every public method works
-    from the carried numbers (``params``, ``vcov``, ``stats``)."""
+    from the carried numbers (``params``, ``vcov``, ``stats``).
+
+    Parameters
+    ----------
+    obj : dataclass instance
+        The result to pickle.
+    keep_backend : bool, default False
+        Keep the ``backend`` field (it must pickle); False replaces it by None.
+
+    Returns
+    -------
+    tuple
+        (the class, its init fields' values in order), as ``__reduce__`` returns.
+
+    Examples
+    --------
+    >>> from kzecon.results import TestResult, reduce_frozen
+    >>> reduce_frozen(TestResult("ADF", -3.2, 0.02, "unit root", lags=1, nobs=30))
+    (<class 'kzecon.results.TestResult'>, ('ADF', -3.2, 0.02, 'unit root', 0.05, 1, 30, {}, {}))
+    """
     from dataclasses import fields
 
     args = tuple(None if f.name == "backend" and not keep_backend else dict(v) if isinstance(v, MappingProxyType)
@@ -144,14 +195,61 @@ def reduce_frozen(obj, keep_backend: bool = False):
 
 
 def reduce_with_backend(obj):
-    """``__reduce__`` that keeps the wrapped library's result (it must pickle)."""
+    """``__reduce__`` that keeps the wrapped library's result (it must pickle).
+
+    Parameters
+    ----------
+    obj : dataclass instance
+        The result to pickle: :func:`reduce_frozen` with ``keep_backend=True``.
+
+    Returns
+    -------
+    tuple
+        (the class, its init fields' values in order).
+    """
     return reduce_frozen(obj, keep_backend=True)
 
 
 @results_class
 @dataclass(frozen=True)
 class TestResult:
-    """One hypothesis test: ``test``, ``statistic``, ``p_value``, ``lags``, ``null``, ``decision`` at ``level``."""
+    """One hypothesis test: ``test``, ``statistic``, ``p_value``, ``lags``, ``null``, ``decision`` at ``level``.
+
+    Returned by kzecon's tests (unit roots, cointegration, Wald tests of :meth:`EstimationResults.wald_test` …).
+    Immutable; ``critical_values`` and ``detail`` are read-only mappings.
+
+    Attributes
+    ----------
+    test : str
+        The test's name (e.g. ``"ADF"``, ``"Wald (x, z)"``).
+    statistic : float
+        The test statistic.
+    p_value : float
+        Its p-value.
+    null : str
+        The null hypothesis in words (e.g. ``"unit root"``).
+    level : float, default 0.05
+        The significance level of :attr:`decision` (reject when ``p_value < level``).
+    lags : int or None, default None
+        Lags used, where the test has them.
+    nobs : int or None, default None
+        Observations used.
+    critical_values : mapping, default {}
+        Critical values by level (e.g. ``{"5%": -2.9}``), where the test gives them; ``cv_<key>`` columns of
+        :meth:`to_frame`.
+    detail : mapping, default {}
+        Anything else the test reports (degrees of freedom, the regression's trend …), flattened into
+        :meth:`to_dict`.
+
+    Examples
+    --------
+    >>> from kzecon.results import TestResult
+    >>> t = TestResult("ADF", -3.2, 0.02, "unit root", lags=1, nobs=30)
+    >>> print(t.summary())
+    ADF: statistic -3.2, p = 0.02, 1 lags, n = 30: reject H0 (unit root) at 5%
+    >>> t.reject, t.decision
+    (True, 'reject H0 (unit root) at 5%')
+    """
 
     __test__ = False  # not a pytest test class
 
@@ -238,6 +336,18 @@ class EstimationResults:
     omitted : mapping
         Regressors of the specification left out of the fit, each with the reason (absorbed by a fixed effect,
         collinear): as fixest's ``collin.var``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.results import EstimationResults
+    >>> V = pd.DataFrame([[0.25, 0.0], [0.0, 0.0625]], index=["x", "z"], columns=["x", "z"])
+    >>> r = EstimationResults("ols", params=pd.Series({"x": 1.0, "z": 0.5}),
+    ...                       std_errors=pd.Series({"x": 0.5, "z": 0.25}), nobs=100, vcov=V)
+    >>> r.conf_int().round(3)
+       lower  upper
+    x   0.02   1.98
+    z   0.01   0.99
     """
 
     model: str
@@ -290,7 +400,35 @@ class EstimationResults:
         return pd.Series(2 * self._dist().sf(np.abs(self.tstats.to_numpy())), index=self.params.index)
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """Wald confidence intervals (t with ``df_resid`` if set, else normal)."""
+        """Wald confidence intervals (t with ``df_resid`` if set, else normal).
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level, in (0, 1): estimate ± q · std_error with q the (1 + level)/2 quantile.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``lower, upper``, indexed by term.
+
+        Raises
+        ------
+        UsageError
+            If ``level`` is not a number in (0, 1).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from kzecon.results import EstimationResults
+        >>> V = pd.DataFrame([[0.25, 0.0], [0.0, 0.0625]], index=["x", "z"], columns=["x", "z"])
+        >>> r = EstimationResults("ols", params=pd.Series({"x": 1.0, "z": 0.5}),
+        ...                       std_errors=pd.Series({"x": 0.5, "z": 0.25}), nobs=100, vcov=V)
+        >>> r.conf_int(0.9).round(3)
+           lower  upper
+        x  0.178  1.822
+        z  0.089  0.911
+        """
         q = self._dist().ppf(0.5 + check_level(level) / 2)
         return pd.DataFrame({"lower": self.params - q * self.std_errors,
                              "upper": self.params + q * self.std_errors})
@@ -302,7 +440,36 @@ class EstimationResults:
 
     # output ----------------------------------------------------------------------------------------------
     def to_frame(self, level: float = 0.95) -> pd.DataFrame:
-        """Tidy table: model, term, estimate, std_error, statistic, p_value, conf_low, conf_high, nobs."""
+        """Tidy table: model, term, estimate, std_error, statistic, p_value, conf_low, conf_high, nobs.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Level of the ``conf_low``/``conf_high`` interval (:meth:`conf_int`), in (0, 1).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per term, as R broom's ``tidy()``: ``statistic`` is estimate / std_error, ``p_value`` as
+            :attr:`pvalues`.
+
+        Raises
+        ------
+        UsageError
+            If ``level`` is not a number in (0, 1).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from kzecon.results import EstimationResults
+        >>> V = pd.DataFrame([[0.25, 0.0], [0.0, 0.0625]], index=["x", "z"], columns=["x", "z"])
+        >>> r = EstimationResults("ols", params=pd.Series({"x": 1.0, "z": 0.5}),
+        ...                       std_errors=pd.Series({"x": 0.5, "z": 0.25}), nobs=100, vcov=V)
+        >>> r.to_frame(0.9).round(3)
+          model term  estimate  std_error  statistic  p_value  conf_low  conf_high  nobs
+        0   ols    x       1.0       0.50        2.0    0.046     0.178      1.822   100
+        1   ols    z       0.5       0.25        2.0    0.046     0.089      0.911   100
+        """
         ci = self.conf_int(level)
         return pd.DataFrame({
             "model": self.model, "term": self.params.index, "estimate": self.params.to_numpy(),
@@ -332,7 +499,40 @@ class EstimationResults:
 
     def wald_test(self, terms, values=None, *, level: float = 0.05) -> TestResult:
         """Joint Wald test that ``terms`` equal ``values`` (default zero): χ²(len(terms)) with the fit's covariance
-        (``vcov``; an EstimationError when the estimator provides none)."""
+        (``vcov``; an EstimationError when the estimator provides none).
+
+        Parameters
+        ----------
+        terms : str or sequence of str
+            The terms tested (names of :attr:`params`).
+        values : sequence of float or None, default None
+            The hypothesised values, one per term; None for zeros.
+        level : float, default 0.05
+            The significance level of the test's decision (keyword-only).
+
+        Returns
+        -------
+        TestResult
+            Statistic (d′ V⁻¹ d with d = estimates − values), its χ² p-value with ``len(terms)`` degrees of freedom
+            (``detail["df"]``), the null in words.
+
+        Raises
+        ------
+        UsageError
+            If a term is not in the model (the message lists its terms).
+        EstimationError
+            If the result carries no covariance matrix (``vcov`` is None).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from kzecon.results import EstimationResults
+        >>> V = pd.DataFrame([[0.25, 0.0], [0.0, 0.0625]], index=["x", "z"], columns=["x", "z"])
+        >>> r = EstimationResults("ols", params=pd.Series({"x": 1.0, "z": 0.5}),
+        ...                       std_errors=pd.Series({"x": 0.5, "z": 0.25}), nobs=100, vcov=V)
+        >>> print(r.wald_test(["x", "z"]).summary())
+        Wald (x, z): statistic 8, p = 0.01832, n = 100: reject H0 (x, z = 0) at 5%
+        """
         terms = [terms] if isinstance(terms, str) else list(terms)
         missing = [t for t in terms if t not in self.params.index]
         if missing:
@@ -354,7 +554,29 @@ class EstimationResults:
 class ResultsSet(Mapping):
     """Several fits under names (``{name: EstimationResults}``, read-only, in order): ``to_frame()`` stacks their
     tidy tables with the rows each dropped, ``summary()`` sets their estimates side by side (a comparison table
-    across fits; ``kzecon.report.tables.etable`` lays it out for a paper)."""
+    across fits; ``kzecon.report.tables.etable`` lays it out for a paper).
+
+    Parameters
+    ----------
+    fits : mapping of str to EstimationResults
+        The fits under their names, in the order the tables show them (copied: later changes to the mapping do not
+        reach the set).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.results import EstimationResults, ResultsSet
+    >>> V = pd.DataFrame([[0.25, 0.0], [0.0, 0.0625]], index=["x", "z"], columns=["x", "z"])
+    >>> r = EstimationResults("ols", params=pd.Series({"x": 1.0, "z": 0.5}),
+    ...                       std_errors=pd.Series({"x": 0.5, "z": 0.25}), nobs=100, vcov=V)
+    >>> fits = ResultsSet({"a": r, "b": r})
+    >>> print(fits.summary(digits=2))
+    model            a            b
+    term
+    x      1.00 (0.50)  1.00 (0.50)
+    z      0.50 (0.25)  0.50 (0.25)
+    N              100          100
+    """
 
     def __init__(self, fits: Mapping[str, EstimationResults]):
         self._fits = dict(fits)
@@ -373,13 +595,45 @@ class ResultsSet(Mapping):
 
     def to_frame(self, level: float = 0.95) -> pd.DataFrame:
         """model (the set's name for the fit), term, estimate, std_error, nobs, p_value, conf_low, conf_high,
-        n_dropped."""
+        n_dropped.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Level of every fit's ``conf_low``/``conf_high`` interval, in (0, 1).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Every fit's tidy rows stacked, in the set's order.
+
+        Raises
+        ------
+        UsageError
+            If ``level`` is not a number in (0, 1).
+        """
         rows = [r.to_frame(level).assign(model=name, n_dropped=r.n_dropped) for name, r in self._fits.items()]
         cols = ["model", "term", "estimate", "std_error", "nobs", "p_value", "conf_low", "conf_high", "n_dropped"]
         return pd.concat(rows, ignore_index=True)[cols]
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """model (the set's name for the fit), term, lower, upper: every fit's Wald intervals, stacked."""
+        """model (the set's name for the fit), term, lower, upper: every fit's Wald intervals, stacked.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level, in (0, 1).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``model, term, lower, upper``.
+
+        Raises
+        ------
+        UsageError
+            If ``level`` is not a number in (0, 1).
+        """
         return pd.concat([r.conf_int(level).rename_axis("term").reset_index().assign(model=name)
                           for name, r in self._fits.items()], ignore_index=True)[["model", "term", "lower", "upper"]]
 
@@ -389,7 +643,19 @@ class ResultsSet(Mapping):
         return dropped_by_model(self._fits)
 
     def summary(self, digits: int = 3) -> str:
-        """Estimates (standard errors) by term × fit, then N."""
+        """Estimates (standard errors) by term × fit, then N.
+
+        Parameters
+        ----------
+        digits : int, default 3
+            Decimals of the estimates and standard errors.
+
+        Returns
+        -------
+        str
+            The table as text: one row per term (in order of first appearance), one column per fit, a last row N;
+            empty cells where a fit lacks the term.
+        """
         t = self.to_frame()
         cell = t.assign(cell=[f"{e:.{digits}f} ({s:.{digits}f})" for e, s in zip(t["estimate"], t["std_error"],
                                                                                     strict=True)])
@@ -406,7 +672,28 @@ class ResultsSet(Mapping):
 
 def dropped_by_model(fits: Mapping[str, EstimationResults]) -> pd.DataFrame:
     """The rows each fit dropped, stacked: ``reason, rows, model`` (an empty frame with these columns when no fit
-    dropped a row)."""
+    dropped a row).
+
+    Parameters
+    ----------
+    fits : mapping of str to EstimationResults
+        The fits by name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reason, rows, model``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.results import EstimationResults, dropped_by_model, dropped_table
+    >>> r = EstimationResults("ols", params=pd.Series({"x": 1.0}), std_errors=pd.Series({"x": 0.5}), nobs=100,
+    ...                       dropped=dropped_table(("missing flow", 3), ("zero flow", 0)))
+    >>> dropped_by_model({"a": r})
+             reason  rows model
+    0  missing flow     3     a
+    """
     parts = [r.dropped.assign(model=name) for name, r in fits.items() if len(r.dropped)]
     if not parts:
         return pd.DataFrame({"reason": pd.Series(dtype=object), "rows": pd.Series(dtype=int),
@@ -428,7 +715,27 @@ that they are still there, so a pyfixest release that renames one fails the suit
 
 def pyfixest_attr(model, name: str):
     """One of :data:`PYFIXEST_ATTRIBUTES` of a pyfixest result, or an :class:`EstimationError` saying that this
-    pyfixest version no longer has it (never a silent default)."""
+    pyfixest version no longer has it (never a silent default).
+
+    Parameters
+    ----------
+    model : pyfixest result
+        A fitted pyfixest model (``Feols``, ``Fepois`` …).
+    name : str
+        One of :data:`PYFIXEST_ATTRIBUTES`.
+
+    Returns
+    -------
+    object
+        The attribute's value.
+
+    Raises
+    ------
+    KeyError
+        If ``name`` is not one of :data:`PYFIXEST_ATTRIBUTES` (a programming error in kzecon).
+    EstimationError
+        If the installed pyfixest has no such attribute.
+    """
     if name not in PYFIXEST_ATTRIBUTES:
         raise KeyError(name)
     try:

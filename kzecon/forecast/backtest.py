@@ -29,7 +29,28 @@ from .registry import WORLD_MODELS as WORLD_MODELS_ALL
 
 
 def wilson(k: float, n: float, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion k/n (statsmodels' ``proportion_confint``)."""
+    """Wilson score interval for a binomial proportion k/n (statsmodels' ``proportion_confint``).
+
+    Parameters
+    ----------
+    k : float
+        Successes (e.g. realised values inside their interval).
+    n : float
+        Trials; 0 gives (NaN, NaN).
+    level : float, default 0.95
+        Confidence level of the interval, in (0, 1).
+
+    Returns
+    -------
+    tuple of float
+        (lower, upper).
+
+    Examples
+    --------
+    >>> from kzecon.forecast.backtest import wilson
+    >>> tuple(round(x, 3) for x in wilson(8, 10))
+    (0.49, 0.943)
+    """
     from statsmodels.stats.proportion import proportion_confint
 
     if n == 0:
@@ -40,7 +61,33 @@ def wilson(k: float, n: float, level: float = 0.95) -> tuple[float, float]:
 
 def coverage_table(records: pd.DataFrame, levels: Sequence[float] = (0.8, 0.9)) -> pd.DataFrame:
     """From per-forecast records (model, horizon, partner, actual, lower_<L>, upper_<L>) →
-    model, horizon, nominal, empirical, n, lower, upper (Wilson 95%)."""
+    model, horizon, nominal, empirical, n, lower, upper (Wilson 95%).
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        One row per forecast: ``model, horizon, actual`` and ``lower_<L>, upper_<L>`` for each level (L = 100 ×
+        level), as :attr:`Backtest.records`.
+    levels : sequence of float, default (0.8, 0.9)
+        Nominal levels whose intervals are scored; each needs its two columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``model, horizon, nominal, empirical, n, lower, upper``: the share of realised values inside the interval
+        (bounds included) and its Wilson 95% interval (:func:`wilson`; forecasts treated as independent, which
+        overlapping origins are not: optimistic).
+
+    Examples
+    --------
+    >>> from kzecon.forecast import backtest
+    >>> from kzecon.study.findings import composition
+    >>> bt = backtest.run(composition("KAZ"), models=["rw"], start=2019, horizon=2, n_paths=200)
+    >>> backtest.coverage_table(bt.records).round(3).head(2)
+      model  horizon  nominal  empirical   n  lower  upper
+    0    rw        1      0.8      0.583  24  0.388  0.755
+    1    rw        1      0.9      0.750  24  0.551  0.880
+    """
     rows = []
     for (m, h), g in records.groupby(["model", "horizon"], sort=False):
         for lv in levels:
@@ -63,7 +110,43 @@ class Backtest:
     horizon: probability, outcome), ``coverage`` (model, horizon, nominal, empirical, n, Wilson 95% bounds),
     ``accuracy`` (model, horizon, mae, rmse, crps, n, skill_* against the random walk), ``brier`` (model, event,
     horizon, brier, base_rate, n) and ``reliability`` (model, bin, predicted, observed, n; with the consistency band
-    in :attr:`reliability_band`)."""
+    in :attr:`reliability_band`).
+
+    Attributes
+    ----------
+    records : pandas.DataFrame
+        ``model, origin, horizon, year, partner, actual, mean, lower_80, upper_80, lower_90, upper_90, crps``: one
+        row per model × origin × horizon × part.
+    event_records : pandas.DataFrame
+        ``model, event, origin, horizon, probability, outcome`` (outcome 0/1): one row per model × event × origin ×
+        horizon.
+    coverage : pandas.DataFrame
+        ``model, horizon, nominal, empirical, n, lower, upper`` (:func:`coverage_table`).
+    accuracy : pandas.DataFrame
+        ``model, horizon, mae, rmse, crps, n`` (errors of the mean share, in share points) and, when ``rw`` was
+        scored, ``skill_mae, skill_rmse, skill_crps`` = 1 − score / score of ``rw``.
+    brier : pandas.DataFrame
+        ``model, event, horizon, brier, base_rate, n``.
+    reliability : pandas.DataFrame
+        ``model, bin, predicted, observed, n``: the events' probabilities in five equal bins, their mean and the
+        observed frequency.
+
+    See Also
+    --------
+    run : Which makes it.
+
+    Examples
+    --------
+    >>> from kzecon.forecast import backtest
+    >>> from kzecon.study.findings import composition
+    >>> bt = backtest.run(composition("KAZ"), models=["rw", "drift"], start=2019, horizon=2, n_paths=200)
+    >>> print(bt.summary())
+    Rolling-origin backtest: origins 2019–2024, horizons 1–2; mean CRPS (lower is better) and mean 90% coverage by model
+      rw                 CRPS 0.0175  coverage_90 0.80
+      drift              CRPS 0.0197  coverage_90 0.80
+    >>> bt.nobs
+    88
+    """
 
     records: pd.DataFrame
     event_records: pd.DataFrame
@@ -93,7 +176,7 @@ class Backtest:
         return self.accuracy.groupby("model")["crps"].mean().sort_values()
 
     def to_frame(self) -> pd.DataFrame:
-        """The accuracy table (model × horizon)."""
+        """The accuracy table (model × horizon): a copy of :attr:`accuracy`."""
         return self.accuracy.copy()
 
     def summary(self) -> str:
@@ -110,7 +193,72 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
         n_paths: int = 2000, seed: int = 0, events: pd.DataFrame | None = None, reference: str = "rest",
         progress: Callable[[int, int], None] | None = None) -> Backtest:
     """Rolling-origin backtest of ``models`` on ``comp``: a :class:`Backtest`. ``progress(done, total)`` is told
-    after each model × origin."""
+    after each model × origin.
+
+    At each origin year o from ``start`` to the year before the last, each model is fitted on the years up to o
+    (:func:`kzecon.forecast.simulate` with seed ``seed + o``) and scored on the years o + 1 … o + h that the data
+    have (h ≤ ``horizon``).
+
+    Parameters
+    ----------
+    comp : pandas.DataFrame
+        The composition, long or wide, at least 8 consecutive years (:func:`kzecon.timeseries.composition_frame`).
+    models : sequence of str, default ("var", "drift", "rw", "mean5", "ensemble")
+        Model names of :func:`kzecon.forecast.simulate`, each once (world models too: they learn from the world
+        panel up to each origin).
+    start : int, default 2005
+        The first origin year.
+    horizon : int, default 5
+        Years ahead, 1–30.
+    n_paths : int, default 2000
+        Simulated paths per forecast, at least 100.
+    seed : int, default 0
+        Base seed; origin o draws with ``seed + o``.
+    events : pandas.DataFrame or None, default None
+        Risk events to score (:func:`kzecon.forecast.validate_events`); None for the defaults that apply.
+    reference : str, default "rest"
+        The log-ratios' denominator part (:func:`kzecon.forecast.simulate`).
+    progress : callable or None, default None
+        Called as ``progress(done, total)`` after each model × origin.
+
+    Returns
+    -------
+    Backtest
+        The records and the coverage, accuracy, Brier and reliability tables.
+
+    Raises
+    ------
+    UsageError
+        If ``start``, ``horizon``, ``n_paths`` or ``seed`` is not a whole number in range; ``models`` is a string,
+        empty, names an unknown model or one twice; ``progress`` is not callable.
+    SchemaError
+        If ``comp`` or ``events`` is malformed.
+    CoverageError
+        If ``comp`` has fewer than 8 years, no origin falls between ``start`` and the last year but one, or no model
+        could be fitted at any origin.
+
+    Warns
+    -----
+    DataQualityWarning
+        Naming the model-origins that could not be fitted (a CoverageError or EstimationError there): they are not
+        scored.
+
+    See Also
+    --------
+    kzecon.forecast.world.world_backtest : The same across every economy, with held-out economies.
+
+    Examples
+    --------
+    >>> from kzecon.forecast import backtest
+    >>> from kzecon.study.findings import composition
+    >>> bt = backtest.run(composition("KAZ"), models=["rw", "drift"], start=2019, horizon=2, n_paths=200)
+    >>> bt.accuracy[["model", "horizon", "mae", "crps", "n", "skill_crps"]].round(3)
+       model  horizon    mae   crps   n  skill_crps
+    0     rw        1  0.021  0.016  24       0.000
+    1     rw        2  0.026  0.019  20       0.000
+    2  drift        1  0.023  0.017  24      -0.058
+    3  drift        2  0.032  0.023  20      -0.184
+    """
     from kzecon.data.validate import whole_number
     from kzecon.timeseries import composition_frame
 
@@ -201,7 +349,30 @@ def run(comp: pd.DataFrame, *, models: Sequence[str] = DEFAULT_MODELS, start: in
 
 def world_applies(comp: pd.DataFrame) -> bool:
     """Whether the world models can forecast ``comp``: parts that are kzecon's known parts (any spelling) and at
-    least LAGS + 1 years ending in 1981 or later (world history before it)."""
+    least LAGS + 1 years ending in 1981 or later (world history before it).
+
+    Parameters
+    ----------
+    comp : pandas.DataFrame
+        The composition, long or wide, at least 8 consecutive years.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    SchemaError, CoverageError
+        If ``comp`` itself is malformed or too short (:func:`kzecon.timeseries.composition_frame`); unknown parts
+        give False, not an error.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.backtest import world_applies
+    >>> from kzecon.study.findings import composition
+    >>> world_applies(composition("KAZ"))
+    True
+    """
     from kzecon.timeseries import composition_frame
 
     from .world import LAGS, world_parts_of
@@ -220,7 +391,54 @@ def choose_model(comp: pd.DataFrame, *, horizon: int = 5, start: int | None = No
     parts, with world history before the composition's last year); otherwise the per-series model with the lowest
     mean CRPS in a rolling-origin backtest of ``comp`` itself (origins from ``start``, default the 12th year,
     scored with ``events`` or the default events that apply), or ``("rw", None)`` when the series is too short
-    for any origin."""
+    for any origin.
+
+    Parameters
+    ----------
+    comp : pandas.DataFrame
+        The composition, long or wide, at least 8 consecutive years.
+    horizon : int, default 5
+        Years ahead scored by the backtest.
+    start : int or None, default None
+        The backtest's first origin; None for the composition's 12th year.
+    n_paths : int, default 1000
+        Simulated paths per backtest forecast.
+    seed : int, default 0
+        Base seed of the backtest (:func:`run`).
+    events : pandas.DataFrame or None, default None
+        Risk events the backtest scores (they do not enter the choice, which is by CRPS); None for the defaults that
+        apply.
+
+    Returns
+    -------
+    tuple
+        (model name, accuracy table of the backtest or None): ``(WORLD_CHOICE, None)`` where the world model
+        applies, ``("rw", None)`` for a series too short to backtest.
+
+    Raises
+    ------
+    SchemaError, CoverageError, UsageError
+        As :func:`run` (a malformed or short composition, bad options, no model fitted at any origin).
+
+    See Also
+    --------
+    kzecon.forecast.forecast_with : ``model="auto"``, which uses it.
+
+    Examples
+    --------
+    >>> from kzecon.forecast import choose_model
+    >>> from kzecon.study.findings import composition
+    >>> choose_model(composition("KAZ"))
+    ('pooled', None)
+
+    Parts the world model does not know: the per-series model with the lowest backtest CRPS.
+
+    >>> wide = composition("KAZ").pivot(index="year", columns="partner", values="share")
+    >>> wide = wide.rename(columns={"china": "east", "eu": "west", "rest": "other", "russia": "north"})
+    >>> model, acc = choose_model(wide, start=2021, n_paths=200)
+    >>> model, sorted(acc["model"].unique())
+    ('rw', ['drift', 'mean5', 'rw', 'var'])
+    """
     from kzecon.timeseries import composition_frame
 
     wide = composition_frame(comp, min_years=8)

@@ -30,7 +30,29 @@ def _design(p) -> np.ndarray:
 @dataclass(frozen=True)
 class BetaCalibration:
     """The map raw probability → calibrated probability (``a``, ``b`` ≥ 0, ``c``), with the number of events it was
-    learned from. Picklable: forecasts carrying it cross process boundaries."""
+    learned from. Picklable: forecasts carrying it cross process boundaries.
+
+    Call it on raw probabilities (a number or an array) to get the calibrated ones.
+
+    Attributes
+    ----------
+    a : float
+        Slope on ln p (at least :data:`MIN_SLOPE` when fitted).
+    b : float
+        Slope on −ln(1 − p) (at least :data:`MIN_SLOPE` when fitted).
+    c : float
+        Intercept on the log-odds scale.
+    n : int, default 0
+        Events the map was learned from (0: not learned, e.g. :data:`IDENTITY`).
+
+    Examples
+    --------
+    >>> from kzecon.forecast.calibration import BetaCalibration
+    >>> BetaCalibration(a=1.0, b=1.0, c=0.0)([0.2, 0.5]).round(3)
+    array([0.2, 0.5])
+    >>> round(float(BetaCalibration(a=1.0, b=1.0, c=-1.0)(0.5)), 3)
+    0.269
+    """
 
     a: float
     b: float
@@ -47,7 +69,27 @@ IDENTITY = BetaCalibration(1.0, 1.0, 0.0)
 
 def fit_beta(raw, outcome) -> BetaCalibration:
     """Maximum-likelihood beta calibration of ``raw`` probabilities against 0/1 ``outcome`` (scipy's bounded
-    L-BFGS-B from the identity)."""
+    L-BFGS-B from the identity).
+
+    Parameters
+    ----------
+    raw : array_like
+        Raw probabilities (read inside [1e-9, 1 − 1e-9]).
+    outcome : array_like
+        The events' outcomes, 0 or 1, as many as ``raw``.
+
+    Returns
+    -------
+    BetaCalibration
+        With ``n`` = the number of events.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.calibration import fit_beta
+    >>> cal = fit_beta([0.1, 0.2, 0.3, 0.7, 0.8, 0.9, 0.6, 0.4], [0, 0, 1, 1, 1, 1, 0, 0])
+    >>> cal.n, cal([0.2, 0.5, 0.8]).round(3)
+    (8, array([0.146, 0.414, 0.917]))
+    """
     from scipy.optimize import minimize
 
     X = _design(raw)

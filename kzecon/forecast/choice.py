@@ -31,22 +31,15 @@ class ModelChoice:
 
     See Also
     --------
-    forecast_with : Makes it.
+    forecast_with : Which returns it.
 
     Examples
     --------
-    >>> from kzecon.data import load_trade
-    >>> from kzecon.measures import partner_shares
-    >>> s = partner_shares(load_trade("spliced"), flow="total")
-    >>> comp = s.rename(columns={"group": "partner"})[["year", "partner", "share"]]
-    >>> from kzecon.forecast.choice import forecast_with
-    >>> r = forecast_with(comp, model="rw", horizon=5, n_paths=200, seed=1)
-    >>> r.how is None, type(r.forecast).__name__
-    (True, 'CompositionForecast')
-    >>> r.forecast.to_frame().query("year == 2030 and partner in ['china', 'russia']").round(3)
-        year partner   mean  median  lower_90  upper_90
-    9   2030   china  0.239   0.233     0.169     0.341
-    24  2030  russia  0.190   0.190     0.135     0.241
+    >>> from kzecon.forecast import forecast_with
+    >>> from kzecon.study.findings import composition
+    >>> mc = forecast_with(composition("KAZ"), model="rw", horizon=3, n_paths=200)
+    >>> mc.forecast.model, mc.how
+    ('rw', None)
     """
 
     forecast: object
@@ -82,37 +75,35 @@ def forecast_with(comp: pd.DataFrame, *, model: str = "auto", horizon: int = 5, 
     Returns
     -------
     ModelChoice
+        The forecast (:class:`kzecon.forecast.CompositionForecast`) and, with ``model="auto"``, the sentence saying
+        which model was chosen on what.
 
     Raises
     ------
     UsageError
         ``brent`` without ``scenario``; a scenario for a model it cannot condition; a VAR scenario with columns other
         than brent.
+    SchemaError, CoverageError, EstimationError
+        As :func:`kzecon.forecast.simulate` and :func:`kzecon.forecast.simulate_scenario` (a malformed or short
+        composition or scenario, parts a world model does not know, a singular VAR).
 
     See Also
     --------
-    kzecon.forecast.simulate : A forecast with a given model.
-    kzecon.forecast.backtest.choose_model : The choice on a composition's own backtest.
+    kzecon.forecast.backtest.choose_model : The rule behind ``"auto"``.
+    kzecon.forecast.simulate : One model, named.
 
     Examples
     --------
-    >>> from kzecon.data import load_trade
-    >>> from kzecon.measures import partner_shares
-    >>> s = partner_shares(load_trade("spliced"), flow="total")
-    >>> comp = s.rename(columns={"group": "partner"})[["year", "partner", "share"]]
-    >>> from kzecon.forecast.choice import forecast_with
-    >>> r = forecast_with(comp, horizon=5, n_paths=200, seed=1)
-    >>> print(r.how)
+    Kazakhstan's parts are the world model's, so ``"auto"`` takes the headline model (learned from every economy's
+    history; a few seconds the first time):
+
+    >>> from kzecon.forecast import forecast_with
+    >>> from kzecon.study.findings import composition
+    >>> mc = forecast_with(composition("KAZ"), horizon=3, n_paths=200)
+    >>> print(mc.how)
     model: pooled, chosen on the world backtest (every economy's history)
-
-    A scenario: Brent at $60 a barrel in every forecast year.
-
-    >>> import pandas as pd
-    >>> sc = pd.DataFrame({"year": range(2026, 2031), "brent": 60.0})
-    >>> f = forecast_with(comp, horizon=5, n_paths=200, seed=1, scenario=sc).forecast.to_frame()
-    >>> f.query("year == 2030 and partner == 'china'")[["mean", "lower_90", "upper_90"]].round(3)
-        mean  lower_90  upper_90
-    9  0.247     0.159     0.339
+    >>> mc.forecast.paths.shape
+    (200, 3, 4)
     """
     from kzecon.forecast import backtest, core, registry
 

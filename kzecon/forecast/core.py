@@ -46,13 +46,74 @@ EVENT_KINDS = ("exceeds_part", "exceeds", "below", "balance_below")
 
 
 def load_events() -> pd.DataFrame:
-    """The default risk events (event, kind, part_a, part_b, threshold, description)."""
+    """The default risk events (event, kind, part_a, part_b, threshold, description).
+
+    Read from the bundled ``kzecon/data/reference/risk_events.csv``: China's share above Russia's, above 25% and
+    30%, Russia's below 15%, and the multi-vector balance index below 0.9.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event, kind, part_a, part_b, threshold, description``: one row per event; ``kind`` is one of
+        :data:`EVENT_KINDS`, part names in kzecon's canonical spelling (``china``, ``russia``, ...), thresholds as
+        shares in (0, 1) (NaN where the kind takes none).
+
+    See Also
+    --------
+    read_events : A user's event table from a file.
+    validate_events : The check of an event table against a composition's parts.
+
+    Examples
+    --------
+    >>> from kzecon.forecast import load_events
+    >>> load_events()[["event", "kind", "part_a", "part_b", "threshold"]]
+                     event           kind  part_a  part_b  threshold
+    0   china_above_russia   exceeds_part   china  russia        NaN
+    1    china_above_25pct        exceeds   china     NaN       0.25
+    2    china_above_30pct        exceeds   china     NaN       0.30
+    3   russia_below_15pct          below  russia     NaN       0.15
+    4  balance_below_90pct  balance_below     NaN     NaN       0.90
+    """
     return read_reference("risk_events.csv")
 
 
 def read_events(path) -> pd.DataFrame:
     """A user's risk-event table (CSV: event, kind, part_a, part_b, threshold; '#' lines are comments), with the
-    file checks of every kzecon reader; checked against a composition's parts by :func:`validate_events`."""
+    file checks of every kzecon reader; checked against a composition's parts by :func:`validate_events`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file (read by :func:`kzecon.data.read_table`: encoding, delimiter and '#' comment lines as every
+        kzecon reader takes them). Column names are stripped of surrounding spaces.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as read (at least ``event`` and ``kind``); kinds, parts and thresholds are checked later, against
+        the composition, by :func:`validate_events` (which :meth:`CompositionForecast.risk` calls).
+
+    Raises
+    ------
+    SchemaError
+        If a column appears twice, ``event`` or ``kind`` is missing, or the file has a header only (no events); the
+        file errors of :func:`kzecon.data.read_table` (missing or unreadable file).
+
+    See Also
+    --------
+    load_events : kzecon's default events.
+    validate_events : The check against a composition's parts.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from kzecon.forecast import read_events
+    >>> _ = Path("events.csv").write_text("event,kind,part_a,part_b,threshold\\n"
+    ...                                   "cn_over_ru,exceeds_part,CHN,RUS,\\n")
+    >>> read_events("events.csv")[["event", "kind", "part_a", "part_b"]]
+            event          kind part_a part_b
+    0  cn_over_ru  exceeds_part    CHN    RUS
+    """
     from kzecon.data import read_table
     from kzecon.data.validate import require_columns
 
@@ -73,7 +134,54 @@ def validate_events(events: pd.DataFrame, parts, *, skip_missing: bool = False) 
     Part names are matched to the composition's labels in any spelling (china / CHN / China; eu / EU / EUR; …:
     :mod:`kzecon.forecast.parts`) and replaced by those labels. ``skip_missing``: an event about a part the
     composition does not have is left out, with one note listing them (kzecon's default events on a user's
-    composition); otherwise it is an error (a user's own events)."""
+    composition); otherwise it is an error (a user's own events).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        ``event, kind`` and, as the kind needs them, ``part_a``, ``part_b``, ``threshold``. Kinds (any case, spaces
+        stripped): ``exceeds_part`` (part_a's share above part_b's: part_a and part_b), ``exceeds`` / ``below``
+        (part_a's share above / below threshold: part_a and threshold), ``balance_below`` (the balance index over
+        all parts below threshold: threshold only). A column the kind does not use must be empty.
+    parts : sequence of str
+        The composition's part labels (e.g. ``CompositionForecast.parts``).
+    skip_missing : bool, default False
+        True: leave out events about parts the composition lacks, with a warning; False: such an event is an error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The events (``event, kind, part_a, part_b, threshold`` and any other columns), parts replaced by the
+        composition's own labels, thresholds as floats, index reset.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` is not a DataFrame or lacks ``event`` / ``kind``; a row has no event name; a kind is not one of
+        :data:`EVENT_KINDS`; a kind misses a column it needs or fills one it does not use; part_a and part_b are the
+        same part; a part is not in the composition (unless ``skip_missing``); a threshold is not a share in (0, 1)
+        (the message hints at decimal commas and percentages); an event is defined twice; or no event applies.
+
+    Warns
+    -----
+    DataQualityWarning
+        With ``skip_missing``, naming the events left out.
+
+    See Also
+    --------
+    load_events, read_events : Where event tables come from.
+    kzecon.forecast.parts.resolve : How an event's part is matched to a label.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.forecast import validate_events
+    >>> ev = pd.DataFrame({"event": ["cn_over_ru"], "kind": ["exceeds_part"], "part_a": ["CHN"],
+    ...                    "part_b": ["Russia"]})
+    >>> validate_events(ev, ["china", "russia", "eu", "rest"])
+            event          kind part_a  part_b  threshold
+    0  cn_over_ru  exceeds_part  china  russia        NaN
+    """
     from kzecon.data.validate import require_columns
 
     from .parts import resolve
@@ -149,14 +257,49 @@ def validate_events(events: pd.DataFrame, parts, *, skip_missing: bool = False) 
 
 
 def events_for(events: pd.DataFrame | None, parts) -> pd.DataFrame:
-    """The user's events (every one must apply) or kzecon's defaults (those that apply)."""
+    """The user's events (every one must apply) or kzecon's defaults (those that apply).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame or None
+        A user's event table (checked by :func:`validate_events`, every event must apply); None for
+        :func:`load_events`, keeping the events whose parts the composition has.
+    parts : sequence of str
+        The composition's part labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The validated events (:func:`validate_events`).
+
+    Raises
+    ------
+    SchemaError
+        As :func:`validate_events`.
+    """
     if events is None:
         return validate_events(load_events(), parts, skip_missing=True)
     return validate_events(events, parts)
 
 
 def event_hits(paths: np.ndarray, parts: list, ev: pd.Series) -> np.ndarray:
-    """Boolean (paths × years): whether risk event ``ev`` holds on each simulated path in each year."""
+    """Boolean (paths × years): whether risk event ``ev`` holds on each simulated path in each year.
+
+    Parameters
+    ----------
+    paths : numpy.ndarray
+        Share paths, n_paths × years × parts (the last axis in ``parts``' order).
+    parts : list of str
+        The part labels of the last axis.
+    ev : pandas.Series
+        One validated event (a row of :func:`validate_events`): ``kind``, ``part_a``, ``part_b``, ``threshold``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Booleans of ``paths``' shape without its last axis. ``balance_below`` uses the balance index
+        (1 − Σ s²) / (1 − 1/K) over the K parts, as :func:`kzecon.measures.balance_index`.
+    """
     if ev["kind"] == "balance_below":
         # the multi-vector balance index of kzecon.measures.balance_index, over the composition's K parts
         k = paths.shape[-1]
@@ -171,7 +314,51 @@ def event_hits(paths: np.ndarray, parts: list, ev: pd.Series) -> np.ndarray:
 @results_class
 @dataclass(frozen=True)
 class CompositionForecast:
-    """Simulated composition paths with the tables a brief needs."""
+    """Simulated composition paths with the tables a brief needs.
+
+    Returned by :func:`simulate` and :func:`simulate_scenario`; immutable (``paths`` is read-only).
+
+    Attributes
+    ----------
+    model : str
+        The model's name (:data:`kzecon.forecast.registry.MODELS`), or ``"var+brent scenario"``.
+    origin : int
+        The composition's last year: the forecast starts the year after.
+    years : tuple of int
+        The forecast years, origin + 1 … origin + horizon.
+    parts : tuple of str
+        The composition's part labels, in the order of ``paths``' last axis.
+    paths : numpy.ndarray
+        Simulated shares, n_paths × horizon × parts; each path's shares sum to one in each year.
+    seed : int, default 0
+        The random seed the paths were drawn with.
+    info : dict
+        How the forecast was made: ``reference`` (the log-ratios' denominator part), ``history`` (years used) and
+        the model's own entries (``window``, ``lags``, ``weights``, the world models' ``world_params_to``,
+        ``calibration_origin``, a scenario's fixed years …).
+    prob_map : callable or None, default None
+        The recalibration of event probabilities (a :class:`kzecon.forecast.calibration.BetaCalibration`) of a
+        ``_cal`` model; None: :meth:`risk` reports the paths' raw frequencies.
+    drivers : kzecon.forecast.drivers.DriverPaths or None, default None
+        The driver paths (partners' GDP growth, Brent) the forecast used; None for a model without drivers.
+
+    See Also
+    --------
+    simulate : How a forecast is made.
+
+    Examples
+    --------
+    >>> from kzecon.forecast import simulate
+    >>> from kzecon.study.findings import composition
+    >>> fc = simulate(composition("KAZ"), model="rw", horizon=3, n_paths=200)
+    >>> fc.model, fc.origin, fc.years, fc.parts, fc.paths.shape
+    ('rw', 2025, (2026, 2027, 2028), ('china', 'eu', 'rest', 'russia'), (200, 3, 4))
+    >>> fc.to_frame().round(3).head(3)
+       year partner   mean  median  lower_90  upper_90
+    0  2026   china  0.233   0.231     0.198     0.275
+    1  2027   china  0.231   0.230     0.178     0.283
+    2  2028   china  0.227   0.226     0.160     0.302
+    """
 
     model: str
     origin: int
@@ -185,7 +372,28 @@ class CompositionForecast:
 
     def drivers_frame(self, level: float = 0.90) -> pd.DataFrame:
         """year, driver, mean, lower_90, upper_90, unit, fixed: the driver paths the forecast used (simulated, or
-        fixed by a scenario); no rows for a model without drivers."""
+        fixed by a scenario); no rows for a model without drivers.
+
+        Parameters
+        ----------
+        level : float, default 0.90
+            Level of the equal-tailed interval, in (0, 1); the columns are named ``lower_<L>`` / ``upper_<L>`` with
+            L = 100 × level.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``year, driver, mean, lower_<L>, upper_<L>, unit, fixed``
+            (:meth:`kzecon.forecast.drivers.DriverPaths.to_frame`): ``brent`` in USD a barrel, ``gdp_growth_<CODE>``
+            in % a year; ``fixed`` True where a scenario set it.
+
+        Examples
+        --------
+        >>> from kzecon.forecast import simulate
+        >>> from kzecon.study.findings import composition
+        >>> simulate(composition("KAZ"), model="rw", horizon=2, n_paths=200).drivers_frame().columns.tolist()
+        ['year', 'driver', 'mean', 'lower_90', 'upper_90', 'unit', 'fixed']
+        """
         if self.drivers is None:
             tag = round(100 * level)
             return pd.DataFrame(columns=["year", "driver", "mean", f"lower_{tag}", f"upper_{tag}", "unit", "fixed"])
@@ -198,7 +406,7 @@ class CompositionForecast:
 
     @property
     def n_paths(self) -> int:
-        """Number of simulated paths."""
+        """Number of simulated paths (the first axis of ``paths``)."""
         return self.paths.shape[0]
 
     def summary(self) -> str:
@@ -215,7 +423,34 @@ class CompositionForecast:
         return None
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """year, partner, lower, upper: the equal-tailed ``level`` interval of each part's share."""
+        """year, partner, lower, upper: the equal-tailed ``level`` interval of each part's share.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Interval level in (0, 1): the paths' 0.5 − level/2 and 0.5 + level/2 quantiles.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``year, partner, lower, upper``: one row per forecast year and part.
+
+        Raises
+        ------
+        UsageError
+            If ``level`` is not a number in (0, 1).
+
+        Examples
+        --------
+        >>> from kzecon.forecast import simulate
+        >>> from kzecon.study.findings import composition
+        >>> fc = simulate(composition("KAZ"), model="rw", horizon=3, n_paths=200)
+        >>> fc.conf_int().round(3).head(3)
+           year partner  lower  upper
+        0  2026   china  0.191  0.286
+        1  2027   china  0.169  0.298
+        2  2028   china  0.157  0.309
+        """
         t = self.to_frame(level)
         tag = round(100 * level)
         return t[["year", "partner", f"lower_{tag}", f"upper_{tag}"]].rename(
@@ -223,7 +458,35 @@ class CompositionForecast:
 
     def to_frame(self, level: float = 0.90, *, levels: Sequence[float] | None = None) -> pd.DataFrame:
         """year, partner, mean, median, lower_<L>, upper_<L> (equal-tailed quantiles of the paths) at ``level``
-        (L = 100 × level), or at each of ``levels`` (e.g. ``levels=(0.8, 0.9)``: one pair of columns a level)."""
+        (L = 100 × level), or at each of ``levels`` (e.g. ``levels=(0.8, 0.9)``: one pair of columns a level).
+
+        Parameters
+        ----------
+        level : float, default 0.90
+            Level of the fan's interval, in (0, 1); ignored when ``levels`` is given.
+        levels : sequence of float or None, default None
+            Several levels at once (keyword-only), each in (0, 1): one ``lower_<L>``/``upper_<L>`` pair each, in
+            the order given.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``year, partner, mean, median, lower_<L>, upper_<L>…``: one row per part and forecast year (parts in
+            ``parts``' order), shares in (0, 1).
+
+        Raises
+        ------
+        UsageError
+            If a level is not a number in (0, 1) (a tuple passed positionally, say: use ``levels=``).
+
+        Examples
+        --------
+        >>> from kzecon.forecast import simulate
+        >>> from kzecon.study.findings import composition
+        >>> fc = simulate(composition("KAZ"), model="rw", horizon=3, n_paths=200)
+        >>> fc.to_frame(levels=(0.8, 0.9)).columns.tolist()
+        ['year', 'partner', 'mean', 'median', 'lower_80', 'upper_80', 'lower_90', 'upper_90']
+        """
         levels = (check_level(level),) if levels is None else tuple(check_level(lv) for lv in levels)
         rows = []
         for j, part in enumerate(self.parts):
@@ -240,7 +503,38 @@ class CompositionForecast:
     def risk(self, events: pd.DataFrame | None = None) -> pd.DataFrame:
         """event, year, probability (the event holds in that year; recalibrated where the model carries a
         calibration map, ``raw_probability`` beside it), probability_by_year (at least once by then), mc_se
-        (Monte Carlo standard error of the raw probability)."""
+        (Monte Carlo standard error of the raw probability).
+
+        Parameters
+        ----------
+        events : pandas.DataFrame or None, default None
+            Risk events (``event, kind, part_a, part_b, threshold``, checked by :func:`validate_events`: every
+            event must apply to the parts); None for kzecon's defaults (:func:`load_events`), those whose parts the
+            composition has.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``event, year, probability, raw_probability, probability_by_year, mc_se``: one row per event and
+            forecast year. ``mc_se`` = √(p(1 − p) / n_paths) of the raw probability.
+
+        Raises
+        ------
+        SchemaError
+            If ``events`` fails :func:`validate_events`.
+
+        Examples
+        --------
+        >>> from kzecon.forecast import simulate
+        >>> from kzecon.study.findings import composition
+        >>> fc = simulate(composition("KAZ"), model="rw", horizon=3, n_paths=200)
+        >>> r = fc.risk()
+        >>> r.query("event == 'china_above_russia'")[["year", "probability", "mc_se"]].round(3)
+           year  probability  mc_se
+        0  2026        0.935  0.017
+        1  2027        0.835  0.026
+        2  2028        0.785  0.029
+        """
         ev = events_for(events, list(self.parts))
         pmap = self.prob_map
         rows = []
@@ -256,7 +550,40 @@ class CompositionForecast:
         return pd.DataFrame(rows)
 
     def first_year(self, event: str, events: pd.DataFrame | None = None) -> pd.DataFrame:
-        """Distribution of the first year in which ``event`` holds: year (or 'later'), probability."""
+        """Distribution of the first year in which ``event`` holds: year (or 'later'), probability.
+
+        Parameters
+        ----------
+        event : str
+            The event's name (a value of the ``event`` column of ``events``).
+        events : pandas.DataFrame or None, default None
+            The event table, as for :meth:`risk`; None for kzecon's defaults that apply.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``year, probability``: the share of paths on which the event first holds in each forecast year (years as
+            strings), and a last row ``after <last year>`` for the paths on which it never holds; the
+            probabilities sum to one.
+
+        Raises
+        ------
+        SchemaError
+            If ``event`` is not defined in ``events`` (the message lists those that are), or ``events`` fails
+            :func:`validate_events`.
+
+        Examples
+        --------
+        >>> from kzecon.forecast import simulate
+        >>> from kzecon.study.findings import composition
+        >>> fc = simulate(composition("KAZ"), model="rw", horizon=3, n_paths=200)
+        >>> fc.first_year("russia_below_15pct").round(3)
+                 year  probability
+        0        2026        0.005
+        1        2027        0.020
+        2        2028        0.055
+        3  after 2028        0.920
+        """
         ev = events_for(events, list(self.parts))
         row = ev[ev["event"] == event]
         if row.empty:
@@ -298,6 +625,85 @@ def simulate(comp: pd.DataFrame, *, model: str = "var", horizon: int = 5, n_path
     ``gdp_growth_<CODE>`` (% a year) fixing those drivers in those years
     (:func:`kzecon.forecast.drivers.read_scenario`);
     ``brent``: a user's Brent price history (Series by year) for the driver model.
+
+    Parameters
+    ----------
+    comp : pandas.DataFrame
+        The composition: long (``year, partner, share``) or wide (years × parts), at least 8 consecutive years
+        (:func:`kzecon.timeseries.composition_frame`), e.g. :func:`kzecon.study.findings.composition`.
+    model : str, default "var"
+        One of ``var``, ``drift``, ``rw``, ``mean5`` (per-series), ``ensemble``, or a world model of
+        :data:`WORLD_MODELS` (``pooled``, ``pooled_cal``, ``world``, ``world_cal``, ``drivers``, ``drivers_cal``);
+        :data:`WORLD_CHOICE` is the headline. See :mod:`kzecon.forecast.registry` for one line on each.
+    horizon : int, default 5
+        Years ahead, 1–30.
+    n_paths : int, default 4000
+        Simulated paths, at least 100 (risk probabilities have a Monte Carlo error of √(p(1 − p) / n_paths)).
+    seed : int, default 0
+        Random seed, 0 … 2³² − 1: the same seed gives the same paths.
+    reference : str, default "rest"
+        The part the log-ratios are taken against (any spelling, :func:`kzecon.forecast.parts.resolve`); the
+        default takes the composition's last part when it has no rest.
+    weights : dict or None, default None
+        ``ensemble`` only: {per-series model: weight} (non-negative, positive sum); None for equal weights of the
+        four per-series models.
+    scenario : pandas.DataFrame or None, default None
+        Driver models only (:data:`kzecon.forecast.registry.DRIVER_MODELS`): ``year`` and any of ``brent`` (USD a
+        barrel) and ``gdp_growth_<CODE>`` (% a year) for forecast years (:func:`kzecon.forecast.drivers.read_scenario`).
+    brent : pandas.Series or None, default None
+        Driver models only: the annual Brent price history (Series indexed by year, or a frame ``year, brent``,
+        positive), covering 1988 (or its first year) to the composition's last; None for the bundled series.
+
+    Returns
+    -------
+    CompositionForecast
+        The paths (n_paths × horizon × parts), the forecast years origin + 1 … origin + horizon, and ``info`` on how
+        they were made.
+
+    Raises
+    ------
+    UsageError
+        If ``horizon``, ``n_paths`` or ``seed`` is not a whole number in range; ``model`` is unknown; ``reference``
+        is not a part; ``scenario`` or ``brent`` is given for a model without drivers; ``weights`` name an unknown
+        model, are not numbers or do not have a positive finite sum.
+    SchemaError
+        If ``comp`` is malformed (:func:`kzecon.timeseries.composition_frame`); a world model's parts name the same
+        part twice; ``scenario`` or ``brent`` is malformed.
+    CoverageError
+        If ``comp`` has fewer than 8 consecutive years; a world model meets a part
+        it does not know, no rest, or a composition ending too early for the world history; ``brent`` does not
+        cover the years the driver model reads.
+    EstimationError
+        If the VAR's shock covariance is singular (a part moving in fixed proportion to another, or constant).
+
+    Warns
+    -----
+    DataQualityWarning
+        When ``comp`` is rescaled or read as percent, or ``brent`` starts after 1988.
+
+    See Also
+    --------
+    simulate_scenario : A VAR conditioned on a Brent path (any parts).
+    forecast_with : The model chosen by the CLI's rules.
+    kzecon.forecast.backtest.run : How well each model's intervals covered, out of sample.
+
+    Examples
+    --------
+    >>> from kzecon.forecast import simulate
+    >>> from kzecon.study.findings import composition
+    >>> comp = composition("KAZ")
+    >>> fc = simulate(comp, model="rw", horizon=3, n_paths=200)
+    >>> print(fc.summary())
+    rw forecast from 2025, 3 years ahead, 200 paths (seed 0); 2028: china 0.227 [0.160, 0.302]; eu 0.324 [0.238, 0.428];
+    rest 0.260 [0.194, 0.330]; russia 0.189 [0.145, 0.237]
+    >>> simulate(comp, model="ensemble", horizon=3, n_paths=400, weights={"rw": 1, "drift": 1}).info["weights"]
+    {'rw': 0.5, 'drift': 0.5}
+
+    The headline model, learned from every economy's history in IMF DOTS (a few seconds the first time):
+
+    >>> fc = simulate(comp, model="pooled", horizon=3, n_paths=200)
+    >>> fc.paths.shape, fc.info["world_params_to"]
+    ((200, 3, 4), 2020)
     """
     from kzecon.data.validate import whole_number
 
@@ -422,6 +828,57 @@ def simulate_scenario(comp: pd.DataFrame, scenario: pd.DataFrame, *, horizon: in
 
     ``brent``: the annual price history (a Series indexed by year, USD/bbl, in the scenario's units); default the
     bundled annual Brent series (``kzecon.data.load_oil("brent", "annual")``).
+
+    Parameters
+    ----------
+    comp : pandas.DataFrame
+        The composition, long (``year, partner, share``) or wide (years × parts), consecutive years, any parts
+        (:func:`kzecon.timeseries.composition_frame`).
+    scenario : pandas.DataFrame
+        ``year, brent``: the Brent price (USD a barrel, positive) in some of the forecast years; other years'
+        prices are simulated.
+    horizon : int, default 5
+        Years ahead, 1–30.
+    n_paths : int, default 4000
+        Simulated paths, at least 100.
+    seed : int, default 0
+        Random seed, 0 … 2³² − 1.
+    reference : str, default "rest"
+        The log-ratios' denominator part (exact label); the composition's last part when it has none of that name.
+    brent : pandas.Series or None, default None
+        The price history (Series by year, or a frame ``year, brent``), covering every year of ``comp``; None for
+        the bundled series.
+
+    Returns
+    -------
+    CompositionForecast
+        Model ``"var+brent scenario"``; ``info`` holds ``reference``, the VAR's ``lags`` and the ``scenario``
+        ({year: price}).
+
+    Raises
+    ------
+    UsageError
+        If ``horizon``, ``n_paths`` or ``seed`` is not a whole number in range.
+    SchemaError
+        If ``comp`` or ``scenario`` is malformed (no ``year`` or ``brent`` column, a price not positive) or a
+        scenario year is outside the forecast years.
+    CoverageError
+        If ``comp`` is too short for :func:`kzecon.timeseries.composition_frame` or ``brent`` does not cover its
+        years.
+
+    See Also
+    --------
+    simulate : The driver models take scenarios of the partners' GDP growth too (parts kzecon knows).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.forecast import simulate_scenario
+    >>> from kzecon.study.findings import composition
+    >>> low_oil = pd.DataFrame({"year": [2026, 2027], "brent": [50.0, 50.0]})
+    >>> fc = simulate_scenario(composition("KAZ"), low_oil, horizon=3, n_paths=200)
+    >>> fc.model, fc.info["scenario"]
+    ('var+brent scenario', {2026: 50.0, 2027: 50.0})
     """
     import kzecon
     from kzecon.data.validate import whole_number, year_series

@@ -52,7 +52,27 @@ MAX_GROWTH = 60.0  # % a year: a partner's GDP growth in a scenario beyond ±60 
 @dataclass(frozen=True)
 class DriverHistory:
     """Annual changes of the drivers (``growth``: Y × series, change in logs; NaN where unknown) and Brent's price
-    level (``brent``, USD a barrel), for consecutive ``years``."""
+    level (``brent``, USD a barrel), for consecutive ``years``.
+
+    Attributes
+    ----------
+    years : numpy.ndarray
+        (Y,) consecutive years.
+    growth : numpy.ndarray
+        (Y, 7) the change in logs of each series of :data:`SERIES` (``brent`` and the GDP of CHN, RUS, USA, EUU, CAS,
+        ROW) from the year before; NaN where unknown.
+    brent : numpy.ndarray
+        (Y,) Brent's annual average price, USD a barrel (NaN where unknown).
+    source : dict
+        ``{"brent": …, "gdp": …}``: where each came from.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.drivers import driver_history
+    >>> h = driver_history()
+    >>> int(h.years[0]), int(h.years[-1]), h.growth.shape, h.last_known().tolist()
+    (1960, 2025, (66, 7), [2025, 2023, 2023, 2023, 2023, 2023, 2023])
+    """
 
     years: np.ndarray
     growth: np.ndarray
@@ -60,7 +80,17 @@ class DriverHistory:
     source: dict = field(default_factory=dict)
 
     def upto(self, year: int) -> DriverHistory:
-        """The history as known at the end of ``year``: every later value removed."""
+        """The history as known at the end of ``year``: every later value removed.
+
+        Parameters
+        ----------
+        year : int
+            The last year kept.
+
+        Returns
+        -------
+        DriverHistory
+        """
         keep = self.years <= year
         return DriverHistory(self.years[keep], self.growth[keep], self.brent[keep], self.source)
 
@@ -71,7 +101,24 @@ class DriverHistory:
                          for j in range(len(SERIES))])
 
     def at(self, years) -> np.ndarray:
-        """(len(years), series) the changes in ``years`` (NaN outside the history)."""
+        """(len(years), series) the changes in ``years`` (NaN outside the history).
+
+        Parameters
+        ----------
+        years : sequence of int
+            The years wanted, in any order.
+
+        Returns
+        -------
+        numpy.ndarray
+            One row per year, columns in :data:`SERIES` order.
+
+        Examples
+        --------
+        >>> from kzecon.forecast.drivers import driver_history
+        >>> driver_history().at([2009])[0].round(3)
+        array([-0.451,  0.105, -0.306, -0.02 , -0.099, -0.074, -0.062])
+        """
         out = np.full((len(years), len(SERIES)), np.nan)
         for i, y in enumerate(years):
             hit = np.flatnonzero(self.years == y)
@@ -82,7 +129,33 @@ class DriverHistory:
 
 def driver_history(*, brent: pd.Series | None = None, gdp: pd.DataFrame | None = None) -> DriverHistory:
     """The drivers' history from the bundled Brent and World Bank GDP (or a user's ``brent``, a Series of USD a
-    barrel by year, and ``gdp``, a frame iso3, year, gdp_usd)."""
+    barrel by year, and ``gdp``, a frame iso3, year, gdp_usd).
+
+    Parameters
+    ----------
+    brent : pandas.Series or None, default None
+        Brent prices, USD a barrel, indexed by year; None for the bundled U.S. EIA annual averages from 1988 (1987
+        is a partial year).
+    gdp : pandas.DataFrame or None, default None
+        ``iso3, year, gdp_usd`` (current US dollars) with rows for CHN, RUS, USA, EUU, WLD and the Central Asian
+        five; None for the bundled World Bank WDI table (:func:`kzecon.data.load_gdp`).
+
+    Returns
+    -------
+    DriverHistory
+        Every year from the earliest to the latest of the two inputs.
+
+    Raises
+    ------
+    KeyError
+        If ``gdp`` lacks the column ``iso3``, ``year`` or ``gdp_usd`` (not checked further).
+
+    Examples
+    --------
+    >>> from kzecon.forecast.drivers import driver_history
+    >>> driver_history().source["gdp"]
+    'World Bank WDI GDP, current US$, bundled'
+    """
     import kzecon
 
     if brent is None:
@@ -123,7 +196,26 @@ def driver_history(*, brent: pd.Series | None = None, gdp: pd.DataFrame | None =
 
 
 def relative_growth(growth: np.ndarray, parts) -> np.ndarray:
-    """(..., K) each non-rest part's GDP growth less the rest of the world's, from changes (..., series)."""
+    """(..., K) each non-rest part's GDP growth less the rest of the world's, from changes (..., series).
+
+    Parameters
+    ----------
+    growth : numpy.ndarray
+        (..., 7) changes in logs, the last axis in :data:`SERIES` order.
+    parts : sequence of str
+        Canonical part names (keys of :data:`GDP_CODE`); ``rest`` is skipped.
+
+    Returns
+    -------
+    numpy.ndarray
+        (..., K) one column per non-rest part, in ``parts``' order.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.drivers import driver_history, relative_growth
+    >>> relative_growth(driver_history().at([2009]), ("china", "russia", "rest")).round(3)
+    array([[ 0.166, -0.245]])
+    """
     row = SERIES.index("ROW")
     comps = [p for p in parts if p != "rest"]
     return np.stack([growth[..., SERIES.index(GDP_CODE[p])] - growth[..., row] for p in comps], axis=-1)
@@ -133,7 +225,38 @@ def relative_growth(growth: np.ndarray, parts) -> np.ndarray:
 class DriverModel:
     """Each driver's AR(1) in changes (mean, persistence) and the joint shock covariance, learned up to ``origin``;
     where each series starts (its last known year) and the known changes between the earliest of those years and the
-    origin (``known``: years × series, NaN = not known), with Brent's price at its last known year."""
+    origin (``known``: years × series, NaN = not known), with Brent's price at its last known year.
+
+    Attributes
+    ----------
+    origin : int
+        The forecast origin: no later value was read.
+    mean : numpy.ndarray
+        (series,) the mean change each series reverts to (0 for Brent).
+    phi : numpy.ndarray
+        (series,) AR(1) persistence of each series' change around its mean, clipped to [−0.5, 0.9].
+    cov : numpy.ndarray
+        (series, series) covariance of the shocks.
+    last_year : numpy.ndarray
+        (series,) each series' last known year.
+    start_growth : numpy.ndarray
+        (series,) changes in the earliest of those years, where the simulation starts.
+    known : numpy.ndarray
+        (years after that … origin, series) the known changes (NaN = not known).
+    start_brent : float
+        Brent's price in the starting year.
+    nobs : int
+        Years every series' residual is known (the covariance's sample; fewer than series + 3: independent shocks).
+    mean_n : numpy.ndarray or None, default None
+        (series,) years each mean was estimated from (0: fixed, Brent's).
+
+    Examples
+    --------
+    >>> from kzecon.forecast.drivers import driver_history, fit_driver_model
+    >>> m = fit_driver_model(driver_history(), 2020)
+    >>> m.origin, m.phi.round(2).tolist(), m.nobs
+    (2020, [0.14, 0.7, 0.38, 0.51, 0.29, 0.64, 0.37], 24)
+    """
 
     origin: int
     mean: np.ndarray
@@ -148,7 +271,31 @@ class DriverModel:
 
 
 def fit_driver_model(hist: DriverHistory, origin: int, *, window: int = WINDOW) -> DriverModel:
-    """The drivers' own model learned from their history up to ``origin`` (later values are never read)."""
+    """The drivers' own model learned from their history up to ``origin`` (later values are never read).
+
+    Parameters
+    ----------
+    hist : DriverHistory
+        The drivers' history (:func:`driver_history`).
+    origin : int
+        The forecast origin year.
+    window : int, default 25
+        Years of each series' history (its last known years up to the origin) the persistence and shocks are
+        learned from (:data:`WINDOW`).
+
+    Returns
+    -------
+    DriverModel
+
+    Raises
+    ------
+    CoverageError
+        If a series has no value in the ten years to the origin, or fewer than 3 known years up to it.
+
+    See Also
+    --------
+    simulate_drivers : Paths from the model.
+    """
     h = hist.upto(origin)
     g = h.growth
     S = len(SERIES)
@@ -191,7 +338,27 @@ def fit_driver_model(hist: DriverHistory, origin: int, *, window: int = WINDOW) 
 
 @dataclass(frozen=True)
 class DriverPaths:
-    """Simulated driver paths for the forecast years: changes (n × H × series) and Brent's price (n × H)."""
+    """Simulated driver paths for the forecast years: changes (n × H × series) and Brent's price (n × H).
+
+    Attributes
+    ----------
+    years : tuple of int
+        The H forecast years.
+    growth : numpy.ndarray
+        (n, H, 7) changes in logs, the last axis in :data:`SERIES` order.
+    brent : numpy.ndarray
+        (n, H) Brent's price, USD a barrel.
+    fixed : dict, default {}
+        {series: years fixed by a scenario}.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.forecast.drivers import driver_history, fit_driver_model, simulate_drivers
+    >>> dp = simulate_drivers(fit_driver_model(driver_history(), 2020), 3, 200, np.random.default_rng(0))
+    >>> dp.years, dp.growth.shape, dp.brent.shape
+    ((2021, 2022, 2023), (200, 3, 7), (200, 3))
+    """
 
     years: tuple
     growth: np.ndarray
@@ -200,7 +367,32 @@ class DriverPaths:
 
     def to_frame(self, level: float = 0.90) -> pd.DataFrame:
         """year, driver, mean, lower_90, upper_90 (equal-tailed), unit: ``brent`` in USD a barrel, ``gdp_growth_<CODE>``
-        in % a year (the change in logs as a growth rate)."""
+        in % a year (the change in logs as a growth rate).
+
+        Parameters
+        ----------
+        level : float, default 0.90
+            Level of the equal-tailed interval, in (0, 1); the columns are ``lower_<L>``, ``upper_<L>`` with
+            L = 100 × level.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``year, driver, mean, lower_<L>, upper_<L>, unit, fixed``: one row per driver (``brent``, then
+            ``gdp_growth_<CODE>`` in :data:`SERIES` order) and year; ``fixed`` True where a scenario set the value.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kzecon.forecast.drivers import driver_history, fit_driver_model, simulate_drivers
+        >>> dp = simulate_drivers(fit_driver_model(driver_history(), 2020), 3, 200, np.random.default_rng(0))
+        >>> dp.to_frame().round(2).head(4)
+           year          driver   mean  lower_90  upper_90      unit  fixed
+        0  2021           brent  40.54     25.02     61.76   USD/bbl  False
+        1  2022           brent  42.64     20.06     79.12   USD/bbl  False
+        2  2023           brent  45.18     18.06     94.00   USD/bbl  False
+        3  2021  gdp_growth_CHN   4.05     -5.12     13.05  % a year  False
+        """
         tag = round(100 * level)
         lo, hi = 0.5 - level / 2, 0.5 + level / 2
         rows = []
@@ -220,7 +412,33 @@ class DriverPaths:
 
 
 def realised_paths(hist: DriverHistory, years, n_paths: int) -> DriverPaths:
-    """The drivers as they turned out in ``years`` (the backtest's oracle): every path the same."""
+    """The drivers as they turned out in ``years`` (the backtest's oracle): every path the same.
+
+    Parameters
+    ----------
+    hist : DriverHistory
+        The drivers' history.
+    years : sequence of int
+        Consecutive forecast years, every driver known in each.
+    n_paths : int
+        Paths (identical copies).
+
+    Returns
+    -------
+    DriverPaths
+
+    Raises
+    ------
+    CoverageError
+        If a driver is unknown in one of ``years``.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.drivers import driver_history, realised_paths
+    >>> rp = realised_paths(driver_history(), [2009, 2010], 100)
+    >>> rp.growth.shape, rp.brent[0].round(2)
+    ((100, 2, 7), array([61.74, 79.61]))
+    """
     g = hist.at(years)
     if np.isnan(g).any():
         raise CoverageError(f"the drivers are not all known in {years[0]}–{years[-1]}")
@@ -236,7 +454,40 @@ def simulate_drivers(model: DriverModel, horizon: int, n_paths: int, rng: np.ran
     them); a ``scenario`` (from :func:`read_scenario`: year × series, prices for ``brent``, changes in logs for GDP,
     NaN = simulate) fixes its cells in the same way — or, with ``conditional=False``, fixes them and leaves every
     other series on the path the same random stream gives without the scenario (the scenario layer's baseline
-    comparison: :mod:`kzecon.forecast.scenario`)."""
+    comparison: :mod:`kzecon.forecast.scenario`).
+
+    Parameters
+    ----------
+    model : DriverModel
+        The drivers' model (:func:`fit_driver_model`).
+    horizon : int
+        Years after the model's origin.
+    n_paths : int
+        Paths.
+    rng : numpy.random.Generator
+        The random stream.
+    scenario : pandas.DataFrame or None, default None
+        Year × series from :func:`read_scenario` (Brent as prices, GDP as changes in logs, NaN = simulate); None for
+        none.
+    conditional : bool, default True
+        True: the free series' shocks in a fixed year are drawn conditional on the fixed ones'; False: scenario
+        cells are imposed and the others keep the draws they would have had without the scenario.
+
+    Returns
+    -------
+    DriverPaths
+        The ``horizon`` years after the origin; ``fixed`` names the scenario's cells.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from kzecon.forecast.drivers import driver_history, fit_driver_model, read_scenario, simulate_drivers
+    >>> sc = read_scenario(pd.DataFrame({"year": [2021], "brent": [40.0]}), origin=2020, horizon=3)
+    >>> dp = simulate_drivers(fit_driver_model(driver_history(), 2020), 3, 200, np.random.default_rng(0), scenario=sc)
+    >>> dp.fixed, float(dp.brent[:, 0].min()), float(dp.brent[:, 0].max())
+    ({'brent': (2021,)}, 40.0, 40.0)
+    """
     S = len(SERIES)
     b = SERIES.index("brent")
     first = int(model.last_year.min()) + 1
@@ -295,7 +546,45 @@ def read_scenario(df: pd.DataFrame, *, origin: int, horizon: int, what: str = "s
     """A scenario frame validated: a ``year`` column (whole years, each once, within the forecast years
     origin+1 … origin+horizon) and one or more of ``brent`` (USD a barrel, positive) and ``gdp_growth_<CODE>``
     (% a year, above −100); any other column is an error naming it. Returns year × series (Brent as prices, GDP as
-    changes in logs), NaN for the series it does not give."""
+    changes in logs), NaN for the series it does not give.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        ``year`` and one or more of ``brent`` and ``gdp_growth_<CODE>`` (CODE in CHN, RUS, USA, EUU (or EU, EU27,
+        EU28), CAS, ROW); headers in any case, with stray spaces.
+    origin : int
+        The forecast origin (keyword-only): scenario years must lie in origin + 1 … origin + horizon.
+    horizon : int
+        Years ahead.
+    what : str, default "scenario"
+        The frame's name in error messages (e.g. the file's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``year`` (sorted), columns :data:`SERIES`: ``brent`` in USD a barrel, GDP as log(1 + growth / 100);
+        NaN where the scenario leaves a series free.
+
+    Raises
+    ------
+    SchemaError
+        If a column appears twice, is unknown, or two set the same driver; there is no driver column; a year is
+        repeated or outside the forecast years; a price is not positive, a growth rate outside ±60% a year, a value
+        not a number or missing.
+    CoverageError
+        If the frame has no rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.forecast.drivers import read_scenario
+    >>> sc = pd.DataFrame({"year": [2021], "brent": [40.0], "gdp_growth_CHN": [5.0]})
+    >>> read_scenario(sc, origin=2020, horizon=3).round(4)
+          brent     CHN  RUS  USA  EUU  CAS  ROW
+    year
+    2021   40.0  0.0488  NaN  NaN  NaN  NaN  NaN
+    """
     from kzecon.data.validate import check_years, require_columns
 
     if isinstance(df, pd.DataFrame):  # headers in any case and with stray spaces: " Year", "BRENT", "GDP_growth_chn"

@@ -29,18 +29,73 @@ def _key(label: str) -> str:
 
 
 def canonical(label: str) -> str | None:
-    """kzecon's name for a part label, or None when it is not one of the known parts."""
+    """kzecon's name for a part label, or None when it is not one of the known parts.
+
+    Parameters
+    ----------
+    label : str
+        A part label in any case, code or name (``CHN``, ``China``, ``Rest of the World``, ``ЕС`` …; punctuation
+        and underscores read as spaces).
+
+    Returns
+    -------
+    str or None
+        One of :data:`CANONICAL`, or None.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.parts import canonical
+    >>> canonical("CHN"), canonical("Rest of the World"), canonical("Japan")
+    ('china', 'rest', None)
+    """
     k = _key(label)
     return _LOOKUP.get(k) or _LOOKUP.get(k.replace(" ", "_")) or _LOOKUP.get(k.replace(" ", ""))
 
 
 def match(labels: Iterable[str]) -> dict[str, str | None]:
-    """{label: canonical part or None}; two labels that mean the same part is an error for the caller to raise."""
+    """{label: canonical part or None}; two labels that mean the same part is an error for the caller to raise.
+
+    Parameters
+    ----------
+    labels : iterable of str
+        Part labels.
+
+    Returns
+    -------
+    dict
+        {label: :func:`canonical` of it}.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.parts import match
+    >>> match(["CHN", "EUR", "JPN"])
+    {'CHN': 'china', 'EUR': 'eu', 'JPN': None}
+    """
     return {lab: canonical(lab) for lab in labels}
 
 
 def resolve(name: str, parts: Iterable[str]) -> str | None:
-    """The label among ``parts`` that ``name`` (an event's part, in any spelling) refers to, or None."""
+    """The label among ``parts`` that ``name`` (an event's part, in any spelling) refers to, or None.
+
+    Parameters
+    ----------
+    name : str
+        The part as an event or option names it.
+    parts : iterable of str
+        The composition's labels.
+
+    Returns
+    -------
+    str or None
+        ``name`` itself when it is a label; else the one label with the same canonical part (a name that is not a
+        known part matches a label case-insensitively); None when none or several match.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.parts import resolve
+    >>> resolve("China", ["CHN", "RUS", "rest"]), resolve("eu", ["CHN", "rest"])
+    ('CHN', None)
+    """
     parts = list(parts)
     if name in parts:
         return name

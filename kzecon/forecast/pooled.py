@@ -63,7 +63,28 @@ RAKE_ROUNDS = 8  # rounds of raking the paths' mean to the point forecast
 
 def lad(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Least absolute deviations coefficients of ``y`` on ``X`` (no intercept added): statsmodels' ``QuantReg`` at
-    the median (iteratively reweighted least squares; tested against the exact linear programme)."""
+    the median (iteratively reweighted least squares; tested against the exact linear programme).
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        (n, k) regressors (add a column of ones for an intercept).
+    y : numpy.ndarray
+        (n,) outcome.
+
+    Returns
+    -------
+    numpy.ndarray
+        (k,) coefficients; iteration-limit and convergence warnings are silenced (the fit stops within 1e-6).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.forecast.pooled import lad
+    >>> X = np.column_stack([np.ones(5), np.arange(5.0)])
+    >>> lad(X, np.array([0.0, 1.0, 2.0, 3.0, 10.0])).round(3)
+    array([-0.,  1.])
+    """
     from statsmodels.regression.quantile_regression import QuantReg
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, IterationLimitWarning
 
@@ -75,7 +96,25 @@ def lad(X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def size_class(share: np.ndarray) -> np.ndarray:
-    """Share size class (SIZE_BINS) of each share: the pooled scale is by size."""
+    """Share size class (SIZE_BINS) of each share: the pooled scale is by size.
+
+    Parameters
+    ----------
+    share : numpy.ndarray
+        Shares (NaN read as 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer classes 0–4: below 2%, 2–5%, 5–10%, 10–20%, 20% and above.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.forecast.pooled import size_class
+    >>> size_class(np.array([0.01, 0.03, 0.15, 0.5, np.nan]))
+    array([0, 1, 3, 4, 0])
+    """
     return np.clip(np.searchsorted(SIZE_BINS, np.nan_to_num(share), side="right") - 1, 0, len(SIZE_BINS) - 2)
 
 
@@ -86,7 +125,34 @@ def size_class(share: np.ndarray) -> np.ndarray:
 class WorldState:
     """The world panel's state at one origin index: each economy's merged history (E, HIST, P) with which
     (economy, part) have it complete (E, P), the world drift g (P,) and shift (P,), and the pooled scale by part and
-    size class (P, bins)."""
+    size class (P, bins).
+
+    Attributes
+    ----------
+    hist : numpy.ndarray
+        (E, HIST, P) each economy's shares in the :data:`HIST` years to the origin, inactive parts merged into rest
+        (:func:`merged_window`).
+    ok : numpy.ndarray
+        (E, P) booleans: active parts with a complete history.
+    drift : numpy.ndarray
+        (P,) the world drift: the median across training economies of the yearly change in the log share over
+        :data:`DRIFT_YEARS` years (0 with fewer than 10 economies).
+    shift : numpy.ndarray
+        (P,) the yearly change of the cross-economy mean share over those years.
+    pooled_scale : numpy.ndarray
+        (P, bins) RMS of one-year share changes by part and size class (:func:`size_class`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.forecast.pooled import world_state
+    >>> from kzecon.forecast.world import world_panel
+    >>> p = world_panel(("china", "russia", "eu", "rest"), declared_only=True)
+    >>> t = 2010 - int(p.years[0])
+    >>> st = world_state(p, t, np.ones(len(p.economies), bool))
+    >>> st.hist.shape, st.drift.round(3)
+    ((218, 11, 4), array([ 0.096,  0.019, -0.013, -0.001]))
+    """
 
     hist: np.ndarray
     ok: np.ndarray
@@ -97,7 +163,33 @@ class WorldState:
 
 def merged_window(panel, t: int, act: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(E, HIST, P) shares of years t−HIST+1 … t with the parts inactive at ``t`` merged into rest (NaN where the
-    economy has no data), and the (E, P) parts active at t."""
+    economy has no data), and the (E, P) parts active at t.
+
+    Parameters
+    ----------
+    panel : kzecon.forecast.world.Panel
+        The world panel.
+    t : int
+        Origin index (``panel.years[t]``).
+    act : numpy.ndarray or None, default None
+        (E, P) the active parts; None: those of the panel at t (average share of at least
+        :data:`kzecon.forecast.world.MIN_SHARE` over the five years to t; rest always).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ((E, HIST, P) shares, (E, P) active parts); years before the panel's first are NaN.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.pooled import merged_window
+    >>> from kzecon.forecast.world import world_panel
+    >>> p = world_panel(("china", "russia", "eu", "rest"), declared_only=True)
+    >>> t = 2010 - int(p.years[0])
+    >>> hist, act = merged_window(p, t)
+    >>> hist.shape, hist[p.index("KAZ"), -1].round(3)
+    ((218, 11, 4), array([0.176, 0.097, 0.475, 0.253]))
+    """
     from .world import _active
 
     act = _active(panel, t) if act is None else act
@@ -121,7 +213,21 @@ def _scale_rms(hist: np.ndarray) -> np.ndarray:
 
 def world_state(panel, t: int, train: np.ndarray) -> WorldState:
     """The world's drift, shift and pooled scales at origin index ``t``, measured on the ``train`` economies whose
-    history is complete."""
+    history is complete.
+
+    Parameters
+    ----------
+    panel : kzecon.forecast.world.Panel
+        The world panel.
+    t : int
+        Origin index.
+    train : numpy.ndarray
+        (E,) booleans: the economies the drift, shift and pooled scales are measured on.
+
+    Returns
+    -------
+    WorldState
+    """
     hist, act = merged_window(panel, t)
     ok = ~np.isnan(hist).any(axis=1) & act
     P = len(panel.parts)
@@ -147,7 +253,23 @@ def world_state(panel, t: int, train: np.ndarray) -> WorldState:
 
 
 def features(hist: np.ndarray, drift: np.ndarray, shift: np.ndarray) -> np.ndarray:
-    """(…, P, 4) the model's regressors from (…, HIST, P) histories and the world's (P,) drift and shift."""
+    """(…, P, 4) the model's regressors from (…, HIST, P) histories and the world's (P,) drift and shift.
+
+    Parameters
+    ----------
+    hist : numpy.ndarray
+        (…, HIST, P) share histories to the origin.
+    drift : numpy.ndarray
+        (P,) the world drift (:class:`WorldState`).
+    shift : numpy.ndarray
+        (P,) the world shift.
+
+    Returns
+    -------
+    numpy.ndarray
+        (…, P, 4) :data:`FEATURES`: world_drift (s · g), world_shift, smooth (mean of the last three years less the
+        last), trend (the last five years' change).
+    """
     s0 = hist[..., -1, :]
     return np.stack([s0 * drift, np.broadcast_to(shift, s0.shape), hist[..., -3:, :].mean(axis=-2) - s0,
                      s0 - hist[..., -1 - DRIFT_YEARS, :]], axis=-1)
@@ -155,7 +277,20 @@ def features(hist: np.ndarray, drift: np.ndarray, shift: np.ndarray) -> np.ndarr
 
 def own_scale(hist: np.ndarray, pooled_scale: np.ndarray) -> np.ndarray:
     """(…, P) each part's own scale: the RMS of its last HIST − 1 one-year changes shrunk towards the pooled scale
-    of its current size class."""
+    of its current size class.
+
+    Parameters
+    ----------
+    hist : numpy.ndarray
+        (…, HIST, P) share histories.
+    pooled_scale : numpy.ndarray
+        (P, bins) the pooled scale by part and size class.
+
+    Returns
+    -------
+    numpy.ndarray
+        (…, P) scales, at least 1e-4: √((n · own² + ν · pooled²) / (n + ν)) with ν = :data:`SHRINK_NU`.
+    """
     n = hist.shape[-2] - 1
     own2 = _scale_rms(hist) ** 2
     prior = pooled_scale[np.arange(pooled_scale.shape[0]), size_class(hist[..., -1, :])] ** 2
@@ -169,7 +304,39 @@ def own_scale(hist: np.ndarray, pooled_scale: np.ndarray) -> np.ndarray:
 class PooledParams:
     """The pooled model learned at one origin: coefficients (P, MAX_DIRECT, 4), the world's drift and shift at the
     origin, the pooled scale (P, bins), the pool of standardised one-year error vectors (N, P), each horizon's
-    spread factor (MAX_DIRECT,), and the training rows per horizon (MAX_DIRECT,)."""
+    spread factor (MAX_DIRECT,), and the training rows per horizon (MAX_DIRECT,).
+
+    Attributes
+    ----------
+    parts : tuple of str
+        The P parts (canonical names).
+    origin_year : int
+        The origin: nothing later was read.
+    coef : numpy.ndarray
+        (P, MAX_DIRECT, 4) coefficients of :data:`FEATURES` per part and horizon.
+    drift : numpy.ndarray
+        (P,) the world drift at the origin.
+    shift : numpy.ndarray
+        (P,) the world shift at the origin.
+    pooled_scale : numpy.ndarray
+        (P, bins) the pooled scale by size class.
+    pool : numpy.ndarray
+        (N, P) standardised one-year error vectors, centred, drawn whole when simulating.
+    horizon_factor : numpy.ndarray
+        (MAX_DIRECT,) each horizon's spread factor.
+    nobs : numpy.ndarray
+        (MAX_DIRECT,) training rows per horizon (0 for horizons not fitted).
+
+    Examples
+    --------
+    >>> from kzecon.forecast.pooled import fit_pooled
+    >>> from kzecon.forecast.world import world_panel
+    >>> p = world_panel(("china", "russia", "eu", "rest"), declared_only=True)
+    >>> t = 2010 - int(p.years[0])
+    >>> pp = fit_pooled(p, t, max_horizon=2)
+    >>> pp.coef.shape, pp.nobs.tolist(), pp.horizon_factor.round(3)[:2]
+    ((4, 5, 4), [10560, 10018, 0, 0, 0], array([1.12 , 1.046]))
+    """
 
     parts: tuple
     origin_year: int
@@ -182,7 +349,31 @@ class PooledParams:
     nobs: np.ndarray
 
     def point(self, hist: np.ndarray, horizon: int) -> np.ndarray:
-        """(…, horizon, P) closed point forecasts from (…, HIST, P) merged histories."""
+        """(…, horizon, P) closed point forecasts from (…, HIST, P) merged histories.
+
+        Parameters
+        ----------
+        hist : numpy.ndarray
+            (…, HIST, P) merged share histories to the origin.
+        horizon : int
+            Years ahead; beyond :data:`MAX_DIRECT` the last horizon's coefficients are used.
+
+        Returns
+        -------
+        numpy.ndarray
+            (…, horizon, P) shares clipped at zero and closed (NaN where every part is zero).
+
+        Examples
+        --------
+        >>> from kzecon.forecast.pooled import fit_pooled, merged_window
+        >>> from kzecon.forecast.world import world_panel
+        >>> p = world_panel(("china", "russia", "eu", "rest"), declared_only=True)
+        >>> t = 2010 - int(p.years[0])
+        >>> hist, _ = merged_window(p, t)
+        >>> fit_pooled(p, t, max_horizon=2).point(hist[p.index("KAZ")], 2).round(3)
+        array([[0.182, 0.099, 0.463, 0.257],
+               [0.189, 0.098, 0.459, 0.254]])
+        """
         f = features(hist, self.drift, self.shift)
         s0 = hist[..., -1, :]
         out = []
@@ -216,7 +407,31 @@ def _target(panel, act: np.ndarray, t: int, h: int) -> np.ndarray:
 def fit_pooled(panel, t: int, *, train: np.ndarray | None = None, states: _States | None = None,
                max_horizon: int = MAX_DIRECT) -> PooledParams:
     """Learn the pooled model at origin index ``t`` (``panel.years[t]``) on the ``train`` economies (default all):
-    nothing after ``panel.years[t]`` is read."""
+    nothing after ``panel.years[t]`` is read.
+
+    Parameters
+    ----------
+    panel : kzecon.forecast.world.Panel
+        The world panel (its parts, including ``rest``).
+    t : int
+        Origin index.
+    train : numpy.ndarray or None, default None
+        (E,) booleans: the training economies; None for all.
+    states : object or None, default None
+        A cache of :class:`WorldState` by origin index shared across fits (the world backtest passes one); None
+        makes a fresh one.
+    max_horizon : int, default 5
+        Horizons with their own regression (1 … :data:`MAX_DIRECT`); later ones copy the last.
+
+    Returns
+    -------
+    PooledParams
+
+    Raises
+    ------
+    CoverageError
+        If no training rows exist at horizon 1, or fewer than 50 error vectors make the pool, before the origin.
+    """
     E, P = len(panel.economies), len(panel.parts)
     train = np.ones(E, bool) if train is None else np.asarray(train, bool)
     states = states or _States(panel, train)
@@ -328,7 +543,45 @@ def simulate_pooled(params: PooledParams, hist: np.ndarray, ok: np.ndarray, *, h
                     rng: np.random.Generator) -> np.ndarray:
     """Share paths (E, n_paths, horizon, P) from merged histories (E, HIST, P); ``ok`` (E, P) the active parts
     (inactive parts stay at zero, merged in rest). Each path: the point forecast plus the economy's scales times the
-    cumulated pooled error vectors, widened by each horizon's factor, clipped at zero and closed."""
+    cumulated pooled error vectors, widened by each horizon's factor, clipped at zero and closed.
+
+    The paths are then raked (iterative proportional fitting) so that their mean is the point forecast.
+
+    Parameters
+    ----------
+    params : PooledParams
+        The fitted model (:func:`fit_pooled`).
+    hist : numpy.ndarray
+        (E, HIST, P) merged share histories to the origin.
+    ok : numpy.ndarray
+        (E, P) booleans: the active parts.
+    horizon : int
+        Years ahead.
+    n_paths : int
+        Paths per economy.
+    rng : numpy.random.Generator
+        The random stream.
+
+    Returns
+    -------
+    numpy.ndarray
+        (E, n_paths, horizon, P) share paths, each summing to one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.forecast.pooled import fit_pooled, merged_window, simulate_pooled
+    >>> from kzecon.forecast.world import world_panel
+    >>> p = world_panel(("china", "russia", "eu", "rest"), declared_only=True)
+    >>> t = 2010 - int(p.years[0])
+    >>> hist, act = merged_window(p, t)
+    >>> i = [p.index("KAZ")]
+    >>> paths = simulate_pooled(fit_pooled(p, t, max_horizon=2), hist[i], act[i], horizon=2, n_paths=200,
+    ...                         rng=np.random.default_rng(0))
+    >>> paths.shape, paths.mean(axis=1)[0].round(3)
+    ((1, 200, 2, 4), array([[0.182, 0.099, 0.463, 0.257],
+           [0.189, 0.098, 0.459, 0.254]]))
+    """
     E, _, P = hist.shape
     point = params.point(hist, horizon)  # (E, H, P)
     scale = own_scale(hist, params.pooled_scale)  # (E, P)
@@ -388,7 +641,49 @@ def forecast_composition(wide, *, horizon: int, n_paths: int, seed: int, calibra
     economy's declared history in the world panel up to the composition's last year (or the panel's last, 2020, when
     the composition runs on: the world's drift is then the panel's latest). ``calibrated``: the intervals and the
     event probabilities recalibrated as the world backtest learned by then (``pooled_cal``). Returns (paths, info);
-    info holds the point forecast (``"point"``: horizon × parts, the regressions' closed forecast)."""
+    info holds the point forecast (``"point"``: horizon × parts, the regressions' closed forecast).
+
+    :func:`kzecon.forecast.simulate` with ``model="pooled"`` or ``"pooled_cal"`` calls it; use that.
+
+    Parameters
+    ----------
+    wide : pandas.DataFrame
+        Years (index, consecutive) × parts summing to one; kzecon's known parts with a rest, at least :data:`HIST`
+        years.
+    horizon : int
+        Years ahead.
+    n_paths : int
+        Simulated paths.
+    seed : int
+        Random seed.
+    calibrated : bool, default False
+        Apply the stored ``pooled_cal`` recalibration (:func:`kzecon.forecast.world.stored_calibration`).
+
+    Returns
+    -------
+    tuple
+        (paths: n_paths × horizon × parts in ``wide``'s column order; info: ``world_params_to``, ``world_nobs``,
+        ``parts``, ``world_drift``, ``horizon_factor``, ``point``, ``calibration_origin`` (when calibrated),
+        ``prob_map``, ``driver_paths`` (None)).
+
+    Raises
+    ------
+    CoverageError
+        If a part is unknown or there is no rest (:func:`kzecon.forecast.world.world_parts_of`); the composition
+        ends before the panel's first year + HIST + DRIFT_YEARS + 1, or has fewer than HIST years; too little world
+        history to fit (:func:`fit_pooled`).
+    SchemaError
+        If two labels mean the same part.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.pooled import forecast_composition
+    >>> from kzecon.study.findings import composition
+    >>> wide = composition("KAZ").pivot(index="year", columns="partner", values="share")
+    >>> paths, info = forecast_composition(wide, horizon=3, n_paths=200, seed=0)
+    >>> paths.shape, list(wide.columns), info["point"][-1].round(3)
+    ((200, 3, 4), ['china', 'eu', 'rest', 'russia'], array([0.241, 0.314, 0.256, 0.189]))
+    """
     from .world import KNOWN_PARTS, _recalibrate_paths, stored_calibration, world_parts_of
 
     canon = world_parts_of(wide.columns)

@@ -14,7 +14,25 @@ BASELINE_WINDOW = 10  # the per-series baselines learn their spread (and drift) 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """One forecasting model: its name, a reader's label, its family and one line on how it forecasts."""
+    """One forecasting model: its name, a reader's label, its family and one line on how it forecasts.
+
+    Attributes
+    ----------
+    name : str
+        The model's name everywhere (``--model``, :func:`kzecon.forecast.simulate`, the backtests).
+    label : str
+        A reader's name (e.g. ``"random walk"``).
+    family : str
+        ``"world"`` (learned from every economy), ``"series"`` (the composition alone) or ``"ensemble"``.
+    how : str
+        One line for a reader, with ``{name}`` (the economy) and ``{n}`` (its years) to fill in: :func:`how`.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.registry import MODELS
+    >>> MODELS["rw"].label, MODELS["rw"].family
+    ('random walk', 'series')
+    """
     name: str
     label: str  # a reader's name
     family: str  # "world" (learned from every economy), "series" (the composition alone), "ensemble"
@@ -64,10 +82,47 @@ FORECAST_CHOICES = ("auto", "pooled", "pooled_cal", "drivers_cal", "drivers", "w
 
 
 def label(name: str) -> str:
-    """A reader's name of a forecasting model (the name itself when unknown)."""
+    """A reader's name of a forecasting model (the name itself when unknown).
+
+    Parameters
+    ----------
+    name : str
+        A model name of :data:`MODELS`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kzecon.forecast.registry import label
+    >>> label("rw"), label("mine")
+    ('random walk', 'mine')
+    """
     return MODELS[name].label if name in MODELS else name
 
 
 def how(name: str, *, economy: str = "the economy", years: int | str = "its") -> str:
-    """One line on how model ``name`` forecasts ``economy`` (with ``years`` of history)."""
+    """One line on how model ``name`` forecasts ``economy`` (with ``years`` of history).
+
+    Parameters
+    ----------
+    name : str
+        A model name of :data:`MODELS`.
+    economy : str, default "the economy"
+        The economy's name in the sentence.
+    years : int or str, default "its"
+        Its years of history (used by ``var``'s line).
+
+    Returns
+    -------
+    str
+        The line; empty for an unknown model.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.registry import how
+    >>> how("drift", economy="Kazakhstan")
+    "continues Kazakhstan's average trend of the last 10 years"
+    """
     return MODELS[name].how.format(name=economy, n=years) if name in MODELS else ""

@@ -43,7 +43,25 @@ MIN_GRAVITY_YEARS = 5
 @dataclass(frozen=True)
 class GdpElasticity:
     """The gravity estimate behind the scenario's GDP term: ``estimate`` = (exporter + importer elasticity) / 2, its
-    standard error (pair-clustered, the two terms' covariance included), the two terms, the years and rows used."""
+    standard error (pair-clustered, the two terms' covariance included), the two terms, the years and rows used.
+
+    Attributes
+    ----------
+    estimate : float
+        (exporter + importer elasticity) / 2: the elasticity of a pair's trade to one side's GDP.
+    std_error : float
+        Its standard error, clustered by pair.
+    exporter : float
+        The exporter's GDP elasticity.
+    importer : float
+        The importer's GDP elasticity.
+    years : tuple of int
+        (first, last) years of the gravity panel used.
+    nobs : int
+        Rows of the PPML fit.
+    source : str
+        How it was estimated, in words.
+    """
 
     estimate: float
     std_error: float
@@ -58,7 +76,24 @@ class GdpElasticity:
 @functools.lru_cache(maxsize=8)
 def gdp_elasticity(last_year: int = 2020) -> GdpElasticity:
     """The trade elasticity to a partner's GDP on the annual DOTS panel, years 2000 … ``last_year`` (no later data:
-    a scenario from an earlier origin uses only what was known then). Cached per process."""
+    a scenario from an earlier origin uses only what was known then). Cached per process.
+
+    Parameters
+    ----------
+    last_year : int, default 2020
+        The last year of the panel used (at most 2020, the panel's last).
+
+    Returns
+    -------
+    GdpElasticity
+
+    Raises
+    ------
+    CoverageError
+        If ``last_year`` leaves fewer than 5 years from 2000.
+    EstimationError
+        If the elasticity comes out not positive.
+    """
     import kzecon
     from kzecon.gravity.ppml import PPML
 
@@ -90,7 +125,36 @@ def gdp_elasticity(last_year: int = 2020) -> GdpElasticity:
 class ScenarioShift:
     """A scenario's effect on a forecast: the log-ratio shift of each part against rest by forecast year
     (``shift``: horizon × parts, rest 0), the driver paths with the scenario's cells fixed (``paths``), the drivers'
-    baseline paths, and the coefficients used."""
+    baseline paths, and the coefficients used.
+
+    Attributes
+    ----------
+    shift : numpy.ndarray
+        (horizon, parts) the change of each part's log-ratio against rest, in the composition's column order.
+    paths : kzecon.forecast.drivers.DriverPaths
+        The driver paths with the scenario's cells fixed.
+    baseline : kzecon.forecast.drivers.DriverPaths
+        The drivers' baseline paths (the same random stream without the scenario).
+    gdp_elasticity : GdpElasticity or None
+        The GDP term's estimate; None when the scenario moves no GDP.
+    brent_effect : dict
+        {part: pooled + own Brent coefficient}; empty when the scenario leaves Brent on its baseline.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzecon.forecast.scenario import scenario_shift
+    >>> from kzecon.study.findings import composition
+    >>> wide = composition("KAZ").pivot(index="year", columns="partner", values="share")
+    >>> low_oil = pd.DataFrame({"year": [2026, 2027, 2028], "brent": [50.0, 50.0, 50.0]})
+    >>> sh = scenario_shift(wide, low_oil, horizon=3, n_paths=200, seed=0)
+    >>> sh.shift.round(3)
+    array([[-0.008, -0.035,  0.   ,  0.133],
+           [-0.009, -0.037,  0.   ,  0.142],
+           [-0.008, -0.035,  0.   ,  0.132]])
+    >>> {p: round(v, 3) for p, v in sh.brent_effect.items()}
+    {'china': 0.024, 'russia': -0.393, 'eu': 0.103}
+    """
 
     shift: np.ndarray
     paths: object
@@ -99,7 +163,21 @@ class ScenarioShift:
     brent_effect: dict
 
     def apply(self, paths: np.ndarray, parts: tuple) -> np.ndarray:
-        """Share paths (n × horizon × parts, in ``parts``' order) moved by the shift and closed again."""
+        """Share paths (n × horizon × parts, in ``parts``' order) moved by the shift and closed again.
+
+        Parameters
+        ----------
+        paths : numpy.ndarray
+            (n, horizon, parts) share paths of the baseline forecast, parts in the order the shift was computed
+            for (the composition's columns).
+        parts : tuple of str
+            The parts' labels (not read: the order must already match).
+
+        Returns
+        -------
+        numpy.ndarray
+            The moved paths: each share times exp(shift), divided by the path's new sum.
+        """
         moved = paths * np.exp(self.shift)[None]
         tot = moved.sum(axis=-1, keepdims=True)
         return np.divide(moved, tot, out=np.zeros_like(moved), where=tot > 0)
@@ -110,7 +188,48 @@ def scenario_shift(wide: pd.DataFrame, scenario: pd.DataFrame, *, horizon: int, 
     """The shift a ``scenario`` (a frame ``year``, ``brent`` and/or ``gdp_growth_<CODE>``, validated by
     :func:`kzecon.forecast.drivers.read_scenario`) makes to a forecast of the composition ``wide`` (years × parts
     that are kzecon's known parts in any spelling, with a rest; the shift comes in its column order), with the
-    drivers' history from the bundled data or a user's Brent prices (``brent``)."""
+    drivers' history from the bundled data or a user's Brent prices (``brent``).
+
+    Parameters
+    ----------
+    wide : pandas.DataFrame
+        Years (index) × parts summing to one, kzecon's known parts with a rest; its last year is the origin (1994 or
+        later: :data:`kzecon.forecast.world.FIRST_DRIVER_ORIGIN`).
+    scenario : pandas.DataFrame
+        ``year`` and any of ``brent`` (USD a barrel), ``gdp_growth_<CODE>`` (% a year) for forecast years.
+    horizon : int
+        Years ahead.
+    n_paths : int
+        Driver paths the mean deviation is taken over.
+    seed : int
+        Random seed of the driver paths.
+    brent : pandas.Series or None, default None
+        A Brent price history (USD a barrel by year) in place of the bundled one.
+
+    Returns
+    -------
+    ScenarioShift
+
+    Raises
+    ------
+    CoverageError
+        If the composition ends before 1994, a driver has no value in the ten years to the origin, or (a GDP scenario)
+        the origin leaves fewer than 5 years of the 2000–2020 gravity panel; as
+        :func:`kzecon.forecast.world.world_parts_of` for unknown parts.
+    SchemaError
+        If ``scenario`` fails :func:`kzecon.forecast.drivers.read_scenario`, or two labels mean the same part.
+    EstimationError
+        If the GDP elasticity comes out not positive.
+
+    Notes
+    -----
+    A scenario of GDP growth fits the PPML gravity model of :func:`gdp_elasticity` on the whole DOTS panel (several
+    seconds, once per process and last year: cached); a Brent-only scenario does not.
+
+    Examples
+    --------
+    See :class:`ScenarioShift`.
+    """
     from .drivers import SERIES, driver_history, fit_driver_model, read_scenario, relative_growth, simulate_drivers
     from .world import (
         FIRST_DRIVER_ORIGIN,

@@ -18,7 +18,27 @@ def crps_ensemble(obs, fct) -> np.ndarray:
     as ``scoringrules.crps_ensemble`` (its default, the quantile decomposition of the empirical CDF:
     (2/M²) Σᵢ (x₍ᵢ₎ − y)(M·1{y < x₍ᵢ₎} − i + ½) over the sorted members), equal to it to rounding
     (tests/test_scores.py). Written here because importing scoringrules compiles its numba kernels, 3.3 s in every
-    process that scores a forecast (each backtest, each ``kzecon forecast`` that chooses a model)."""
+    process that scores a forecast (each backtest, each ``kzecon forecast`` that chooses a model).
+
+    Parameters
+    ----------
+    obs : float or array_like
+        Observations, shape (...,); NaN gives NaN.
+    fct : array_like
+        Ensemble members, shape (..., M): M members on the last axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        CRPS of each observation, in the observation's units (share points for shares); lower is better.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.forecast.scores import crps_ensemble
+    >>> crps_ensemble(np.array([0.3, 0.5]), np.array([[0.2, 0.3, 0.4], [0.2, 0.3, 0.4]])).round(4)
+    array([0.0222, 0.1556])
+    """
     x = np.sort(np.asarray(fct, dtype=float), axis=-1)
     y = np.asarray(obs, dtype=float)[..., None]
     M = x.shape[-1]
@@ -31,7 +51,28 @@ def consistency_band(forecast, n, level: float = 0.95) -> tuple[np.ndarray, np.n
     """The range of observed frequencies a calibrated forecaster would show (Bröcker & Smith 2007's consistency
     bars): for a bin of ``n`` events forecast at probability ``forecast``, the central ``level`` interval of
     Binomial(n, forecast) / n (scipy's binomial quantiles). A reliability point outside it is evidence of
-    miscalibration at that level (events treated as independent: optimistic where they are not)."""
+    miscalibration at that level (events treated as independent: optimistic where they are not).
+
+    Parameters
+    ----------
+    forecast : array_like
+        Each bin's mean forecast probability (clipped to [0, 1]).
+    n : array_like
+        Each bin's number of events.
+    level : float, default 0.95
+        Level of the central interval, in (0, 1).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (lower, upper) observed frequencies.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.scores import consistency_band
+    >>> consistency_band([0.1, 0.5], [50, 50])
+    (array([0.02, 0.36]), array([0.18, 0.64]))
+    """
     from scipy.stats import binom
 
     p = np.clip(np.asarray(forecast, dtype=float), 0.0, 1.0)
@@ -41,7 +82,30 @@ def consistency_band(forecast, n, level: float = 0.95) -> tuple[np.ndarray, np.n
 
 
 def clustered_rate(x: np.ndarray, cluster: np.ndarray) -> tuple[float, float]:
-    """Mean of 0/1 ``x`` and its standard error clustered by ``cluster``."""
+    """Mean of 0/1 ``x`` and its standard error clustered by ``cluster``.
+
+    The standard error is √(G/(G − 1) · Σ_g (Σ_{i∈g} (x_i − p))²) / n over the G clusters.
+
+    Parameters
+    ----------
+    x : array_like
+        (n,) 0/1 outcomes (any numbers: the mean and its clustered standard error).
+    cluster : array_like
+        (n,) cluster labels (the economy).
+
+    Returns
+    -------
+    tuple of float
+        (mean, standard error); (NaN, NaN) when ``x`` is empty.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.forecast.scores import clustered_rate
+    >>> p, se = clustered_rate(np.array([1, 1, 0, 1, 0, 1]), np.array(["a", "a", "b", "b", "c", "c"]))
+    >>> round(p, 3), round(se, 3)
+    (0.667, 0.167)
+    """
     x = np.asarray(x, dtype=float)
     n = len(x)
     if n == 0:
@@ -55,7 +119,36 @@ def clustered_rate(x: np.ndarray, cluster: np.ndarray) -> tuple[float, float]:
 
 
 def coverage_clustered(records: pd.DataFrame, levels=(0.8, 0.9)) -> pd.DataFrame:
-    """model, horizon, nominal, empirical, n, economies, se (clustered by economy), lower, upper."""
+    """model, horizon, nominal, empirical, n, economies, se (clustered by economy), lower, upper.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        ``model, horizon, economy, actual`` and ``lower_<L>, upper_<L>`` for each level (as
+        :attr:`kzecon.forecast.world.WorldBacktest.records`).
+    levels : sequence of float, default (0.8, 0.9)
+        Nominal levels scored.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model, horizon and level: the share inside (bounds included), its clustered standard error
+        (:func:`clustered_rate`) and p ± 1.96 se.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.scores import coverage_clustered
+    >>> import pandas as pd
+    >>> rec = pd.DataFrame({"model": "m", "horizon": 1, "economy": ["a", "a", "b", "b"],
+    ...                     "actual": [0.2, 0.3, 0.25, 0.5], "median": [0.2, 0.3, 0.25, 0.35],
+    ...                     "persistence": [0.21, 0.28, 0.24, 0.33], "crps": [0.01, 0.01, 0.01, 0.05],
+    ...                     "lower_80": [0.15, 0.25, 0.2, 0.3], "upper_80": [0.25, 0.35, 0.3, 0.4],
+    ...                     "lower_90": [0.1, 0.2, 0.15, 0.25], "upper_90": [0.3, 0.4, 0.35, 0.45]})
+    >>> coverage_clustered(rec).round(3)
+      model  horizon  nominal  empirical  n  economies    se  lower  upper
+    0     m        1      0.8       0.75  4          2  0.25   0.26   1.24
+    1     m        1      0.9       0.75  4          2  0.25   0.26   1.24
+    """
     rows = []
     for (m, h), g in records.groupby(["model", "horizon"], sort=True):
         for lv in levels:
@@ -70,7 +163,32 @@ def coverage_clustered(records: pd.DataFrame, levels=(0.8, 0.9)) -> pd.DataFrame
 
 def accuracy_table(records: pd.DataFrame) -> pd.DataFrame:
     """model, horizon, mae (of the point forecast: ``point`` where the records have it, else the median),
-    mae_persistence, mae_ratio, crps, width_90 (mean width of the 90% interval), n."""
+    mae_persistence, mae_ratio, crps, width_90 (mean width of the 90% interval), n.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        ``model, horizon, actual, persistence, crps, lower_90, upper_90`` and ``point`` or ``median``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``model, horizon, mae, mae_persistence, crps, width_90, n, mae_ratio`` (mae / mae_persistence: below 1
+        beats no change).
+
+    Examples
+    --------
+    >>> from kzecon.forecast.scores import accuracy_table
+    >>> import pandas as pd
+    >>> rec = pd.DataFrame({"model": "m", "horizon": 1, "economy": ["a", "a", "b", "b"],
+    ...                     "actual": [0.2, 0.3, 0.25, 0.5], "median": [0.2, 0.3, 0.25, 0.35],
+    ...                     "persistence": [0.21, 0.28, 0.24, 0.33], "crps": [0.01, 0.01, 0.01, 0.05],
+    ...                     "lower_80": [0.15, 0.25, 0.2, 0.3], "upper_80": [0.25, 0.35, 0.3, 0.4],
+    ...                     "lower_90": [0.1, 0.2, 0.15, 0.25], "upper_90": [0.3, 0.4, 0.35, 0.45]})
+    >>> accuracy_table(rec).round(3)
+      model  horizon    mae  mae_persistence  crps  width_90  n  mae_ratio
+    0     m        1  0.038            0.052  0.02       0.2  4      0.714
+    """
     point = records["point"] if "point" in records else records["median"]
     d = records.assign(err=(point - records["actual"]).abs(),
                        err_p=(records["persistence"] - records["actual"]).abs(),
@@ -83,14 +201,61 @@ def accuracy_table(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def brier_table(events: pd.DataFrame) -> pd.DataFrame:
-    """model, kind, horizon, brier, base_rate, n."""
+    """model, kind, horizon, brier, base_rate, n.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        ``model, kind, horizon, probability, outcome`` (0/1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The mean squared difference of probability and outcome (``brier``) and the outcome's frequency
+        (``base_rate``) by model, kind and horizon.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.scores import brier_table
+    >>> import pandas as pd
+    >>> ev = pd.DataFrame({"model": "m", "kind": "pairwise", "horizon": 1,
+    ...                    "probability": [0.1, 0.3, 0.65, 0.85, 0.9], "outcome": [0, 0, 0, 1, 1]})
+    >>> brier_table(ev).round(3)
+      model      kind  horizon  brier  base_rate  n
+    0     m  pairwise        1  0.111        0.4  5
+    """
     d = events.assign(sq=(events["probability"] - events["outcome"]) ** 2)
     return d.groupby(["model", "kind", "horizon"], sort=True).agg(brier=("sq", "mean"), base_rate=("outcome", "mean"),
                                                                   n=("sq", "size")).reset_index()
 
 
 def reliability_table(events: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
-    """model, bin_lower, bin_upper, forecast (mean probability), observed (frequency), n — equal-width bins."""
+    """model, bin_lower, bin_upper, forecast (mean probability), observed (frequency), n — equal-width bins.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        ``model, probability, outcome`` (0/1).
+    bins : int, default 10
+        Equal-width bins of [0, 1]; empty bins have no row.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> from kzecon.forecast.scores import reliability_table
+    >>> import pandas as pd
+    >>> ev = pd.DataFrame({"model": "m", "kind": "pairwise", "horizon": 1,
+    ...                    "probability": [0.1, 0.3, 0.65, 0.85, 0.9], "outcome": [0, 0, 0, 1, 1]})
+    >>> reliability_table(ev, bins=5).round(3)
+      model  bin_lower  bin_upper  forecast  observed  n
+    0     m        0.0        0.2     0.100       0.0  1
+    1     m        0.2        0.4     0.300       0.0  1
+    2     m        0.6        0.8     0.650       0.0  1
+    3     m        0.8        1.0     0.875       1.0  2
+    """
     edges = np.linspace(0, 1, bins + 1)
     idx = np.clip(np.digitize(events["probability"].to_numpy(), edges[1:-1]), 0, bins - 1)
     d = events.assign(bin=idx)
@@ -101,7 +266,29 @@ def reliability_table(events: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
 
 
 def ece(reliability: pd.DataFrame) -> pd.Series:
-    """Expected calibration error per model: ``Σ n_b |forecast_b − observed_b| / Σ n_b``."""
+    """Expected calibration error per model: ``Σ n_b |forecast_b − observed_b| / Σ n_b``.
+
+    Parameters
+    ----------
+    reliability : pandas.DataFrame
+        ``model, forecast, observed, n`` (:func:`reliability_table`).
+
+    Returns
+    -------
+    pandas.Series
+        ECE by model (0: calibrated in every bin).
+
+    Examples
+    --------
+    >>> from kzecon.forecast.scores import ece, reliability_table
+    >>> import pandas as pd
+    >>> ev = pd.DataFrame({"model": "m", "kind": "pairwise", "horizon": 1,
+    ...                    "probability": [0.1, 0.3, 0.65, 0.85, 0.9], "outcome": [0, 0, 0, 1, 1]})
+    >>> ece(reliability_table(ev, bins=5)).round(3)
+    model
+    m    0.26
+    dtype: float64
+    """
     g = reliability.assign(w=reliability["n"] * (reliability["forecast"] - reliability["observed"]).abs())
     s = g.groupby("model")[["w", "n"]].sum()
     return s["w"] / s["n"]

@@ -38,7 +38,37 @@ MODELS = ("pooled", "pooled_cal", "world", "world_cal", "drivers", "drivers_cal"
 @results_class
 @dataclass
 class WorldBacktest:
-    """Per-forecast records of the world backtest and the score tables."""
+    """Per-forecast records of the world backtest and the score tables.
+
+    Attributes
+    ----------
+    records : pandas.DataFrame
+        One row per model × origin × economy × horizon × active part: ``model, origin, economy, held_out, horizon,
+        year, partner, actual, persistence, mean, point, median, lower_90, upper_90, lower_80, upper_80, crps``.
+    events : pandas.DataFrame
+        One row per model × origin × economy × horizon × event: ``model, origin, economy, held_out, horizon, kind``
+        (``pairwise`` or ``threshold``), ``event, probability, raw_probability, outcome``.
+    seconds : float, default 0.0
+        The run's wall time.
+    held_out : tuple of str, default ()
+        The held-out economies (ISO-3).
+    info : dict
+        The run's settings: ``parts, origins`` (first, last), ``horizon, n_paths, seed, economies, min_years``.
+
+    See Also
+    --------
+    world_backtest : Which makes it.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.world import world_backtest
+    >>> bt = world_backtest(origins=[2010], horizon=2, n_paths=100, models=("world", "rw"), statsforecast=False)
+    >>> print(bt.summary())
+    World backtest: origins 2010–2010, 44 held-out economies, 2,872 forecast records; held-out scores from 2000, 2 years
+    ahead:
+      rw                 coverage_90 0.936  MAE/no change 1.015  CRPS 0.0149  ECE 0.025
+      world              coverage_90 0.908  MAE/no change 1.002  CRPS 0.0148  ECE 0.019
+    """
 
     records: pd.DataFrame = field(repr=False)
     events: pd.DataFrame = field(repr=False)
@@ -67,25 +97,112 @@ class WorldBacktest:
         return "\n".join(lines)
 
     def coverage(self, *, subset: str = "held_out", min_origin: int = 2000) -> pd.DataFrame:
-        """Coverage of the 80% and 90% intervals by model and horizon, with intervals clustered by economy."""
+        """Coverage of the 80% and 90% intervals by model and horizon, with intervals clustered by economy.
+
+        Parameters
+        ----------
+        subset : {"held_out", "train", "all"}, default "held_out"
+            The economies scored: those held out of every fit, the training ones, or all.
+        min_origin : int, default 2000
+            The first origin scored.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``model, horizon, nominal, empirical, n, economies, se, lower, upper``
+            (:func:`kzecon.forecast.scores.coverage_clustered`).
+
+        Raises
+        ------
+        SchemaError
+            If ``subset`` is not one of the three.
+
+        Examples
+        --------
+        >>> from kzecon.forecast.world import world_backtest
+        >>> bt = world_backtest(origins=[2010], horizon=2, n_paths=100, models=("world",), statsforecast=False)
+        >>> bt.coverage().round(3)
+           model  horizon  nominal  empirical    n  economies     se  lower  upper
+        0  world        1      0.8      0.851  141         31  0.045  0.762  0.940
+        1  world        1      0.9      0.901  141         31  0.035  0.831  0.970
+        2  world        2      0.8      0.879  141         31  0.038  0.805  0.954
+        3  world        2      0.9      0.908  141         31  0.034  0.842  0.974
+        """
         from ..scores import coverage_clustered
 
         return coverage_clustered(self._sel(self.records, subset, min_origin))
 
     def accuracy(self, *, subset: str = "held_out", min_origin: int = 2000) -> pd.DataFrame:
-        """MAE (and its ratio to no change) and CRPS by model and horizon."""
+        """MAE (and its ratio to no change) and CRPS by model and horizon.
+
+        Parameters
+        ----------
+        subset : {"held_out", "train", "all"}, default "held_out"
+            The economies scored: those held out of every fit, the training ones, or all.
+        min_origin : int, default 2000
+            The first origin scored.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``model, horizon, mae, mae_persistence, crps, width_90, n, mae_ratio``
+            (:func:`kzecon.forecast.scores.accuracy_table`).
+
+        Raises
+        ------
+        SchemaError
+            If ``subset`` is not one of the three.
+        """
         from ..scores import accuracy_table
 
         return accuracy_table(self._sel(self.records, subset, min_origin))
 
     def reliability(self, *, subset: str = "held_out", min_origin: int = 2000, bins: int = 10) -> pd.DataFrame:
-        """Forecast probability against observed frequency of the events, by model and bin."""
+        """Forecast probability against observed frequency of the events, by model and bin.
+
+        Parameters
+        ----------
+        subset : {"held_out", "train", "all"}, default "held_out"
+            The economies scored: those held out of every fit, the training ones, or all.
+        min_origin : int, default 2000
+            The first origin scored.
+        bins : int, default 10
+            Equal-width probability bins.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``model, bin_lower, bin_upper, forecast, observed, n`` (:func:`kzecon.forecast.scores.reliability_table`).
+
+        Raises
+        ------
+        SchemaError
+            If ``subset`` is not one of the three.
+        """
         from ..scores import reliability_table
 
         return reliability_table(self._sel(self.events, subset, min_origin), bins=bins)
 
     def brier(self, *, subset: str = "held_out", min_origin: int = 2000) -> pd.DataFrame:
-        """Brier scores of the events by model, kind and horizon."""
+        """Brier scores of the events by model, kind and horizon.
+
+        Parameters
+        ----------
+        subset : {"held_out", "train", "all"}, default "held_out"
+            The economies scored: those held out of every fit, the training ones, or all.
+        min_origin : int, default 2000
+            The first origin scored.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``model, kind, horizon, brier, base_rate, n`` (:func:`kzecon.forecast.scores.brier_table`).
+
+        Raises
+        ------
+        SchemaError
+            If ``subset`` is not one of the three.
+        """
         from ..scores import brier_table
 
         return brier_table(self._sel(self.events, subset, min_origin))
@@ -101,7 +218,35 @@ class WorldBacktest:
         return d
 
     def summary_table(self, *, subset: str = "held_out", min_origin: int = 2000) -> pd.DataFrame:
-        """model × horizon: coverage 80/90, mean 90% width, MAE/persistence, CRPS, Brier (pairwise), ECE."""
+        """model × horizon: coverage 80/90, mean 90% width, MAE/persistence, CRPS, Brier (pairwise), ECE.
+
+        Parameters
+        ----------
+        subset : {"held_out", "train", "all"}, default "held_out"
+            The economies scored: those held out of every fit, the training ones, or all.
+        min_origin : int, default 2000
+            The first origin scored.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``model, horizon, mae, mae_persistence, crps, width_90, n, mae_ratio, coverage_90, coverage_90_low,
+            coverage_90_high, coverage_80, brier_pairwise, ece`` (ECE over every horizon, from 10 bins).
+
+        Raises
+        ------
+        SchemaError
+            If ``subset`` is not one of the three.
+
+        Examples
+        --------
+        >>> from kzecon.forecast.world import world_backtest
+        >>> bt = world_backtest(origins=[2010], horizon=2, n_paths=100, models=("world",), statsforecast=False)
+        >>> bt.summary_table()[["model", "horizon", "coverage_90", "mae_ratio", "crps"]].round(3)
+           model  horizon  coverage_90  mae_ratio   crps
+        0  world        1        0.901      1.041  0.012
+        1  world        2        0.908      1.002  0.015
+        """
         cov = self.coverage(subset=subset, min_origin=min_origin)
         acc = self.accuracy(subset=subset, min_origin=min_origin)
         br = self.brier(subset=subset, min_origin=min_origin)
@@ -128,26 +273,27 @@ def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int]
 
     Parameters
     ----------
-    parts : sequence of str
+    parts : sequence of str, default ("china", "russia", "usa", "eu", "rest")
         The world parts to forecast (a subset of :data:`KNOWN_PARTS` including ``rest``, see :func:`world_panel`).
-    origins : sequence of int
+    origins : sequence of int, default range(1990, 2016)
         Origin years; those without :data:`LAGS` years of panel history before them, or at or after the panel's
         last year, are left out.
-    horizon : int
+    horizon : int, default 5
         Years ahead forecast from each origin.
-    n_paths : int
+    n_paths : int, default 500
         Simulated paths per economy and origin.
-    seed : int
+    seed : int, default 2026
         Seed of the held-out split and of every origin's draws.
-    held_out_share : float
+    held_out_share : float, default 0.2
         Share of the economies held out at random: never used to learn any parameter or recalibration.
-    min_years : int
+    min_years : int, default 15
         Years of history an economy needs up to the origin to be forecast from it.
-    models : sequence of str
-        Models among :data:`MODELS` (each ``_cal`` model recalibrated on its raw model's earlier forecasts).
-    statsforecast : bool
-        Also score statsforecast's AutoETS on each log-ratio (``statsforecast_ets``).
-    declared_only : bool
+    models : sequence of str, default MODELS
+        Models among :data:`MODELS` (each ``_cal`` model recalibrated on its raw model's earlier forecasts, so it
+        needs earlier origins; the driver models forecast from :data:`FIRST_DRIVER_ORIGIN`).
+    statsforecast : bool, default True
+        Also score statsforecast's AutoETS on each log-ratio (``statsforecast_ets``; slow: minutes a run).
+    declared_only : bool, default True
         Learn and score on declared economy-years only (see :func:`world_panel`).
     progress : callable, optional
         Called as ``progress(done, total)`` after each origin.
@@ -156,6 +302,28 @@ def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int]
     -------
     WorldBacktest
         The per-forecast records and the events, with the held-out economies and the run's settings.
+
+    Raises
+    ------
+    SchemaError
+        If ``parts`` is not a valid set of world parts (:func:`world_panel`).
+    ValueError
+        If no origin is left, or ``models`` names none of :data:`MODELS` (unknown names are ignored, not refused):
+        pandas' "No objects to concatenate".
+
+    Notes
+    -----
+    The stored run (every model, origins 1990–2015, horizon 5, 500 paths) takes minutes; its scores are in
+    ``kzecon/data/reference/world_backtest_summary.csv`` and BENCHMARKS.md (analyses/world_backtest.py).
+
+    Examples
+    --------
+    One origin, two models, no statsforecast (a fraction of a second):
+
+    >>> from kzecon.forecast.world import world_backtest
+    >>> bt = world_backtest(origins=[2010], horizon=2, n_paths=100, models=("world", "rw"), statsforecast=False)
+    >>> bt.records.shape, len(bt.held_out), bt.info["economies"]
+    ((2872, 17), 44, 218)
     """
     import time
 
@@ -276,7 +444,28 @@ def world_backtest(parts: Sequence[str] = WORLD_PARTS, *, origins: Sequence[int]
 
 def held_out_total(name: str = "world_backtest_summary.csv") -> int | None:
     """How many economies the stored world backtest held out (its header line says so; fewer may be scored, those
-    with a forecast from 2000 on), or None when the header does not say."""
+    with a forecast from 2000 on), or None when the header does not say.
+
+    Parameters
+    ----------
+    name : str, default "world_backtest_summary.csv"
+        A file of ``kzecon/data/reference`` whose first line states "<n> held-out economies".
+
+    Returns
+    -------
+    int or None
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file is not in ``kzecon/data/reference``.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.world import held_out_total
+    >>> held_out_total()
+    44
+    """
     import re
     from importlib import resources
 

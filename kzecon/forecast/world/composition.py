@@ -62,7 +62,31 @@ def _own_driver_params(params: GlobalParams, z: np.ndarray, shares_now: np.ndarr
 
 def world_parts_of(labels) -> dict[str, str]:
     """{label: world part} for a composition whose every part is one of kzecon's known parts (any spelling), with
-    a rest; else a CoverageError naming what the world panel cannot provide."""
+    a rest; else a CoverageError naming what the world panel cannot provide.
+
+    Parameters
+    ----------
+    labels : iterable of str
+        The composition's part labels (any spelling: CHN, China, EU, EUR, REST …; :mod:`kzecon.forecast.parts`).
+
+    Returns
+    -------
+    dict
+        {label: canonical part among :data:`KNOWN_PARTS`}.
+
+    Raises
+    ------
+    CoverageError
+        If a label is not a known part, or no label is the rest.
+    SchemaError
+        If two labels mean the same part.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.world import world_parts_of
+    >>> world_parts_of(["CHN", "Russia", "EU", "rest"])
+    {'CHN': 'china', 'Russia': 'russia', 'EU': 'eu', 'rest': 'rest'}
+    """
     from ..parts import canonical
 
     canon = {lab: canonical(lab) for lab in labels}
@@ -89,7 +113,57 @@ def forecast_composition(wide: pd.DataFrame, *, horizon: int, n_paths: int, seed
     ``drivers``: the driver model (:func:`fit_drivers`), its drivers' futures simulated from their own history up
     to the origin (:mod:`kzecon.forecast.drivers`) unless ``scenario`` (a frame year, brent and/or
     gdp_growth_<CODE>) fixes them; ``brent`` a user's price history (Series by year, USD a barrel) in place of the
-    bundled one. The driver paths used are returned in the info dict (``"driver_paths"``)."""
+    bundled one. The driver paths used are returned in the info dict (``"driver_paths"``).
+
+    :func:`kzecon.forecast.simulate` with ``model="world"``, ``"world_cal"``, ``"drivers"`` or ``"drivers_cal"``
+    calls it; use that.
+
+    Parameters
+    ----------
+    wide : pandas.DataFrame
+        Years (index, consecutive) × parts summing to one, parts that are kzecon's known parts with a rest
+        (:func:`world_parts_of`), at least :data:`LAGS` + 1 years.
+    horizon : int
+        Years ahead.
+    n_paths : int
+        Simulated paths.
+    seed : int
+        Random seed.
+    calibrated : bool, default True
+        Apply the stored recalibration (:func:`stored_calibration`) of ``world_cal`` (or ``drivers_cal``).
+    drivers : bool, default False
+        The driver model instead of the global one (compositions ending in :data:`FIRST_DRIVER_ORIGIN` or later).
+    scenario : pandas.DataFrame or None, default None
+        With ``drivers``: ``year`` and any of ``brent``, ``gdp_growth_<CODE>``
+        (:func:`kzecon.forecast.drivers.read_scenario`).
+    brent : pandas.Series or None, default None
+        With ``drivers``: a Brent price history (USD a barrel by year) in place of the bundled one.
+
+    Returns
+    -------
+    tuple
+        (paths: n_paths × horizon × parts in ``wide``'s column order; info: ``world_params_to``, ``world_nobs``,
+        ``parts``, ``calibration_origin`` (when calibrated), ``brent_exposure`` (drivers), ``prob_map`` and
+        ``driver_paths``).
+
+    Raises
+    ------
+    CoverageError
+        If a part is unknown or there is no rest; the composition ends before the world history allows (the
+        panel's start + :data:`LAGS` + 10) or before :data:`FIRST_DRIVER_ORIGIN` for the driver model; it has fewer
+        than :data:`LAGS` + 1 years.
+    SchemaError
+        If two labels mean the same part, a scenario is given without ``drivers``, or the scenario is malformed.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.world import forecast_composition
+    >>> from kzecon.study.findings import composition
+    >>> wide = composition("KAZ").pivot(index="year", columns="partner", values="share")
+    >>> paths, info = forecast_composition(wide, horizon=3, n_paths=200, seed=0)
+    >>> paths.shape, info["world_params_to"], info["calibration_origin"]
+    ((200, 3, 4), 2020, 2020)
+    """
     canon = world_parts_of(wide.columns)
     order = tuple(p for p in KNOWN_PARTS if p in canon.values())
     panel = world_panel(order)

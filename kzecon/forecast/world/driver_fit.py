@@ -33,7 +33,33 @@ DRIVER_TERMS = ("gdp", "brent")
 
 def driver_columns(hist, years: np.ndarray, parts: tuple) -> tuple[np.ndarray, np.ndarray]:
     """The driver regressors in ``years``: each non-rest part's GDP growth less the rest of the world's (Y, K) and
-    the change in log Brent (Y,), from a :class:`kzecon.forecast.drivers.DriverHistory` (NaN where unknown)."""
+    the change in log Brent (Y,), from a :class:`kzecon.forecast.drivers.DriverHistory` (NaN where unknown).
+
+    Parameters
+    ----------
+    hist : kzecon.forecast.drivers.DriverHistory
+        The drivers' history (:func:`kzecon.forecast.drivers.driver_history`).
+    years : numpy.ndarray
+        (Y,) the years wanted.
+    parts : tuple of str
+        The parts, canonical names (:data:`KNOWN_PARTS`); ``rest`` is left out of the GDP columns.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ((Y, K) relative GDP growth, in changes of logs of current-dollar GDP, K the non-rest parts in ``parts``'
+        order; (Y,) the change in log Brent).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.forecast.drivers import driver_history
+    >>> from kzecon.forecast.world import driver_columns
+    >>> gdp, brent = driver_columns(driver_history(), np.array([2008, 2009]), ("china", "russia", "eu", "rest"))
+    >>> gdp.round(3), brent.round(3)
+    (array([[ 0.161,  0.149,  0.005],
+           [ 0.166, -0.245, -0.037]]), array([ 0.291, -0.451]))
+    """
     from ..drivers import SERIES, relative_growth
 
     g = hist.at(years)
@@ -54,7 +80,52 @@ def exposures(u: np.ndarray, x: np.ndarray, e: np.ndarray, k: np.ndarray, E: int
     residuals ``u`` on the Brent change ``x``, shrunk by τ²/(τ² + v) with v = σ²/Σx² its sampling variance and τ²
     the spread of the true slopes (method of moments over the ``train`` economies: mean(b̂² − v), at least 0).
     Returns ((E, K) exposures, (K,) τ², (E, K) posterior standard deviations √(λ v) — τ where an economy has too
-    few years of its own)."""
+    few years of its own).
+
+    An economy's own slope is learned only with at least :data:`EXPOSURE_MIN` rows of its own (and a Brent change
+    that varies); otherwise its exposure is 0 and its posterior s.d. is τ.
+
+    Parameters
+    ----------
+    u : numpy.ndarray
+        (n,) residuals of the pooled regression, one per row (economy × year × part).
+    x : numpy.ndarray
+        (n,) the change in log Brent of each row's year.
+    e : numpy.ndarray
+        (n,) integer economy index of each row, 0 … E − 1.
+    k : numpy.ndarray
+        (n,) integer part (log-ratio) index of each row, 0 … K − 1.
+    E : int
+        Number of economies.
+    K : int
+        Number of parts (log-ratios).
+    sigma : numpy.ndarray
+        (E, K) each economy's innovation scale (the residual standard deviation in v = σ² / Σx²).
+    tau2 : numpy.ndarray or None, default None
+        (K,) a known spread of the true slopes (a composition scored with the panel's τ²); None: estimated.
+    train : numpy.ndarray or None, default None
+        (E,) booleans: the economies τ² is estimated from (at least 10 with a slope of their own, else τ² = 0);
+        None for all.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ((E, K) exposures λ b̂, (K,) τ², (E, K) posterior standard deviations).
+
+    Examples
+    --------
+    Three economies with true Brent slopes 0, 0.1 and −0.1, shrunk with a known τ² = 0.01:
+
+    >>> import numpy as np
+    >>> from kzecon.forecast.world import exposures
+    >>> rng = np.random.default_rng(0)
+    >>> e = np.repeat(np.arange(3), 20)
+    >>> x = rng.normal(0, 0.3, 60)
+    >>> u = np.array([0.0, 0.1, -0.1])[e] * x + rng.normal(0, 0.05, 60)
+    >>> expo, tau2, sd = exposures(u, x, e, np.zeros(60, int), 3, 1, np.full((3, 1), 0.05), tau2=np.array([0.01]))
+    >>> expo.round(3).ravel(), sd.round(3).ravel()
+    (array([ 0.048, -0.004, -0.121]), array([0.039, 0.047, 0.032]))
+    """
     expo = np.zeros((E, K))
     sd = np.zeros((E, K))
     est_tau = tau2 is None
@@ -109,7 +180,40 @@ def fit_drivers(panel: Panel, t: int, hist, *, train: np.ndarray | None = None) 
     in log Brent (columns 4 and 5 of ``coef``), on the years every driver is known (1989 on) up to the origin; then
     each economy's own Brent exposure from its own residuals (:func:`exposures`, every economy — held-out ones
     included, as a user's composition is treated) and its own innovation scale, shrunk as in :func:`fit_global`.
-    ``hist`` is a :class:`kzecon.forecast.drivers.DriverHistory`; nothing after ``panel.years[t]`` is read."""
+    ``hist`` is a :class:`kzecon.forecast.drivers.DriverHistory`; nothing after ``panel.years[t]`` is read.
+
+    Parameters
+    ----------
+    panel : Panel
+        The world panel (:func:`world_panel`).
+    t : int
+        Origin index: the origin year is ``panel.years[t]`` (from :data:`FIRST_DRIVER_ORIGIN` for enough driver
+        years).
+    hist : kzecon.forecast.drivers.DriverHistory
+        The drivers' history (:func:`kzecon.forecast.drivers.driver_history`); cut at the origin here.
+    train : numpy.ndarray or None, default None
+        (E,) booleans: the economies the coefficients, scales and τ² are learned from; None for all.
+
+    Returns
+    -------
+    GlobalParams
+        ``coef`` (K, 6) with the GDP (column 4, at zero or above) and Brent (column 5) terms, ``exposure``,
+        ``exposure_sd``, ``tau2``, ``scale_factor``, ``drivers = ("gdp", "brent")``.
+
+    Raises
+    ------
+    CoverageError
+        If the training economies give fewer than 50 rows with every driver known up to the origin.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.drivers import driver_history
+    >>> from kzecon.forecast.world import fit_drivers, world_panel
+    >>> p = world_panel()
+    >>> d = fit_drivers(p, 2010 - int(p.years[0]), driver_history())
+    >>> d.coef.shape, d.drivers, bool(d.coef[:, 4].min() >= 0)
+    ((4, 6), ('gdp', 'brent'), True)
+    """
     hist = hist.upto(int(panel.years[t]))
     comps, E, K, train, *rows = _rows(panel, t, train)
     X, y, k, e, ty = _with_drivers(*rows, hist, panel.years[:t + 1], panel.parts)

@@ -69,7 +69,55 @@ def _size_class(share: np.ndarray) -> np.ndarray:
 @dataclass
 class GlobalParams:
     """The global model learned up to one origin: coefficients per component (K, 4), pooled innovation scale
-    by component and share-size class (K, bins), per-economy scales (E, K), the pooled shock correlation (K, K)."""
+    by component and share-size class (K, bins), per-economy scales (E, K), the pooled shock correlation (K, K).
+
+    K is the number of non-rest parts (the log-ratios against rest), E the panel's economies. Mutable: a forecast
+    replaces ``scale`` (and the driver model's ``exposure``, ``exposure_sd``) by the rows of the economies it
+    simulates.
+
+    Attributes
+    ----------
+    coef : numpy.ndarray
+        (K, 4) intercept, momentum, own five-year drift and mean reversion of each log-ratio's change; the driver
+        model adds columns 4 (GDP growth less the rest of the world's) and 5 (change in log Brent): (K, 6).
+    pooled_scale : numpy.ndarray
+        (K, bins) the pooled innovation scale by share-size class (:data:`SIZE_BINS`).
+    scale : numpy.ndarray
+        (E, K) each economy's innovation scale, shrunk towards the pooled scale (:data:`SHRINK_NU`).
+    corr : numpy.ndarray
+        (K, K) the pooled correlation of the standardised shocks (positive definite).
+    nobs : int
+        Regression rows (economy × year × part) the coefficients were learned from.
+    origin_year : int
+        The last year read.
+    clip : tuple of float
+        (low, high): the 0.5% and 99.5% quantiles the changes were winsorised at (the momentum term is clipped to
+        them when simulating).
+    exposure : numpy.ndarray or None, default None
+        Driver model: (E, K) each economy's own Brent coefficient beyond the pooled one (:func:`exposures`).
+    tau2 : numpy.ndarray or None, default None
+        Driver model: (K,) the spread of the economies' true Brent coefficients.
+    drivers : tuple of str, default ()
+        The driver terms in ``coef``'s columns 4…: ``("gdp", "brent")`` for the driver model, empty otherwise.
+    parts : tuple of str, default ()
+        The panel's parts (the driver model maps the GDP series to them).
+    scale_factor : float, default 1.0
+        The quantile factor the driver model's scales were multiplied by.
+    exposure_sd : numpy.ndarray or None, default None
+        Driver model: (E, K) posterior standard deviation of each economy's own exposure (drawn per path).
+
+    See Also
+    --------
+    fit_global, fit_drivers : Which learn it.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.world import fit_global, world_panel
+    >>> p = world_panel()
+    >>> g = fit_global(p, 2010 - int(p.years[0]))
+    >>> g.coef.shape, g.scale.shape, g.corr.shape, g.origin_year
+    ((4, 4), (218, 4), (4, 4), 2010)
+    """
 
     coef: np.ndarray
     pooled_scale: np.ndarray
@@ -96,7 +144,39 @@ def _rows(panel: Panel, t: int, train: np.ndarray | None):
 
 
 def fit_global(panel: Panel, t: int, *, train: np.ndarray | None = None) -> GlobalParams:
-    """Learn the global model from the panel up to origin index ``t`` (years[t]) on the ``train`` economies."""
+    """Learn the global model from the panel up to origin index ``t`` (years[t]) on the ``train`` economies.
+
+    Weighted least squares per part, on the regression rows of every economy and year up to ``years[t]`` (the
+    module's docstring gives the equation); the innovation scales of every economy (training or not) from its own
+    residuals. Nothing after ``years[t]`` is read.
+
+    Parameters
+    ----------
+    panel : Panel
+        The world panel (:func:`world_panel`).
+    t : int
+        Origin index: the origin year is ``panel.years[t]``.
+    train : numpy.ndarray or None, default None
+        (E,) booleans: the economies the coefficients and the pooled scales are learned from; None for all.
+
+    Returns
+    -------
+    GlobalParams
+
+    Raises
+    ------
+    CoverageError
+        If the training economies give fewer than 50 regression rows up to the origin (each row needs
+        :data:`LAGS` + 1 years of history).
+
+    Examples
+    --------
+    >>> from kzecon.forecast.world import fit_global, world_panel
+    >>> p = world_panel()
+    >>> g = fit_global(p, 2010 - int(p.years[0]))
+    >>> g.nobs, g.coef[0].round(3)
+    (18025, array([ 0.058, -0.202, -0.128, -0.025]))
+    """
     comps, E, K, train, X, y, k, e, ty = _rows(panel, t, train)
     keep = train[e]
     X, y, k, e, ty = X[keep], y[keep], k[keep], e[keep], ty[keep]

@@ -26,7 +26,33 @@ FLOOR = 1e-4  # remaining zero shares are floored here (multiplicative replaceme
 
 @dataclass
 class Panel:
-    """Shares of every economy (E) × year (Y) × part (P); NaN where the economy has no data that year."""
+    """Shares of every economy (E) × year (Y) × part (P); NaN where the economy has no data that year.
+
+    Attributes
+    ----------
+    economies : numpy.ndarray
+        (E,) ISO-3 codes of the economies, sorted.
+    years : numpy.ndarray
+        (Y,) consecutive years; an origin index t means ``years[t]``.
+    parts : tuple of str
+        (P,) the parts, among :data:`KNOWN_PARTS`, including ``rest``.
+    shares : numpy.ndarray
+        (E, Y, P) shares of each economy's trade; NaN where it has no data (or, with ``declared_only``, only IMF
+        estimates), and in its own part (China's share of China's trade).
+
+    See Also
+    --------
+    world_panel : Which builds it.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.world import world_panel
+    >>> p = world_panel()
+    >>> p.shares.shape, int(p.years[0]), int(p.years[-1]), p.parts
+    ((218, 61, 5), 1960, 2020, ('china', 'russia', 'usa', 'eu', 'rest'))
+    >>> p.shares[p.index("KAZ"), -1].round(3)
+    array([0.181, 0.215, 0.02 , 0.277, 0.307])
+    """
 
     economies: np.ndarray
     years: np.ndarray
@@ -34,7 +60,23 @@ class Panel:
     shares: np.ndarray
 
     def index(self, economy: str) -> int:
-        """Row of ``economy`` in the panel; a CoverageError when it is not there."""
+        """Row of ``economy`` in the panel; a CoverageError when it is not there.
+
+        Parameters
+        ----------
+        economy : str
+            ISO-3 code, exactly as in :attr:`economies` (upper case).
+
+        Returns
+        -------
+        int
+            The row of ``shares``.
+
+        Raises
+        ------
+        CoverageError
+            If the economy is not in the panel.
+        """
         hit = np.flatnonzero(self.economies == economy)
         if not len(hit):
             raise CoverageError(f"economy {economy!r} is not in the world panel")
@@ -49,7 +91,37 @@ def world_panel(parts: Sequence[str] = WORLD_PARTS, *, side: str = "reported", d
     groups not listed, and Central Asia, are added to rest). The economy's own part is NaN (structurally zero).
     ``declared_only``: economy-years whose trade the IMF estimated for more than :data:`ESTIMATED_MAX` of the total
     (``estimated_share``: years the economy did not report) are NaN — the models learn, and are scored, on
-    declarations only."""
+    declarations only.
+
+    Parameters
+    ----------
+    parts : sequence of str, default ("china", "russia", "usa", "eu", "rest")
+        Parts among :data:`KNOWN_PARTS` (``china, russia, usa, eu, central_asia, rest``), including ``rest``; the
+        known parts not listed are added to rest.
+    side : str, default "reported"
+        The side of :func:`kzecon.data.load_compositions`: ``"reported"`` (the economy's own declarations, IMF
+        estimates where it did not report) or the other sides that function takes.
+    declared_only : bool, default False
+        True: economy-years whose trade the IMF estimated for more than :data:`ESTIMATED_MAX` of the total are NaN.
+
+    Returns
+    -------
+    Panel
+        Economies × years (1960–2020 in the bundled data) × parts.
+
+    Raises
+    ------
+    SchemaError
+        If ``parts`` has no ``rest`` or a part outside :data:`KNOWN_PARTS`; as :func:`kzecon.data.load_compositions`
+        for ``side``.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.world import world_panel
+    >>> p = world_panel(("china", "rest"), declared_only=True)
+    >>> p.shares.shape, p.parts
+    ((218, 61, 2), ('china', 'rest'))
+    """
     import kzecon
 
     parts = tuple(parts)

@@ -64,7 +64,41 @@ def calibration_table(bt: WorldBacktest, origins=range(1990, 2021)) -> pd.DataFr
     """The recalibration the ``_cal`` models apply at each origin, as the table :data:`CALIBRATION_FILE` stores:
     model, the interval factors (kind ``interval``: horizon, level, value) and the beta calibration of event
     probabilities (kinds ``beta_a``, ``beta_b``, ``beta_c``: its parameters; ``x`` the number of events learned from),
-    each learned only from the raw model's forecasts whose outcomes were known by that origin."""
+    each learned only from the raw model's forecasts whose outcomes were known by that origin.
+
+    Parameters
+    ----------
+    bt : WorldBacktest
+        A world backtest with the raw models (``world``, ``drivers``, ``pooled``: their records give the interval
+        factors) and their ``_cal`` twins (their events give the probability maps); a base model without records is
+        skipped.
+    origins : iterable of int, default range(1990, 2021)
+        The origins at which the recalibration is learned. A factor needs 200 earlier forecasts at its horizon and
+        level, a map 500 earlier events, from the :data:`CAL_WINDOW` years before the origin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``model, origin, kind, horizon, level, x, value``: one row per interval factor (kind ``interval``) and per
+        beta-calibration parameter (kinds :data:`BETA_KINDS`); empty when nothing could be learned.
+
+    See Also
+    --------
+    stored_calibration : The stored table read back for a forecast.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.world import calibration_table, world_backtest
+    >>> bt = world_backtest(origins=range(2007, 2011), horizon=1, n_paths=100, models=("world", "world_cal"),
+    ...                     statsforecast=False)
+    >>> calibration_table(bt, origins=[2010])[["model", "origin", "kind", "horizon", "level"]]
+           model  origin      kind  horizon  level
+    0  world_cal    2010  interval      1.0    0.8
+    1  world_cal    2010  interval      1.0    0.9
+    2  world_cal    2010    beta_a      NaN    NaN
+    3  world_cal    2010    beta_b      NaN    NaN
+    4  world_cal    2010    beta_c      NaN    NaN
+    """
     rows = []
     for base in CALIBRATED:
         rec = bt.records[bt.records["model"] == base]
@@ -106,7 +140,29 @@ CALIBRATION_FILE = "world_calibration.csv"
 def stored_calibration(origin: int, *, model: str = "world_cal"):
     """The recalibration of ``model`` (a ``_cal`` model) the world backtest learned by ``origin`` (or by the latest
     origin it covers): ({(horizon, level): factor}, probability map or None, the origin used). Read from
-    ``kzecon/data/reference/world_calibration.csv`` (written by analyses/world_backtest.py)."""
+    ``kzecon/data/reference/world_calibration.csv`` (written by analyses/world_backtest.py).
+
+    Parameters
+    ----------
+    origin : int
+        The forecast's origin year; the stored origins' latest at or before it is used (the latest stored when it
+        is later).
+    model : str, default "world_cal"
+        A ``_cal`` model: ``world_cal``, ``drivers_cal`` or ``pooled_cal``.
+
+    Returns
+    -------
+    tuple
+        ({(horizon, level): factor}, :class:`kzecon.forecast.calibration.BetaCalibration` or None, origin used);
+        ``({}, None, None)`` when the file, the model or an origin that early is missing.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.world import stored_calibration
+    >>> factors, prob_map, used = stored_calibration(2015, model="pooled_cal")
+    >>> used, round(factors[(1, 0.9)], 3), round(float(prob_map(0.5)), 3)
+    (2015, 0.993, 0.442)
+    """
     from kzecon.data import read_reference
 
     from ..calibration import BetaCalibration

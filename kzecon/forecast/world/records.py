@@ -17,7 +17,24 @@ from .simulate import point_forecast
 
 
 def pairwise_events(parts: tuple) -> list[tuple[str, int, int]]:
-    """'A's share above B's' for every ordered pair of non-rest parts (name, a, b)."""
+    """'A's share above B's' for every ordered pair of non-rest parts (name, a, b).
+
+    Parameters
+    ----------
+    parts : tuple of str
+        The parts; ``rest`` takes part in no event.
+
+    Returns
+    -------
+    list of tuple
+        (``"<a>_above_<b>"``, index of a, index of b), a before b in ``parts``' order.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.world import pairwise_events
+    >>> pairwise_events(("china", "russia", "eu", "rest"))
+    [('china_above_russia', 0, 1), ('china_above_eu', 0, 2), ('russia_above_eu', 1, 2)]
+    """
     idx = [(j, p) for j, p in enumerate(parts) if p != "rest"]
     return [(f"{pa}_above_{pb}", ja, jb) for ja, pa in idx for jb, pb in idx if ja < jb]
 

@@ -21,7 +21,47 @@ def simulate_global(params: GlobalParams, win: np.ndarray, ok: np.ndarray, *, ho
                     rng: np.random.Generator, drivers=None) -> np.ndarray:
     """Paths of the log-ratios for every economy at once: (E, n_paths, horizon, K); NaN where not forecast.
     ``drivers`` (the driver model's): a :class:`kzecon.forecast.drivers.DriverPaths` of ``n_paths`` driver paths
-    for the ``horizon`` years, one path of the drivers shared by every economy's path of the same index."""
+    for the ``horizon`` years, one path of the drivers shared by every economy's path of the same index.
+
+    Parameters
+    ----------
+    params : GlobalParams
+        The model (:func:`fit_global` or :func:`fit_drivers`), its ``scale`` (and a driver model's ``exposure``,
+        ``exposure_sd``) with one row per economy of ``win``.
+    win : numpy.ndarray
+        (E, LAGS + 1, K) each economy's last log-ratios to the origin (NaN read as 0: see ``ok``).
+    ok : numpy.ndarray
+        (E, K) booleans: the log-ratios forecast (others come out NaN).
+    horizon : int
+        Years ahead.
+    n_paths : int
+        Paths per economy.
+    rng : numpy.random.Generator
+        The random stream.
+    drivers : kzecon.forecast.drivers.DriverPaths or None, default None
+        Required by a driver model (``params.drivers`` non-empty); ignored otherwise.
+
+    Returns
+    -------
+    numpy.ndarray
+        (E, n_paths, horizon, K) log-ratio paths; map them to shares with :func:`to_shares`.
+
+    Raises
+    ------
+    SchemaError
+        If the model has drivers and ``drivers`` is None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.forecast.world import _active, _logratios, _state, fit_global, simulate_global, world_panel
+    >>> p = world_panel()
+    >>> t = 2010 - int(p.years[0])
+    >>> win, ok = _state(_logratios(p, _active(p, t)), t)
+    >>> z = simulate_global(fit_global(p, t), win, ok, horizon=3, n_paths=200, rng=np.random.default_rng(0))
+    >>> z.shape
+    (218, 200, 3, 4)
+    """
     E, L1, K = win.shape
     # one buffer of history then forecasts (time on the third axis): each step reads the last values it needs
     # (last change, mean change over five years = difference over five years / 5, level less its recent mean)
@@ -62,7 +102,30 @@ def simulate_global(params: GlobalParams, win: np.ndarray, ok: np.ndarray, *, ho
 
 
 def to_shares(z: np.ndarray, ok: np.ndarray, parts: tuple) -> np.ndarray:
-    """Log-ratio paths (E, n, H, K) → share paths (E, n, H, P) with inactive parts at 0 (merged into rest)."""
+    """Log-ratio paths (E, n, H, K) → share paths (E, n, H, P) with inactive parts at 0 (merged into rest).
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        (E, n, H, K) log-ratios of the non-rest parts against rest.
+    ok : numpy.ndarray
+        (E, K) booleans: the active log-ratios; the others' shares are 0.
+    parts : tuple of str
+        The P = K + 1 parts, including ``rest`` (inserted at its place).
+
+    Returns
+    -------
+    numpy.ndarray
+        (E, n, H, P) shares, each path summing to one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.forecast.world import to_shares
+    >>> z = np.log(np.array([2.0, 1.0])).reshape(1, 1, 1, 2)
+    >>> to_shares(z, np.ones((1, 2), bool), ("china", "russia", "rest")).ravel()
+    array([0.5 , 0.25, 0.25])
+    """
     r = parts.index("rest")
     ez = np.where(ok[:, None, None, :], np.exp(np.nan_to_num(z, nan=-np.inf)), 0.0)
     denom = 1.0 + ez.sum(axis=-1, keepdims=True)
@@ -75,7 +138,42 @@ def simulate_rw(win: np.ndarray, ok: np.ndarray, *, horizon: int, n_paths: int, 
                 mean5: bool = False) -> np.ndarray:
     """The per-series baselines, vectorised: random walk (covariance of the economy's own changes over the last
     ten years, no drift), random walk with drift (mean change), mean of the last five years (level = that mean,
-    spread of a random walk)."""
+    spread of a random walk).
+
+    The per-series models ``rw``, ``drift`` and ``mean5`` of :func:`kzecon.forecast.simulate` are this function.
+
+    Parameters
+    ----------
+    win : numpy.ndarray
+        (E, L + 1, K) each economy's last log-ratios (NaN read as 0): the covariance (and drift) come from their L
+        changes.
+    ok : numpy.ndarray
+        (E, K) booleans: the log-ratios forecast (others come out NaN).
+    horizon : int
+        Years ahead.
+    n_paths : int
+        Paths per economy.
+    rng : numpy.random.Generator
+        The random stream.
+    drift : bool, default False
+        Random walk with drift: the mean change of the window added each year.
+    mean5 : bool, default False
+        Start from the mean of the last five log-ratios instead of the last one.
+
+    Returns
+    -------
+    numpy.ndarray
+        (E, n_paths, horizon, K) log-ratio paths.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.forecast.world import simulate_rw, to_shares
+    >>> win = np.cumsum(np.random.default_rng(1).normal(0, 0.1, (1, 11, 2)), axis=1)
+    >>> z = simulate_rw(win, np.ones((1, 2), bool), horizon=3, n_paths=200, rng=np.random.default_rng(0))
+    >>> z.shape, to_shares(z, np.ones((1, 2), bool), ("china", "russia", "rest")).shape
+    ((1, 200, 3, 2), (1, 200, 3, 3))
+    """
     E, L1, K = win.shape
     dz = np.diff(np.nan_to_num(win), axis=1)  # (E, L, K): the window's changes (the world backtest: LAGS = 10)
     mu = dz.mean(axis=1) if drift else np.zeros((E, K))
@@ -93,7 +191,28 @@ def simulate_rw(win: np.ndarray, ok: np.ndarray, *, horizon: int, n_paths: int, 
 
 def point_forecast(paths: np.ndarray, parts: tuple) -> np.ndarray:
     """The point forecast of a composition: the shares at the median log-ratios of the paths (a closed
-    composition; for a random walk, the last observed composition), (..., H, P) from paths (..., n, H, P)."""
+    composition; for a random walk, the last observed composition), (..., H, P) from paths (..., n, H, P).
+
+    Parameters
+    ----------
+    paths : numpy.ndarray
+        (..., n, H, P) share paths (the paths' axis third from last).
+    parts : tuple of str
+        The P parts, including ``rest``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (..., H, P) shares summing to one; a part that is zero on every path stays zero.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.forecast.world import point_forecast
+    >>> paths = np.array([[0.2, 0.3, 0.5], [0.3, 0.2, 0.5]]).reshape(2, 1, 3)
+    >>> point_forecast(paths, ("china", "russia", "rest")).round(3)
+    array([[0.247, 0.247, 0.505]])
+    """
     r = parts.index("rest")
     logs = np.log(np.maximum(paths, 1e-300))
     zmed = np.median(logs - logs[..., [r]], axis=-3)
