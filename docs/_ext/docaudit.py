@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 # (``--check``) and tests/test_examples.py fail on a gap in them (issue #43: the whole package once all are done)
 DOCUMENTED: tuple[str, ...] = ("kzecon.alignment", "kzecon.data", "kzecon.errors", "kzecon.forecast.choice",
                                "kzecon.gravity", "kzecon.hdfe", "kzecon.measures", "kzecon.panel",
-                               "kzecon.report.figures", "kzecon.report.output", "kzecon.report.progress",
+                               "kzecon.report", "kzecon.study.brief",
                                "kzecon.study.customs_union", "kzecon.study.decomposition", "kzecon.study.eaeu",
                                "kzecon.study.findings", "kzecon.study.pipeline", "kzecon.study.policy_gravity",
                                "kzecon.study.products", "kzecon.timeseries")
