@@ -42,7 +42,35 @@ STEPS = ("where we are", "how we got here", "where we are heading", "trade polic
 @dataclass(frozen=True)
 class Brief:
     """A built brief: the path of its index.html, the build time, whether it came from the cache, and findings.json's
-    content."""
+    content.
+
+    Returned by :func:`build`; not meant to be made by hand.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        ``out_dir/index.html``, the brief's page (its figures in ``out_dir/figures/``).
+    seconds : float
+        Wall-clock seconds :func:`build` took (a cache hit: the time to check the cache).
+    cached : bool
+        True when ``out_dir`` already held this brief (same code, data and options, every file unchanged) and
+        nothing was recomputed or rewritten.
+    findings : dict
+        The content of ``out_dir/findings.json`` (see :func:`findings_record`).
+
+    See Also
+    --------
+    build
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from kzecon.study.brief import Brief
+    >>> b = Brief(path=Path("brief") / "index.html", seconds=0.4, cached=True,
+    ...           findings={"country": "KAZ", "p_china_above_russia_2030": 0.81})
+    >>> b.path.name, b.cached, b.findings["country"]
+    ('index.html', True, 'KAZ')
+    """
     path: Path
     seconds: float
     cached: bool
@@ -60,7 +88,42 @@ def cache_key(options: dict) -> str:
     """SHA-256 over kzecon's code and templates, **every** bundled dataset (each file hashed as it is on disk — a
     file that no longer matches the manifest raises IntegrityError here — so no dataset the build reads, in this
     process or the world-gravity one, can be missed by a hand-kept list), the user's downloads in the data
-    folder, the options and the version."""
+    folder, the options and the version.
+
+    :func:`build` names its cache record after this key (``out_dir/.kzecon-cache/brief-<key>.json``): a change to
+    any of these gives a new key and a rebuild.
+
+    Parameters
+    ----------
+    options : dict
+        The build's options, JSON-serialisable (hashed as sorted JSON): :func:`build` passes ``{"reps": ...,
+        "paths": ..., "seed": ...}`` and ``"country"`` for an economy other than Kazakhstan.
+
+    Returns
+    -------
+    str
+        The first 20 hexadecimal digits of the SHA-256.
+
+    Raises
+    ------
+    IntegrityError
+        A bundled dataset's file no longer matches the data manifest (rebuild the data or reinstall kzecon).
+    TypeError
+        ``options`` holds a value JSON cannot write.
+
+    See Also
+    --------
+    build
+
+    Examples
+    --------
+    >>> from kzecon.study.brief import cache_key
+    >>> key = cache_key({"reps": 99, "paths": 500, "seed": 2026})
+    >>> len(key), key == cache_key({"seed": 2026, "paths": 500, "reps": 99})
+    (20, True)
+    >>> key == cache_key({"reps": 99, "paths": 500, "seed": 1})
+    False
+    """
     from kzecon.data import list_datasets, user_data_dir, verified_path
 
     h = hashlib.sha256()
@@ -151,6 +214,37 @@ def environment(findings: _Findings | None = None):
     - ``pct(value, key=None, digits=1)``: the same for a share shown in percent (``scale=100``);
     - ``likelihood``: a probability in words; ``label``: a reader's label of a model, term or sector;
     - ``table(frame, name, classes="data", index=False)``: a frame through :func:`kzecon.report.tables.html_table`.
+
+    Parameters
+    ----------
+    findings : optional
+        The recorder of the numbers the text quotes (the build passes its own, whose values become
+        ``findings.json``). Default None: nothing is recorded, and rendering ``num`` or ``pct`` with a ``key``
+        raises KeyError; without a key they only format.
+
+    Returns
+    -------
+    jinja2.Environment
+        Loading the templates of ``kzecon/study/templates/`` (``brief.html.j2``, ``sections/*.j2``), with the
+        filters above.
+
+    See Also
+    --------
+    likelihood : the ``likelihood`` filter.
+    kzecon.report.tables.html_table : the ``table`` filter.
+    kzecon.report.figures.label : the ``label`` filter.
+
+    Examples
+    --------
+    The filters on a template string, and one macro of the sections:
+
+    >>> from kzecon.study.brief import environment
+    >>> env = environment()
+    >>> env.from_string("{{ 0.8123 | pct }}%, {{ 0.8 | likelihood }}, {{ 'rta' | label }}").render()
+    '81.2%, likely, Regional trade agreement'
+    >>> held_out = env.get_template("sections/macros.html.j2").module.held_out
+    >>> " ".join(str(held_out(41, 44)).split())
+    '41 of the 44 economies held out (3 had no forecast from 2000 on to score)'
     """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
@@ -194,7 +288,30 @@ def _compute(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable
 
 
 def likelihood(p: float) -> str:
-    """A probability in words (the IPCC's calibrated language)."""
+    """A probability in words (the IPCC's calibrated language).
+
+    Parameters
+    ----------
+    p : float
+        A probability, 0 to 1.
+
+    Returns
+    -------
+    str
+        "virtually certain" (p ≥ 0.99), "very likely" (≥ 0.9), "likely" (≥ 0.66), "about as likely as not"
+        (above 0.33), "unlikely" (above 0.1), else "very unlikely". The value is not checked: a NaN reads
+        "very unlikely".
+
+    See Also
+    --------
+    environment : the brief's ``likelihood`` filter.
+
+    Examples
+    --------
+    >>> from kzecon.study.brief import likelihood
+    >>> likelihood(0.8), likelihood(0.5), likelihood(0.95)
+    ('likely', 'about as likely as not', 'very likely')
+    """
     return ("virtually certain" if p >= 0.99 else "very likely" if p >= 0.9 else "likely" if p >= 0.66
             else "about as likely as not" if p > 0.33 else "unlikely" if p > 0.1 else "very unlikely")
 
@@ -792,7 +909,36 @@ PLAIN = ("eaeu_p_ri",)  # findings written as plain numbers at the top of findin
 def findings_record(res: dict) -> dict:
     """What ``findings.json`` holds: the economy studied, P(China's share above Russia's) in
     :data:`kzecon.study.pipeline.HEADLINE_YEAR` from the headline model, and every number the text quotes (key →
-    value, scale, shown)."""
+    value, scale, shown).
+
+    Parameters
+    ----------
+    res : dict
+        The build's results: ``"country"`` (ISO-3), ``"p_headline"`` (the headline probability) and ``"findings"``
+        (key → ``{"value", "scale", "shown"}``, as the ``num``/``pct`` filters of :func:`environment` record
+        them). Other keys are ignored.
+
+    Returns
+    -------
+    dict
+        ``country``, ``p_china_above_russia_2030``, the findings in ``PLAIN`` (``eaeu_p_ri``) as plain numbers,
+        then every other finding as recorded (value, scale, shown).
+
+    Raises
+    ------
+    KeyError
+        ``res`` lacks ``"country"``, ``"p_headline"`` or ``"findings"``.
+
+    Examples
+    --------
+    >>> from kzecon.study.brief import findings_record
+    >>> res = {"country": "KAZ", "p_headline": 0.81,
+    ...        "findings": {"eaeu_p_ri": {"value": 0.031, "scale": 1.0, "shown": "0.03"},
+    ...                     "china_share": {"value": 0.2512, "scale": 100, "shown": "25.1"}}}
+    >>> findings_record(res)
+    {'country': 'KAZ', 'p_china_above_russia_2030': 0.81, 'eaeu_p_ri': 0.031,
+     'china_share': {'value': 0.2512, 'scale': 100, 'shown': '25.1'}}
+    """
     f = res["findings"]
     head = {"country": res["country"], "p_china_above_russia_2030": res["p_headline"]}
     head.update({k: f[k]["value"] for k in PLAIN if k in f})  # numbers a reader's script reads directly
@@ -803,7 +949,76 @@ def build(out_dir, *, country: str = pipeline.DEFAULT_COUNTRY, reps: int = 9999,
           use_cache: bool = True, progress: Callable[[int, int, str], None] | None = _stderr_progress) -> Brief:
     """Build the brief on ``country`` (ISO-3, any economy of the IMF DOTS composition panel; Kazakhstan by default)
     into ``out_dir``: ``index.html``, ``figures/*.png``, ``findings.json``, ``peers.csv`` and ``data_quality.csv``
-    (year, side, source, estimated_share, note: every year the brief reads, and the side it is read from)."""
+    (year, side, source, estimated_share, note: every year the brief reads, and the side it is read from).
+
+    Everything is written into a temporary folder and moved into place at the end: an interrupted or failed build
+    leaves ``out_dir`` as it was. The annual world gravity runs in a second process meanwhile. A record in
+    ``out_dir/.kzecon-cache/`` (named by :func:`cache_key`) makes a second build with the same code, data and
+    options, into a folder whose files are unchanged, return at once. Warnings raised by the pipeline are listed
+    in the brief (library deprecations left out).
+
+    Parameters
+    ----------
+    out_dir : str or path-like
+        The brief's folder; created if missing. The files this build writes replace earlier ones (each moved in
+        atomically); other files in it are left as they were.
+    country : str, default "KAZ"
+        ISO-3 code of the economy studied: any economy of the IMF DOTS composition panel except China and Russia.
+        Sections whose data exist only for some economies (oil, politics, the customs union, the decomposition of
+        the tilt) say in one line what they would need.
+    reps : int, default 9999
+        Wild cluster bootstrap replications of the customs-union difference-in-differences.
+    paths : int, default 4000
+        Simulated paths of each forecast (the headline, its scenarios and the peers'; at least 100).
+    seed : int, default 2026
+        Random seed of the bootstrap and of every forecast (0 to 2**32 − 1).
+    use_cache : bool, default True
+        Whether an earlier build of the same brief into ``out_dir`` is reused; False recomputes everything.
+    progress : callable or None, default: a line on stderr when it is a terminal
+        Called as ``progress(i, n, label)`` before each of the ``n`` sections (``label`` one of ``STEPS``); None
+        reports nothing.
+
+    Returns
+    -------
+    Brief
+        The path of ``index.html``, the seconds taken, whether the cache was used, and findings.json's content.
+
+    Raises
+    ------
+    UsageError
+        ``country`` is not a known ISO-3 code, is an aggregate, or is CHN or RUS.
+    CoverageError
+        ``country`` has no partner composition in the IMF DOTS panel.
+    IntegrityError
+        A bundled dataset's file no longer matches the data manifest.
+    DataFileError
+        The parent folder of ``out_dir`` cannot be created or written to, or ``out_dir`` is a file.
+    KeyboardInterrupt
+        The build was interrupted (Ctrl-C, SIGTERM): nothing is written.
+
+    See Also
+    --------
+    to_pdf : the brief printed to PDF.
+    kzecon.study.pipeline : the one function per result the brief renders.
+
+    Notes
+    -----
+    A whole build takes tens of seconds even with small ``reps`` and ``paths``, longer with the defaults: on the
+    command line it is ``kzecon brief --out DIR`` (``--country``, ``--reps``, ``--paths``, ``--seed``,
+    ``--no-cache``, ``--pdf``). The tutorial ``docs/tutorials/brief_api.md`` computes the brief's main results
+    through the Python API, executed when the documentation is built.
+
+    Examples
+    --------
+    The example does not build a brief (see Notes); it shows the key a build with these options is cached under,
+    and how one number of the text is worded:
+
+    >>> from kzecon.study.brief import cache_key, likelihood
+    >>> len(cache_key({"reps": 99, "paths": 500, "seed": 2026}))
+    20
+    >>> likelihood(0.8)
+    'likely'
+    """
     from kzecon.report.output import Output
 
     t0 = time.perf_counter()
@@ -856,7 +1071,53 @@ def build(out_dir, *, country: str = pipeline.DEFAULT_COUNTRY, reps: int = 9999,
 
 
 def to_pdf(index_html: Path, pdf: Path | None = None, *, browser: str | None = None) -> Path:
-    """Print the brief to PDF with a headless Chromium (Debian's ``chromium``); raises if none is installed."""
+    """Print the brief to PDF with a headless Chromium (Debian's ``chromium``); raises if none is installed.
+
+    Parameters
+    ----------
+    index_html : pathlib.Path
+        The brief's page (:attr:`Brief.path`); its figures are read from beside it.
+    pdf : pathlib.Path, optional
+        Where the PDF is written. Default: ``index_html`` with the suffix ``.pdf``.
+    browser : str, optional
+        The Chromium (or Chrome) executable. Default: the first of ``chromium``, ``chromium-browser`` and
+        ``google-chrome`` on the ``PATH``.
+
+    Returns
+    -------
+    pathlib.Path
+        The PDF written.
+
+    Raises
+    ------
+    KzeconError
+        No Chromium is given or found, or it exits with an error or writes no PDF.
+    FileNotFoundError
+        ``browser`` names no executable.
+    subprocess.TimeoutExpired
+        Chromium takes more than 180 seconds.
+
+    See Also
+    --------
+    build
+
+    Examples
+    --------
+    A browser that fails (here ``false``, which exits with status 1) is reported as a :class:`KzeconError`:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kzecon.errors import KzeconError
+    >>> from kzecon.study.brief import to_pdf
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     page = Path(tmp) / "index.html"
+    ...     _ = page.write_text("<p>A brief</p>", encoding="utf-8")
+    ...     try:
+    ...         to_pdf(page, browser="false")
+    ...     except KzeconError as err:
+    ...         print(err)
+    Chromium could not print the brief to PDF (exit 1)
+    """
     import shutil
     import subprocess
 
