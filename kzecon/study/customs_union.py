@@ -227,7 +227,8 @@ class CustomsUnion:
 
     @property
     def events(self) -> pd.DataFrame:
-        """event_time, estimate, conf_low, conf_high, p_value, p_wild, model: both event studies, stacked."""
+        """Both event studies, stacked: columns event_time, estimate, conf_low, conf_high, p_value, p_wild and model
+        (the two-way FE or Gardner's two-stage DiD)."""
         a = event_table(self.event_twfe).assign(model="two-way FE")
         b = self.event_did2s.to_frame()
         b["event_time"] = [(-1 if s.startswith("rel_m") else 1) * int(s[5:]) for s in b["term"]]

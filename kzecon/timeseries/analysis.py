@@ -52,7 +52,7 @@ class ShareBattery:
         m, ssr, bic, lwz for each number of breaks (no rows when Bai–Perron could not be computed).
     forecast : pandas.DataFrame
         The ARIMA forecast on the share scale: year, mean, lower_<L>, upper_<L>, median.
-    arima : ShareModelResults
+    arima : kzecon.timeseries.models.ShareModelResults
         The fitted ARIMA.
     series : pandas.DataFrame
         year, share (after validation), logit_share.
