@@ -180,10 +180,8 @@ def cmd_measures(args) -> int:
                                   source="kzecon from " + (TRADE_SOURCE if kaz_bundled else res.source)
                                   if not args.data else "kzecon")
         with Output(args.out) as out:
-            out.csv(shares, "shares.csv")
-            out.csv(res.tilt, "tilt.csv")
-            out.csv(res.balance, "balance.csv")
-            out.csv(res.concentration, "concentration.csv")
+            for name, frame in res.tables().items():  # shares, tilt, balance, concentration
+                out.csv(frame, f"{name}.csv")
             out.figure(fig, f"shares_{flow}.png")
         out.report()
     return 0
@@ -263,10 +261,8 @@ def cmd_products(args) -> int:
     if args.out:
         fig = figures.sector_composition(comp)
         with Output(args.out) as out:
-            out.csv(comp, "composition.csv")
-            out.csv(fm, "fuels_metals.csv")
-            out.csv(est, "brent_elasticities.csv")
-            out.csv(res.scenarios, "brent_scenarios.csv")
+            for name, frame in res.tables(level=0.90).items():  # composition, fuels_metals, brent_*
+                out.csv(frame, f"{name}.csv")
             out.figure(fig, "composition_exports.png")
         out.report()
     return 0
@@ -309,11 +305,8 @@ def cmd_timeseries(args) -> int:
     if args.out:
         fig = figures.share_breaks(bat.series, bat.breaks, bat.forecast, title=label, source=f"kzecon; {source}")
         with Output(args.out) as out:
-            out.csv(bat.tests, "tests.csv")
-            out.csv(bat.breaks, "breaks.csv")
-            out.csv(bat.forecast, "forecast.csv")
-            out.csv(bat.criteria, "break_criteria.csv")
-            out.csv(bat.arima.to_frame(), "arima_params.csv")
+            for name, frame in bat.tables().items():  # tests, breaks, forecast, break_criteria, arima_params
+                out.csv(frame, f"{name}.csv")
             out.figure(fig, "share_breaks.png")
         out.report()
     return 0

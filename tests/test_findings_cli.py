@@ -47,8 +47,8 @@ def test_measures_writes_the_shares_finding(tmp_path, country, quiet):
     res = (findings.trade_shares(russia_2010="flag", year_sides=False) if country == "KAZ"
            else findings.trade_shares(country))
     assert res.country == country
-    for name, frame in (("shares", res.shares), ("tilt", res.tilt), ("balance", res.balance),
-                        ("concentration", res.concentration)):
+    assert list(res.tables()) == ["shares", "tilt", "balance", "concentration"]
+    for name, frame in res.tables().items():
         _same(out / f"{name}.csv", frame)
     wide = res.table("export")  # the printed table: shares of exports, tilt = China less Russia
     assert np.allclose(wide["tilt_chn_rus"], wide["china"] - wide["russia"])
@@ -70,7 +70,7 @@ def test_timeseries_writes_the_breaks_finding(tmp_path, quiet, monkeypatch):
     assert _run(["timeseries", "--country", "UZB", "--horizon", "3", "--out", out]) == 0
     bat = seen["result"]
     assert seen["kwargs"]["country"] == "UZB" and seen["kwargs"]["horizon"] == 3
-    for name, frame in (("tests", bat.tests), ("breaks", bat.breaks), ("forecast", bat.forecast)):
+    for name, frame in bat.tables().items():  # every table the battery knows, as written
         _same(out / f"{name}.csv", frame)
     shares = findings.trade_shares("UZB").shares
     china = shares[(shares["flow"] == "total") & (shares["group"] == "china")].set_index("year")["share"]
@@ -111,10 +111,9 @@ def test_products_writes_the_products_finding(tmp_path, quiet):
     out = tmp_path / "p"
     assert _run(["products", "--brent", "40", "95", "--out", out]) == 0
     res = findings.products(brent_prices=(40.0, 95.0))
-    _same(out / "composition.csv", res.composition)
-    _same(out / "fuels_metals.csv", res.fuels_metals)
+    for name, frame in res.tables(level=0.90).items():
+        _same(out / f"{name}.csv", frame)
     _same(out / "brent_elasticities.csv", res.elasticities(level=0.90))
-    _same(out / "brent_scenarios.csv", res.scenarios)
     assert sorted(pd.read_csv(out / "brent_scenarios.csv")["brent"].unique()) == [40.0, 95.0]
 
 

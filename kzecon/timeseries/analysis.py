@@ -111,6 +111,27 @@ class ShareBattery:
         t = self.tests
         return float(t[(t["test"] == test) & (t["regression"] == regression)]["p_value"].iloc[0])
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The battery's tables by name, as ``kzecon timeseries --out`` writes them (``<name>.csv``).
+
+        Returns
+        -------
+        dict of str to DataFrame
+            tests, breaks, forecast, break_criteria (``criteria``), arima_params (the ARIMA's ``to_frame()``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kzecon.timeseries import share_battery
+        >>> share = 1 / (1 + np.exp(-np.linspace(-2, -1, 20) - np.random.default_rng(1).normal(0, 0.05, 20)))
+        >>> import pandas as pd
+        >>> bat = share_battery(pd.Series(share, index=range(2001, 2021)))
+        >>> list(bat.tables())
+        ['tests', 'breaks', 'forecast', 'break_criteria', 'arima_params']
+        """
+        return {"tests": self.tests, "breaks": self.breaks, "forecast": self.forecast,
+                "break_criteria": self.criteria, "arima_params": self.arima.to_frame()}
+
     def to_frame(self) -> pd.DataFrame:
         """The tests table."""
         return self.tests.copy()

@@ -38,8 +38,8 @@ class Peers:
     country : str, default "KAZ"
         ISO-3 code of the studied economy.
     model : str, default "world_cal"
-        The name of a forecast model. :func:`peers` leaves this default in place; the model its forecasts used is
-        the table's ``model`` column.
+        The forecast model of the table's probabilities (:func:`peers` sets it to the headline model,
+        :data:`kzecon.forecast.WORLD_CHOICE`, the table's ``model`` column).
     seed : int, default 2026
         Random seed of the forecasts.
     paths : int, default 4000
@@ -226,4 +226,4 @@ def peers(*, country: str = DEFAULT_COUNTRY, headline: DependenceRisk | None = N
         rows.append(row)
     cols = ["country", "year", "china_share", "russia_share", "p_china_above_russia_2030", "name", "group", "side",
             "source", "first_year", "model", "note", "target_year", "data_last_year"]
-    return Peers(table=pd.DataFrame(rows)[cols], country=country, seed=seed, paths=paths)
+    return Peers(table=pd.DataFrame(rows)[cols], country=country, model=WORLD_CHOICE, seed=seed, paths=paths)

@@ -102,6 +102,28 @@ class Products:
         """
         return pd.concat([f.to_frame(level=level) for f in self.fits], ignore_index=True)
 
+    def tables(self, level: float = 0.90) -> dict[str, pd.DataFrame]:
+        """The finding's tables by name, as ``kzecon products --out`` writes them (``<name>.csv``).
+
+        Parameters
+        ----------
+        level : float, default 0.90
+            Confidence level of the elasticities' intervals.
+
+        Returns
+        -------
+        dict of str to DataFrame
+            composition, fuels_metals, brent_elasticities (:meth:`elasticities` at ``level``), brent_scenarios.
+
+        Examples
+        --------
+        >>> from kzecon.study.findings import products
+        >>> list(products().tables())
+        ['composition', 'fuels_metals', 'brent_elasticities', 'brent_scenarios']
+        """
+        return {"composition": self.composition, "fuels_metals": self.fuels_metals,
+                "brent_elasticities": self.elasticities(level=level), "brent_scenarios": self.scenarios}
+
     def to_frame(self) -> pd.DataFrame:
         """The fuels + metals share by year."""
         return self.fuels_metals.copy()

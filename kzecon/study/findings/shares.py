@@ -191,6 +191,23 @@ class TradeShares:
         wide = wide.join(sel(self.balance)[["balance"]])
         return wide.join(sel(self.concentration)[["hhi_norm"]])
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The finding's tables by name, as ``kzecon measures --out`` writes them (``<name>.csv``).
+
+        Returns
+        -------
+        dict of str to DataFrame
+            shares, tilt, balance, concentration.
+
+        Examples
+        --------
+        >>> from kzecon.study.findings import trade_shares
+        >>> list(trade_shares().tables())
+        ['shares', 'tilt', 'balance', 'concentration']
+        """
+        return {"shares": self.shares, "tilt": self.tilt, "balance": self.balance,
+                "concentration": self.concentration}
+
     def to_frame(self) -> pd.DataFrame:
         """The shares: reporter, year, flow, group, value_usd, total_usd, share, side."""
         return self.shares.copy()
