@@ -1147,6 +1147,27 @@ def _on_sigint(signum, frame):
     raise KeyboardInterrupt()
 
 
+def _quiet_interrupt(hook):
+    """``sys.unraisablehook`` for a Ctrl-C (or SIGTERM) that landed inside a finalizer or weakref callback, where
+    Python cannot propagate it: no traceback, and the signal sent again a moment later so that it stops the command
+    where it can (one documented line, exit 130 or 143); the stop is recorded either way
+    (:func:`kzecon.report.output.request_stop`), so no output is committed."""
+    def quiet(info):
+        if isinstance(info.exc_value, KeyboardInterrupt):
+            import threading
+
+            from kzecon.report.output import stop_requested
+
+            sig = signal.SIGTERM if stop_requested() == "terminated" else signal.SIGINT
+            again = threading.Timer(0.05, os.kill, (os.getpid(), sig))
+            again.daemon = True
+            again.start()
+            return
+        hook(info)
+
+    return quiet
+
+
 class _QuietPipe:
     """stdout that stops writing, silently, once its reader has gone (``kzecon … | head``): the command still
     finishes and commits its output folder; a closed pipe is not the user's mistake."""
@@ -1189,9 +1210,32 @@ def main(argv=None) -> int:
         sys.stdout = _QuietPipe(sys.stdout)
     try:
         return _main(argv)
+    except KeyboardInterrupt as stop:  # a signal that arrived while the command was already unwinding from another
+        term = isinstance(stop, Terminated)
+        _report_stop("terminated" if term else "interrupted")
+        return EXIT_TERMINATED if term else EXIT_INTERRUPTED
     finally:
         if sys.stdout is not original and not getattr(sys.stdout, "closed_reader", False):
             sys.stdout = original
+
+
+_REPORTED: list[str] = []  # the stop line, once printed (a run prints it at most once)
+
+
+def _report_stop(how: str) -> None:
+    """Print ``kzecon: interrupted; nothing written`` (or terminated) once per run."""
+    if not _REPORTED:
+        _REPORTED.append(how)
+        print(f"kzecon: {how}; nothing written", file=sys.stderr)
+
+
+def _deaf() -> None:
+    """Ignore SIGINT and SIGTERM from now on in this run (the handlers in place before it are restored at its end)."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
 
 
 def _main(argv) -> int:
@@ -1204,13 +1248,16 @@ def _main(argv) -> int:
     except SystemExit as done:  # --help, --version (0) or a usage error (64, already printed in one line)
         return int(done.code or 0)
     _SHOWN.clear()
+    _REPORTED.clear()
     from kzecon.report.output import clear_stop, stop_requested
 
     clear_stop()
     previous = previous_int = None
+    unraisable = sys.unraisablehook
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
         previous_int = signal.signal(signal.SIGINT, _on_sigint)
+        sys.unraisablehook = _quiet_interrupt(unraisable)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
@@ -1224,8 +1271,9 @@ def _main(argv) -> int:
     except KeyboardInterrupt as stop:
         if args.debug:
             raise
+        _deaf()  # stopping already: a second signal (the group's, or one re-sent) must not cut the one line short
         term = isinstance(stop, Terminated) or stop_requested() == "terminated"
-        print("kzecon: " + ("terminated" if term else "interrupted") + "; nothing written", file=sys.stderr)
+        _report_stop("terminated" if term else "interrupted")
         return EXIT_TERMINATED if term else EXIT_INTERRUPTED
     except KzeconError as err:
         if args.debug:
@@ -1250,6 +1298,7 @@ def _main(argv) -> int:
               file=sys.stderr)
         return EXIT_INTERNAL
     finally:
+        sys.unraisablehook = unraisable
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
         if previous_int is not None:

@@ -429,3 +429,23 @@ def test_alignment_periods_outside_the_votes(capsys):
         kzecon.alignment.divergent_votes(("KAZ", "CHN", "RUS"), start=1940, end=1950)
     with pytest.raises(UsageError):
         kzecon.alignment.divergent_votes(("KAZ", "KAZ", "RUS"))
+
+
+def test_a_signal_while_unwinding_from_another_still_prints_one_line(monkeypatch, capsys):
+    """A second Ctrl-C that lands while the first is being reported (the group's signal to the process, or one
+    re-sent after Python swallowed the first in a finalizer) must not escape as a traceback (exit −2): one line,
+    exit 130, printed once."""
+    import kzecon.cli as cli
+
+    def interrupted_twice(argv):
+        cli._report_stop("interrupted")  # the first was reported …
+        raise KeyboardInterrupt  # … and the second escapes the command's own handler
+
+    monkeypatch.setattr(cli, "_main", interrupted_twice)
+    cli._REPORTED.clear()
+    assert cli.main(["measures"]) == 130
+    assert capsys.readouterr().err.splitlines() == ["kzecon: interrupted; nothing written"]
+    cli._REPORTED.clear()
+    monkeypatch.setattr(cli, "_main", lambda argv: (_ for _ in ()).throw(KeyboardInterrupt()))
+    assert cli.main(["measures"]) == 130  # never reported before: reported now, once
+    assert capsys.readouterr().err.splitlines() == ["kzecon: interrupted; nothing written"]
