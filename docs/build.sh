@@ -15,7 +15,8 @@ trap 'rm -rf "$work"' EXIT
 export MPLBACKEND=Agg
 if [ -z "${KZECON_DOCS_AUDITED:-}" ]; then  # the test suite runs both itself (tests/test_examples.py) and sets it
   python "$here/_ext/docaudit.py" --check     # a public parameter without a description
-  python "$here/_ext/docaudit.py" --examples  # every docstring example runs (fresh namespace), none skipped
+  # every docstring example runs (fresh namespace), none skipped; in the scratch folder, where an example's files land
+  (cd "$work" && python "$here/_ext/docaudit.py" --examples)
 fi
 python -m sphinx -b html -W --keep-going -q -d "$work/doctrees" "$here" "$work/html"
 python "$here/_ext/linkcheck_local.py" "$work/html"

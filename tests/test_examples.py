@@ -6,7 +6,6 @@ describe every parameter of every public definition and give every exported name
 from __future__ import annotations
 
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
@@ -17,15 +16,6 @@ import docaudit  # noqa: E402
 # modules whose public definitions are fully described (every parameter, every exported name with an example): the
 # list lives in docs/_ext/docaudit.py, which the docs build runs too
 DOCUMENTED = docaudit.DOCUMENTED
-
-
-@pytest.fixture(autouse=True)
-def _plain_pandas():
-    import pandas as pd
-
-    with pd.option_context("display.width", 100, "display.max_columns", 12), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
 
 
 @pytest.mark.parametrize("name", docaudit.example_modules())

@@ -161,8 +161,11 @@ def run_examples(name: str, out=None) -> tuple[int, int, list[str]]:
     mod = importlib.import_module(name)
     tests = [t for t in doctest.DocTestFinder(exclude_empty=True).find(mod, name, globs={}) if t.examples]
     skipped = [t.name for t in tests for ex in t.examples if ex.options.get(doctest.SKIP)]
+    import pandas as pd
+
     runner = doctest.DocTestRunner(optionflags=flags)
-    with warnings.catch_warnings():
+    # the display the expected outputs were written at (the docs build and the test suite alike)
+    with warnings.catch_warnings(), pd.option_context("display.width", 100, "display.max_columns", 12):
         warnings.simplefilter("ignore")
         for t in tests:
             t.globs = {}
@@ -186,10 +189,6 @@ if __name__ == "__main__":
         print(f"docstrings: {counts(audit())}")
         sys.exit(1 if bad else 0)
     if sys.argv[1:] == ["--examples"]:  # the docs build: every docstring example runs, none skipped
-        import pandas as pd
-
-        pd.set_option("display.width", 100)
-        pd.set_option("display.max_columns", 12)
         tried = failed = 0
         for name in example_modules():
             n, f, skipped = run_examples(name)

@@ -25,10 +25,9 @@ class Products:
     fuels_metals : DataFrame
         year, share, value_usd, flag: the fuels + metals share of exports to China
         (:func:`kzecon.study.products.fuels_metals_share`).
-    brent : kzecon.results.EstimationResults
-        The Brent regression of log exports to China (:func:`kzecon.study.products.brent_exposure`).
-    fits : tuple of kzecon.results.EstimationResults, default ()
-        The Brent regression of every outcome of :data:`kzecon.study.products.OUTCOMES`, in that order.
+    fits : tuple of kzecon.results.EstimationResults
+        The Brent regression of every outcome of :data:`kzecon.study.products.OUTCOMES`, in that order
+        (:func:`kzecon.study.products.brent_exposure`); ``brent`` is the one of exports to China.
     scenarios : DataFrame or None, default None
         brent, year, outcome, estimate, lower, upper, level: each outcome predicted at the chosen Brent prices
         (:func:`kzecon.study.products.brent_scenarios`).
@@ -62,9 +61,13 @@ class Products:
     """
     composition: pd.DataFrame
     fuels_metals: pd.DataFrame
-    brent: object  # EstimationResults: exports to China
-    fits: tuple = ()  # EstimationResults, one per outcome
+    fits: tuple  # EstimationResults, one per outcome
     scenarios: pd.DataFrame | None = None
+
+    @property
+    def brent(self):
+        """The Brent regression of log exports to China (the brief's), one of ``fits``."""
+        return next(f for f in self.fits if f.model == "brent_exports_to_china")
 
     @property
     def nobs(self) -> int:
@@ -179,5 +182,4 @@ def products(country: str = DEFAULT_COUNTRY, *, brent_prices=(50.0, 80.0, 110.0)
     comp = p.composition()
     fits = tuple(p.brent_exposure(o) for o in p.OUTCOMES)
     scen = pd.concat([p.brent_scenarios(f, brent_prices) for f in fits], ignore_index=True)
-    return Products(composition=comp, fuels_metals=p.fuels_metals_share(comp),
-                    brent=fits[list(p.OUTCOMES).index("exports_to_china")], fits=fits, scenarios=scen)
+    return Products(composition=comp, fuels_metals=p.fuels_metals_share(comp), fits=fits, scenarios=scen)

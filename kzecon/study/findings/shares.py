@@ -219,6 +219,15 @@ class TradeShares:
                 f"total trade ({self.side}); China ahead since {self.china_ahead_since}")
 
 
+def _from_shares(shares: pd.DataFrame, **fields) -> TradeShares:
+    """A :class:`TradeShares` whose tilt and balance are computed from ``shares`` (every way of reading an economy's
+    trade ends here)."""
+    from kzecon import measures
+
+    return TradeShares(shares=shares, tilt=measures.china_russia_tilt(shares), balance=measures.balance_index(shares),
+                       **fields)
+
+
 def trade_shares(country: str = DEFAULT_COUNTRY, *, trade: pd.DataFrame | None = None, side: str | None = None,
                  russia_2010: str = "interpolate", year_sides: bool = True) -> TradeShares:
     """Partner shares of ``country``'s trade (every flow), the China–Russia tilt, balance, concentration and the
@@ -290,11 +299,10 @@ def trade_shares(country: str = DEFAULT_COUNTRY, *, trade: pd.DataFrame | None =
         except (CoverageError, KeyError, ValueError):  # a user's file with one side: no comparison to show
             mirror = pd.DataFrame(columns=["year", "partner", "flow", "reported_usd", "mirror_usd"])
         vintage = "; ".join(trade.attrs.get("vintage", [])) or "user data"
-        return TradeShares(shares=shares, tilt=measures.china_russia_tilt(shares),
-                           balance=measures.balance_index(shares),
-                           concentration=measures.concentration(trade, reporter=reporter, flow="all", side=side),
-                           mirror=mirror, vintage=vintage, source="user data", country=reporter,
-                           side=f"{shares['side'].iloc[0]} figures")
+        return _from_shares(shares, concentration=measures.concentration(trade, reporter=reporter, flow="all",
+                                                                         side=side),
+                            mirror=mirror, vintage=vintage, source="user data", country=reporter,
+                            side=f"{shares['side'].iloc[0]} figures")
     country = check_country(country)
     if country != DEFAULT_COUNTRY:
         if side is not None or russia_2010 != "interpolate":
@@ -310,10 +318,8 @@ def trade_shares(country: str = DEFAULT_COUNTRY, *, trade: pd.DataFrame | None =
     everything = kzecon.data.load_trade()  # every source and side, for the reported-vs-mirror comparison
     mirror = pd.concat([measures.reported_vs_mirror(everything, partner=p) for p in ("CHN", "RUS")],
                        ignore_index=True)
-    return TradeShares(shares=shares, tilt=measures.china_russia_tilt(shares),
-                       balance=measures.balance_index(shares),
-                       concentration=measures.concentration(trade, flow="all", side=side),
-                       mirror=mirror, vintage="; ".join(trade.attrs.get("vintage", [])))
+    return _from_shares(shares, concentration=measures.concentration(trade, flow="all", side=side), mirror=mirror,
+                        vintage="; ".join(trade.attrs.get("vintage", [])))
 
 
 GROUPS = ("china", "russia", "eu", "central_asia", "rest")  # the partner groups of the study (usa is in rest)
@@ -371,7 +377,6 @@ def _dots_shares(country: str) -> TradeShares:
     vintage = f"bundled: compositions_dots {kzecon.data.describe('compositions_dots').sha256[:12]}"
     sides = shares[shares["flow"] == "total"].groupby("year")["side"].first()
     phrase = _sides_phrase(sides)
-    return TradeShares(shares=shares, tilt=measures.china_russia_tilt(shares), balance=measures.balance_index(shares),
-                       concentration=conc, mirror=mirror, vintage=vintage,
-                       source=DOTS_SOURCE.format(name=name, first=first, last=last, sides=phrase), country=country,
-                       side=f"IMF DOTS: {name}'s {phrase}")
+    return _from_shares(shares, concentration=conc, mirror=mirror, vintage=vintage,
+                        source=DOTS_SOURCE.format(name=name, first=first, last=last, sides=phrase), country=country,
+                        side=f"IMF DOTS: {name}'s {phrase}")
