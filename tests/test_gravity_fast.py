@@ -301,6 +301,37 @@ def test_residual_kernel_equals_the_sum_of_fixed_effects(n, q, k, chunks, seed):
         np.testing.assert_allclose(r, want, rtol=1e-13, atol=1e-13)
 
 
+@given(n=st.integers(1, 300), q=st.integers(1, 3), k=st.integers(1, 3), chunks=st.integers(1, 3),
+       seed=st.integers(0, 10**6))
+def test_fused_sweep_equals_residual_then_sweep(n, q, k, chunks, seed):
+    """The sweep's fused passes: ``fresh`` (the starting residual computed in the first pass) gives what computing
+    r = v − Σ_q α[codes_q] with numpy and sweeping gives; ``copy`` leaves the swept residual in ``r_copy``; the
+    groups' weight sums of all fixed effects in one pass equal numpy's bincount, fixed effect by fixed effect."""
+    from kzecon import hdfe
+    from kzecon.hdfe import _kernels as kern
+
+    rng = np.random.default_rng(seed)
+    fe = hdfe.FixedEffects.from_arrays([rng.integers(0, 7, n) for _ in range(q)], [f"f{i}" for i in range(q)])
+    G = int(fe.offsets[-1])
+    w = rng.uniform(0.1, 2.0, n)
+    wsum = np.concatenate([np.bincount(fe.local(i), weights=w) for i in range(q)])
+    np.testing.assert_allclose(kern.all_group_sums(fe.codes, G, w), wsum, rtol=1e-13)
+    inv = 1.0 / wsum
+    v, alpha0 = rng.normal(size=(n, k)), rng.normal(size=(G, k))
+    bounds = np.linspace(0, n, min(chunks, n) + 1).astype(np.int64)
+    T = len(bounds) - 1
+    for f in (kern.sweep, kern.sweep_serial):
+        r_ref = v - sum(alpha0[fe.codes[i]] for i in range(q))
+        a_ref = alpha0.copy()
+        f(fe.codes, fe.offsets, w, inv, r_ref, a_ref, np.empty((G, k)), np.empty((T, G, k)), bounds,
+          np.empty((n, k)), False, v, False)
+        r, a, copy = np.full((n, k), np.nan), alpha0.copy(), np.full((n, k), np.nan)
+        f(fe.codes, fe.offsets, w, inv, r, a, np.empty((G, k)), np.empty((T, G, k)), bounds, copy, True, v, True)
+        np.testing.assert_allclose(r, r_ref, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(a, a_ref, rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(copy, r)
+
+
 def test_irls_row_kernels_return_inf_where_a_mean_underflows():
     """A fit running off to infinity (separation) drives some μ to 0: the kernels give inf/NaN as numpy does (the
     IRLS then stops and the separation check takes over) instead of raising ZeroDivisionError."""

@@ -623,7 +623,7 @@ class PPML:
             kzecon's IRLS (:mod:`kzecon.gravity.poisson`) or ``pyfixest.fepois`` on the same sample.
         tol : float, optional
             The IRLS tolerance on the relative change in deviance, between 0 and 1. Default None: :data:`DEFAULT_TOL`
-            = 1e-8 (fixest's) for kzecon — whose convergence also needs its demeaning at 1e-9: on the benchmark and
+            = 1e-8 (fixest's) for kzecon — whose convergence also needs its demeaning at 1e-7: on the benchmark and
             DOTS panels its estimates equal those at 1e-10 to 1e-11 relative — and :data:`PYFIXEST_TOL` = 1e-10 for
             pyfixest.
         maxiter : int, default 100

@@ -354,7 +354,7 @@ def _threads(nobs: int) -> int:
 class _Serial:
     """The kernels compiled without threads (one chunk of rows)."""
 
-    sweep, copy_rows = _kernels.sweep_serial, _kernels.copy_rows_serial
+    sweep = _kernels.sweep_serial
     irons_tuck, residual = _kernels.irons_tuck_serial, _kernels.residual_serial
 
 
@@ -405,11 +405,7 @@ class Demeaner:
     def __init__(self, fe: FixedEffects, weights: np.ndarray):
         self.fe = fe
         self.w = np.ascontiguousarray(weights, dtype=np.float64)
-        G = int(fe.offsets[-1])
-        wsum = np.zeros(G)
-        for q in range(len(fe.names)):
-            lo, hi = fe.offsets[q], fe.offsets[q + 1]
-            wsum[lo:hi] = _kernels.group_sums(fe.codes[q] - lo, hi - lo, self.w)
+        wsum = _kernels.all_group_sums(fe.codes, int(fe.offsets[-1]), self.w)
         with np.errstate(divide="ignore"):
             self.inv_wsum = np.where(wsum > 0, 1.0 / wsum, 0.0)
 
@@ -447,9 +443,8 @@ class Demeaner:
         bounds = row_bounds(N)
         threads = len(bounds) - 1
         k = _kernels if threads > 1 else _Serial
-        sweep, copy_rows, irons_tuck = k.sweep, k.copy_rows, k.irons_tuck
-        r = np.empty_like(v)
-        k.residual(self.fe.codes, v, alpha, r, bounds)
+        sweep, irons_tuck = k.sweep, k.irons_tuck
+        r = np.empty_like(v)  # the residual of the starting coefficients, computed in the first sweep's first pass
         wn = self.w / self.w.sum()
         scale = _kernels.weighted_sd(v, wn)
         scale = np.where(scale > 0, scale, 1.0)
@@ -459,15 +454,17 @@ class Demeaner:
         args = (self.fe.codes, self.fe.offsets, self.w, self.inv_wsum)
         r1 = np.empty_like(r)
         sweeps = 0
+        if maxiter < 1:
+            k.residual(self.fe.codes, v, alpha, r, bounds)
+            return r, alpha, 0, False
         while sweeps < maxiter:
             a0 = alpha.copy()
-            step = sweep(*args, r, alpha, means, partial, bounds)
+            step = sweep(*args, r, alpha, means, partial, bounds, r1, True, v, sweeps == 0)
             sweeps += 1
             if np.all(step <= thresh):
                 return r, alpha, sweeps, True
             a1 = alpha.copy()
-            copy_rows(r, r1, bounds)
-            step = sweep(*args, r, alpha, means, partial, bounds)
+            step = sweep(*args, r, alpha, means, partial, bounds, r1, False, v, False)
             sweeps += 1
             active = step > thresh
             if not active.any():

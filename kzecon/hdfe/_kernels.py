@@ -27,13 +27,16 @@ from numba import njit, prange  # noqa: E402
 
 
 @njit(cache=True, parallel=True)
-def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds):
+def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds, r_copy, copy, v, fresh):
     """One Gauss–Seidel pass over all fixed effects; returns the largest absolute group mean removed for each
     column (the size of the step, the convergence criterion).
 
     Rows are split into ``len(bounds) - 1`` chunks, one per thread, each accumulating group sums into its own
     slice of ``partial`` (threads × G × K); removing fixed effect q's means is fused with accumulating fixed
-    effect q + 1's sums, so a sweep reads the rows Q + 1 times instead of 2Q.
+    effect q + 1's sums, so a sweep reads the rows Q + 1 times instead of 2Q. With ``fresh``, the first pass
+    computes the residuals from the columns ``v`` and the coefficients (r = v − Σ_q alpha[codes[q]]) before using
+    them (the warm start's residual without a pass of its own); with ``copy``, the last pass also writes the
+    residuals into ``r_copy`` (the acceleration's earlier iterate).
     """
     Q, N = codes.shape
     K = r.shape[1]
@@ -43,24 +46,39 @@ def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds):
         lo = offsets[q]
         hi = offsets[q + 1]
         cq = codes[q]
-        cp = codes[q - 1] if q > 0 else codes[q]
-        first = q == 0
         for t in prange(T):
+            part = partial[t]
             for g in range(lo, hi):
                 for k in range(K):
-                    partial[t, g, k] = 0.0
-            for i in range(bounds[t], bounds[t + 1]):
-                g = cq[i]
-                wi = w[i]
-                if first:
+                    part[g, k] = 0.0
+            if q == 0 and fresh:
+                for i in range(bounds[t], bounds[t + 1]):
                     for k in range(K):
-                        partial[t, g, k] += wi * r[i, k]
-                else:
+                        r[i, k] = v[i, k]
+                    for h in range(Q):
+                        gh = codes[h, i]
+                        for k in range(K):
+                            r[i, k] -= alpha[gh, k]
+                    g = cq[i]
+                    wi = w[i]
+                    for k in range(K):
+                        part[g, k] += wi * r[i, k]
+            elif q == 0:
+                for i in range(bounds[t], bounds[t + 1]):
+                    g = cq[i]
+                    wi = w[i]
+                    for k in range(K):
+                        part[g, k] += wi * r[i, k]
+            else:
+                cp = codes[q - 1]
+                for i in range(bounds[t], bounds[t + 1]):
+                    g = cq[i]
                     gp = cp[i]
+                    wi = w[i]
                     for k in range(K):
                         x = r[i, k] - means[gp, k]
                         r[i, k] = x
-                        partial[t, g, k] += wi * x
+                        part[g, k] += wi * x
         for g in range(lo, hi):
             s = inv_wsum[g]
             for k in range(K):
@@ -75,10 +93,18 @@ def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds):
                     step[k] = a
     cl = codes[Q - 1]
     for t in prange(T):
-        for i in range(bounds[t], bounds[t + 1]):
-            g = cl[i]
-            for k in range(K):
-                r[i, k] -= means[g, k]
+        if copy:
+            for i in range(bounds[t], bounds[t + 1]):
+                g = cl[i]
+                for k in range(K):
+                    x = r[i, k] - means[g, k]
+                    r[i, k] = x
+                    r_copy[i, k] = x
+        else:
+            for i in range(bounds[t], bounds[t + 1]):
+                g = cl[i]
+                for k in range(K):
+                    r[i, k] -= means[g, k]
     return step
 
 
@@ -128,22 +154,15 @@ def irons_tuck(a0, a1, a2, r1, r2, active, bounds):
                 r2[i, k] -= c[k] * (r2[i, k] - r1[i, k])
 
 
-@njit(cache=True, parallel=True)
-def copy_rows(src, dst, bounds):
-    """dst[:] = src, split across threads."""
-    T = bounds.shape[0] - 1
-    K = src.shape[1]
-    for t in prange(T):
-        for i in range(bounds[t], bounds[t + 1]):
-            for k in range(K):
-                dst[i, k] = src[i, k]
-
-
 @njit(cache=True, nogil=True)
-def group_sums(codes_q, n_groups, w):
+def all_group_sums(codes, n_groups, w):
+    """The weight sum of every group of every fixed effect (global ids), in one pass over the rows."""
+    Q, N = codes.shape
     out = np.zeros(n_groups)
-    for i in range(codes_q.shape[0]):
-        out[codes_q[i]] += w[i]
+    for i in range(N):
+        wi = w[i]
+        for q in range(Q):
+            out[codes[q, i]] += wi
     return out
 
 
@@ -193,5 +212,4 @@ def weighted_sd(v, wn):
 # wakes the OpenMP pool on every call even when it has one chunk of work.
 sweep_serial = njit(cache=True, nogil=True)(sweep.py_func)
 irons_tuck_serial = njit(cache=True, nogil=True)(irons_tuck.py_func)
-copy_rows_serial = njit(cache=True, nogil=True)(copy_rows.py_func)
 residual_serial = njit(cache=True, nogil=True)(residual.py_func)
