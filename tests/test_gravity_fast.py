@@ -304,8 +304,9 @@ def test_residual_kernel_equals_the_sum_of_fixed_effects(n, q, k, chunks, seed):
 @given(n=st.integers(1, 300), q=st.integers(1, 3), k=st.integers(1, 3), chunks=st.integers(1, 3),
        seed=st.integers(0, 10**6))
 def test_fused_sweep_equals_residual_then_sweep(n, q, k, chunks, seed):
-    """The sweep's fused passes: ``fresh`` (the starting residual computed in the first pass) gives what computing
-    r = v − Σ_q α[codes_q] with numpy and sweeping gives; ``copy`` leaves the swept residual in ``r_copy``; the
+    """The sweep's fused passes: ``first`` = 1 (the starting residual computed in the first pass) gives what computing
+    r = v − Σ_q α[codes_q] with numpy and sweeping gives, ``first`` = 2 what extrapolating r − c·(r − r_prev) with
+    numpy and sweeping gives; ``copy`` leaves the swept residual in ``r_copy``; the
     groups' weight sums of all fixed effects in one pass equal numpy's bincount, fixed effect by fixed effect."""
     from kzecon import hdfe
     from kzecon.hdfe import _kernels as kern
@@ -324,12 +325,22 @@ def test_fused_sweep_equals_residual_then_sweep(n, q, k, chunks, seed):
         r_ref = v - sum(alpha0[fe.codes[i]] for i in range(q))
         a_ref = alpha0.copy()
         f(fe.codes, fe.offsets, w, inv, r_ref, a_ref, np.empty((G, k)), np.empty((T, G, k)), bounds,
-          np.empty((n, k)), False, v, False)
+          np.empty((n, k)), False, v, 0, np.zeros(k))
         r, a, copy = np.full((n, k), np.nan), alpha0.copy(), np.full((n, k), np.nan)
-        f(fe.codes, fe.offsets, w, inv, r, a, np.empty((G, k)), np.empty((T, G, k)), bounds, copy, True, v, True)
+        f(fe.codes, fe.offsets, w, inv, r, a, np.empty((G, k)), np.empty((T, G, k)), bounds, copy, True, v, 1,
+          np.zeros(k))
         np.testing.assert_allclose(r, r_ref, rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(a, a_ref, rtol=1e-12, atol=1e-12)
         np.testing.assert_array_equal(copy, r)
+        # first = 2: the acceleration's extrapolation r − c·(r − r_copy) applied in the first pass
+        c = rng.normal(size=k)
+        prev = rng.normal(size=(n, k))
+        r_ref, a_ref = r - c * (r - prev), a.copy()
+        f(fe.codes, fe.offsets, w, inv, r_ref, a_ref, np.empty((G, k)), np.empty((T, G, k)), bounds,
+          np.empty((n, k)), False, v, 0, np.zeros(k))
+        f(fe.codes, fe.offsets, w, inv, r, a, np.empty((G, k)), np.empty((T, G, k)), bounds, prev, False, v, 2, c)
+        np.testing.assert_allclose(r, r_ref, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(a, a_ref, rtol=1e-12, atol=1e-12)
 
 
 def test_irls_row_kernels_return_inf_where_a_mean_underflows():

@@ -355,7 +355,7 @@ class _Serial:
     """The kernels compiled without threads (one chunk of rows)."""
 
     sweep = _kernels.sweep_serial
-    irons_tuck, residual = _kernels.irons_tuck_serial, _kernels.residual_serial
+    residual = _kernels.residual_serial
 
 
 def row_bounds(nobs: int) -> np.ndarray:
@@ -443,7 +443,7 @@ class Demeaner:
         bounds = row_bounds(N)
         threads = len(bounds) - 1
         k = _kernels if threads > 1 else _Serial
-        sweep, irons_tuck = k.sweep, k.irons_tuck
+        sweep = k.sweep
         r = np.empty_like(v)  # the residual of the starting coefficients, computed in the first sweep's first pass
         wn = self.w / self.w.sum()
         scale = _kernels.weighted_sd(v, wn)
@@ -457,19 +457,23 @@ class Demeaner:
         if maxiter < 1:
             k.residual(self.fe.codes, v, alpha, r, bounds)
             return r, alpha, 0, False
+        first, c = 1, np.zeros(K)  # the first sweep computes the residual of the starting coefficients
         while sweeps < maxiter:
             a0 = alpha.copy()
-            step = sweep(*args, r, alpha, means, partial, bounds, r1, True, v, sweeps == 0)
+            step = sweep(*args, r, alpha, means, partial, bounds, r1, True, v, first, c)
             sweeps += 1
             if np.all(step <= thresh):
                 return r, alpha, sweeps, True
             a1 = alpha.copy()
-            step = sweep(*args, r, alpha, means, partial, bounds, r1, False, v, False)
+            step = sweep(*args, r, alpha, means, partial, bounds, r1, False, v, 0, c)
             sweeps += 1
             active = step > thresh
             if not active.any():
                 return r, alpha, sweeps, True
-            irons_tuck(a0, a1, alpha, r1, r, active, bounds)
+            c = _kernels.irons_tuck(a0, a1, alpha, active)  # the residuals follow in the next sweep's first pass
+            first = 2
+        if first == 2:  # the sweep limit came right after an extrapolation: bring the residuals up to date
+            k.residual(self.fe.codes, v, alpha, r, bounds)
         return r, alpha, sweeps, False
 
 

@@ -27,16 +27,17 @@ from numba import njit, prange  # noqa: E402
 
 
 @njit(cache=True, parallel=True)
-def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds, r_copy, copy, v, fresh):
+def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds, r_copy, copy, v, first, c):
     """One Gauss–Seidel pass over all fixed effects; returns the largest absolute group mean removed for each
     column (the size of the step, the convergence criterion).
 
     Rows are split into ``len(bounds) - 1`` chunks, one per thread, each accumulating group sums into its own
     slice of ``partial`` (threads × G × K); removing fixed effect q's means is fused with accumulating fixed
-    effect q + 1's sums, so a sweep reads the rows Q + 1 times instead of 2Q. With ``fresh``, the first pass
-    computes the residuals from the columns ``v`` and the coefficients (r = v − Σ_q alpha[codes[q]]) before using
-    them (the warm start's residual without a pass of its own); with ``copy``, the last pass also writes the
-    residuals into ``r_copy`` (the acceleration's earlier iterate).
+    effect q + 1's sums, so a sweep reads the rows Q + 1 times instead of 2Q. The first pass also brings the
+    residuals up to date with the coefficients: ``first`` = 1 computes them from the columns ``v`` (r = v −
+    Σ_q alpha[codes[q]]: a warm start's residual), ``first`` = 2 applies the acceleration's extrapolation
+    r − c·(r − r_copy) that :func:`irons_tuck` left to it (0: as they are); with ``copy``, the last pass also
+    writes the residuals into ``r_copy`` (the acceleration's earlier iterate). Neither needs a pass of its own.
     """
     Q, N = codes.shape
     K = r.shape[1]
@@ -51,7 +52,15 @@ def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds, r_copy,
             for g in range(lo, hi):
                 for k in range(K):
                     part[g, k] = 0.0
-            if q == 0 and fresh:
+            if q == 0 and first == 2:
+                for i in range(bounds[t], bounds[t + 1]):
+                    g = cq[i]
+                    wi = w[i]
+                    for k in range(K):
+                        x = r[i, k] - c[k] * (r[i, k] - r_copy[i, k])
+                        r[i, k] = x
+                        part[g, k] += wi * x
+            elif q == 0 and first == 1:
                 for i in range(bounds[t], bounds[t + 1]):
                     for k in range(K):
                         r[i, k] = v[i, k]
@@ -124,14 +133,13 @@ def residual(codes, v, alpha, r, bounds):
                     r[i, k] -= alpha[g, k]
 
 
-@njit(cache=True, parallel=True)
-def irons_tuck(a0, a1, a2, r1, r2, active, bounds):
+@njit(cache=True, nogil=True)
+def irons_tuck(a0, a1, a2, active):
     """Irons & Tuck (1969) extrapolation of the fixed-point iteration a → F(a), column by column, applied to the
-    coefficients (a0, a1 = F(a0), a2 = F(a1)) and, since the residual is affine in them, to the residuals
-    (r1, r2 belonging to a1, a2). a2 and r2 are overwritten with the extrapolated values. Columns where
-    ``active`` is False, or where the second difference vanishes, keep a2 / r2."""
+    coefficients (a0, a1 = F(a0), a2 = F(a1)): a2 is overwritten with a2 − c·(a2 − a1) and c (K,) returned, for
+    :func:`sweep` to apply to the residuals (affine in the coefficients) in its first pass. Columns where
+    ``active`` is False, or where the second difference vanishes, keep a2 (c = 0)."""
     G, K = a0.shape
-    T = bounds.shape[0] - 1
     c = np.zeros(K)
     for k in range(K):
         if not active[k]:
@@ -148,10 +156,7 @@ def irons_tuck(a0, a1, a2, r1, r2, active, bounds):
     for g in range(G):
         for k in range(K):
             a2[g, k] -= c[k] * (a2[g, k] - a1[g, k])
-    for t in prange(T):
-        for i in range(bounds[t], bounds[t + 1]):
-            for k in range(K):
-                r2[i, k] -= c[k] * (r2[i, k] - r1[i, k])
+    return c
 
 
 @njit(cache=True, nogil=True)
@@ -211,5 +216,4 @@ def weighted_sd(v, wn):
 # The same kernels compiled without threads, for problems too small for a second thread to pay: a parallel kernel
 # wakes the OpenMP pool on every call even when it has one chunk of work.
 sweep_serial = njit(cache=True, nogil=True)(sweep.py_func)
-irons_tuck_serial = njit(cache=True, nogil=True)(irons_tuck.py_func)
 residual_serial = njit(cache=True, nogil=True)(residual.py_func)
