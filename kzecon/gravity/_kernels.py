@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from kzecon.hdfe._kernels import serial_twin
+
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def working_variable(eta, off, y, mu, v, bounds):
@@ -76,6 +78,8 @@ def poisson_step(v, r, beta, off, y, eta, mu, bounds):
     return 2.0 * part.sum()
 
 
-working_variable_serial = njit(cache=True, nogil=True, error_model="numpy")(working_variable.py_func)
-weighted_gram_serial = njit(cache=True, nogil=True, error_model="numpy")(weighted_gram.py_func)
-poisson_step_serial = njit(cache=True, nogil=True, error_model="numpy")(poisson_step.py_func)
+# serial twins under names of their own (kzecon.hdfe._kernels.serial_twin: numba's cache does not tell a function's
+# threaded and serial compilations apart)
+working_variable_serial = serial_twin(working_variable, error_model="numpy")
+weighted_gram_serial = serial_twin(weighted_gram, error_model="numpy")
+poisson_step_serial = serial_twin(poisson_step, error_model="numpy")

@@ -15,6 +15,7 @@ from the residual — the method of alternating projections (Gaure 2013; fixest,
 from __future__ import annotations
 
 import os
+import types
 
 # OpenMP's default wait policy keeps idle worker threads spinning for a while after each parallel region; on a busy
 # machine (another job on the other core) the spinning thread takes the time of the thread that has work, and fits
@@ -215,5 +216,47 @@ def weighted_sd(v, wn):
 
 # The same kernels compiled without threads, for problems too small for a second thread to pay: a parallel kernel
 # wakes the OpenMP pool on every call even when it has one chunk of work.
-sweep_serial = njit(cache=True, nogil=True)(sweep.py_func)
-residual_serial = njit(cache=True, nogil=True)(residual.py_func)
+
+
+def serial_twin(kernel, **options):
+    """``kernel`` (a parallel numba function) compiled again without threads, under a name of its own.
+
+    numba's on-disk cache identifies a function by its module, qualified name and line and an entry by the argument
+    types only — not by ``parallel``. Compiled from the same Python function under the same name, the serial and
+    the threaded kernels shared one cache entry, and whichever was compiled first was loaded for both: the threaded
+    sweeps then ran on one core (seen 2026-12-07: 100% CPU, the same time with 1 or 2 threads). The twin is a copy of
+    the function whose qualified name ends in ``_serial``.
+
+    Parameters
+    ----------
+    kernel : numba dispatcher
+        A function compiled with ``njit(parallel=True)``.
+    **options
+        Further options of :func:`numba.njit` (``cache=True`` and ``nogil=True`` are set).
+
+    Returns
+    -------
+    numba dispatcher
+        The serial compilation, cached apart from the threaded one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kzecon.hdfe import _kernels
+    >>> _kernels.sweep_serial.py_func.__qualname__
+    'sweep_serial'
+    >>> bounds = np.array([0, 3])
+    >>> r = np.empty((3, 1))
+    >>> _kernels.residual_serial(np.zeros((1, 3), dtype=np.int32), np.ones((3, 1)), np.full((1, 1), 0.5), r, bounds)
+    >>> r.ravel().tolist()
+    [0.5, 0.5, 0.5]
+    """
+    f = kernel.py_func
+    twin = types.FunctionType(f.__code__, f.__globals__, f.__name__ + "_serial", f.__defaults__, f.__closure__)
+    twin.__qualname__ = f.__qualname__ + "_serial"
+    twin.__doc__ = f.__doc__
+    return njit(cache=True, nogil=True, **options)(twin)
+
+
+sweep_serial = serial_twin(sweep)
+residual_serial = serial_twin(residual)
