@@ -362,3 +362,19 @@ def test_irls_row_kernels_return_inf_where_a_mean_underflows():
         dev = (kern.poisson_step if threaded else kern.poisson_step_serial)(
             np.zeros((3, 1)), r, np.zeros(0), off, y, e2, m2, bounds)
         assert m2[0] == 0.0 and not np.isfinite(dev)
+
+
+def test_threaded_and_serial_kernels_are_cached_apart():
+    """numba's on-disk cache keys an entry by the function's module, qualified name, line and argument types, not
+    by ``parallel=True``: a serial twin compiled from the same Python function under the same name shared the
+    threaded kernel's cache entry, and whichever was compiled first ran for both (the threaded sweeps on one core).
+    Every threaded kernel and its serial twin must have cache index files of their own."""
+    from kzecon.gravity import _kernels as gk
+    from kzecon.hdfe import _kernels as hk
+
+    pairs = [(hk.sweep, hk.sweep_serial), (hk.residual, hk.residual_serial),
+             (gk.working_variable, gk.working_variable_serial), (gk.weighted_gram, gk.weighted_gram_serial),
+             (gk.poisson_step, gk.poisson_step_serial)]
+    for threaded, serial in pairs:
+        assert threaded.targetoptions.get("parallel") and not serial.targetoptions.get("parallel")
+        assert threaded._cache._cache_file._index_path != serial._cache._cache_file._index_path
