@@ -372,9 +372,23 @@ def test_threaded_and_serial_kernels_are_cached_apart():
     from kzecon.gravity import _kernels as gk
     from kzecon.hdfe import _kernels as hk
 
-    pairs = [(hk.sweep, hk.sweep_serial), (hk.residual, hk.residual_serial),
+    pairs = [(hk.sweep, hk.sweep_serial), (hk.residual, hk.residual_serial), (hk.weighted_sd, hk.weighted_sd_serial),
              (gk.working_variable, gk.working_variable_serial), (gk.weighted_gram, gk.weighted_gram_serial),
              (gk.poisson_step, gk.poisson_step_serial)]
     for threaded, serial in pairs:
         assert threaded.targetoptions.get("parallel") and not serial.targetoptions.get("parallel")
         assert threaded._cache._cache_file._index_path != serial._cache._cache_file._index_path
+
+
+@given(n=st.integers(1, 300), k=st.integers(1, 4), chunks=st.integers(1, 3), seed=st.integers(0, 10**6))
+def test_weighted_sd_kernel_equals_numpy(n, k, chunks, seed):
+    """The demeaning's scale: each column's weighted standard deviation, threaded and serial, against numpy's
+    weighted averages."""
+    from kzecon.hdfe import _kernels as kern
+
+    rng = np.random.default_rng(seed)
+    v, w = rng.normal(rng.normal(0, 10), 3, size=(n, k)), rng.uniform(0.01, 5.0, n)
+    want = np.sqrt(np.average((v - np.average(v, axis=0, weights=w)) ** 2, axis=0, weights=w))
+    bounds = np.linspace(0, n, min(chunks, n) + 1).astype(np.int64)
+    for f in (kern.weighted_sd, kern.weighted_sd_serial):
+        np.testing.assert_allclose(f(v, w, bounds), want, rtol=1e-10, atol=1e-12)

@@ -355,7 +355,7 @@ class _Serial:
     """The kernels compiled without threads (one chunk of rows)."""
 
     sweep = _kernels.sweep_serial
-    residual = _kernels.residual_serial
+    residual, weighted_sd = _kernels.residual_serial, _kernels.weighted_sd_serial
 
 
 def row_bounds(nobs: int) -> np.ndarray:
@@ -445,8 +445,7 @@ class Demeaner:
         k = _kernels if threads > 1 else _Serial
         sweep = k.sweep
         r = np.empty_like(v)  # the residual of the starting coefficients, computed in the first sweep's first pass
-        wn = self.w / self.w.sum()
-        scale = _kernels.weighted_sd(v, wn)
+        scale = k.weighted_sd(v, self.w, bounds)
         scale = np.where(scale > 0, scale, 1.0)
         thresh = tol * scale
         means = np.empty((G, K))

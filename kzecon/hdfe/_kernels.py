@@ -197,21 +197,38 @@ def varies_within(codes_q, n_groups, X, tol):
     return varies
 
 
-@njit(cache=True, nogil=True)
-def weighted_sd(v, wn):
-    """Weighted standard deviation of each column of ``v`` (N × K, C order; weights ``wn`` summing to one), in
-    two passes over the rows without temporaries."""
+@njit(cache=True, parallel=True)
+def weighted_sd(v, w, bounds):
+    """Weighted standard deviation of each column of ``v`` (N × K, C order; weights ``w``), in two passes over the
+    rows without temporaries, each split into the ``bounds`` chunks (one per thread)."""
     N, K = v.shape
+    T = bounds.shape[0] - 1
+    part = np.zeros((T, K))
+    wpart = np.zeros(T)
+    for t in prange(T):
+        for i in range(bounds[t], bounds[t + 1]):
+            wpart[t] += w[i]
+            for k in range(K):
+                part[t, k] += w[i] * v[i, k]
+    wsum = wpart.sum()
     mean = np.zeros(K)
-    for i in range(N):
-        for k in range(K):
-            mean[k] += wn[i] * v[i, k]
-    ss = np.zeros(K)
-    for i in range(N):
-        for k in range(K):
-            d = v[i, k] - mean[k]
-            ss[k] += wn[i] * d * d
-    return np.sqrt(np.maximum(ss, 0.0))
+    for k in range(K):
+        for t in range(T):
+            mean[k] += part[t, k]
+        mean[k] /= wsum
+    ss = np.zeros((T, K))
+    for t in prange(T):
+        for i in range(bounds[t], bounds[t + 1]):
+            for k in range(K):
+                d = v[i, k] - mean[k]
+                ss[t, k] += w[i] * d * d
+    out = np.zeros(K)
+    for k in range(K):
+        acc = 0.0
+        for t in range(T):
+            acc += ss[t, k]
+        out[k] = np.sqrt(max(acc / wsum, 0.0))
+    return out
 
 
 # The same kernels compiled without threads, for problems too small for a second thread to pay: a parallel kernel
@@ -260,3 +277,4 @@ def serial_twin(kernel, **options):
 
 sweep_serial = serial_twin(sweep)
 residual_serial = serial_twin(residual)
+weighted_sd_serial = serial_twin(weighted_sd)
