@@ -398,22 +398,28 @@ class PooledParams:
 
 
 class _States:
-    """World states by origin index, computed once (a backtest reuses them across origins and horizons)."""
+    """World states by origin index, computed once (a backtest reuses them across origins and horizons), and the
+    regression rows each origin gives (:meth:`rows`), also once: a training origin serves every horizon and up to
+    :data:`WINDOW` fits."""
 
     def __init__(self, panel, train: np.ndarray):
-        self.panel, self.train, self.cache = panel, train, {}
+        self.panel, self.train, self.cache, self._rows = panel, train, {}, {}
 
     def __call__(self, t: int) -> WorldState:
         if t not in self.cache:
             self.cache[t] = world_state(self.panel, t, self.train)
         return self.cache[t]
 
+    def rows(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """At origin index ``t``: the (E, P, 4) :func:`features`, the (E, P) :func:`own_scale` and the
+        (E, MAX_DIRECT, P) shares at t + 1 … t + MAX_DIRECT merged as at t (NaN beyond the panel)."""
+        if t not in self._rows:
+            from .world import _active, _actual
 
-def _target(panel, act: np.ndarray, t: int, h: int) -> np.ndarray:
-    """(E, P) the shares at t + h merged as at t (NaN beyond the panel)."""
-    from .world import _actual
-
-    return _actual(panel, act, t, h)[:, h - 1]
+            st = self(t)
+            self._rows[t] = (features(st.hist, st.drift, st.shift), own_scale(st.hist, st.pooled_scale),
+                             _actual(self.panel, _active(self.panel, t), t, MAX_DIRECT))
+        return self._rows[t]
 
 
 def fit_pooled(panel, t: int, *, train: np.ndarray | None = None, states: _States | None = None,
@@ -447,8 +453,6 @@ def fit_pooled(panel, t: int, *, train: np.ndarray | None = None, states: _State
     E, P = len(panel.economies), len(panel.parts)
     train = np.ones(E, bool) if train is None else np.asarray(train, bool)
     states = states or _States(panel, train)
-    from .world import _active
-
     Hd = min(max(max_horizon, 1), MAX_DIRECT)
     coef = np.zeros((P, MAX_DIRECT, len(FEATURES)))
     nobs = np.zeros(MAX_DIRECT, int)
@@ -458,17 +462,17 @@ def fit_pooled(panel, t: int, *, train: np.ndarray | None = None, states: _State
         Xs, ys, ks, es, sc = [], [], [], [], []
         for T in range(max(first, t - h - WINDOW + 1), t - h + 1):
             st = states(T)
-            y = _target(panel, _active(panel, T), T, h)
+            f, scale, actual = states.rows(T)
+            y = actual[:, h - 1]
             m = st.ok & train[:, None] & ~np.isnan(y)
             e, k = np.nonzero(m)
             if not len(e):
                 continue
-            f = features(st.hist, st.drift, st.shift)
             Xs.append(f[e, k])
             ys.append(y[e, k] - st.hist[e, -1, k])
             ks.append(k)
             es.append(e * 10_000 + T)
-            sc.append(own_scale(st.hist, st.pooled_scale)[e, k])
+            sc.append(scale[e, k])
         if not Xs:
             if h == 1:
                 raise CoverageError(f"too little world history before {panel.years[t]} to learn the pooled model")
@@ -506,14 +510,14 @@ def _pool(panel, t: int, train, states, coef1: np.ndarray) -> np.ndarray:
             continue
         st = states(T)
         act = _active(panel, T)
-        y = _target(panel, act, T, 1)
+        f, scale, actual = states.rows(T)
+        y = actual[:, 0]
         full = (st.ok | ~act).all(axis=1) & train & ~np.isnan(y).any(axis=1)
         if not full.any():
             continue
-        f = features(st.hist[full], st.drift, st.shift)
         s0 = st.hist[full, -1]
-        pred = s0 + np.einsum("epf,pf->ep", np.nan_to_num(f), coef1)
-        err = (y[full] - pred) / own_scale(st.hist[full], st.pooled_scale)
+        pred = s0 + np.einsum("epf,pf->ep", np.nan_to_num(f[full]), coef1)
+        err = (y[full] - pred) / scale[full]
         out.append(np.where(act[full], err, 0.0))
     if not out:
         return np.zeros((0, len(panel.parts)))
