@@ -437,14 +437,15 @@ def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
 def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, background: _Background,
               country: str) -> dict:
     """The sections in :data:`STEPS`; the world gravity and the test battery on the shares are computed in the
-    ``background`` process, and the two sections that wait for them (how we got here, trade policy) are rendered
-    last so the others render meanwhile. Warnings are gathered by section and re-issued in the reading order."""
+    ``background`` process, and the two sections that wait for them (trade policy, how we got here) are rendered
+    last, in the order the worker finishes them, so the others render meanwhile. Warnings are gathered by section and
+    re-issued in the reading order."""
     import warnings
 
     b = _Brief(fig_dir)
     caught: dict[str, list] = {}
-    order = ("where we are", "where we are heading", "oil", "politics", "top line", "peers", "how we got here",
-             "trade policy")
+    order = ("where we are", "where we are heading", "oil", "politics", "top line", "peers", "trade policy",
+             "how we got here")
 
     def step(label: str, fn, *args):
         from kzecon.report.output import raise_if_stopped
@@ -493,12 +494,12 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     step("politics", lambda: unless_missing("politics", lambda: _politics(b, pipeline.un_alignment(country))))
     step("top line", top_line)
     step("peers", lambda: _peers(b, pipeline.peers(country=country, headline=dr, shares=ts, paths=paths, seed=seed)))
-    step("how we got here", lambda: _how_we_got_here(b, breaks.result()))
 
     def trade_policy():
+        # the customs union first: the world gravity may still be running
+        cu = unless_missing("customs union", lambda: pipeline.customs_union(country=country, reps=reps, seed=seed))
         wg = world_gravity.result()
-        _trade_policy(b, unless_missing("customs union",
-                                        lambda: pipeline.customs_union(country=country, reps=reps, seed=seed)), wg, ts)
+        _trade_policy(b, cu, wg, ts)
         static = wg.models["ppml_static"].params
         coef = {t: float(static[t]) for t in DECOMPOSITION_TERMS}
         de = unless_missing("why", lambda: pipeline.decompose(country=country, coefficients=coef))
@@ -506,6 +507,7 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
             _why_the_tilt(b, de)
 
     step("trade policy", trade_policy)
+    step("how we got here", lambda: _how_we_got_here(b, breaks.result()))  # queued after the world gravity
     out = b.out
     out["data_quality"] = pipeline.data_quality(country)
     out["datasets_child"] = background.datasets  # what the second process read
