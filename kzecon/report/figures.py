@@ -1532,8 +1532,8 @@ def layout_problems(fig, *, tolerance: float = 1.0) -> list[str]:
     another text; a legend over another text or over plotted data (line vertices); a text clipped by its axes;
     a text outside the saved canvas. Empty when the figure reads cleanly.
 
-    Lays the figure out (matplotlib's draw without rendering) to measure it. Legend entries and the tick labels of ticks outside the view
-    are not checked as texts.
+    Lays the figure out (matplotlib's draw without rendering) to measure it. Legend entries and the tick labels of
+    ticks outside the view are not checked as texts.
 
     Parameters
     ----------
