@@ -19,9 +19,12 @@ flow (known defects of the workbooks handled there). Here the choice becomes num
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
+from . import _store
 from ._store import describe, read_bundled
 from .countries import FORMER_ISO3
 
@@ -41,8 +44,20 @@ def _rta_from_penppml(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return rta.reindex(idx).fillna(0).astype("int64").to_numpy(), ry
 
 
+SOURCES = ("gravity_dots", "cepii_dist", "gravity_penppml")  # the bundled datasets the panel is built from
+
+
 def load_gravity_dots() -> pd.DataFrame:
-    """The DOTS gravity panel 2000–2020 with the preferred flow, both sides, covariates and RTAs (see module)."""
+    """The DOTS gravity panel 2000–2020 with the preferred flow, both sides, covariates and RTAs (see module).
+
+    Built once a process (the brief reads it for the GDP elasticity and the decomposition) and returned as a copy,
+    so callers may change what they get; every call records :data:`SOURCES` as read."""
+    _store._READ.update(SOURCES)
+    return _built().copy()
+
+
+@lru_cache(maxsize=1)
+def _built() -> pd.DataFrame:
     g = read_bundled("gravity_dots")
     ex = g["exporter_reported_musd"].to_numpy(dtype=float) * 1e6
     im = g["importer_reported_musd"].to_numpy(dtype=float) * 1e6

@@ -1532,8 +1532,8 @@ def layout_problems(fig, *, tolerance: float = 1.0) -> list[str]:
     another text; a legend over another text or over plotted data (line vertices); a text clipped by its axes;
     a text outside the saved canvas. Empty when the figure reads cleanly.
 
-    Draws the figure (on its canvas) to measure it. Legend entries and the tick labels of ticks outside the view
-    are not checked as texts.
+    Lays the figure out (matplotlib's draw without rendering) to measure it. Legend entries and the tick labels of
+    ticks outside the view are not checked as texts.
 
     Parameters
     ----------
@@ -1568,7 +1568,7 @@ def layout_problems(fig, *, tolerance: float = 1.0) -> list[str]:
     """
     from matplotlib.text import Text
 
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # the layout and every extent, without rasterising (save() draws the pixels)
     r = fig.canvas.get_renderer()
     legends = [lg for a in fig.axes for lg in ([a.get_legend()] if a.get_legend() else [])] + list(fig.legends)
     in_legend = {id(t) for lg in legends for t in lg.get_texts() + [lg.get_title()]}

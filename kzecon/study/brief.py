@@ -359,15 +359,15 @@ def _quiet_worker() -> None:
 
 
 class _Background:
-    """One pipeline function run in a second process while this one computes and renders the other sections (the
-    sections are independent; on one core it runs in place, when its result is asked for). An error or an
-    interrupt in either process stops both."""
+    """A second process that runs pipeline functions (:meth:`submit`, one after another in the order submitted) while
+    this one computes and renders the other sections (the sections are independent; on one core each runs in place,
+    when its result is asked for). An error or an interrupt in either process stops both."""
 
-    def __init__(self, name: str, **kwargs):
+    def __init__(self):
         import multiprocessing
         import os
 
-        self.name, self.kwargs, self.pool, self.datasets = name, kwargs, None, []
+        self.pool, self.jobs = None, []
         if (os.cpu_count() or 1) > 1:
             import signal
             import threading
@@ -382,17 +382,17 @@ class _Background:
             finally:
                 if main:
                     signal.signal(signal.SIGINT, previous)
-            self.job = self.pool.apply_async(_in_child, (name, kwargs))
 
-    def result(self):
-        import warnings
+    def submit(self, name: str, **kwargs) -> _Job:
+        """Queue ``kzecon.study.pipeline.<name>(**kwargs)``: its :class:`_Job`."""
+        job = _Job(self.pool, name, kwargs)
+        self.jobs.append(job)
+        return job
 
-        if self.pool is None:
-            return getattr(pipeline, self.name)(**self.kwargs)
-        res, caught, self.datasets = self.job.get()
-        for category, message in caught:
-            warnings.warn(message, category, stacklevel=2)
-        return res
+    @property
+    def datasets(self) -> list[str]:
+        """The datasets the second process read for the jobs asked for."""
+        return sorted({d for job in self.jobs for d in job.datasets})
 
     def __enter__(self):
         return self
@@ -407,24 +407,45 @@ class _Background:
         return False
 
 
+class _Job:
+    """One pipeline function queued in the second process (:class:`_Background`); :meth:`result` waits for it and
+    re-issues the warnings it raised there (or runs it here, without a second process)."""
+
+    def __init__(self, pool, name: str, kwargs: dict):
+        self.name, self.kwargs, self.datasets = name, kwargs, []
+        self.job = None if pool is None else pool.apply_async(_in_child, (name, kwargs))
+
+    def result(self):
+        import warnings
+
+        if self.job is None:
+            return getattr(pipeline, self.name)(**self.kwargs)
+        res, caught, self.datasets = self.job.get()
+        for category, message in caught:
+            warnings.warn(message, category, stacklevel=2)
+        return res
+
+
 def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, country: str) -> dict:
     """Call the library's one function per result (:mod:`kzecon.study.pipeline`) and gather each section's context
     (results, numbers, tables as frames) for its template, and its figures. No statistics here. The annual world
-    gravity (the longest result) runs in a second process meanwhile."""
-    with _Background("world_gravity", seed=seed) as world_gravity:
-        return _sections(fig_dir, reps, paths, seed, progress, world_gravity, country)
+    gravity (the longest result) and then the test battery on the shares run in a second process meanwhile."""
+    with _Background() as background:
+        return _sections(fig_dir, reps, paths, seed, progress, background, country)
 
 
-def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, world_gravity,
+def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, background: _Background,
               country: str) -> dict:
-    """The sections in :data:`STEPS`; trade policy, which waits for the world gravity, is rendered last so the
-    others render meanwhile. Warnings are gathered by section and re-issued in the reading order."""
+    """The sections in :data:`STEPS`; the world gravity and the test battery on the shares are computed in the
+    ``background`` process, and the two sections that wait for them (trade policy, how we got here) are rendered
+    last, in the order the worker finishes them, so the others render meanwhile. Warnings are gathered by section and
+    re-issued in the reading order."""
     import warnings
 
     b = _Brief(fig_dir)
     caught: dict[str, list] = {}
-    order = ("where we are", "how we got here", "where we are heading", "oil", "politics", "top line", "peers",
-             "trade policy")
+    order = ("where we are", "where we are heading", "oil", "politics", "top line", "peers", "trade policy",
+             "how we got here")
 
     def step(label: str, fn, *args):
         from kzecon.report.output import raise_if_stopped
@@ -463,19 +484,22 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
         if problems:
             b.out["layout"]["summary.png"] = problems
 
+    world_gravity = background.submit("world_gravity", seed=seed)
     b.events = _events_for(country)
     ts = step("where we are", where_we_are)
+    breaks = background.submit("share_breaks", shares=ts)
     b.name, b.source = ts.name, ts.source
-    step("how we got here", lambda: _how_we_got_here(b, pipeline.share_breaks(ts)))
     dr = step("where we are heading", heading)
     step("oil", lambda: unless_missing("oil", lambda: _oil(b, pipeline.products(country))))
     step("politics", lambda: unless_missing("politics", lambda: _politics(b, pipeline.un_alignment(country))))
     step("top line", top_line)
     step("peers", lambda: _peers(b, pipeline.peers(country=country, headline=dr, shares=ts, paths=paths, seed=seed)))
+
     def trade_policy():
+        # the customs union first: the world gravity may still be running
+        cu = unless_missing("customs union", lambda: pipeline.customs_union(country=country, reps=reps, seed=seed))
         wg = world_gravity.result()
-        _trade_policy(b, unless_missing("customs union",
-                                        lambda: pipeline.customs_union(country=country, reps=reps, seed=seed)), wg, ts)
+        _trade_policy(b, cu, wg, ts)
         static = wg.models["ppml_static"].params
         coef = {t: float(static[t]) for t in DECOMPOSITION_TERMS}
         de = unless_missing("why", lambda: pipeline.decompose(country=country, coefficients=coef))
@@ -483,9 +507,10 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
             _why_the_tilt(b, de)
 
     step("trade policy", trade_policy)
+    step("how we got here", lambda: _how_we_got_here(b, breaks.result()))  # queued after the world gravity
     out = b.out
     out["data_quality"] = pipeline.data_quality(country)
-    out["datasets_child"] = list(world_gravity.datasets)  # what the second process read
+    out["datasets_child"] = background.datasets  # what the second process read
     out["country"], out["name"], out["p_headline"] = ts.country, ts.name, dr.p_headline
     out["source"], out["n_years"] = ts.source, int(dr.composition['year'].nunique())
     for label in STEPS:
@@ -952,10 +977,10 @@ def build(out_dir, *, country: str = pipeline.DEFAULT_COUNTRY, reps: int = 9999,
     (year, side, source, estimated_share, note: every year the brief reads, and the side it is read from).
 
     Everything is written into a temporary folder and moved into place at the end: an interrupted or failed build
-    leaves ``out_dir`` as it was. The annual world gravity runs in a second process meanwhile. A record in
-    ``out_dir/.kzecon-cache/`` (named by :func:`cache_key`) makes a second build with the same code, data and
-    options, into a folder whose files are unchanged, return at once. Warnings raised by the pipeline are listed
-    in the brief (library deprecations left out).
+    leaves ``out_dir`` as it was. The annual world gravity and the test battery on the shares run in a second
+    process meanwhile. A record in ``out_dir/.kzecon-cache/`` (named by :func:`cache_key`) makes a second build with
+    the same code, data and options, into a folder whose files are unchanged, return at once. Warnings raised by the
+    pipeline are listed in the brief (library deprecations left out).
 
     Parameters
     ----------
