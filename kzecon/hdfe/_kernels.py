@@ -53,28 +53,18 @@ def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds, r_copy,
             for g in range(lo, hi):
                 for k in range(K):
                     part[g, k] = 0.0
-            if q == 0 and first == 2:
+            if q == 0:
                 for i in range(bounds[t], bounds[t + 1]):
-                    g = cq[i]
-                    wi = w[i]
-                    for k in range(K):
-                        x = r[i, k] - c[k] * (r[i, k] - r_copy[i, k])
-                        r[i, k] = x
-                        part[g, k] += wi * x
-            elif q == 0 and first == 1:
-                for i in range(bounds[t], bounds[t + 1]):
-                    for k in range(K):
-                        r[i, k] = v[i, k]
-                    for h in range(Q):
-                        gh = codes[h, i]
+                    if first == 1:  # the starting coefficients' residual
                         for k in range(K):
-                            r[i, k] -= alpha[gh, k]
-                    g = cq[i]
-                    wi = w[i]
-                    for k in range(K):
-                        part[g, k] += wi * r[i, k]
-            elif q == 0:
-                for i in range(bounds[t], bounds[t + 1]):
+                            r[i, k] = v[i, k]
+                        for h in range(Q):
+                            gh = codes[h, i]
+                            for k in range(K):
+                                r[i, k] -= alpha[gh, k]
+                    elif first == 2:  # the acceleration's extrapolation
+                        for k in range(K):
+                            r[i, k] -= c[k] * (r[i, k] - r_copy[i, k])
                     g = cq[i]
                     wi = w[i]
                     for k in range(K):
@@ -103,18 +93,13 @@ def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds, r_copy,
                     step[k] = a
     cl = codes[Q - 1]
     for t in prange(T):
-        if copy:
-            for i in range(bounds[t], bounds[t + 1]):
-                g = cl[i]
-                for k in range(K):
-                    x = r[i, k] - means[g, k]
-                    r[i, k] = x
+        for i in range(bounds[t], bounds[t + 1]):
+            g = cl[i]
+            for k in range(K):
+                x = r[i, k] - means[g, k]
+                r[i, k] = x
+                if copy:
                     r_copy[i, k] = x
-        else:
-            for i in range(bounds[t], bounds[t + 1]):
-                g = cl[i]
-                for k in range(K):
-                    r[i, k] -= means[g, k]
     return step
 
 
