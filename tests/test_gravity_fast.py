@@ -301,6 +301,7 @@ def test_residual_kernel_equals_the_sum_of_fixed_effects(n, q, k, chunks, seed):
         np.testing.assert_allclose(r, want, rtol=1e-13, atol=1e-13)
 
 
+@settings(max_examples=30, deadline=None, derandomize=True)  # the first call compiles the kernels
 @given(n=st.integers(1, 300), q=st.integers(1, 3), k=st.integers(1, 3), chunks=st.integers(1, 3),
        seed=st.integers(0, 10**6))
 def test_fused_sweep_equals_residual_then_sweep(n, q, k, chunks, seed):
@@ -380,6 +381,7 @@ def test_threaded_and_serial_kernels_are_cached_apart():
         assert threaded._cache._cache_file._index_path != serial._cache._cache_file._index_path
 
 
+@settings(max_examples=30, deadline=None, derandomize=True)  # the first call compiles the kernels
 @given(n=st.integers(1, 300), k=st.integers(1, 4), chunks=st.integers(1, 3), seed=st.integers(0, 10**6))
 def test_weighted_sd_kernel_equals_numpy(n, k, chunks, seed):
     """The demeaning's scale: each column's weighted standard deviation, threaded and serial, against numpy's
