@@ -109,3 +109,18 @@ def test_describe_tells_sides_defects_and_gaps():
     text = str(kzecon.data.describe("gravity_dots"))
     for w in ("exporter_reported", "importer_reported", "known defects", "2016", "1.10"):
         assert w in text
+
+
+def test_the_cached_gravity_panel_records_every_dataset_it_reads():
+    """load_gravity_dots builds its panel once a process and records ``SOURCES`` as read on every call: they must be
+    the datasets the build itself reads (as read_bundled records them), so a cached call reports what the first did."""
+    from kzecon.data import _store, dots
+
+    saved = set(_store._READ)
+    try:
+        _store._READ.clear()
+        dots._built.__wrapped__()
+        assert _store._READ == set(dots.SOURCES)
+    finally:
+        _store._READ.clear()
+        _store._READ.update(saved)
