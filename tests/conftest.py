@@ -1,4 +1,5 @@
 import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -19,6 +20,11 @@ RAW = REPO.parent / "shared" / "data" / "raw"
 # a marker (``pytest -m needs_raw`` selects these tests, ``-m "not needs_raw"`` leaves them out), skipped with its
 # reason when the raw sources are not beside the checkout
 needs_raw = pytest.mark.needs_raw
+
+# numba's compiled kernels go to one cache of the suite's own, outside the package: the workers (and the commands
+# they start) share it, and a worker compiling a kernel no longer writes into the package while the brief's test
+# checks that the brief writes nothing there (on a cold cache that test failed on another worker's cache files)
+os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(tempfile.gettempdir()) / "kzecon-suite-numba"))
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # the suite runs in one worker process per core (pytest-xdist): each worker computes on one thread, or the
