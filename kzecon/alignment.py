@@ -38,6 +38,7 @@ Conventions
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Iterable
@@ -380,6 +381,14 @@ def _member_years(codes: list[str], votes: pd.DataFrame, rc: pd.DataFrame) -> tu
     return int(span["min"].max()), int(span["max"].min())
 
 
+@functools.cache
+def _bundled_issues() -> pd.Series:
+    """The bundled issue codes of each roll call, sorted and joined ("co; me"), named ``issue``: made once a process
+    (the brief's alignment reads it four times)."""
+    issues = _data.load_un_issues().sort_values(["rcid", "issue"], kind="stable")
+    return issues.groupby("rcid")["issue"].agg("; ".join).rename("issue")
+
+
 def vote_matrix(countries: Iterable[str], *, start: int | None = None, end: int | None = None,
                 duplicates: Duplicates = "first", records: Records = "resolutions",
                 votes: pd.DataFrame | None = None, roll_calls: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -499,10 +508,9 @@ def vote_matrix(countries: Iterable[str], *, start: int | None = None, end: int 
     out = rc.merge(wide, left_on="rcid", right_index=True, how="left")
     if "issue" not in out and not bundled:
         out["issue"] = pd.NA
-    issues = _data.load_un_issues() if ("issue" not in out and bundled) else None
-    if issues is not None:
-        iss = issues.groupby("rcid")["issue"].agg(lambda s: "; ".join(sorted(s)))
-        out = out.merge(iss.rename("issue"), left_on="rcid", right_index=True, how="left")
+    if "issue" not in out and bundled:
+        _data._store._READ.add("un_roll_call_issues")  # read once a process, recorded on every call
+        out = out.merge(_bundled_issues(), left_on="rcid", right_index=True, how="left")
     out.attrs["duplicates"] = removed
     out.attrs["set_aside"] = set_aside if records == "resolutions" else set_aside.iloc[:0]
     out.attrs["records"] = records

@@ -124,3 +124,31 @@ def test_the_cached_gravity_panel_records_every_dataset_it_reads():
     finally:
         _store._READ.clear()
         _store._READ.update(saved)
+
+
+@pytest.mark.parametrize("case", ["bundled", "every pair", "fewer pairs"])
+def test_distances_join_equals_pandas_left_merge(monkeypatch, case):
+    """The panel's CEPII columns (joined by looking the pair up) equal pandas' left merge of the same tables, values
+    and dtypes: on the bundled tables (some pairs are not in CEPII: NaN), with a CEPII table covering every pair with
+    integer 0/1 columns (they stay integers), and with 40 more pairs left out."""
+    from kzecon.data import _store, dots
+    from kzecon.data.countries import FORMER_ISO3
+
+    cep = _store.read_bundled("cepii_dist")
+    if case == "every pair":
+        pairs = _store.read_bundled("gravity_dots")[["exporter", "importer"]].drop_duplicates()
+        cep = pairs.assign(dist=1000.0, distw=1100.0, contig=0, comlang_off=1, colony=0)
+    elif case == "fewer pairs":
+        cep = cep.drop(index=cep.sample(40, random_state=1).index)
+    real = _store.read_bundled
+    monkeypatch.setattr(dots, "read_bundled", lambda name: cep.copy() if name == "cepii_dist" else real(name))
+    got = dots._built.__wrapped__()
+    c = cep[["exporter", "importer", "dist", "distw", "contig", "comlang_off", "colony"]].rename(
+        columns={"comlang_off": "lang"})
+    for col in ("exporter", "importer"):
+        c[col] = c[col].replace(FORMER_ISO3)
+    c = c.drop_duplicates(["exporter", "importer"])
+    want = got[["exporter", "importer"]].merge(c, on=["exporter", "importer"], how="left", validate="many_to_one")
+    cols = ["dist", "distw", "contig", "lang", "colony"]
+    pd.testing.assert_frame_equal(got[cols], want[cols], check_exact=True)
+    assert (got["contig"].dtype == np.int64) == (case == "every pair")

@@ -394,3 +394,24 @@ def test_weighted_sd_kernel_equals_numpy(n, k, chunks, seed):
     bounds = np.linspace(0, n, min(chunks, n) + 1).astype(np.int64)
     for f in (kern.weighted_sd, kern.weighted_sd_serial):
         np.testing.assert_allclose(f(v, w, bounds), want, rtol=1e-10, atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 300), k=st.integers(0, 5), rows=st.integers(1, 64), seed=st.integers(0, 10_000),
+       p=st.floats(0.0, 1.0))
+def test_blockwise_stack_and_in_place_compaction_equal_numpy(n, k, rows, seed, p):
+    """The design's blockwise column stack equals np.column_stack, and the in-place row compaction equals X[keep]
+    (C order), for any block size, including none kept, all kept and no columns."""
+    import sys
+
+    ppml_mod = sys.modules["kzecon.gravity.ppml"]
+    rng = np.random.default_rng(seed)
+    cols = [rng.normal(size=n) for _ in range(k)]
+    want = np.column_stack(cols) if cols else np.zeros((n, 0))
+    X = ppml_mod._stack(cols, n, rows=rows)
+    np.testing.assert_array_equal(X, want)
+    assert X.flags.c_contiguous and X.shape == (n, k)
+    keep = rng.random(n) < p
+    out = ppml_mod._compact(X, keep, rows=rows)
+    np.testing.assert_array_equal(out, want[keep])
+    assert out.flags.c_contiguous and out.shape == (int(keep.sum()), k)

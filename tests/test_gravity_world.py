@@ -97,6 +97,46 @@ def test_score_bootstrap_is_reproducible_and_checks_its_input():
         inference.score_bootstrap(model, "bloc", weights="gaussian")
 
 
+def _score_statistic_by_hand(p, term, other):
+    """Kline & Santos' statistic computed independently of kzecon: the restricted PPML (without ``term``) by pyfixest's
+    fepois, the term residualised on explicit fixed-effect dummies and the other regressors by weighted least squares
+    (numpy), the scores summed by the symmetric pair."""
+    import pyfixest as pf
+    from pyfixest.demeaners import MapDemeaner
+
+    d = p.assign(ey=p["exporter"] + p["year"].astype(str), iy=p["importer"] + p["year"].astype(str),
+                 pair=p["exporter"] + p["importer"],
+                 sym=np.where(p["exporter"] < p["importer"], p["exporter"] + p["importer"],
+                              p["importer"] + p["exporter"]))
+    rhs = " + ".join(other) if other else "1"
+    mu = pf.fepois(f"flow ~ {rhs} | ey + iy + pair", data=d, iwls_tol=1e-12,
+                   demeaner=MapDemeaner(fixef_tol=1e-12)).predict(type="response")
+    Z = np.column_stack([pd.get_dummies(d[c], drop_first=i > 0, dtype=float).to_numpy() for i, c in
+                         enumerate(["ey", "iy", "pair"])] + [d[other].to_numpy(float)])
+    w = np.sqrt(mu)
+    b = np.linalg.lstsq(Z * w[:, None], d[term].to_numpy(float) * w, rcond=None)[0]
+    s = (d[term].to_numpy(float) - Z @ b) * (d["flow"].to_numpy() - mu)
+    sg = pd.Series(s).groupby(d["sym"].to_numpy()).sum().to_numpy()
+    return sg.sum() ** 2 / np.sum(sg ** 2)
+
+
+def test_score_statistic_equals_an_independent_computation_fitted_or_not():
+    """The statistic of the score bootstrap equals the one computed by hand from pyfixest's restricted fit, both when
+    the model was fitted first (the restricted fit starts from the model's own state) and when it was not (a cold
+    start): the warm start changes the number of iterations, not the answer."""
+    p = simulate_bloc_panel(10, 6, waves=((3, 3),), effect=0.3, seed=5).assign(
+        dist=lambda d: np.random.default_rng(5).uniform(1, 3, len(d)))
+    ref = _score_statistic_by_hand(p, "bloc", ["dist"])
+    cold = inference.score_bootstrap(gravity.PPML(p, "flow ~ bloc + dist | exp_year + imp_year + pair"), "bloc",
+                                     reps=99, seed=1)
+    fitted = gravity.PPML(p, "flow ~ bloc + dist | exp_year + imp_year + pair")
+    fitted.fit()
+    warm = inference.score_bootstrap(fitted, "bloc", reps=99, seed=1)
+    assert cold.statistic == pytest.approx(ref, rel=1e-6)
+    assert warm.statistic == pytest.approx(ref, rel=1e-6)
+    assert warm.p_value == cold.p_value
+
+
 def test_cli_panel_dots_contract(dots_subset, tmp_path, monkeypatch):
     """`kzecon gravity --panel dots --out DIR` (here on the 45-country cut of the real panel, few draws)."""
     monkeypatch.setattr(kzecon.data, "load_gravity", lambda name="agtpa": dots_subset)

@@ -28,7 +28,9 @@ growth raises its share on every path, and so its expected share and the probabi
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,10 +75,43 @@ class GdpElasticity:
                    "current US$), pair and year fixed effects, errors clustered by pair")
 
 
+_ELSEWHERE: list[Callable[[], GdpElasticity | None]] = []
+
+
+@contextlib.contextmanager
+def estimated_elsewhere(result: Callable[[], GdpElasticity | None]):
+    """Within the block, :func:`gdp_elasticity` takes ``result()`` — the same estimate made in another process of
+    this run, on the same data (the brief fits it in its second process, beside the forecasts) — when it is first
+    needed and its years are the ones asked for, instead of fitting it here. ``result()`` may wait for that process;
+    None (the other process could not estimate it) or other years: it is fitted here, so an error is raised where it
+    would have been.
+
+    Parameters
+    ----------
+    result : callable
+        Returns a :class:`GdpElasticity`, or None.
+
+    Examples
+    --------
+    >>> from kzecon.forecast.scenario import GdpElasticity, estimated_elsewhere, gdp_elasticity
+    >>> made = GdpElasticity(0.9, 0.05, 0.8, 1.0, (2000, 2006), 1000)  # illustrative numbers
+    >>> with estimated_elsewhere(lambda: made):
+    ...     gdp_elasticity(2006) is made
+    True
+    >>> gdp_elasticity.cache_clear()
+    """
+    _ELSEWHERE.append(result)
+    try:
+        yield
+    finally:
+        _ELSEWHERE.remove(result)
+
+
 @functools.lru_cache(maxsize=8)
 def gdp_elasticity(last_year: int = 2020) -> GdpElasticity:
     """The trade elasticity to a partner's GDP on the annual DOTS panel, years 2000 … ``last_year`` (no later data:
-    a scenario from an earlier origin uses only what was known then). Cached per process.
+    a scenario from an earlier origin uses only what was known then). Cached per process; within
+    :func:`estimated_elsewhere` the estimate made in another process of the run is taken.
 
     Parameters
     ----------
@@ -102,6 +137,10 @@ def gdp_elasticity(last_year: int = 2020) -> GdpElasticity:
         raise CoverageError(f"the GDP effect of a scenario is learned from the annual world gravity panel "
                             f"({FIRST_GRAVITY_YEAR}–2020); an origin of {last_year} leaves fewer than "
                             f"{MIN_GRAVITY_YEARS} years of it")
+    for result in reversed(_ELSEWHERE):
+        made = result()
+        if made is not None and made.years == (FIRST_GRAVITY_YEAR, last):
+            return made  # the datasets it read are recorded in the process that read them
     g = kzecon.data.load_gravity("dots")
     g = g.loc[(g["year"] <= last) & g["flow"].notna(), ["exporter", "importer", "year", "flow"]]
     gdp = kzecon.data.load_gdp().set_index(["iso3", "year"])["gdp_usd"]

@@ -331,6 +331,17 @@ def _wild_weights(kind: str, shape, rng) -> np.ndarray:
     raise UsageError(f"weights must be 'rademacher' or 'webb', got {kind!r}")
 
 
+def _restricted_start(model: PPML, j: int, others: list[int]) -> dict | None:
+    """Starting values for the model without regressor ``j`` from the fitted model's own state: its linear predictor
+    less the term's part, its fixed-effect coefficients and estimates of the other columns (the restricted fit then
+    takes 3 IRLS iterations instead of 9 on the DOTS panel). None when the model has not been fitted itself."""
+    st = model._state
+    if st is None or model._borrowed or "alpha" not in st or st.get("alpha") is None:
+        return None
+    return {"eta": st["eta"] - st["beta"][j] * model.X[:, j], "alpha": st["alpha"][:, [0, *(k + 1 for k in others)]],
+            "beta": np.asarray(st["beta"])[others]}
+
+
 def score_bootstrap(model: PPML, term: str, *, reps: int = 9999, weights: str = "webb", seed: int = 2026
                     ) -> ScoreBootstrapResult:
     """Wild score bootstrap of H0: β_term = 0 after PPML, clustered as ``model`` (Kline & Santos 2012).
@@ -387,7 +398,7 @@ def score_bootstrap(model: PPML, term: str, *, reps: int = 9999, weights: str = 
     j = model.terms.index(term)
     others = [k for k in range(len(model.terms)) if k != j]
     X0 = model.X[:, others]
-    fit0 = poisson.fit(model.y, X0, model.fe, offset=model.offset)
+    fit0 = poisson.fit(model.y, X0, model.fe, offset=model.offset, start=_restricted_start(model, j, others))
     if not fit0.converged:
         raise SpecificationError(f"the model without {term} did not converge: no score bootstrap")
     mu = fit0.mu

@@ -269,8 +269,32 @@ def _design(frame: pd.DataFrame, terms: Sequence[str]) -> tuple[np.ndarray, list
     if len(set(names)) < len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
         raise UsageError(f"the formula's terms make regressor(s) {', '.join(map(repr, twice))} twice")
-    X = np.column_stack(cols) if cols else np.zeros((len(frame), 0))
-    return X, names
+    return _stack(cols, len(frame)), names
+
+
+def _compact(X: np.ndarray, keep: np.ndarray, rows: int = 1 << 14) -> np.ndarray:
+    """``X[keep]`` (C order) made in place, in blocks of ``rows``: the rows kept are moved up and the first
+    ``keep.sum()`` rows returned (a view; ``X`` is overwritten). A kept row only ever moves up, so a block's sources
+    are never rows an earlier block wrote. ``X[keep]`` would allocate a second N × K matrix, and a fresh allocation of
+    that size in a long-running process stalls on the kernel's memory compaction (DOTS, 757k × 27: 0.25–0.38 s
+    against 0.03 s)."""
+    idx = np.flatnonzero(keep)
+    for i in range(0, len(idx), rows):
+        src = idx[i:i + rows]
+        X[i:i + len(src)] = X[src]
+    return X[:len(idx)]
+
+
+def _stack(cols: list[np.ndarray], n: int, rows: int = 1 << 14) -> np.ndarray:
+    """``np.column_stack(cols)`` (N × K, C order) written in blocks of ``rows`` rows, so that each block's K columns
+    are written while it is in cache: column_stack writes one column at a time down all N rows (DOTS, 852k × 27:
+    0.43 against 0.06 s)."""
+    X = np.empty((n, len(cols)))
+    for i in range(0, n, rows):
+        block = X[i:i + rows]
+        for j, c in enumerate(cols):
+            block[:, j] = c[i:i + rows]
+    return X
 
 
 class PPML:
@@ -461,7 +485,7 @@ class PPML:
         self.separated = separated  # rows dropped as separated (all-zero groups, the rectifier), not singletons
         self.index = frame.index[keep]
         self.y = y[keep]
-        self.X = np.ascontiguousarray(X[keep])
+        self.X = _compact(X, keep)
         self.offset = off[keep] if off is not None else None
         self.fe = structure.subset(keep)
         self.cluster_codes = cl[keep] if cl is not None else None

@@ -290,7 +290,7 @@ def share_paths(shares: pd.DataFrame, *, flow: str = "total", ax=None, events: d
     return fig
 
 
-def save(fig, path, formats=("png",), *, page: bool = False):
+def save(fig, path, formats=("png",), *, page: bool = False, laid_out: bool = False):
     """Write ``fig`` as ``path`` with each suffix in ``formats``; returns the paths written. ``page``: keep the
     figure's own size (a page such as A4), instead of cropping to what is drawn.
 
@@ -309,6 +309,10 @@ def save(fig, path, formats=("png",), *, page: bool = False):
     page : bool, default False
         True keeps the figure's size as set (a page); False crops the file to what is drawn (the style's tight
         bounding box).
+    laid_out : bool, default False
+        The figure has just been laid out at its own dpi and not changed since (as :func:`layout_problems` leaves
+        it): the crop is measured on that layout instead of matplotlib laying the figure out once more for it. The
+        same box, so the same bytes, one layout pass fewer (about a tenth of a second a figure).
 
     Returns
     -------
@@ -335,6 +339,11 @@ def save(fig, path, formats=("png",), *, page: bool = False):
     from pathlib import Path
 
     base = Path(path).with_suffix("")
+    crop = "tight"
+    if laid_out and not page and fig.get_layout_engine() is None:
+        # what savefig's "tight" computes after its own layout pass (matplotlib.backend_bases.print_figure)
+        pad = matplotlib.rcParams["savefig.pad_inches"]
+        crop = fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad, pad)
     out = []
     for fmt in formats:
         p = base.with_suffix(f".{fmt}")
@@ -342,7 +351,7 @@ def save(fig, path, formats=("png",), *, page: bool = False):
         meta = {"png": {"Software": None}, "pdf": {"CreationDate": None}, "svg": {"Date": None}}.get(fmt, {})
         # SVG element ids from a fixed salt, not random; a page keeps its size (the style's savefig.bbox is tight)
         with matplotlib.rc_context({"svg.hashsalt": "kzecon", "savefig.bbox": "standard" if page else "tight"}):
-            fig.savefig(p, format=fmt, metadata=meta, bbox_inches=None if page else "tight")
+            fig.savefig(p, format=fmt, metadata=meta, bbox_inches=None if page else crop)
         out.append(p)
     return out
 

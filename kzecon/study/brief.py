@@ -30,8 +30,7 @@ import pandas as pd
 import kzecon
 from kzecon.data.countries import country_name
 from kzecon.report import figures, tables
-from kzecon.study import pipeline
-from kzecon.study.decomposition import POLICY_TERMS as DECOMPOSITION_TERMS
+from kzecon.study import _worker, pipeline
 
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "linearmodels", "pyfixest", "pmdarima", "arch", "matplotlib",
             "jinja2", "wildboottest")
@@ -334,28 +333,9 @@ class _Brief:
         if problems:
             self.out["layout"][file] = problems
             warnings.warn(f"figure {file}: {'; '.join(problems[:3])}", stacklevel=2)
-        figures.save(f, self.fig_dir / file)
+        figures.save(f, self.fig_dir / file, laid_out=True)  # laid out by the check
         self.out["figures"][file] = caption
         self.out["sections"].setdefault(section, []).append(file)
-
-
-def _in_child(name: str, kwargs: dict):
-    """Run ``kzecon.study.pipeline.<name>(**kwargs)`` in a worker process: the result (it travels without the fitted
-    models' working arrays, see :func:`kzecon.results.reduce_frozen`) and the warnings raised on the way."""
-    import warnings
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = getattr(pipeline, name)(**kwargs)
-    return res, [(w.category, str(w.message)) for w in caught], sorted(kzecon.data.datasets_read())
-
-
-def _quiet_worker() -> None:
-    """A worker ignores Ctrl-C (the terminal sends it to the whole process group): the parent reports the
-    interrupt in one line and terminates the worker, which would otherwise print a traceback of its own."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _Background:
@@ -378,7 +358,7 @@ class _Background:
             main = threading.current_thread() is threading.main_thread()
             previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
             try:
-                self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=_quiet_worker)
+                self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=_worker.quiet)
             finally:
                 if main:
                     signal.signal(signal.SIGINT, previous)
@@ -399,10 +379,10 @@ class _Background:
 
     def __exit__(self, exc_type, exc, tb):
         if self.pool is not None:
-            if exc_type is None:
+            if exc_type is None and not all(job.done for job in self.jobs):
                 self.pool.close()
                 self.pool.join()
-            else:
+            else:  # an error, or every result is in: the worker has nothing left to do (no wait for its exit)
                 self.pool.terminate()
         return False
 
@@ -412,15 +392,17 @@ class _Job:
     re-issues the warnings it raised there (or runs it here, without a second process)."""
 
     def __init__(self, pool, name: str, kwargs: dict):
-        self.name, self.kwargs, self.datasets = name, kwargs, []
-        self.job = None if pool is None else pool.apply_async(_in_child, (name, kwargs))
+        self.name, self.kwargs, self.datasets, self.done = name, kwargs, [], False
+        self.job = None if pool is None else pool.apply_async(_worker.run, (name, kwargs))
 
     def result(self):
         import warnings
 
         if self.job is None:
-            return getattr(pipeline, self.name)(**self.kwargs)
+            self.done = True
+            return _worker.task(self.name)(**self.kwargs)
         res, caught, self.datasets = self.job.get()
+        self.done = True
         for category, message in caught:
             warnings.warn(message, category, stacklevel=2)
         return res
@@ -428,24 +410,25 @@ class _Job:
 
 def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, country: str) -> dict:
     """Call the library's one function per result (:mod:`kzecon.study.pipeline`) and gather each section's context
-    (results, numbers, tables as frames) for its template, and its figures. No statistics here. The annual world
-    gravity (the longest result) and then the test battery on the shares run in a second process meanwhile."""
+    (results, numbers, tables as frames) for its template, and its figures. No statistics here. A second process
+    meanwhile fits the GDP elasticity the scenarios take and the annual world gravity (the longest result) with the
+    decomposition that uses its policy terms."""
     with _Background() as background:
         return _sections(fig_dir, reps, paths, seed, progress, background, country)
 
 
 def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, background: _Background,
               country: str) -> dict:
-    """The sections in :data:`STEPS`; the world gravity and the test battery on the shares are computed in the
-    ``background`` process, and the two sections that wait for them (trade policy, how we got here) are rendered
-    last, in the order the worker finishes them, so the others render meanwhile. Warnings are gathered by section and
-    re-issued in the reading order."""
+    """The sections in :data:`STEPS`; the GDP elasticity and the world gravity with the decomposition are computed
+    in the ``background`` process (in that order), the scenarios take the elasticity when they need it, and the
+    section that waits for the rest (trade policy) is rendered last, so the others render meanwhile. Warnings are
+    gathered by section and re-issued in the reading order."""
     import warnings
 
     b = _Brief(fig_dir)
     caught: dict[str, list] = {}
-    order = ("where we are", "where we are heading", "oil", "politics", "top line", "peers", "trade policy",
-             "how we got here")
+    order = ("where we are", "where we are heading", "oil", "politics", "top line", "peers", "how we got here",
+             "trade policy")
 
     def step(label: str, fn, *args):
         from kzecon.report.output import raise_if_stopped
@@ -464,7 +447,10 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
         return shares
 
     def heading():
-        risk = pipeline.dependence_risk(country=country, paths=paths, seed=seed)
+        from kzecon.forecast import scenario
+
+        with scenario.estimated_elsewhere(elasticity.result):  # fitted by the second process meanwhile
+            risk = pipeline.dependence_risk(country=country, paths=paths, seed=seed)
         _where_we_are_heading(b, risk, ts.last_year)
         return risk
 
@@ -484,10 +470,10 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
         if problems:
             b.out["layout"]["summary.png"] = problems
 
-    world_gravity = background.submit("world_gravity", seed=seed)
+    elasticity = background.submit("gdp_elasticity", country=country)
+    world_gravity = background.submit("world_gravity_and_why", country=country, seed=seed)
     b.events = _events_for(country)
     ts = step("where we are", where_we_are)
-    breaks = background.submit("share_breaks", shares=ts)
     b.name, b.source = ts.name, ts.source
     dr = step("where we are heading", heading)
     step("oil", lambda: unless_missing("oil", lambda: _oil(b, pipeline.products(country))))
@@ -498,16 +484,16 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     def trade_policy():
         # the customs union first: the world gravity may still be running
         cu = unless_missing("customs union", lambda: pipeline.customs_union(country=country, reps=reps, seed=seed))
-        wg = world_gravity.result()
+        wg, de = world_gravity.result()  # the decomposition with the world gravity's policy terms, or why not
         _trade_policy(b, cu, wg, ts)
-        static = wg.models["ppml_static"].params
-        coef = {t: float(static[t]) for t in DECOMPOSITION_TERMS}
-        de = unless_missing("why", lambda: pipeline.decompose(country=country, coefficients=coef))
-        if de is not None:
+        if isinstance(de, str):
+            b.out["missing"]["why"] = de
+        else:
             _why_the_tilt(b, de)
 
+    # the test battery here while the second process finishes the world gravity (the longer of the two paths)
+    step("how we got here", lambda: _how_we_got_here(b, pipeline.share_breaks(shares=ts)))
     step("trade policy", trade_policy)
-    step("how we got here", lambda: _how_we_got_here(b, breaks.result()))  # queued after the world gravity
     out = b.out
     out["data_quality"] = pipeline.data_quality(country)
     out["datasets_child"] = background.datasets  # what the second process read

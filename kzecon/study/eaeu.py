@@ -115,7 +115,9 @@ def eaeu_frame(panel: pd.DataFrame | None = None) -> pd.DataFrame:
     cols["bri_kaz_chn"] = pair_indicator(g, "KAZ", "CHN", 2013)
     cols.update(_event_columns(g, cols["bri_kaz_chn"], "bri_kaz_chn", BRI_LEADS, BRI_LAGS))
     cols["bri_chn"] = policy_indicator(g, "bri_mou", with_country="CHN")
-    block = np.empty((len(g), len(cols)), dtype=np.int64, order="F")  # one block: no consolidation copies
+    # one block of int8 (the 0/1 terms): pandas keeps it apart from the panel's int64 columns, where int64 would be
+    # merged with them into one new 852k-row array (0.5 s and 200 MB on the DOTS panel)
+    block = np.empty((len(g), len(cols)), dtype=np.int8, order="F")
     for j, v in enumerate(cols.values()):
         block[:, j] = v
     new = pd.DataFrame(block, index=g.index, columns=list(cols), copy=False)
