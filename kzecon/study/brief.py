@@ -33,7 +33,7 @@ from kzecon.report import figures, tables
 from kzecon.study import _worker, pipeline
 
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "linearmodels", "pyfixest", "pmdarima", "arch", "matplotlib",
-            "jinja2", "wildboottest")
+            "jinja2", "wildboottest", "numba", "highspy")
 STEPS = ("where we are", "how we got here", "where we are heading", "trade policy", "oil", "politics",
          "top line", "peers")
 
