@@ -822,7 +822,10 @@ def cmd_decompose(args) -> int:
 
 def cmd_brief(args) -> int:
     """``kzecon brief``: build the policy brief on an economy (Kazakhstan by default)."""
+    from kzecon import _memory
     from kzecon.study import brief
+
+    _memory.tune_this_process()  # this process only lives for the command (kzecon._memory says why)
 
     b = brief.build(args.out, country=args.country, reps=args.reps, paths=args.paths, seed=args.seed,
                     use_cache=not args.no_cache)

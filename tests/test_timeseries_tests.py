@@ -5,6 +5,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kzecon.errors import CoverageError, SchemaError
 from kzecon.timeseries import bai_perron, chow, cusum, transforms, unit_root
@@ -117,3 +119,23 @@ def test_bad_series():
         chow(pd.Series(np.random.default_rng(0).normal(size=20), index=range(2000, 2020)), 2030)
     with pytest.raises(SchemaError, match="unknown unit-root test"):
         unit_root(np.arange(20.0) ** 1.5, "xyz")
+
+
+@settings(max_examples=25, deadline=None)
+@given(r=st.integers(1, 6), steps=st.integers(2, 60), k=st.integers(1, 7), trim=st.floats(0.05, 0.45),
+       seed=st.integers(0, 10_000))
+def test_supf_kernel_equals_the_numpy_expressions_bit_for_bit(r, steps, k, trim, seed):
+    """The compiled supF null draws are numpy's expressions (cumulative sum, bridge, weighted maximum), bit for bit:
+    the stored p-values do not depend on which computed them."""
+    from kzecon.timeseries._kernels import supf_draws
+
+    z = np.random.default_rng(seed).standard_normal((r, steps, k))
+    grid = np.arange(1, steps + 1) / steps
+    lo, hi = int(np.ceil(trim * steps)), int(np.floor((1 - trim) * steps))
+    if hi < lo:
+        return
+    pi = grid[lo - 1:hi]
+    W = np.cumsum(z, axis=1) / np.sqrt(steps)
+    B = W - grid[None, :, None] * W[:, -1:, :]
+    want = ((B[:, lo - 1:hi, :] ** 2).sum(axis=2) / (pi * (1 - pi))).max(axis=1) / k
+    np.testing.assert_array_equal(supf_draws(z, grid, lo, hi, pi * (1 - pi)), want)

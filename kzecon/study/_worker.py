@@ -40,7 +40,18 @@ def world_gravity_and_why(country: str, seed: int):
         return wg, str(err)
 
 
-TASKS = {"gdp_elasticity": gdp_elasticity_for, "world_gravity_and_why": world_gravity_and_why}
+def customs_union_or_why(country: str, reps: int, seed: int):
+    """:func:`kzecon.study.findings.customs_union`, or why it is missing for ``country`` (its message)."""
+    from kzecon.errors import CountryCodeError, CoverageError
+
+    try:
+        return pipeline.customs_union(country=country, reps=reps, seed=seed)
+    except (CoverageError, CountryCodeError) as err:
+        return str(err)
+
+
+TASKS = {"gdp_elasticity": gdp_elasticity_for, "world_gravity_and_why": world_gravity_and_why,
+         "customs_union": customs_union_or_why}
 
 
 def task(name: str):

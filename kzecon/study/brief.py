@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 import kzecon
+from kzecon import _memory
 from kzecon.data.countries import country_name
 from kzecon.report import figures, tables
 from kzecon.study import _worker, pipeline
@@ -357,9 +358,13 @@ class _Background:
             # traceback of its own)
             main = threading.current_thread() is threading.main_thread()
             previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+            added = _memory.worker_env()  # the worker's memory settings, read by the new process at start-up
+            os.environ.update(added)
             try:
                 self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=_worker.quiet)
             finally:
+                for name in added:
+                    os.environ.pop(name, None)
                 if main:
                     signal.signal(signal.SIGINT, previous)
 
@@ -411,18 +416,18 @@ class _Job:
 def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, country: str) -> dict:
     """Call the library's one function per result (:mod:`kzecon.study.pipeline`) and gather each section's context
     (results, numbers, tables as frames) for its template, and its figures. No statistics here. A second process
-    meanwhile fits the GDP elasticity the scenarios take and the annual world gravity (the longest result) with the
-    decomposition that uses its policy terms."""
+    meanwhile fits the GDP elasticity the scenarios take, the annual world gravity (the longest result) with the
+    decomposition that uses its policy terms, and the customs-union DiD."""
     with _Background() as background:
         return _sections(fig_dir, reps, paths, seed, progress, background, country)
 
 
 def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, background: _Background,
               country: str) -> dict:
-    """The sections in :data:`STEPS`; the GDP elasticity and the world gravity with the decomposition are computed
-    in the ``background`` process (in that order), the scenarios take the elasticity when they need it, and the
-    section that waits for the rest (trade policy) is rendered last, so the others render meanwhile. Warnings are
-    gathered by section and re-issued in the reading order."""
+    """The sections in :data:`STEPS`; the GDP elasticity, the world gravity with the decomposition and the
+    customs-union DiD are computed in the ``background`` process (in that order), the scenarios take the elasticity
+    when they need it, and the section that waits for the rest (trade policy) is rendered last, so the others render
+    meanwhile. Warnings are gathered by section and re-issued in the reading order."""
     import warnings
 
     b = _Brief(fig_dir)
@@ -472,6 +477,7 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
 
     elasticity = background.submit("gdp_elasticity", country=country)
     world_gravity = background.submit("world_gravity_and_why", country=country, seed=seed)
+    customs_union = background.submit("customs_union", country=country, reps=reps, seed=seed)
     b.events = _events_for(country)
     ts = step("where we are", where_we_are)
     b.name, b.source = ts.name, ts.source
@@ -482,8 +488,9 @@ def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callabl
     step("peers", lambda: _peers(b, pipeline.peers(country=country, headline=dr, shares=ts, paths=paths, seed=seed)))
 
     def trade_policy():
-        # the customs union first: the world gravity may still be running
-        cu = unless_missing("customs union", lambda: pipeline.customs_union(country=country, reps=reps, seed=seed))
+        cu = customs_union.result()  # the DiD, or why it is missing
+        if isinstance(cu, str):
+            b.out["missing"]["customs union"], cu = cu, None
         wg, de = world_gravity.result()  # the decomposition with the world gravity's policy terms, or why not
         _trade_policy(b, cu, wg, ts)
         if isinstance(de, str):

@@ -620,7 +620,13 @@ def _supf_null(k: int, trim: float, reps: int = 50_000, steps: int = 1_000, seed
     chunk = 5_000
     for s in range(0, reps, chunk):
         r = min(chunk, reps - s)
-        W = np.cumsum(rng.standard_normal((r, steps, k)), axis=1) / np.sqrt(steps)
+        z = rng.standard_normal((r, steps, k))
+        if k < 8:  # the compiled loop: the same operations in the same order, so the same draws
+            from kzecon.timeseries._kernels import supf_draws
+
+            out[s:s + r] = supf_draws(z, grid, lo, hi, pi * (1 - pi))
+            continue
+        W = np.cumsum(z, axis=1) / np.sqrt(steps)
         B = W - grid[None, :, None] * W[:, -1:, :]
         q = (B[:, lo - 1:hi, :] ** 2).sum(axis=2) / (pi * (1 - pi))
         out[s:s + r] = q.max(axis=1) / k
