@@ -826,7 +826,6 @@ def cmd_brief(args) -> int:
     from kzecon.study import brief
 
     _memory.tune_this_process()  # this process only lives for the command (kzecon._memory says why)
-
     b = brief.build(args.out, country=args.country, reps=args.reps, paths=args.paths, seed=args.seed,
                     use_cache=not args.no_cache)
     size = sum(p.stat().st_size for p in Path(args.out).rglob("*") if p.is_file() and ".kzecon-cache" not in p.parts)

@@ -1,15 +1,15 @@
-"""What the brief's second process runs (:class:`kzecon.study.brief._Background`): its initializer and its jobs.
+"""The brief's second process (:class:`Background`) and what it runs: its initializer and its jobs.
 
-A module of its own, importing only the study's findings: the worker unpickles its initializer and its jobs by
+A module of its own that imports nothing heavy when loaded: the worker unpickles its initializer and its jobs by
 reference, and importing them from :mod:`kzecon.study.brief` would load the brief's figures and templates
 (matplotlib, jinja2: 0.4 s) into a process that draws nothing.
 """
 
 from __future__ import annotations
 
-import kzecon
-from kzecon.study import pipeline
-from kzecon.study.decomposition import POLICY_TERMS as DECOMPOSITION_TERMS
+from kzecon import _memory
+
+# kzecon.study.pipeline is imported where it is used: importing this module stays cheap (0.03 s)
 
 
 def gdp_elasticity_for(country: str):
@@ -18,6 +18,7 @@ def gdp_elasticity_for(country: str):
     where it would have)."""
     from kzecon.errors import KzeconError
     from kzecon.forecast import scenario
+    from kzecon.study import pipeline
 
     try:
         return scenario.gdp_elasticity(int(pipeline.composition(country)["year"].max()))
@@ -30,10 +31,12 @@ def world_gravity_and_why(country: str, seed: int):
     (one job: the decomposition reads the same DOTS panel): (world gravity, decomposition), or (world gravity, why
     the decomposition is missing)."""
     from kzecon.errors import CountryCodeError, CoverageError
+    from kzecon.study import pipeline
+    from kzecon.study.decomposition import POLICY_TERMS
 
     wg = pipeline.world_gravity(seed=seed)
     static = wg.models["ppml_static"].params
-    coef = {t: float(static[t]) for t in DECOMPOSITION_TERMS}
+    coef = {t: float(static[t]) for t in POLICY_TERMS}
     try:
         return wg, pipeline.decompose(country=country, coefficients=coef)
     except (CoverageError, CountryCodeError) as err:
@@ -43,6 +46,7 @@ def world_gravity_and_why(country: str, seed: int):
 def customs_union_or_why(country: str, reps: int, seed: int):
     """:func:`kzecon.study.findings.customs_union`, or why it is missing for ``country`` (its message)."""
     from kzecon.errors import CountryCodeError, CoverageError
+    from kzecon.study import pipeline
 
     try:
         return pipeline.customs_union(country=country, reps=reps, seed=seed)
@@ -56,6 +60,8 @@ TASKS = {"gdp_elasticity": gdp_elasticity_for, "world_gravity_and_why": world_gr
 
 def task(name: str):
     """The function a job named ``name`` runs: one of :data:`TASKS`, else ``kzecon.study.pipeline.<name>``."""
+    from kzecon.study import pipeline
+
     return TASKS[name] if name in TASKS else getattr(pipeline, name)
 
 
@@ -65,10 +71,12 @@ def run(name: str, kwargs: dict):
     :func:`kzecon.results.reduce_frozen`) and the warnings raised on the way."""
     import warnings
 
+    from kzecon.data import datasets_read
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = task(name)(**kwargs)
-    return res, [(w.category, str(w.message)) for w in caught], sorted(kzecon.data.datasets_read())
+    return res, [(w.category, str(w.message)) for w in caught], sorted(datasets_read())
 
 
 def quiet() -> None:
@@ -77,3 +85,78 @@ def quiet() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class Background:
+    """A second process that runs pipeline functions (:meth:`submit`, one after another in the order submitted) while
+    this one computes and renders the other sections (the sections are independent; on one core each runs in place,
+    when its result is asked for). An error or an interrupt in either process stops both."""
+
+    def __init__(self):
+        import multiprocessing
+        import os
+
+        self.pool, self.jobs = None, []
+        if (os.cpu_count() or 1) > 1:
+            import signal
+            import threading
+
+            # the worker must ignore Ctrl-C from its first instruction: a spawned interpreter inherits an ignored
+            # SIGINT (the initializer runs only after it has unpickled its task, and a Ctrl-C before that printed a
+            # traceback of its own)
+            main = threading.current_thread() is threading.main_thread()
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+            added = _memory.worker_env()  # the worker's memory settings, read by the new process at start-up
+            os.environ.update(added)
+            try:
+                self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=quiet)
+            finally:
+                for name in added:
+                    os.environ.pop(name, None)
+                if main:
+                    signal.signal(signal.SIGINT, previous)
+
+    def submit(self, name: str, **kwargs) -> Job:
+        """Queue ``kzecon.study.pipeline.<name>(**kwargs)`` (or a task of :data:`TASKS`): its :class:`Job`."""
+        job = Job(self.pool, name, kwargs)
+        self.jobs.append(job)
+        return job
+
+    @property
+    def datasets(self) -> list[str]:
+        """The datasets the second process read for the jobs asked for."""
+        return sorted({d for job in self.jobs for d in job.datasets})
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.pool is not None:
+            if exc_type is None and not all(job.done for job in self.jobs):
+                self.pool.close()
+                self.pool.join()
+            else:  # an error, or every result is in: the worker has nothing left to do (no wait for its exit)
+                self.pool.terminate()
+            self.pool = None  # closed once, whoever closes it first
+        return False
+
+
+class Job:
+    """One pipeline function queued in the second process (:class:`Background`); :meth:`result` waits for it and
+    re-issues the warnings it raised there (or runs it here, without a second process)."""
+
+    def __init__(self, pool, name: str, kwargs: dict):
+        self.name, self.kwargs, self.datasets, self.done = name, kwargs, [], False
+        self.job = None if pool is None else pool.apply_async(run, (name, kwargs))
+
+    def result(self):
+        import warnings
+
+        if self.job is None:
+            self.done = True
+            return task(self.name)(**self.kwargs)
+        res, caught, self.datasets = self.job.get()
+        self.done = True
+        for category, message in caught:
+            warnings.warn(message, category, stacklevel=2)
+        return res

@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 
 import kzecon
-from kzecon import _memory
 from kzecon.data.countries import country_name
 from kzecon.report import figures, tables
 from kzecon.study import _worker, pipeline
@@ -339,90 +338,16 @@ class _Brief:
         self.out["sections"].setdefault(section, []).append(file)
 
 
-class _Background:
-    """A second process that runs pipeline functions (:meth:`submit`, one after another in the order submitted) while
-    this one computes and renders the other sections (the sections are independent; on one core each runs in place,
-    when its result is asked for). An error or an interrupt in either process stops both."""
-
-    def __init__(self):
-        import multiprocessing
-        import os
-
-        self.pool, self.jobs = None, []
-        if (os.cpu_count() or 1) > 1:
-            import signal
-            import threading
-
-            # the worker must ignore Ctrl-C from its first instruction: a spawned interpreter inherits an ignored
-            # SIGINT (the initializer runs only after it has unpickled its task, and a Ctrl-C before that printed a
-            # traceback of its own)
-            main = threading.current_thread() is threading.main_thread()
-            previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
-            added = _memory.worker_env()  # the worker's memory settings, read by the new process at start-up
-            os.environ.update(added)
-            try:
-                self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=_worker.quiet)
-            finally:
-                for name in added:
-                    os.environ.pop(name, None)
-                if main:
-                    signal.signal(signal.SIGINT, previous)
-
-    def submit(self, name: str, **kwargs) -> _Job:
-        """Queue ``kzecon.study.pipeline.<name>(**kwargs)``: its :class:`_Job`."""
-        job = _Job(self.pool, name, kwargs)
-        self.jobs.append(job)
-        return job
-
-    @property
-    def datasets(self) -> list[str]:
-        """The datasets the second process read for the jobs asked for."""
-        return sorted({d for job in self.jobs for d in job.datasets})
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if self.pool is not None:
-            if exc_type is None and not all(job.done for job in self.jobs):
-                self.pool.close()
-                self.pool.join()
-            else:  # an error, or every result is in: the worker has nothing left to do (no wait for its exit)
-                self.pool.terminate()
-        return False
-
-
-class _Job:
-    """One pipeline function queued in the second process (:class:`_Background`); :meth:`result` waits for it and
-    re-issues the warnings it raised there (or runs it here, without a second process)."""
-
-    def __init__(self, pool, name: str, kwargs: dict):
-        self.name, self.kwargs, self.datasets, self.done = name, kwargs, [], False
-        self.job = None if pool is None else pool.apply_async(_worker.run, (name, kwargs))
-
-    def result(self):
-        import warnings
-
-        if self.job is None:
-            self.done = True
-            return _worker.task(self.name)(**self.kwargs)
-        res, caught, self.datasets = self.job.get()
-        self.done = True
-        for category, message in caught:
-            warnings.warn(message, category, stacklevel=2)
-        return res
-
-
 def _pipeline(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, country: str) -> dict:
     """Call the library's one function per result (:mod:`kzecon.study.pipeline`) and gather each section's context
     (results, numbers, tables as frames) for its template, and its figures. No statistics here. A second process
     meanwhile fits the GDP elasticity the scenarios take, the annual world gravity (the longest result) with the
     decomposition that uses its policy terms, and the customs-union DiD."""
-    with _Background() as background:
+    with _worker.Background() as background:
         return _sections(fig_dir, reps, paths, seed, progress, background, country)
 
 
-def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, background: _Background,
+def _sections(fig_dir: Path, reps: int, paths: int, seed: int, progress: Callable, background: _worker.Background,
               country: str) -> dict:
     """The sections in :data:`STEPS`; the GDP elasticity, the world gravity with the decomposition and the
     customs-union DiD are computed in the ``background`` process (in that order), the scenarios take the elasticity
