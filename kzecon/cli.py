@@ -1221,6 +1221,17 @@ def main(argv=None) -> int:
             sys.stdout = original
 
 
+def console() -> None:
+    """The ``kzecon`` command (the console script): :func:`main`, then exit with its code. Before exiting, the
+    objects left are moved out of the garbage collector's reach (``gc.freeze``): everything is written by then, and the
+    interpreter's last collection over a brief's objects took 0.7 s of its 0.8 s shutdown (0.1 s frozen)."""
+    import gc
+
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 _REPORTED: list[str] = []  # the stop line, once printed (a run prints it at most once)
 
 
