@@ -68,3 +68,20 @@ def test_unknown_dataset_and_usage_errors():
     assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1
     r = run("measures", "--flow", "sideways")
     assert r.returncode == 64 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_memory_settings_leave_what_the_environment_sets(monkeypatch):
+    """The command's and the brief worker's memory settings (kzecon._memory) add only what the environment does not
+    set, and applying them to a process reports what was applied (the user's own settings stay)."""
+    from kzecon import _memory
+
+    for name in _memory.WORKER_ENV:
+        monkeypatch.delenv(name, raising=False)
+    assert _memory.worker_env() == _memory.WORKER_ENV
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "12345")
+    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")
+    left = _memory.worker_env()
+    assert "MALLOC_TRIM_THRESHOLD_" not in left and "NUMPY_MADVISE_HUGEPAGE" not in left
+    assert set(left) == set(_memory.WORKER_ENV) - {"MALLOC_TRIM_THRESHOLD_", "NUMPY_MADVISE_HUGEPAGE"}
+    done = _memory.tune_this_process()
+    assert "MALLOC_TRIM_THRESHOLD_" not in done and "NUMPY_MADVISE_HUGEPAGE" not in done

@@ -207,6 +207,26 @@ def elasticity():
     return forecast.scenario.gdp_elasticity()
 
 
+def test_an_estimate_made_elsewhere_is_taken_only_for_its_own_years():
+    """``estimated_elsewhere`` hands gdp_elasticity an estimate made in another process: taken for the years it was
+    made for, never for other years, and a missing one (None) means fitting here; the years it fits are its own."""
+    from kzecon.forecast.scenario import GdpElasticity, estimated_elsewhere, gdp_elasticity
+
+    fake = GdpElasticity(9.9, 0.1, 9.8, 10.0, (2000, 2005), 10)  # not an estimate: a marker
+    gdp_elasticity.cache_clear()
+    try:
+        with estimated_elsewhere(lambda: fake):
+            assert gdp_elasticity(2005) is fake
+            other = gdp_elasticity(2004)
+        with estimated_elsewhere(lambda: None):
+            gdp_elasticity.cache_clear()
+            none = gdp_elasticity(2004)
+        assert other.years == none.years == (2000, 2004) and other.estimate != fake.estimate
+        assert other.estimate == none.estimate and 0 < other.estimate < 2
+    finally:
+        gdp_elasticity.cache_clear()
+
+
 def test_gdp_elasticity_equals_pyfixest(elasticity):
     """The scenario layer's GDP elasticity on a few years of the DOTS panel equals pyfixest's fepois called directly
     on the same rows."""
