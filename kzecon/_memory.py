@@ -15,9 +15,9 @@ from __future__ import annotations
 import os
 
 #: glibc's and numpy's settings for the brief's worker (read by a new process at start-up): keep freed memory
-#: (trim only above 4 GB), map afresh only arrays above 32 MB (glibc's largest threshold), grow the heap in 256 MB
-#: steps, no huge-page request.
-WORKER_ENV = {"MALLOC_TRIM_THRESHOLD_": str(4 << 30), "MALLOC_MMAP_THRESHOLD_": str(32 << 20),
+#: (trim only above 1 GB), map afresh only arrays above 32 MB (glibc's largest threshold), grow the heap in 256 MB
+#: steps, no huge-page request. Every value fits mallopt's C ``int``.
+WORKER_ENV = {"MALLOC_TRIM_THRESHOLD_": str(1 << 30), "MALLOC_MMAP_THRESHOLD_": str(32 << 20),
               "MALLOC_TOP_PAD_": str(256 << 20), "NUMPY_MADVISE_HUGEPAGE": "0"}
 
 _MALLOPT = {"MALLOC_TRIM_THRESHOLD_": -1, "MALLOC_TOP_PAD_": -2, "MALLOC_MMAP_THRESHOLD_": -3}  # glibc's M_* codes
@@ -39,7 +39,8 @@ def tune_this_process() -> list[str]:
     done = []
     try:
         libc = ctypes.CDLL("libc.so.6")
-    except OSError:  # not glibc: nothing to set
+        libc.mallopt.argtypes, libc.mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int  # no silent wrap
+    except (OSError, AttributeError):  # not glibc: nothing to set
         libc = None
     for name, code in _MALLOPT.items():
         if libc is not None and name not in os.environ and libc.mallopt(code, int(WORKER_ENV[name])) == 1:

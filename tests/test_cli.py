@@ -85,3 +85,4 @@ def test_memory_settings_leave_what_the_environment_sets(monkeypatch):
     assert set(left) == set(_memory.WORKER_ENV) - {"MALLOC_TRIM_THRESHOLD_", "NUMPY_MADVISE_HUGEPAGE"}
     done = _memory.tune_this_process()
     assert "MALLOC_TRIM_THRESHOLD_" not in done and "NUMPY_MADVISE_HUGEPAGE" not in done
+    assert all(0 < int(v) < 2**31 for v in _memory.WORKER_ENV.values() if v != "0")  # mallopt takes a C int
