@@ -88,9 +88,9 @@ def eaeu_frame(panel: pd.DataFrame | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``panel`` with the 0/1 columns eaeu, eaeu_kaz, eaeu_lead5 … eaeu_lead2, eaeu_lag0 … eaeu_lag10, bri_kaz_chn,
-        bri_kaz_chn_lead3, bri_kaz_chn_lead2, bri_kaz_chn_lag0 … bri_kaz_chn_lag7 and bri_chn, same index and
-        ``attrs``.
+        ``panel`` with the 0/1 columns (int8) eaeu, eaeu_kaz, eaeu_lead5 … eaeu_lead2, eaeu_lag0 … eaeu_lag10,
+        bri_kaz_chn, bri_kaz_chn_lead3, bri_kaz_chn_lead2, bri_kaz_chn_lag0 … bri_kaz_chn_lag7 and bri_chn, same
+        index and ``attrs``.
 
     Examples
     --------
