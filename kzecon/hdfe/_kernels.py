@@ -27,6 +27,18 @@ import numpy as np  # noqa: E402
 from numba import njit, prange  # noqa: E402
 
 
+@njit(cache=True, inline="always")
+def _row_residual(codes, v, alpha, r, i):
+    """r[i] = v[i] − Σ_q alpha[codes[q, i]]: row i's residual implied by the coefficients (inlined where it is
+    called: :func:`residual`, and the first pass of a warm-started :func:`sweep`)."""
+    for k in range(v.shape[1]):
+        r[i, k] = v[i, k]
+    for q in range(codes.shape[0]):
+        g = codes[q, i]
+        for k in range(v.shape[1]):
+            r[i, k] -= alpha[g, k]
+
+
 @njit(cache=True, parallel=True)
 def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds, r_copy, copy, v, first, c):
     """One Gauss–Seidel pass over all fixed effects; returns the largest absolute group mean removed for each
@@ -56,12 +68,7 @@ def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds, r_copy,
             if q == 0:
                 for i in range(bounds[t], bounds[t + 1]):
                     if first == 1:  # the starting coefficients' residual
-                        for k in range(K):
-                            r[i, k] = v[i, k]
-                        for h in range(Q):
-                            gh = codes[h, i]
-                            for k in range(K):
-                                r[i, k] -= alpha[gh, k]
+                        _row_residual(codes, v, alpha, r, i)
                     elif first == 2:  # the acceleration's extrapolation
                         for k in range(K):
                             r[i, k] -= c[k] * (r[i, k] - r_copy[i, k])
@@ -106,17 +113,10 @@ def sweep(codes, offsets, w, inv_wsum, r, alpha, means, partial, bounds, r_copy,
 @njit(cache=True, parallel=True)
 def residual(codes, v, alpha, r, bounds):
     """r = v − Σ_q alpha[codes[q]] (the residual implied by the coefficients), in one pass over the rows."""
-    Q = codes.shape[0]
-    K = v.shape[1]
     T = bounds.shape[0] - 1
     for t in prange(T):
         for i in range(bounds[t], bounds[t + 1]):
-            for k in range(K):
-                r[i, k] = v[i, k]
-            for q in range(Q):
-                g = codes[q, i]
-                for k in range(K):
-                    r[i, k] -= alpha[g, k]
+            _row_residual(codes, v, alpha, r, i)
 
 
 @njit(cache=True, nogil=True)
