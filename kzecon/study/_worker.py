@@ -26,32 +26,35 @@ def gdp_elasticity_for(country: str):
         return None
 
 
+def _or_why(fn, **kwargs):
+    """``fn(**kwargs)``, or the message of the CoverageError or CountryCodeError it raised: why a section whose data
+    exist only for some economies is missing (the main process says it in one line, as for its own sections)."""
+    from kzecon.errors import CountryCodeError, CoverageError
+
+    try:
+        return fn(**kwargs)
+    except (CoverageError, CountryCodeError) as err:
+        return str(err)
+
+
 def world_gravity_and_why(country: str, seed: int):
     """The world gravity and, with its static model's policy terms, the decomposition of ``country``'s share changes
     (one job: the decomposition reads the same DOTS panel): (world gravity, decomposition), or (world gravity, why
     the decomposition is missing)."""
-    from kzecon.errors import CountryCodeError, CoverageError
     from kzecon.study import pipeline
     from kzecon.study.decomposition import POLICY_TERMS
 
     wg = pipeline.world_gravity(seed=seed)
     static = wg.models["ppml_static"].params
     coef = {t: float(static[t]) for t in POLICY_TERMS}
-    try:
-        return wg, pipeline.decompose(country=country, coefficients=coef)
-    except (CoverageError, CountryCodeError) as err:
-        return wg, str(err)
+    return wg, _or_why(pipeline.decompose, country=country, coefficients=coef)
 
 
 def customs_union_or_why(country: str, reps: int, seed: int):
     """:func:`kzecon.study.findings.customs_union`, or why it is missing for ``country`` (its message)."""
-    from kzecon.errors import CountryCodeError, CoverageError
     from kzecon.study import pipeline
 
-    try:
-        return pipeline.customs_union(country=country, reps=reps, seed=seed)
-    except (CoverageError, CountryCodeError) as err:
-        return str(err)
+    return _or_why(pipeline.customs_union, country=country, reps=reps, seed=seed)
 
 
 TASKS = {"gdp_elasticity": gdp_elasticity_for, "world_gravity_and_why": world_gravity_and_why,
