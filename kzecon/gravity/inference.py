@@ -336,7 +336,7 @@ def _restricted_start(model: PPML, j: int, others: list[int]) -> dict | None:
     less the term's part, its fixed-effect coefficients and estimates of the other columns (the restricted fit then
     takes 3 IRLS iterations instead of 9 on the DOTS panel). None when the model has not been fitted itself."""
     st = model._state
-    if st is None or model._borrowed or "alpha" not in st or st.get("alpha") is None:
+    if st is None or model._borrowed or st.get("alpha") is None:
         return None
     return {"eta": st["eta"] - st["beta"][j] * model.X[:, j], "alpha": st["alpha"][:, [0, *(k + 1 for k in others)]],
             "beta": np.asarray(st["beta"])[others]}

@@ -616,19 +616,21 @@ def _supf_null(k: int, trim: float, reps: int = 50_000, steps: int = 1_000, seed
     grid = np.arange(1, steps + 1) / steps
     lo, hi = int(np.ceil(trim * steps)), int(np.floor((1 - trim) * steps))
     pi = grid[lo - 1:hi]
+    weight = pi * (1 - pi)
     out = np.zeros(reps)
     chunk = 5_000
+    compiled = None
+    if k < 8:  # the compiled loop: the same operations in the same order, so the same draws
+        from kzecon.timeseries._kernels import supf_draws as compiled
     for s in range(0, reps, chunk):
         r = min(chunk, reps - s)
         z = rng.standard_normal((r, steps, k))
-        if k < 8:  # the compiled loop: the same operations in the same order, so the same draws
-            from kzecon.timeseries._kernels import supf_draws
-
-            out[s:s + r] = supf_draws(z, grid, lo, hi, pi * (1 - pi))
+        if compiled is not None:
+            out[s:s + r] = compiled(z, grid, lo, hi, weight)
             continue
         W = np.cumsum(z, axis=1) / np.sqrt(steps)
         B = W - grid[None, :, None] * W[:, -1:, :]
-        q = (B[:, lo - 1:hi, :] ** 2).sum(axis=2) / (pi * (1 - pi))
+        q = (B[:, lo - 1:hi, :] ** 2).sum(axis=2) / weight
         out[s:s + r] = q.max(axis=1) / k
     return np.sort(out)
 
