@@ -509,7 +509,7 @@ def vote_matrix(countries: Iterable[str], *, start: int | None = None, end: int 
     if "issue" not in out and not bundled:
         out["issue"] = pd.NA
     if "issue" not in out and bundled:
-        _data._store._READ.add("un_roll_call_issues")  # read once a process, recorded on every call
+        _data._store.mark_read("un_roll_call_issues")  # read once a process, recorded on every call
         out = out.merge(_bundled_issues(), left_on="rcid", right_index=True, how="left")
     out.attrs["duplicates"] = removed
     out.attrs["set_aside"] = set_aside if records == "resolutions" else set_aside.iloc[:0]

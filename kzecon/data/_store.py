@@ -177,6 +177,12 @@ def datasets_read() -> frozenset[str]:
     return frozenset(_READ)
 
 
+def mark_read(*names: str) -> None:
+    """Record bundled datasets as read by this process (:func:`datasets_read`) where a result made from them is
+    reused from a per-process cache instead of reading them again."""
+    _READ.update(names)
+
+
 @cache
 def _verified(name: str) -> Path:
     info = describe(name)
@@ -194,7 +200,7 @@ def read_bundled(name: str, **read_csv_kwargs) -> pd.DataFrame:
     the process, keyed by its verified path (bundled files do not change while it runs), and each call returns a
     copy of it, so callers may change what they get."""
     path = _verified(name)
-    _READ.add(name)
+    mark_read(name)
     if read_csv_kwargs:
         return _parse(path, name, **read_csv_kwargs)
     return _parsed(path, name).copy()

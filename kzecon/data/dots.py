@@ -52,7 +52,7 @@ def load_gravity_dots() -> pd.DataFrame:
 
     Built once a process (the brief reads it for the GDP elasticity and the decomposition) and returned as a copy,
     so callers may change what they get; every call records :data:`SOURCES` as read."""
-    _store._READ.update(SOURCES)
+    _store.mark_read(*SOURCES)
     return _built().copy()
 
 
