@@ -273,6 +273,17 @@ def test_irls_row_kernels_equal_numpy(n, k, chunks, seed, zeros):
         np.testing.assert_allclose(v[:, 0], eta - off + y / mu - 1.0, rtol=1e-14)
         gram = (kern.weighted_gram if threaded else kern.weighted_gram_serial)(r, mu, bounds)
         np.testing.assert_allclose(gram, (r * mu[:, None]).T @ r, rtol=1e-10, atol=1e-10 * np.abs(gram).max())
+        # to the bit: each chunk's sums row by row in order (w·r_a)·r_b, then the chunks in order (Python floats)
+        seq = np.zeros((k + 1, k + 1))
+        for t in range(len(bounds) - 1):  # the serial twin sums by the same chunks
+            acc = [[0.0] * (k + 1) for _ in range(k + 1)]
+            for i in range(bounds[t], bounds[t + 1]):
+                for a in range(k + 1):
+                    x = float(mu[i]) * float(r[i, a])
+                    for b in range(a, k + 1):
+                        acc[a][b] += x * float(r[i, b])
+            seq += np.triu(np.array(acc))
+        np.testing.assert_array_equal(gram, np.triu(seq) + np.triu(seq, 1).T)
         e2, m2 = np.empty(n), np.empty(n)
         dev = (kern.poisson_step if threaded else kern.poisson_step_serial)(v, r, beta, off, y, e2, m2, bounds)
         want = v[:, 0] - (r[:, 0] - r[:, 1:] @ beta) + off
@@ -374,6 +385,7 @@ def test_threaded_and_serial_kernels_are_cached_apart():
     from kzecon.hdfe import _kernels as hk
 
     pairs = [(hk.sweep, hk.sweep_serial), (hk.residual, hk.residual_serial), (hk.weighted_sd, hk.weighted_sd_serial),
+             (hk.take_columns, hk.take_columns_serial), (hk.put_columns, hk.put_columns_serial),
              (gk.working_variable, gk.working_variable_serial), (gk.weighted_gram, gk.weighted_gram_serial),
              (gk.poisson_step, gk.poisson_step_serial)]
     for threaded, serial in pairs:
@@ -394,6 +406,99 @@ def test_weighted_sd_kernel_equals_numpy(n, k, chunks, seed):
     bounds = np.linspace(0, n, min(chunks, n) + 1).astype(np.int64)
     for f in (kern.weighted_sd, kern.weighted_sd_serial):
         np.testing.assert_allclose(f(v, w, bounds), want, rtol=1e-10, atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)  # the first call compiles the kernels
+@given(n=st.integers(1, 200), k=st.integers(1, 6), chunks=st.integers(1, 3), seed=st.integers(0, 10**6),
+       data=st.data())
+def test_column_kernels_equal_numpy_indexing(n, k, chunks, seed, data):
+    """The demeaning's working-set moves against numpy's fancy indexing: ``take_columns`` (x[:, keep] into an
+    array), ``put_columns`` (dst[:, to] = src[:, frm]), threaded and serial, and ``compact_columns`` (x[:, keep]
+    in the front of x's own buffer)."""
+    from kzecon.hdfe import _kernels as kern
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, k))
+    keep = np.array(sorted(data.draw(st.sets(st.integers(0, k - 1), min_size=1))), dtype=np.int64)
+    J = len(keep)
+    bounds = np.linspace(0, n, min(chunks, n) + 1).astype(np.int64)
+    for take, put in ((kern.take_columns, kern.put_columns), (kern.take_columns_serial, kern.put_columns_serial)):
+        out = np.full((n, J), np.nan)
+        take(x, keep, out, bounds)
+        np.testing.assert_array_equal(out, x[:, keep])
+        dst, src = rng.normal(size=(n, k)), rng.normal(size=(n, J))
+        to = rng.permutation(k)[:J].astype(np.int64)
+        frm = rng.permutation(J).astype(np.int64)
+        want = dst.copy()
+        want[:, to] = src[:, frm]
+        put(dst, src, to, frm, bounds)
+        np.testing.assert_array_equal(dst, want)
+    y = x.copy()
+    kern.compact_columns(y, keep)
+    np.testing.assert_array_equal(y.reshape(-1)[: n * J].reshape(n, J), x[:, keep])
+
+
+def _projection_residual(v, codes, w):
+    """The weighted residual of v's columns on the dummies of every fixed effect: least squares by numpy (an
+    independent reference for the alternating projections)."""
+    D = np.column_stack([np.eye(int(c.max()) + 1)[c] for c in codes])
+    sw = np.sqrt(w)[:, None]
+    coef = np.linalg.lstsq(D * sw, v * sw, rcond=None)[0]
+    return v - D @ coef
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(n=st.integers(2, 120), q=st.integers(1, 3), k=st.integers(1, 6), seed=st.integers(0, 10**6),
+       threaded=st.booleans(), warm=st.booleans(), buffers=st.booleans())
+def test_demeaning_with_columns_converging_apart_equals_least_squares(n, q, k, seed, threaded, warm, buffers):
+    """Columns that converge at different sweeps (some absorbed by the fixed effects at once, some already solved
+    by a warm start, some slow) leave the working set one by one; every column's residual still equals the
+    weighted least-squares residual on the fixed effects' dummies, ``alpha`` is the caller's array updated in
+    place with v − Σ_q alpha[codes_q] = residual, and the residuals go into the caller's ``out`` when given."""
+    from kzecon import hdfe
+
+    rng = np.random.default_rng(seed)
+    codes = [rng.integers(0, max(1, n // 4), n) for _ in range(q)]
+    fe = hdfe.FixedEffects.from_arrays(codes, [f"f{i}" for i in range(q)])
+    local = [fe.local(i) for i in range(q)]
+    w = rng.uniform(0.05, 3.0, n)
+    kinds = rng.integers(0, 3, k)  # 0: slow (random), 1: absorbed (a sum of group effects), 2: mixed
+    v = np.empty((n, k))
+    for j, kind in enumerate(kinds):
+        effects = sum(rng.normal(size=int(c.max()) + 1)[c] for c in local)
+        v[:, j] = effects if kind == 1 else rng.normal(size=n) * rng.uniform(0.1, 100) + (kind == 2) * effects
+    want = _projection_residual(v, local, w)
+    d = hdfe.Demeaner(fe, w)
+    alpha = np.zeros((int(fe.offsets[-1]), k))
+    if warm:  # the first column starts at its solution (a refit's kept regressor)
+        alpha[:, :1] = d.demean(v[:, :1].copy(), tol=1e-14)[1]
+    out, scratch = (np.empty((n, k)), np.empty((n, k))) if buffers else (None, None)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(hdfe, "PARALLEL_MIN_ROWS", 0 if threaded else 10**9)
+        r, a, sweeps, ok = d.demean(v, alpha, tol=1e-13, out=out, scratch=scratch)
+    assert ok and a is alpha
+    if buffers:
+        assert r is out
+    size = np.abs(v).max(axis=0) + 1e-12  # a column's magnitude: the tolerance is relative to it
+    for j in range(k):
+        np.testing.assert_allclose(r[:, j], want[:, j], rtol=0, atol=1e-8 * size[j])
+        np.testing.assert_allclose(v[:, j] - sum(alpha[fe.codes[i], j] for i in range(q)), r[:, j], rtol=0,
+                                   atol=1e-12 * size[j])
+
+
+def test_demeaning_buffers_are_checked():
+    """``out`` and ``scratch`` must be N × K float64 C-order arrays apart from the columns and from each other."""
+    from kzecon import hdfe
+
+    fe = hdfe.FixedEffects.from_arrays([np.array([0, 0, 1, 1])], ["g"])
+    d, v = hdfe.Demeaner(fe, np.ones(4)), np.arange(8.0).reshape(4, 2)
+    for out, scratch in ((np.empty((4, 3)), None), (np.empty((4, 2), dtype=np.float32), None),
+                         (np.empty((2, 4)).T, None), (v, None), (None, v)):
+        with pytest.raises(ValueError, match="float64 C-order"):
+            d.demean(v, out=out, scratch=scratch)
+    same = np.empty((4, 2))
+    with pytest.raises(ValueError, match="two arrays"):
+        d.demean(v, out=same, scratch=same)
 
 
 @settings(max_examples=60, deadline=None)

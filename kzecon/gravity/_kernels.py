@@ -31,20 +31,31 @@ def working_variable(eta, off, y, mu, v, bounds):
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def weighted_gram(r, w, bounds):
-    """Σᵢ wᵢ rᵢ rᵢᵀ over the rows of ``r`` (N × K): the K × K weighted cross-products, symmetric."""
+    """Σᵢ wᵢ rᵢ rᵢᵀ over the rows of ``r`` (N × K): the K × K weighted cross-products, symmetric.
+
+    Each chunk accumulates the full square in a local K × K array, row by row (the inner loop runs over a
+    contiguous row of the accumulator and of ``r``, which the compiler vectorises); the upper triangle's additions
+    are those of the triangle alone, in the same order, so the result is the same to the bit, 2-4x sooner (K = 5:
+    9 → 5 ms, K = 28: 160 → 45 ms on 760-850k rows). The lower triangle is the upper's mirror."""
     N, K = r.shape
     T = bounds.shape[0] - 1
-    part = np.zeros((T, K * K))
+    part = np.zeros((T, K, K))
     for t in prange(T):
-        acc = np.zeros(K * K)  # the chunk's sums in a local array: 2.3x faster than accumulating into part
+        acc = np.zeros((K, K))
         for i in range(bounds[t], bounds[t + 1]):
             wi = w[i]
+            ri = r[i]
             for a in range(K):
-                x = wi * r[i, a]
-                for b in range(a, K):
-                    acc[a * K + b] += x * r[i, b]
+                x = wi * ri[a]
+                row = acc[a]
+                for b in range(K):
+                    row[b] += x * ri[b]
         part[t] = acc
-    out = part.sum(axis=0).reshape(K, K)
+    out = np.zeros((K, K))
+    for t in range(T):
+        for a in range(K):
+            for b in range(a, K):
+                out[a, b] += part[t, a, b]
     for a in range(K):
         for b in range(a):
             out[a, b] = out[b, a]

@@ -300,10 +300,12 @@ def fit(y: np.ndarray, X: np.ndarray, fe: FixedEffects, *, offset: np.ndarray | 
     bounds = row_bounds(N)
     kern = _kernels if len(bounds) > 2 else _Serial
     eta_new, mu_new = np.empty(N), np.empty(N)
+    # the demeaning's two arrays, reused by every iteration (the last iteration's residuals are dead by then)
+    out, scratch = (np.empty_like(v), np.empty_like(v)) if has_fe else (None, None)
     for it in range(1, maxiter + 1):  # noqa: B007 - reported after the loop
         kern.working_variable(eta, off, y, mu, v, bounds)
         if has_fe:
-            r, alpha, n, _ok = Demeaner(fe, mu).demean(v, alpha, tol=itol)
+            r, alpha, n, _ok = Demeaner(fe, mu).demean(v, alpha, tol=itol, out=out, scratch=scratch)
             sweeps += n
         else:
             r = v.copy()

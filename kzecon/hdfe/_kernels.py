@@ -185,16 +185,22 @@ def varies_within(codes_q, n_groups, X, tol):
 @njit(cache=True, parallel=True)
 def weighted_sd(v, w, bounds):
     """Weighted standard deviation of each column of ``v`` (N × K, C order; weights ``w``), in two passes over the
-    rows without temporaries, each split into the ``bounds`` chunks (one per thread)."""
+    rows without temporaries, each split into the ``bounds`` chunks (one per thread) that sum into local arrays
+    (summing into a shared (threads × K) array made the threads write to one cache line: 4x slower)."""
     N, K = v.shape
     T = bounds.shape[0] - 1
     part = np.zeros((T, K))
     wpart = np.zeros(T)
     for t in prange(T):
+        acc = np.zeros(K)
+        wacc = 0.0
         for i in range(bounds[t], bounds[t + 1]):
-            wpart[t] += w[i]
+            wi = w[i]
+            wacc += wi
             for k in range(K):
-                part[t, k] += w[i] * v[i, k]
+                acc[k] += wi * v[i, k]
+        part[t] = acc
+        wpart[t] = wacc
     wsum = wpart.sum()
     mean = np.zeros(K)
     for k in range(K):
@@ -203,10 +209,13 @@ def weighted_sd(v, w, bounds):
         mean[k] /= wsum
     ss = np.zeros((T, K))
     for t in prange(T):
+        acc = np.zeros(K)
         for i in range(bounds[t], bounds[t + 1]):
+            wi = w[i]
             for k in range(K):
                 d = v[i, k] - mean[k]
-                ss[t, k] += w[i] * d * d
+                acc[k] += wi * d * d
+        ss[t] = acc
     out = np.zeros(K)
     for k in range(K):
         acc = 0.0
@@ -214,6 +223,43 @@ def weighted_sd(v, w, bounds):
             acc += ss[t, k]
         out[k] = np.sqrt(max(acc / wsum, 0.0))
     return out
+
+
+@njit(cache=True, nogil=True)
+def compact_columns(x, keep):
+    """Keep the columns ``keep`` (increasing) of ``x`` (N × K, C order) in place: the first N·J elements of its
+    buffer become x[:, keep] as an N × J C-order array (J = len(keep)). In one forward pass: element (i, j) moves to
+    i·J + j, never after its source i·K + keep[j], and every later source lies after both. The caller takes the
+    view; ``x`` itself no longer holds its old columns."""
+    N, K = x.shape
+    J = keep.shape[0]
+    flat = x.reshape(N * K)
+    for i in range(N):
+        for j in range(J):
+            flat[i * J + j] = flat[i * K + keep[j]]
+
+
+@njit(cache=True, parallel=True)
+def take_columns(x, keep, out, bounds):
+    """out[:, j] = x[:, keep[j]] (``out`` N × len(keep), C order): numpy's fancy indexing of a C-order array's
+    columns is 5x slower."""
+    J = keep.shape[0]
+    T = bounds.shape[0] - 1
+    for t in prange(T):
+        for i in range(bounds[t], bounds[t + 1]):
+            for j in range(J):
+                out[i, j] = x[i, keep[j]]
+
+
+@njit(cache=True, parallel=True)
+def put_columns(dst, src, to, frm, bounds):
+    """dst[:, to] = src[:, frm] (column positions), in place."""
+    J = to.shape[0]
+    T = bounds.shape[0] - 1
+    for t in prange(T):
+        for i in range(bounds[t], bounds[t + 1]):
+            for j in range(J):
+                dst[i, to[j]] = src[i, frm[j]]
 
 
 # The same kernels compiled without threads, for problems too small for a second thread to pay: a parallel kernel
@@ -263,3 +309,5 @@ def serial_twin(kernel, **options):
 sweep_serial = serial_twin(sweep)
 residual_serial = serial_twin(residual)
 weighted_sd_serial = serial_twin(weighted_sd)
+put_columns_serial = serial_twin(put_columns)
+take_columns_serial = serial_twin(take_columns)
