@@ -823,11 +823,17 @@ def cmd_decompose(args) -> int:
 def cmd_brief(args) -> int:
     """``kzecon brief``: build the policy brief on an economy (Kazakhstan by default)."""
     from kzecon import _memory
-    from kzecon.study import brief
+    from kzecon.study import _worker
 
     _memory.tune_this_process()  # this process only lives for the command (kzecon._memory says why)
-    b = brief.build(args.out, country=args.country, reps=args.reps, paths=args.paths, seed=args.seed,
-                    use_cache=not args.no_cache)
+    _worker.prestart()  # the second process imports the pipeline while this one loads the brief's modules
+    try:
+        from kzecon.study import brief
+
+        b = brief.build(args.out, country=args.country, reps=args.reps, paths=args.paths, seed=args.seed,
+                        use_cache=not args.no_cache)
+    finally:
+        _worker.discard()  # a worker no build took: the brief came from its cache, or the build failed first
     size = sum(p.stat().st_size for p in Path(args.out).rglob("*") if p.is_file() and ".kzecon-cache" not in p.parts)
     n = sum(isinstance(v, dict) for v in b.findings.values())
     print(f"wrote {b.path} on {b.findings['country']} ({n} numbers, {size / 1e6:.1f} MB with figures) in "

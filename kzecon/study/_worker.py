@@ -90,34 +90,68 @@ def quiet() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def ready() -> None:
+    """A worker's initializer: ignore Ctrl-C (:func:`quiet`) and import the pipeline and what it runs on (pandas,
+    numpy, kzecon's estimators: about a second), so that a worker started early (:func:`prestart`) is ready when its
+    first job arrives."""
+    quiet()
+    import kzecon.study.pipeline  # noqa: F401 - imported for its cost, paid here
+
+
+def _spawn():
+    """A one-process pool on a fresh interpreter (spawn), or None on one core. The worker ignores Ctrl-C from its
+    first instruction: a spawned interpreter inherits an ignored SIGINT (the initializer runs only after it has
+    unpickled its task, and a Ctrl-C before that printed a traceback of its own). It starts with the memory settings
+    of :func:`kzecon._memory.worker_env`."""
+    import multiprocessing
+    import os
+
+    if (os.cpu_count() or 1) < 2:
+        return None
+    import signal
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    added = _memory.worker_env()  # the worker's memory settings, read by the new process at start-up
+    os.environ.update(added)
+    try:
+        return multiprocessing.get_context("spawn").Pool(1, initializer=ready)
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+        if main:
+            signal.signal(signal.SIGINT, previous)
+
+
+_PRESTARTED: list = []  # a pool started by prestart() and not yet taken by a Background
+
+
+def prestart() -> None:
+    """Start the second process now, before this one loads the brief's own modules (matplotlib, the templates): it
+    imports the pipeline meanwhile, and the :class:`Background` made next takes it. The command line calls this
+    first thing; :func:`discard` ends a worker no build took (a brief served from its cache, an error before)."""
+    if not _PRESTARTED:
+        pool = _spawn()
+        if pool is not None:
+            _PRESTARTED.append(pool)
+
+
+def discard() -> None:
+    """Terminate a worker started by :func:`prestart` that no :class:`Background` took."""
+    while _PRESTARTED:
+        _PRESTARTED.pop().terminate()
+
+
 class Background:
     """A second process that runs pipeline functions (:meth:`submit`, one after another in the order submitted) while
     this one computes and renders the other sections (the sections are independent; on one core each runs in place,
-    when its result is asked for). An error or an interrupt in either process stops both."""
+    when its result is asked for). An error or an interrupt in either process stops both. It takes the process
+    :func:`prestart` started, if any, else starts one."""
 
     def __init__(self):
-        import multiprocessing
-        import os
-
-        self.pool, self.jobs = None, []
-        if (os.cpu_count() or 1) > 1:
-            import signal
-            import threading
-
-            # the worker must ignore Ctrl-C from its first instruction: a spawned interpreter inherits an ignored
-            # SIGINT (the initializer runs only after it has unpickled its task, and a Ctrl-C before that printed a
-            # traceback of its own)
-            main = threading.current_thread() is threading.main_thread()
-            previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
-            added = _memory.worker_env()  # the worker's memory settings, read by the new process at start-up
-            os.environ.update(added)
-            try:
-                self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=quiet)
-            finally:
-                for name in added:
-                    os.environ.pop(name, None)
-                if main:
-                    signal.signal(signal.SIGINT, previous)
+        self.jobs = []
+        self.pool = _PRESTARTED.pop() if _PRESTARTED else _spawn()
 
     def submit(self, name: str, **kwargs) -> Job:
         """Queue ``kzecon.study.pipeline.<name>(**kwargs)`` (or a task of :data:`TASKS`): its :class:`Job`."""
