@@ -484,6 +484,17 @@ def test_demeaning_with_columns_converging_apart_equals_least_squares(n, q, k, s
         np.testing.assert_allclose(r[:, j], want[:, j], rtol=0, atol=1e-8 * size[j])
         np.testing.assert_allclose(v[:, j] - sum(alpha[fe.codes[i], j] for i in range(q)), r[:, j], rtol=0,
                                    atol=1e-12 * size[j])
+    # stopped by the sweep limit (after an extrapolation, or with columns already out of the working set): the
+    # residuals still are those of the coefficients returned
+    for limit in (1, 2, 3, 4, 6):
+        a0 = np.zeros_like(alpha)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(hdfe, "PARALLEL_MIN_ROWS", 0 if threaded else 10**9)
+            r, a, sweeps, ok = d.demean(v, a0, tol=1e-13, maxiter=limit)
+        assert sweeps <= limit + 1
+        for j in range(k):
+            np.testing.assert_allclose(v[:, j] - sum(a[fe.codes[i], j] for i in range(q)), r[:, j], rtol=0,
+                                       atol=1e-12 * size[j])
 
 
 def test_demeaning_buffers_are_checked():
