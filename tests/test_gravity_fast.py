@@ -498,17 +498,18 @@ def test_demeaning_with_columns_converging_apart_equals_least_squares(n, q, k, s
 
 
 def test_demeaning_buffers_are_checked():
-    """``out`` and ``scratch`` must be N × K float64 C-order arrays apart from the columns and from each other."""
+    """``out`` and ``scratch`` must be N × K float64 C-order arrays apart from the columns and from each other: a
+    UsageError (kzecon's, a ValueError) otherwise."""
     from kzecon import hdfe
 
     fe = hdfe.FixedEffects.from_arrays([np.array([0, 0, 1, 1])], ["g"])
     d, v = hdfe.Demeaner(fe, np.ones(4)), np.arange(8.0).reshape(4, 2)
     for out, scratch in ((np.empty((4, 3)), None), (np.empty((4, 2), dtype=np.float32), None),
                          (np.empty((2, 4)).T, None), (v, None), (None, v)):
-        with pytest.raises(ValueError, match="float64 C-order"):
+        with pytest.raises(UsageError, match="float64 C-order"):
             d.demean(v, out=out, scratch=scratch)
     same = np.empty((4, 2))
-    with pytest.raises(ValueError, match="two arrays"):
+    with pytest.raises(UsageError, match="two arrays"):
         d.demean(v, out=same, scratch=same)
 
 

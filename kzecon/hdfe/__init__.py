@@ -17,6 +17,8 @@ import numba
 import numpy as np
 import pandas as pd
 
+from kzecon.errors import UsageError
+
 from . import _kernels
 
 
@@ -453,8 +455,8 @@ class Demeaner:
 
         Raises
         ------
-        ValueError
-            ``out`` or ``scratch`` is not an N × K float64 C-order array.
+        UsageError
+            ``out`` or ``scratch`` is not an N × K float64 C-order array apart from ``v``, or both are one array.
         """
         v = np.ascontiguousarray(v, dtype=np.float64)
         N, K = v.shape
@@ -468,7 +470,7 @@ class Demeaner:
         r = _buffer(out, v, "out")  # the residuals; the first sweep's first pass computes those of the starting alpha
         r1 = _buffer(scratch, v, "scratch")  # the acceleration's earlier iterate (and the working set, below)
         if np.shares_memory(r, r1):
-            raise ValueError("out and scratch must be two arrays")
+            raise UsageError("out and scratch must be two arrays")
         spare = r1.reshape(-1)
         scale = k.weighted_sd(v, self.w, bounds)
         scale = np.where(scale > 0, scale, 1.0)
@@ -534,7 +536,7 @@ def _buffer(x: np.ndarray | None, like: np.ndarray, name: str) -> np.ndarray:
         return np.empty_like(like)
     if not (isinstance(x, np.ndarray) and x.shape == like.shape and x.dtype == np.float64 and x.flags.c_contiguous
             and x.flags.writeable and not np.shares_memory(x, like)):
-        raise ValueError(f"{name} must be a writeable {like.shape[0]} × {like.shape[1]} float64 C-order array apart "
+        raise UsageError(f"{name} must be a writeable {like.shape[0]} × {like.shape[1]} float64 C-order array apart "
                          "from the columns")
     return x
 
